@@ -1,0 +1,1 @@
+"""Sigap: a chatbot that helps Indonesian villages stop human trafficking before it happens."""

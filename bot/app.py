@@ -1,0 +1,156 @@
+"""Composition root: builds settings-driven parts (database, content, engine, channels) and runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import ConfigError, Settings
+from bot.delivery import RetryPolicy
+from bot.engine import Clock, ConversationEngine, utc_now
+from bot.i18n import Content, default_content_dir
+from bot.router import Router
+from bot.web import bound_port, build_web_app, start_web_server
+from db import migrate
+from db.session import create_engine, create_sessionmaker
+from handlers import route_table
+from handlers.checklist_scoring import parse_rules
+from handlers.context import Contact, Services
+
+log = logging.getLogger(__name__)
+
+
+def build_services(settings: Settings, content_dir: Path | None = None) -> Services:
+    content = Content.load(content_dir or default_content_dir(), settings.conversation.default_language)
+    return Services(
+        content=content,
+        checklist=parse_rules(content.data("checklist")),
+        local_contacts=tuple(
+            Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp) for c in settings.local_contacts
+        ),
+    )
+
+
+@dataclass
+class Core:
+    """What every way of running Sigap shares: the database and the conversation engine."""
+
+    settings: Settings
+    database: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    services: Services
+    engine: ConversationEngine
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations: bool = True) -> Core:
+    services = build_services(settings)  # content errors surface before touching the database
+    database = create_engine(settings.database_url_value(), settings.database.pool_size)
+    if apply_migrations:
+        await migrate.upgrade(database)
+    sessions = create_sessionmaker(database)
+    router = Router(route_table(), settings.conversation.max_text_chars)
+    return Core(settings, database, sessions, services, ConversationEngine(sessions, router, services, clock))
+
+
+def retry_policy(settings: Settings) -> RetryPolicy:
+    d = settings.delivery
+    return RetryPolicy(d.max_attempts, d.backoff_base_seconds, d.backoff_max_seconds, d.max_retry_after_seconds)
+
+
+class TelegramService:
+    """Sigap on Telegram: long polling, or a webhook on the built-in web server."""
+
+    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+        if settings.telegram_token is None:
+            raise ConfigError("set SIGAP_TELEGRAM_TOKEN to the token @BotFather gave you")
+        if settings.telegram.mode == "webhook" and settings.telegram_webhook_secret is None:
+            raise ConfigError("webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET")
+        self._settings = settings
+        self._clock = clock
+        self.core: Core | None = None
+        self.telegram: TelegramChannel | None = None
+        self._runner: web.AppRunner | None = None
+        self._polling: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        settings = self._settings
+        assert settings.telegram_token is not None
+        self.core = await open_core(settings, self._clock)
+        self.telegram = TelegramChannel(
+            settings.telegram_token.get_secret_value(),
+            settings.telegram.api_base,
+            self.core.engine,
+            retry_policy(settings),
+            settings.telegram.request_timeout,
+        )
+        if settings.telegram.mode == "webhook":
+            assert settings.telegram_webhook_secret is not None
+            secret = settings.telegram_webhook_secret.get_secret_value()
+            app = build_web_app(
+                [("POST", settings.telegram.webhook_path, self.telegram.webhook_handler(secret))],
+                settings.web.max_body_bytes,
+            )
+            self._runner = await start_web_server(app, settings.web.host, settings.web.port)
+            if settings.telegram.webhook_url:
+                await self.telegram.set_webhook(settings.telegram.webhook_url, secret)
+            log.info("listening for Telegram webhooks on port %d", self.web_port)
+        else:
+            self._polling = asyncio.create_task(self.telegram.start_polling())
+            log.info("polling Telegram for updates")
+
+    @property
+    def web_port(self) -> int:
+        assert self._runner is not None
+        return bound_port(self._runner)
+
+    async def wait(self) -> None:
+        """Returns when polling ends on its own (e.g. an invalid token); webhook mode waits forever."""
+        if self._polling is not None:
+            await self._polling
+        else:
+            await asyncio.Event().wait()
+
+    async def stop(self) -> None:
+        if self.telegram is not None:
+            await self.telegram.stop_polling()
+        if self._polling is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._polling
+        if self._runner is not None:
+            await self._runner.cleanup()  # finishes requests in flight before closing
+        if self.telegram is not None:
+            await self.telegram.close()
+        if self.core is not None:
+            await self.core.close()
+
+
+async def run_telegram(settings: Settings) -> None:
+    """`sigap run`: serve until SIGINT or SIGTERM, then finish what is in flight and stop."""
+    service = TelegramService(settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await service.start()
+    try:
+        stopper = asyncio.create_task(stop.wait())
+        runner = asyncio.create_task(service.wait())
+        done, _ = await asyncio.wait({stopper, runner}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (stopper, runner):
+            task.cancel()
+        if runner in done and runner.exception() is not None:
+            raise runner.exception()  # type: ignore[misc]
+        log.info("stopping")
+    finally:
+        await service.stop()

@@ -1,0 +1,1 @@
+"""Channel adapters: translate between a messenger and the channel-neutral message model."""

@@ -1,0 +1,75 @@
+"""Terminal channel for `sigap demo`: the real engine, with typed numbers standing in for buttons."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TextIO
+
+from bot.engine import ConversationEngine
+from bot.messages import Button, Incoming, Reply
+
+CHANNEL = "console"
+QUIT_COMMANDS = ("/quit", "/keluar", "/exit")
+
+
+def render(reply: Reply, first_number: int) -> str:
+    """The reply's text, then its buttons numbered from first_number, one row per line."""
+    lines = [reply.text]
+    number = first_number
+    for row in reply.buttons:
+        cells = []
+        for button in row:
+            cells.append(f"[{number}] {button.label}")
+            number += 1
+        lines.append("   ".join(cells))
+    return "\n".join(lines)
+
+
+class ConsoleChannel:
+    name = CHANNEL
+
+    def __init__(self, engine: ConversationEngine, stdin: TextIO, stdout: TextIO, user_id: str = "demo") -> None:
+        self._engine = engine
+        self._stdin = stdin
+        self._stdout = stdout
+        self._user_id = user_id
+        self._buttons: list[Button] = []
+
+    async def run(self, banner: str) -> None:
+        self._write(banner)
+        await self._converse(Incoming(CHANNEL, self._user_id, self._user_id, "command", text="/start"))
+        while True:
+            self._stdout.write("\n> ")
+            self._stdout.flush()
+            line = await asyncio.to_thread(self._stdin.readline)
+            if not line:  # end of input
+                self._write("")
+                return
+            text = line.strip()
+            if text.lower() in QUIT_COMMANDS:
+                return
+            if text:
+                await self._converse(self.incoming_for(text))
+
+    def incoming_for(self, text: str) -> Incoming:
+        if text.isdigit() and 1 <= int(text) <= len(self._buttons):
+            return Incoming(CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[int(text) - 1].data)
+        kind = "command" if text.startswith("/") else "text"
+        return Incoming(CHANNEL, self._user_id, self._user_id, kind, text=text)
+
+    async def _converse(self, incoming: Incoming) -> None:
+        for reply in await self._engine.handle(incoming):
+            await self.send(self._user_id, reply)
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        if reply.buttons:
+            # Numbers refer to the buttons of the latest message that has any, like a fresh keyboard.
+            self._buttons = list(reply.all_buttons)
+        self._write("\n" + render(reply, 1))
+
+    def _write(self, text: str) -> None:
+        self._stdout.write(text + "\n")
+        self._stdout.flush()
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,187 @@
+"""Telegram transport: aiogram Bot + Dispatcher turned into Incoming in, Reply out; no business logic."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramForbiddenError,
+    TelegramNetworkError,
+    TelegramRetryAfter,
+    TelegramServerError,
+)
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiohttp import web
+from pydantic import ValidationError
+
+from bot.delivery import Blocked, DeliveryError, Permanent, RetryLater, RetryPolicy, Transient, deliver
+from bot.engine import ConversationEngine, TemporaryFailure
+from bot.messages import Incoming, Reply
+from bot.web import Handler
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "telegram"
+ALLOWED_UPDATES = ["message", "callback_query"]
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
+    if message.from_user is None:  # channel posts and the like: nobody to talk to
+        return None
+    text = message.text or ""
+    if text.startswith("/"):
+        kind = "command"
+    elif message.text is not None:
+        kind = "text"
+    else:
+        kind = "unsupported"  # stickers, photos, voice, locations ...
+    return Incoming(
+        channel=CHANNEL,
+        user_id=str(message.from_user.id),
+        chat_id=str(message.chat.id),
+        kind=kind,
+        text=text,
+        update_key=str(update_id),
+    )
+
+
+def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
+    chat_id = query.message.chat.id if query.message is not None else query.from_user.id
+    return Incoming(
+        channel=CHANNEL,
+        user_id=str(query.from_user.id),
+        chat_id=str(chat_id),
+        kind="button",
+        data=query.data or "",
+        update_key=str(update_id),
+    )
+
+
+def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
+    if not reply.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=button.label, callback_data=button.data) for button in row]
+            for row in reply.buttons
+        ]
+    )
+
+
+class TelegramChannel:
+    name = CHANNEL
+
+    def __init__(
+        self,
+        token: str,
+        api_base: str,
+        engine: ConversationEngine,
+        policy: RetryPolicy,
+        request_timeout: float = 30.0,
+    ) -> None:
+        session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=request_timeout)
+        self.bot = Bot(token, session=session)
+        self._engine = engine
+        self._policy = policy
+        self.dispatcher = Dispatcher()
+        router = Router(name="sigap")
+        router.message.register(self._on_message)
+        router.callback_query.register(self._on_callback)
+        self.dispatcher.include_router(router)
+
+    async def _on_message(self, message: Message, event_update: Update) -> None:
+        incoming = incoming_from_message(message, event_update.update_id)
+        if incoming is not None:
+            await self._converse(incoming)
+
+    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
+        try:  # stops the spinner on the pressed button; the answer itself comes as a message
+            await self.bot.answer_callback_query(query.id)
+        except TelegramAPIError as exc:
+            log.info("could not answer a callback query: %s", type(exc).__name__)
+        await self._converse(incoming_from_callback(query, event_update.update_id))
+
+    async def _converse(self, incoming: Incoming) -> None:
+        for reply in await self._engine.handle(incoming):
+            try:
+                await self.send(incoming.chat_id, reply)
+            except Blocked:
+                await self._engine.note_blocked(CHANNEL, incoming.chat_id)
+                return
+            except DeliveryError as exc:
+                # Later replies would make no sense without this one.
+                log.error("reply not delivered: %s", exc)
+                return
+
+    async def send(self, chat_id: str, reply: Reply) -> None:
+        async def attempt() -> None:
+            try:
+                await self.bot.send_message(chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply))
+            except TelegramRetryAfter as exc:
+                raise RetryLater(float(exc.retry_after)) from exc
+            except TelegramForbiddenError as exc:
+                raise Blocked(exc.message) from exc
+            except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
+                raise Transient(type(exc).__name__) from exc
+            except TelegramAPIError as exc:
+                raise Permanent(exc.message) from exc
+
+        await deliver(attempt, self._policy)
+
+    async def feed_webhook(self, payload: dict[str, object]) -> None:
+        update = Update.model_validate(payload, context={"bot": self.bot})
+        await self.dispatcher.feed_update(self.bot, update)
+
+    def webhook_handler(self, secret: str) -> Handler:
+        """aiohttp handler: checks Telegram's secret header, then handles the update before answering.
+
+        The update is handled before the 200 (not in the background), so a crash makes Telegram
+        re-deliver it instead of losing it; re-deliveries are recognised by update_id.
+        """
+
+        async def handle(request: web.Request) -> web.Response:
+            given = request.headers.get(SECRET_HEADER, "")
+            if not hmac.compare_digest(given.encode(), secret.encode()):
+                log.warning("telegram webhook: request without the right secret token refused")
+                return web.json_response({"ok": False}, status=401)
+            try:
+                payload = json.loads(await request.read())
+            except (ValueError, UnicodeDecodeError):
+                return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
+            if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
+                return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+            try:
+                await self.feed_webhook(payload)
+            except ValidationError:
+                return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
+            except TemporaryFailure:
+                return web.json_response({"ok": False, "error": "try again"}, status=503)
+            return web.json_response({"ok": True})
+
+        return handle
+
+    async def set_webhook(self, url: str, secret: str) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def start_polling(self) -> None:
+        # getUpdates is refused while a webhook is set; polling mode means no webhook.
+        await self.bot.delete_webhook(drop_pending_updates=False)
+        await self.dispatcher.start_polling(
+            self.bot, handle_signals=False, close_bot_session=False, allowed_updates=ALLOWED_UPDATES
+        )
+
+    async def stop_polling(self) -> None:
+        with contextlib.suppress(RuntimeError):  # raised when polling never started
+            await self.dispatcher.stop_polling()
+
+    async def close(self) -> None:
+        await self.bot.session.close()

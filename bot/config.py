@@ -1,0 +1,146 @@
+"""Typed settings: non-secret defaults from config.toml, secrets only from environment variables."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+SECRET_FIELDS = ("database_url", "telegram_token", "telegram_webhook_secret")
+# Values people paste from examples; refusing them in production beats a bot that silently fails.
+PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "your-", "your_", "example", "xxx")
+
+
+class ConfigError(ValueError):
+    """The configuration cannot be used; the message says what to fix."""
+
+
+class DatabaseSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+    sqlite_path: str = "sigap.db"
+    pool_size: int = Field(default=10, ge=1)
+
+
+class TelegramSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+    mode: Literal["polling", "webhook"] = "polling"
+    api_base: str = "https://api.telegram.org"
+    webhook_url: str = ""
+    webhook_path: str = "/telegram/webhook"
+    request_timeout: float = Field(default=30.0, gt=0)
+
+
+class WebSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=0, le=65535)
+    max_body_bytes: int = Field(default=1_000_000, ge=1024)
+
+
+class ConversationSettings(BaseModel):
+    model_config = {"extra": "forbid"}
+    default_language: str = "id"
+    max_text_chars: int = Field(default=3000, ge=100)
+
+
+class DeliverySettings(BaseModel):
+    model_config = {"extra": "forbid"}
+    max_attempts: int = Field(default=5, ge=1)
+    backoff_base_seconds: float = Field(default=1.0, gt=0)
+    backoff_max_seconds: float = Field(default=60.0, gt=0)
+    max_retry_after_seconds: float = Field(default=300.0, gt=0)
+
+
+class LocalContact(BaseModel):
+    """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
+
+    model_config = {"extra": "forbid"}
+    name: str
+    phone: str = ""
+    whatsapp: str = ""
+    note: str = ""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SIGAP_", env_nested_delimiter="__", extra="forbid")
+
+    environment: Literal["development", "production"] = "development"
+    database: DatabaseSettings = DatabaseSettings()
+    telegram: TelegramSettings = TelegramSettings()
+    web: WebSettings = WebSettings()
+    conversation: ConversationSettings = ConversationSettings()
+    delivery: DeliverySettings = DeliverySettings()
+    local_contacts: list[LocalContact] = []
+
+    database_url: SecretStr | None = None
+    telegram_token: SecretStr | None = None
+    telegram_webhook_secret: SecretStr | None = None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # Environment wins over config.toml (passed in as init values), so an operator can
+        # override any default without editing the file.
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment != "production":
+            return self
+        problems: list[str] = []
+        if self.telegram_token is None or _looks_like_placeholder(self.telegram_token):
+            problems.append("SIGAP_TELEGRAM_TOKEN is missing or a placeholder")
+        if self.telegram.mode == "webhook":
+            secret = self.telegram_webhook_secret
+            if secret is None or _looks_like_placeholder(secret) or len(secret.get_secret_value()) < 16:
+                problems.append("SIGAP_TELEGRAM_WEBHOOK_SECRET must be a real secret of 16+ characters")
+            if not self.telegram.webhook_url.startswith("https://"):
+                problems.append("telegram.webhook_url must be an https:// URL")
+        if self.database_url is not None and _looks_like_placeholder(self.database_url):
+            problems.append("SIGAP_DATABASE_URL is a placeholder")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def database_url_value(self) -> str:
+        """The SQLAlchemy URL: the secret one from the environment, else the embedded SQLite file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return f"sqlite+aiosqlite:///{self.database.sqlite_path}"
+
+
+def _looks_like_placeholder(secret: SecretStr) -> bool:
+    value = secret.get_secret_value().strip().lower()
+    return not value or any(marker in value for marker in PLACEHOLDER_MARKERS)
+
+
+def load_settings(config_path: Path | None) -> Settings:
+    """Build settings from a config.toml (if any) and the environment."""
+    data: dict[str, Any] = {}
+    if config_path is not None:
+        try:
+            with config_path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except FileNotFoundError as exc:
+            raise ConfigError(f"config file not found: {config_path}") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{config_path} is not valid TOML: {exc}") from exc
+    leaked = [name for name in SECRET_FIELDS if name in data]
+    if leaked:
+        raise ConfigError(
+            f"{', '.join(leaked)} must not be in {config_path}: set SIGAP_{leaked[0].upper()} "
+            "in the environment instead"
+        )
+    try:
+        return Settings(**data)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc

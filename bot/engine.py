@@ -1,0 +1,96 @@
+"""Handles one incoming message as one unit of work: dedupe, load user and state, route, save, commit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import zlib
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.messages import Incoming, Reply
+from bot.router import Router
+from db import queries
+from handlers.context import Services, Turn
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+LOCK_STRIPES = 256
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class TemporaryFailure(Exception):
+    """The database could not be reached; the platform should re-deliver the message later."""
+
+
+class ConversationEngine:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        router: Router,
+        services: Services,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._sessions = sessions
+        self._router = router
+        self._services = services
+        self._clock = clock
+        # Messages of one user are handled one at a time in this process (a fixed set of
+        # locks, so memory stays bounded); across processes the user's row lock does it.
+        self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """The replies to send for this message; [] for a re-delivered one already handled."""
+        lock = self._locks[zlib.crc32(f"{incoming.channel}:{incoming.user_id}".encode()) % LOCK_STRIPES]
+        async with lock:
+            language = self._services.content.default_language
+            try:
+                async with self._sessions() as session, session.begin():
+                    now = self._clock()
+                    if incoming.update_key and not await queries.claim_update(
+                        session, incoming.channel, incoming.update_key, now
+                    ):
+                        return []
+                    user = await queries.get_or_create_user(
+                        session, incoming.channel, incoming.user_id, incoming.chat_id, language, now
+                    )
+                    language = user.language
+                    turn = Turn(
+                        incoming=incoming,
+                        user=user,
+                        state=await queries.load_state(session, user.id),
+                        t=self._services.content.texts(user.language),
+                        session=session,
+                        now=now,
+                        services=self._services,
+                    )
+                    await self._router.route(turn)
+                    await queries.save_state(session, user.id, turn.state, now)
+                return turn.replies
+            except Exception as exc:
+                if not _database_unavailable(exc):
+                    # The transaction rolled back, so the saved state is as before this message.
+                    log.exception("handler failed for a %s %s message", incoming.channel, incoming.kind)
+                    return [Reply(self._services.content.texts(language)("errors.internal"))]
+                # Nothing was committed; saying "try again" would lose the message, so let the
+                # transport refuse it and the platform re-deliver it.
+                log.error("database unavailable while handling a %s message: %s", incoming.channel, type(exc).__name__)
+                raise TemporaryFailure from exc
+
+    async def note_blocked(self, channel: str, chat_id: str) -> None:
+        """The platform says the user blocked the bot: remember it so nothing more is sent."""
+        async with self._sessions() as session, session.begin():
+            await queries.mark_blocked(session, channel, chat_id)
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    if isinstance(exc, OperationalError | InterfaceError | OSError):
+        return True
+    return isinstance(exc, DBAPIError) and exc.connection_invalidated

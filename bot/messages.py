@@ -1,0 +1,54 @@
+"""The channel-neutral message model: what handlers receive and what they answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+IncomingKind = Literal["text", "command", "button", "unsupported"]
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One thing a user did: typed text, a /command, pressed a button, or sent something we can't read."""
+
+    channel: str
+    user_id: str
+    chat_id: str
+    kind: IncomingKind
+    text: str = ""
+    # Button presses carry the data of the pressed button (at most 64 bytes on Telegram).
+    data: str = ""
+    # The platform's id for this delivery, to act once when a webhook is re-delivered.
+    update_key: str | None = None
+
+    @property
+    def command(self) -> str:
+        """'/Start@SigapBot payload' -> 'start'; empty for anything but a command."""
+        if self.kind != "command":
+            return ""
+        word = self.text.strip().split(maxsplit=1)[0] if self.text.strip() else ""
+        return word.lstrip("/").split("@", 1)[0].lower()
+
+    @property
+    def command_argument(self) -> str:
+        parts = self.text.strip().split(maxsplit=1)
+        return parts[1].strip() if len(parts) == 2 else ""
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A message to send back. Buttons are rows; adapters fit them to what their platform allows."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+
+    @property
+    def all_buttons(self) -> tuple[Button, ...]:
+        return tuple(button for row in self.buttons for button in row)

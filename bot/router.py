@@ -1,0 +1,68 @@
+"""Picks the step that handles an incoming message, from the user's saved conversation state."""
+
+from __future__ import annotations
+
+from handlers.context import Dialog, RouteTable, Step, Turn
+
+
+class Router:
+    def __init__(self, table: RouteTable, max_text_chars: int) -> None:
+        self._table = table
+        self._max_text_chars = max_text_chars
+
+    def _current_dialog(self, turn: Turn) -> Dialog:
+        dialog = self._table.dialogs.get(turn.state.dialog)
+        if dialog is None or turn.state.step not in dialog.steps:
+            # State saved by an older version that no longer has this dialogue or step.
+            turn.go(self._table.home, "idle")
+            dialog = self._table.dialogs[self._table.home]
+        return dialog
+
+    async def route(self, turn: Turn) -> None:
+        incoming = turn.incoming
+        dialog = self._current_dialog(turn)
+        if incoming.kind == "unsupported":
+            turn.say(turn.t("errors.unsupported"))
+            await dialog.reprompt(turn)
+            return
+        if incoming.kind == "text" and len(incoming.text) > self._max_text_chars:
+            turn.say(turn.t("errors.too_long", limit=self._max_text_chars))
+            await dialog.reprompt(turn)
+            return
+        if incoming.kind == "command" and incoming.command == "start":
+            await self._table.commands["start"](turn)
+            return
+        if await self._table.gate(turn):
+            return
+        if incoming.kind == "command":
+            command = self._table.commands.get(incoming.command)
+            if command is None:
+                turn.say(turn.t("errors.unknown_command"))
+                await dialog.reprompt(turn)
+            else:
+                await command(turn)
+        elif incoming.kind == "button":
+            await self._route_button(turn, dialog)
+        else:
+            keyword_step = self._keyword_step(turn)
+            await (keyword_step or dialog.steps[turn.state.step])(turn)
+
+    async def _route_button(self, turn: Turn, dialog: Dialog) -> None:
+        prefix = turn.incoming.data.split(":", 1)[0]
+        global_step = self._table.buttons.get(prefix)
+        if global_step is not None:
+            await global_step(turn)
+        elif prefix == dialog.button_prefix:
+            await dialog.steps[turn.state.step](turn)
+        else:
+            # A button from an old message of another dialogue: never act on it.
+            turn.say(turn.t("errors.stale_button"))
+            await dialog.reprompt(turn)
+
+    def _keyword_step(self, turn: Turn) -> Step | None:
+        word = turn.incoming.text.strip().lower()
+        content = turn.services.content
+        for key, step in self._table.keywords.items():
+            if any(word in content.texts(language).words(key) for language in content.languages):
+                return step
+        return None

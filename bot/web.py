@@ -1,0 +1,36 @@
+"""The aiohttp web server that receives webhooks (Telegram now, WhatsApp later) and answers health checks."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+async def _health(_request: web.Request) -> web.Response:
+    return web.json_response({"ok": True})
+
+
+def build_web_app(routes: list[tuple[str, str, Handler]], max_body_bytes: int) -> web.Application:
+    # client_max_size makes aiohttp answer 413 to larger bodies before we read them.
+    app = web.Application(client_max_size=max_body_bytes)
+    app.router.add_get("/healthz", _health)
+    for method, path, handler in routes:
+        app.router.add_route(method, path, handler)
+    return app
+
+
+async def start_web_server(app: web.Application, host: str, port: int) -> web.AppRunner:
+    runner = web.AppRunner(app, access_log=None)  # access logs would carry user-controlled paths
+    await runner.setup()
+    await web.TCPSite(runner, host, port).start()
+    return runner
+
+
+def bound_port(runner: web.AppRunner) -> int:
+    """The port actually listened on (useful when configured as 0)."""
+    for address in runner.addresses:
+        return int(address[1])
+    raise RuntimeError("web server is not listening")

@@ -1,0 +1,80 @@
+"""SQLAlchemy 2 typed models: the single source of truth for users, conversations and results."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints let Alembic's batch mode find them on SQLite, which cannot ALTER in place.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+
+
+class User(Base):
+    """Someone who talks to the bot on one channel; identified by (channel, external_id)."""
+
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    external_id: Mapped[str] = mapped_column(String(64))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    language_chosen: Mapped[bool] = mapped_column(default=False)
+    # Which privacy notice the user read and when: consent must be provable (UU PDP).
+    privacy_version: Mapped[str | None] = mapped_column(String(16))
+    privacy_seen_at: Mapped[datetime | None]
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    blocked: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+
+
+class Conversation(Base):
+    """Where a user is in a dialogue, so a restart or another process continues the same talk."""
+
+    __tablename__ = "conversations"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    dialog: Mapped[str] = mapped_column(String(32))
+    step: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]]
+    updated_at: Mapped[datetime]
+
+
+class ChecklistResult(Base):
+    """An anonymous checklist outcome for statistics: no user, no time of day, nothing identifying."""
+
+    __tablename__ = "checklist_results"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    risk: Mapped[str] = mapped_column(String(8))
+    score: Mapped[int]
+    flags: Mapped[dict[str, Any]]
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    taken_on: Mapped[date] = mapped_column(Date)
+
+
+class ProcessedUpdate(Base):
+    """Inbound messages already handled: platforms re-send unanswered webhooks, we act once."""
+
+    __tablename__ = "processed_updates"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    update_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    received_at: Mapped[datetime] = mapped_column(index=True)

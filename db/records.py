@@ -1,0 +1,40 @@
+"""Plain dataclasses that cross from the database layer to handlers (never ORM rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: int
+    channel: str
+    external_id: str
+    chat_id: str
+    language: str
+    language_chosen: bool
+    privacy_version: str | None
+    region_code: str | None
+
+
+@dataclass
+class ConversationState:
+    """Where a user is: a dialogue, a step in it, and what the dialogue has gathered so far."""
+
+    dialog: str = "start"
+    step: str = "idle"
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChecklistOutcome:
+    """An anonymous checklist result: what statistics need and nothing that identifies anyone."""
+
+    risk: str
+    score: int
+    flags: tuple[str, ...]
+    region_code: str | None
+    language: str
+    taken_on: date

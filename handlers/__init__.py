@@ -1,0 +1,34 @@
+"""Channel-agnostic conversation handlers, and the one table that routes to them."""
+
+from __future__ import annotations
+
+from handlers import checklist, numbers, start
+from handlers.context import RouteTable
+
+
+def route_table() -> RouteTable:
+    return RouteTable(
+        dialogs={dialog.name: dialog for dialog in (start.DIALOG, checklist.DIALOG)},
+        home=start.DIALOG.name,
+        commands={
+            "start": start.start,
+            "menu": start.show_menu,
+            "batal": start.cancel,
+            "cancel": start.cancel,
+            "bantuan": start.show_help,
+            "help": start.show_help,
+            "bahasa": start.ask_language,
+            "language": start.ask_language,
+            "cek": checklist.begin,
+            "check": checklist.begin,
+            "nomor": numbers.show,
+            "numbers": numbers.show,
+        },
+        buttons={"lang": start.choose_language, "privacy": start.accept_privacy, "menu": start.menu_choice},
+        keywords={
+            "keywords.menu": start.show_menu,
+            "keywords.cancel": start.cancel,
+            "keywords.help": start.show_help,
+        },
+        gate=start.onboarding_gate,
+    )

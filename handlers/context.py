@@ -1,0 +1,91 @@
+"""What a handler works with: the turn (incoming, user, state, texts, session) and the dialogue table type."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.i18n import Content, Texts
+from bot.messages import Button, Incoming, Reply
+from db.records import ConversationState, UserRecord
+from handlers.checklist_scoring import ChecklistRules
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A number to call: a national hotline from content/ or a local one from config.toml."""
+
+    name: str
+    when: str = ""
+    phone: str = ""
+    phone_abroad: str = ""
+    whatsapp: str = ""
+    sms: str = ""
+    web: str = ""
+
+
+@dataclass(frozen=True)
+class Services:
+    """Read-only things every handler may use, built once at start-up (no globals)."""
+
+    content: Content
+    checklist: ChecklistRules
+    local_contacts: tuple[Contact, ...] = ()
+    privacy_version: str = "1"
+
+
+@dataclass
+class Turn:
+    """One incoming message being handled, inside one database transaction."""
+
+    incoming: Incoming
+    user: UserRecord
+    state: ConversationState
+    t: Texts
+    session: AsyncSession
+    now: datetime
+    services: Services
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
+        self.replies.append(Reply(text, buttons))
+
+    def go(self, dialog: str, step: str, data: dict[str, Any] | None = None) -> None:
+        self.state = ConversationState(dialog=dialog, step=step, data=data or {})
+
+    def use_language(self, language: str) -> None:
+        self.t = self.services.content.texts(language)
+
+
+Step = Callable[[Turn], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A conversation as a table of states: each step handles the user's input while in that step."""
+
+    name: str
+    steps: Mapping[str, Step]
+    # Asks again what the current step is waiting for (after input we could not use).
+    reprompt: Step
+    # Buttons whose data starts with "<button_prefix>:" belong to this dialogue's current step.
+    button_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class RouteTable:
+    """Everything the router needs to pick a step; declared once in handlers/__init__.py."""
+
+    dialogs: Mapping[str, Dialog]
+    home: str
+    # /commands (several spellings may lead to one step) and global button prefixes.
+    commands: Mapping[str, Step]
+    buttons: Mapping[str, Step]
+    # Plain words that act like commands (WhatsApp users rarely type '/'): content key -> step.
+    keywords: Mapping[str, Step]
+    # Runs before anything else; returns True when it answered (e.g. onboarding not finished).
+    gate: Callable[[Turn], Awaitable[bool]]

@@ -1,0 +1,15 @@
+"""The main menu: shown after every finished or cancelled task, so the user always has a way on."""
+
+from __future__ import annotations
+
+from bot.messages import Button
+from handlers.context import Turn
+
+HOME_DIALOG = "start"
+ITEMS = ("check", "report", "numbers", "subscribe", "help", "language")
+
+
+async def show_menu(turn: Turn) -> None:
+    buttons = tuple((Button(turn.t(f"menu.{item}"), f"menu:{item}"),) for item in ITEMS)
+    turn.say(turn.t("menu.title"), buttons)
+    turn.go(HOME_DIALOG, "idle")

@@ -1,0 +1,125 @@
+"""Onboarding and the main menu: /start, choice of language, privacy notice, menu, help, cancel."""
+
+from __future__ import annotations
+
+from bot.messages import Button
+from db import queries
+from handlers import checklist, numbers
+from handlers.context import Dialog, Step, Turn
+from handlers.menu import HOME_DIALOG, show_menu
+
+NAME = HOME_DIALOG
+
+
+async def start(turn: Turn) -> None:
+    if not turn.user.language_chosen:
+        await ask_language(turn)
+    elif turn.user.privacy_version != turn.services.privacy_version:
+        await show_privacy_notice(turn)
+    else:
+        turn.say(turn.t("start.welcome_back"))
+        await show_menu(turn)
+
+
+async def onboarding_gate(turn: Turn) -> bool:
+    """Until a user has chosen a language and seen the privacy notice, everything leads there."""
+    incoming = turn.incoming
+    if incoming.kind == "button" and incoming.data.split(":", 1)[0] in ("lang", "privacy"):
+        return False
+    if not turn.user.language_chosen:
+        turn.say(turn.t("start.welcome"))
+        await ask_language(turn)
+        return True
+    if turn.user.privacy_version != turn.services.privacy_version:
+        await show_privacy_notice(turn)
+        return True
+    return False
+
+
+async def ask_language(turn: Turn) -> None:
+    content = turn.services.content
+    # Each language is offered in its own name, so a user who can't read the current one finds theirs.
+    row = tuple(Button(content.texts(lang)("language.name"), f"lang:{lang}") for lang in content.languages)
+    turn.say(turn.t("start.choose_language"), (row,))
+    turn.go(NAME, "language")
+
+
+async def choose_language(turn: Turn) -> None:
+    language = turn.incoming.data.split(":", 1)[-1]
+    if language not in turn.services.content.languages:
+        await ask_language(turn)
+        return
+    await queries.set_language(turn.session, turn.user.id, language)
+    turn.use_language(language)
+    if turn.user.privacy_version != turn.services.privacy_version:
+        await show_privacy_notice(turn)
+    else:
+        turn.say(turn.t("start.language_set"))
+        await show_menu(turn)
+
+
+async def show_privacy_notice(turn: Turn) -> None:
+    turn.say(turn.t("privacy.notice"), ((Button(turn.t("privacy.ok"), "privacy:ok"),),))
+    turn.go(NAME, "privacy")
+
+
+async def accept_privacy(turn: Turn) -> None:
+    await queries.record_privacy_notice_seen(turn.session, turn.user.id, turn.services.privacy_version, turn.now)
+    turn.say(turn.t("privacy.thanks"))
+    await show_menu(turn)
+
+
+async def menu_choice(turn: Turn) -> None:
+    item = turn.incoming.data.split(":", 1)[-1]
+    step = MENU_STEPS.get(item)
+    if step is None:
+        turn.say(turn.t("errors.stale_button"))
+        await show_menu(turn)
+    else:
+        await step(turn)
+
+
+async def not_ready(turn: Turn) -> None:
+    """Menu items whose capability is not built yet say so, and point to the hotlines meanwhile."""
+    turn.say(turn.t("menu.not_ready"))
+    await show_menu(turn)
+
+
+async def show_help(turn: Turn) -> None:
+    turn.say(turn.t("help.text"))
+    await show_menu(turn)
+
+
+async def cancel(turn: Turn) -> None:
+    if turn.state.dialog != NAME or turn.state.step != "idle":
+        turn.say(turn.t("menu.cancelled"))
+    await show_menu(turn)
+
+
+async def idle_input(turn: Turn) -> None:
+    turn.say(turn.t("menu.not_understood"))
+    await show_menu(turn)
+
+
+MENU_STEPS: dict[str, Step] = {
+    "check": checklist.begin,
+    "report": not_ready,
+    "numbers": numbers.show,
+    "subscribe": not_ready,
+    "help": show_help,
+    "language": ask_language,
+    "main": show_menu,
+}
+
+REPROMPTS: dict[str, Step] = {"language": ask_language, "privacy": show_privacy_notice, "idle": show_menu}
+
+
+async def reprompt(turn: Turn) -> None:
+    await REPROMPTS.get(turn.state.step, show_menu)(turn)
+
+
+DIALOG = Dialog(
+    name=NAME,
+    steps={"language": reprompt, "privacy": reprompt, "idle": idle_input},
+    reprompt=reprompt,
+)
