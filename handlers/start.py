@@ -13,6 +13,7 @@ NAME = HOME_DIALOG
 
 async def start(turn: Turn) -> None:
     if not turn.user.language_chosen:
+        turn.say(turn.t("start.welcome"))
         await ask_language(turn)
     elif turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)

@@ -1,0 +1,166 @@
+"""Shared fixtures: every database test runs on SQLite and on PostgreSQL, each on a fresh migrated copy."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import itertools
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from db import migrate
+from db.session import create_engine
+
+POSTGRES_URL = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+# CI (and anyone who sets this) must not pass with the PostgreSQL half of the suite skipped.
+POSTGRES_REQUIRED = bool(os.environ.get("CI") or os.environ.get("SIGAP_REQUIRE_POSTGRES"))
+BACKENDS = ["sqlite", "postgresql"]
+_database_numbers = itertools.count(1)
+_skipped_for_postgres: list[str] = []
+
+
+def _asyncpg_dsn(database: str | None = None) -> str:
+    url = make_url(POSTGRES_URL)
+    if database:
+        url = url.set(database=database)
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _postgres_available() -> bool:
+    async def probe() -> None:
+        connection = await asyncpg.connect(_asyncpg_dsn(), timeout=3)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError, TimeoutError):
+        return False
+    return True
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(), timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.postgres_available = _postgres_available()  # type: ignore[attr-defined]
+    if not config.postgres_available and POSTGRES_REQUIRED:  # type: ignore[attr-defined]
+        pytest.exit(
+            f"PostgreSQL is required here (CI or SIGAP_REQUIRE_POSTGRES) but {make_url(POSTGRES_URL)!r} "
+            "does not answer",
+            returncode=3,
+        )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _skipped_for_postgres:
+        bar = "!" * 78
+        terminalreporter.write_line(bar, red=True, bold=True)
+        terminalreporter.write_line(
+            f"!! {len(_skipped_for_postgres)} PostgreSQL tests were SKIPPED: no server at "
+            f"{make_url(POSTGRES_URL)!r}.", red=True, bold=True)
+        terminalreporter.write_line(
+            "!! Only SQLite was tested. Start PostgreSQL or set SIGAP_TEST_POSTGRES_URL; CI refuses this.",
+            red=True, bold=True)
+        terminalreporter.write_line(bar, red=True, bold=True)
+
+
+def _run_in_own_loop(coroutine: Any) -> Any:
+    """Session fixtures may be first requested from inside a test's event loop: use another thread."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def _need_postgres(request: pytest.FixtureRequest) -> None:
+    if not request.config.postgres_available:  # type: ignore[attr-defined]
+        _skipped_for_postgres.append(request.node.nodeid)
+        pytest.skip("PostgreSQL not available")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+
+    async def build() -> None:
+        engine = create_engine(f"sqlite+aiosqlite:///{path}")
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    _run_in_own_loop(build())
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
+    _need_postgres(request)
+    name = f"sigap_template_{os.getpid()}"
+
+    async def build() -> None:
+        await _admin(f"DROP DATABASE IF EXISTS {name}")
+        await _admin(f"CREATE DATABASE {name}")
+        engine = create_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+        await migrate.upgrade(engine)
+        await engine.dispose()
+
+    _run_in_own_loop(build())
+    yield name
+    _run_in_own_loop(_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
+@pytest.fixture(params=BACKENDS)
+async def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A migrated, empty database of each backend, private to the test."""
+    if request.param == "sqlite":
+        path = tmp_path / "sigap.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"sigap_test_{os.getpid()}_{next(_database_numbers)}"
+    await _admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture(params=BACKENDS)
+async def blank_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database with no schema at all, for migration tests."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'blank.db'}"
+        return
+    _need_postgres(request)
+    name = f"sigap_blank_{os.getpid()}_{next(_database_numbers)}"
+    await _admin(f"CREATE DATABASE {name}")
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@pytest.fixture
+async def fake_api() -> AsyncIterator[Any]:
+    from tests.fakes.telegram_api import FakeBotAPI
+
+    api = FakeBotAPI()
+    await api.start()
+    yield api
+    await api.stop()
+
+
+@pytest.fixture
+async def bot(database_url: str, fake_api: Any) -> AsyncIterator[Any]:
+    """The real Telegram service in webhook mode, on a fresh database, against the fake Bot API."""
+    from tests.harness import start_harness, stop_harness
+
+    harness = await start_harness(database_url, fake_api)
+    yield harness
+    await stop_harness(harness)

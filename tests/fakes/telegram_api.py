@@ -1,0 +1,181 @@
+"""A fake Telegram Bot API server on 127.0.0.1: answers like the real one, records every call, fails on demand."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sigap", "username": "SigapTestBot"}
+
+
+@dataclass
+class Call:
+    token: str
+    method: str
+    params: dict[str, Any]
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int
+    retry_after: int | None = None
+    times: int = 1
+    delay: float = 0.0  # seconds to hang before answering (to provoke client timeouts)
+
+
+@dataclass
+class FakeBotAPI:
+    calls: list[Call] = field(default_factory=list)
+    blocked_chats: set[str] = field(default_factory=set)
+    faults: deque[Fault] = field(default_factory=deque)
+    base_url: str = ""
+    _updates: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    _runner: web.AppRunner | None = None
+    _message_id: int = 0
+    _sent_event: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def start(self) -> str:
+        app = web.Application()
+        app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = self._runner.addresses[0][1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # --- steering the fake -------------------------------------------------------------------
+    def fail_next(self, method: str, status: int, retry_after: int | None = None, times: int = 1,
+                  delay: float = 0.0) -> None:
+        self.faults.append(Fault(method, status, retry_after, times, delay))
+
+    def block(self, chat_id: int | str) -> None:
+        self.blocked_chats.add(str(chat_id))
+
+    def push_update(self, update: dict[str, Any]) -> None:
+        """Queue an update for getUpdates (long polling)."""
+        self._updates.put_nowait(update)
+
+    # --- reading what happened ---------------------------------------------------------------
+    def calls_to(self, method: str) -> list[Call]:
+        return [call for call in self.calls if call.method == method]
+
+    def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
+        """Successfully answered sendMessage calls (the messages a user really received)."""
+        return [
+            c.params for c in self.calls
+            if c.method == "sendmessage" and c.params.get("_delivered")
+            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
+        ]
+
+    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.sent(chat_id)) < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"expected {count} messages, got {len(self.sent(chat_id))}")
+            self._sent_event.clear()
+            try:
+                await asyncio.wait_for(self._sent_event.wait(), remaining)
+            except TimeoutError:
+                pass
+
+    # --- the API ----------------------------------------------------------------------------
+    async def _handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"].lower()
+        params = await self._params(request)
+        call = Call(request.match_info["token"], method, params)
+        self.calls.append(call)
+        fault = self._take_fault(method)
+        if fault is not None:
+            if fault.delay:
+                await asyncio.sleep(fault.delay)
+            return self._error(fault.status, fault.retry_after)
+        if method == "sendmessage" and str(params.get("chat_id")) in self.blocked_chats:
+            return self._error(403)
+        result = await self._result(method, params)
+        if method == "sendmessage":
+            params["_delivered"] = True
+            self._sent_event.set()
+        return web.json_response({"ok": True, "result": result})
+
+    async def _params(self, request: web.Request) -> dict[str, Any]:
+        params: dict[str, Any] = dict(request.query)
+        if request.content_type == "application/json":
+            params.update(await request.json())
+        elif request.can_read_body:
+            form = await request.post()
+            params.update({key: str(value) for key, value in form.items()})
+        for key in ("reply_markup", "allowed_updates"):
+            if isinstance(params.get(key), str):
+                params[key] = json.loads(params[key])
+        return params
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method.lower() == method:
+                fault.times -= 1
+                if fault.times <= 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+    def _error(self, status: int, retry_after: int | None = None) -> web.Response:
+        descriptions = {
+            400: "Bad Request: message text is empty",
+            401: "Unauthorized",
+            403: "Forbidden: bot was blocked by the user",
+            429: f"Too Many Requests: retry after {retry_after}",
+        }
+        body: dict[str, Any] = {
+            "ok": False,
+            "error_code": status,
+            "description": descriptions.get(status, "Internal Server Error"),
+        }
+        if retry_after is not None:
+            body["parameters"] = {"retry_after": retry_after}
+        return web.json_response(body, status=status)
+
+    async def _result(self, method: str, params: dict[str, Any]) -> Any:
+        if method == "getme":
+            return BOT_USER
+        if method == "sendmessage":
+            self._message_id += 1
+            chat_id = int(params["chat_id"])
+            message = {
+                "message_id": self._message_id,
+                "date": int(time.time()),
+                "chat": {"id": chat_id, "type": "private"},
+                "from": BOT_USER,
+                "text": params.get("text", ""),
+            }
+            if params.get("reply_markup"):
+                message["reply_markup"] = params["reply_markup"]
+            return message
+        if method == "getupdates":
+            return await self._get_updates(params)
+        return True  # answerCallbackQuery, setWebhook, deleteWebhook, ...
+
+    async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset", 0) or 0)
+        timeout = min(float(params.get("timeout", 0) or 0), 1.0)
+        updates: list[dict[str, Any]] = []
+        try:
+            updates.append(await asyncio.wait_for(self._updates.get(), timeout or 0.01))
+        except TimeoutError:
+            return []
+        while not self._updates.empty():
+            updates.append(self._updates.get_nowait())
+        return [u for u in updates if u["update_id"] >= offset]

@@ -1,0 +1,98 @@
+"""Runs the real Sigap Telegram service against the fake Bot API, and talks to it like Telegram does."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import aiohttp
+from pydantic import SecretStr
+
+from bot.app import TelegramService
+from bot.config import DeliverySettings, Settings, TelegramSettings, WebSettings
+from tests.fakes.telegram_api import FakeBotAPI
+from tests.telegram_updates import callback_update, text_update
+
+TOKEN = "123456:TEST-token-for-the-fake-api"
+WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+@dataclass
+class FakeClock:
+    """A clock the test moves by hand, so nothing depends on sleeping."""
+
+    now: datetime = field(default_factory=lambda: datetime(2026, 11, 23, 3, 0, tzinfo=UTC))
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Settings:
+    return Settings(
+        telegram=TelegramSettings(mode=mode, api_base=api_base, request_timeout=5),  # type: ignore[arg-type]
+        web=WebSettings(port=0),
+        delivery=DeliverySettings(max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05),
+        database_url=SecretStr(database_url),
+        telegram_token=SecretStr(TOKEN),
+        telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
+    )
+
+
+@dataclass
+class BotHarness:
+    api: FakeBotAPI
+    service: TelegramService
+    http: aiohttp.ClientSession
+    clock: FakeClock
+
+    @property
+    def webhook_url(self) -> str:
+        return f"http://127.0.0.1:{self.service.web_port}{WEBHOOK_PATH}"
+
+    async def post(self, payload: Any, secret: str | None = WEBHOOK_SECRET, raw: bytes | None = None) -> int:
+        headers = {"Content-Type": "application/json"}
+        if secret is not None:
+            headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+        body = raw if raw is not None else __import__("json").dumps(payload).encode()
+        async with self.http.post(self.webhook_url, data=body, headers=headers) as response:
+            return response.status
+
+    async def say(self, user_id: int, text: str) -> list[dict[str, Any]]:
+        """Send a text as the user; returns the messages the bot sent back to that chat."""
+        return await self._exchange(user_id, text_update(user_id, text))
+
+    async def press(self, user_id: int, data: str) -> list[dict[str, Any]]:
+        return await self._exchange(user_id, callback_update(user_id, data))
+
+    async def _exchange(self, user_id: int, update: dict[str, Any]) -> list[dict[str, Any]]:
+        before = len(self.api.sent(user_id))
+        status = await self.post(update)
+        assert status == 200, status
+        return self.api.sent(user_id)[before:]
+
+    async def onboard(self, user_id: int, language: str = "id") -> None:
+        await self.say(user_id, "/start")
+        await self.press(user_id, f"lang:{language}")
+        await self.press(user_id, "privacy:ok")
+
+
+async def start_harness(database_url: str, api: FakeBotAPI, clock: FakeClock | None = None) -> BotHarness:
+    clock = clock or FakeClock()
+    service = TelegramService(test_settings(database_url, api.base_url), clock=clock)
+    await service.start()
+    return BotHarness(api, service, aiohttp.ClientSession(), clock)
+
+
+async def stop_harness(harness: BotHarness) -> None:
+    await harness.http.close()
+    await harness.service.stop()
+
+
+def buttons_of(message: dict[str, Any]) -> list[str]:
+    markup = message.get("reply_markup") or {}
+    return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
