@@ -34,7 +34,8 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         content=content,
         checklist=parse_rules(content.data("checklist")),
         local_contacts=tuple(
-            Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp) for c in settings.local_contacts
+            Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
+            for c in settings.local_contacts
         ),
     )
 
@@ -65,7 +66,9 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
 
 def retry_policy(settings: Settings) -> RetryPolicy:
     d = settings.delivery
-    return RetryPolicy(d.max_attempts, d.backoff_base_seconds, d.backoff_max_seconds, d.max_retry_after_seconds)
+    return RetryPolicy(
+        d.max_attempts, d.backoff_base_seconds, d.backoff_max_seconds, d.max_retry_after_seconds
+    )
 
 
 class TelegramService:

@@ -30,7 +30,9 @@ def _config_path(given: str | None) -> Path | None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="sigap", description="Sigap: job-offer checks and TPPO early warning.")
+    parser = argparse.ArgumentParser(
+        prog="sigap", description="Sigap: job-offer checks and TPPO early warning."
+    )
     parser.add_argument("--config", help="config file (default: ./config.toml, or $SIGAP_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="chat with Sigap in this terminal (no token, embedded database)")
@@ -46,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(_config_path(args.config))
-        secrets = [s.get_secret_value() for s in (settings.telegram_token, settings.telegram_webhook_secret,
-                                                  settings.database_url) if s is not None]
+        secrets = [
+            s.get_secret_value()
+            for s in (settings.telegram_token, settings.telegram_webhook_secret, settings.database_url)
+            if s is not None
+        ]
         if args.command == "demo":
             configure_logging(logging.WARNING, secrets)
             if args.database:

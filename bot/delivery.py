@@ -67,5 +67,7 @@ async def deliver(send: Callable[[], Awaitable[T]], policy: RetryPolicy, sleep: 
             if failures >= policy.max_attempts:
                 raise
             delay = policy.backoff(failures)
-            log.warning("transient send failure %d/%d; retrying in %.1fs", failures, policy.max_attempts, delay)
+            log.warning(
+                "transient send failure %d/%d; retrying in %.1fs", failures, policy.max_attempts, delay
+            )
             await sleep(delay)

@@ -81,7 +81,11 @@ class ConversationEngine:
                     return [Reply(self._services.content.texts(language)("errors.internal"))]
                 # Nothing was committed; saying "try again" would lose the message, so let the
                 # transport refuse it and the platform re-deliver it.
-                log.error("database unavailable while handling a %s message: %s", incoming.channel, type(exc).__name__)
+                log.error(
+                    "database unavailable while handling a %s message: %s",
+                    incoming.channel,
+                    type(exc).__name__,
+                )
                 raise TemporaryFailure from exc
 
     async def note_blocked(self, channel: str, chat_id: str) -> None:

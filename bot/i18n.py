@@ -78,7 +78,9 @@ class Content:
     @classmethod
     def load(cls, directory: Path, default_language: str) -> Content:
         texts: dict[str, Texts] = {}
-        for language_dir in sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith("_")):
+        for language_dir in sorted(
+            p for p in directory.iterdir() if p.is_dir() and not p.name.startswith("_")
+        ):
             entries: dict[str, str | tuple[str, ...]] = {}
             for path in sorted(language_dir.glob("*.toml")):
                 prefix = "" if path.stem == TEXTS_FILE else path.stem
@@ -100,7 +102,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(f"{path}: {exc}") from exc
 
 
-def _flatten(table: Mapping[str, Any], prefix: str, out: dict[str, str | tuple[str, ...]], path: Path) -> None:
+def _flatten(
+    table: Mapping[str, Any], prefix: str, out: dict[str, str | tuple[str, ...]], path: Path
+) -> None:
     for key, value in table.items():
         dotted = f"{prefix}.{key}" if prefix else key
         if isinstance(value, Mapping):

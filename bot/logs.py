@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import re
 
-# Telegram bot tokens look like 123456789:AAH...; they also appear inside Bot API URLs.
-TOKEN_PATTERN = re.compile(r"\b\d{5,}:[A-Za-z0-9_-]{20,}\b")
+# Telegram bot tokens look like 123456789:AAH...; inside Bot API URLs they follow "/bot" with
+# no word boundary, so the pattern only asks that no digit comes before.
+TOKEN_PATTERN = re.compile(r"(?<![0-9])\d{5,}:[A-Za-z0-9_-]{20,}")
 
 
 class RedactingFilter(logging.Filter):

@@ -1,4 +1,4 @@
-"""Reads and writes for users, conversation state and results; never commits (the caller's unit of work does)."""
+"""Reads and writes for users, conversation state and results; never commits (the unit of work does)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import copy
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,13 +28,15 @@ async def claim_update(session: AsyncSession, channel: str, update_key: str, now
         .values(channel=channel, update_key=update_key, received_at=now)
         .on_conflict_do_nothing()
     )
-    result = await session.execute(statement)
+    result: CursorResult[Any] = await session.execute(statement)  # type: ignore[assignment]
     return bool(result.rowcount == 1)
 
 
 async def forget_processed_updates(session: AsyncSession, before: datetime) -> int:
     """Platforms stop re-delivering after a day; older keys only take space."""
-    result = await session.execute(delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before))
+    result: CursorResult[Any] = await session.execute(  # type: ignore[assignment]
+        delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before)
+    )
     return int(result.rowcount or 0)
 
 
@@ -77,10 +79,14 @@ async def find_user(session: AsyncSession, channel: str, external_id: str) -> Us
 
 
 async def set_language(session: AsyncSession, user_id: int, language: str) -> None:
-    await session.execute(update(User).where(User.id == user_id).values(language=language, language_chosen=True))
+    await session.execute(
+        update(User).where(User.id == user_id).values(language=language, language_chosen=True)
+    )
 
 
-async def record_privacy_notice_seen(session: AsyncSession, user_id: int, version: str, now: datetime) -> None:
+async def record_privacy_notice_seen(
+    session: AsyncSession, user_id: int, version: str, now: datetime
+) -> None:
     await session.execute(
         update(User).where(User.id == user_id).values(privacy_version=version, privacy_seen_at=now)
     )
@@ -88,7 +94,9 @@ async def record_privacy_notice_seen(session: AsyncSession, user_id: int, versio
 
 async def mark_blocked(session: AsyncSession, channel: str, chat_id: str) -> None:
     """The user blocked the bot: stop writing to them until they write again."""
-    await session.execute(update(User).where(User.channel == channel, User.chat_id == chat_id).values(blocked=True))
+    await session.execute(
+        update(User).where(User.channel == channel, User.chat_id == chat_id).values(blocked=True)
+    )
 
 
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import checklist, numbers, start
 from handlers.context import RouteTable
+from handlers.menu import show_menu
 
 
 def route_table() -> RouteTable:
@@ -12,7 +13,7 @@ def route_table() -> RouteTable:
         home=start.DIALOG.name,
         commands={
             "start": start.start,
-            "menu": start.show_menu,
+            "menu": show_menu,
             "batal": start.cancel,
             "cancel": start.cancel,
             "bantuan": start.show_help,
@@ -26,7 +27,7 @@ def route_table() -> RouteTable:
         },
         buttons={"lang": start.choose_language, "privacy": start.accept_privacy, "menu": start.menu_choice},
         keywords={
-            "keywords.menu": start.show_menu,
+            "keywords.menu": show_menu,
             "keywords.cancel": start.cancel,
             "keywords.help": start.show_help,
         },

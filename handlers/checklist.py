@@ -28,10 +28,14 @@ async def ask(turn: Turn) -> None:
     question_id = turn.state.data["current"]
     index = rules.index_of(question_id)
     answers = tuple(
-        Button(turn.t(f"checklist.answer.{answer}"), f"ck:a:{question_id}:{CODE_OF[answer]}") for answer in ANSWERS
+        Button(turn.t(f"checklist.answer.{answer}"), f"ck:a:{question_id}:{CODE_OF[answer]}")
+        for answer in ANSWERS
     )
-    controls = (Button(turn.t("checklist.back"), "ck:back"),) if index > 0 else ()
-    controls += (Button(turn.t("checklist.restart"), "ck:restart"), Button(turn.t("checklist.cancel"), "ck:cancel"))
+    controls: tuple[Button, ...] = (Button(turn.t("checklist.back"), "ck:back"),) if index > 0 else ()
+    controls += (
+        Button(turn.t("checklist.restart"), "ck:restart"),
+        Button(turn.t("checklist.cancel"), "ck:cancel"),
+    )
     progress = turn.t("checklist.progress", number=index + 1, total=len(rules.questions))
     turn.say(f"{progress}\n\n{turn.t(f'checklist.questions.{question_id}.question')}", (answers, controls))
 
@@ -106,7 +110,8 @@ async def _finish(turn: Turn, assessment: Assessment) -> None:
         ),
     )
     reasons = [
-        f"• {turn.t(f'checklist.questions.{flag.question_id}.reasons.{flag.answer}')}" for flag in assessment.raised
+        f"• {turn.t(f'checklist.questions.{flag.question_id}.reasons.{flag.answer}')}"
+        for flag in assessment.raised
     ]
     verdict = turn.t(f"checklist.result.{assessment.risk}")
     if reasons:

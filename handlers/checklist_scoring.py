@@ -80,7 +80,9 @@ def parse_rules(data: Mapping[str, Any]) -> ChecklistRules:
         medium_from, high_from = int(levels["medium_from"]), int(levels["high_from"])
         raw_questions = data["questions"]
     except (KeyError, TypeError, ValueError) as exc:
-        raise RulesError(f"checklist.toml needs [levels] medium_from/high_from and [[questions]]: {exc}") from exc
+        raise RulesError(
+            f"checklist.toml needs [levels] medium_from/high_from and [[questions]]: {exc}"
+        ) from exc
     if not 0 < medium_from < high_from:
         raise RulesError("checklist.toml: need 0 < medium_from < high_from")
     questions: list[Question] = []
@@ -90,11 +92,13 @@ def parse_rules(data: Mapping[str, Any]) -> ChecklistRules:
             raise RulesError(f"checklist.toml: question id {question_id!r} must be a short identifier")
         weights = raw.get("weights", {})
         if set(weights) != set(ANSWERS) or not all(isinstance(w, int) and w >= 0 for w in weights.values()):
-            raise RulesError(f"checklist.toml: {question_id}: weights need yes, no, unknown as whole numbers >= 0")
+            raise RulesError(
+                f"checklist.toml: {question_id}: weights need yes, no, unknown as whole numbers >= 0"
+            )
         forces = frozenset(raw.get("forces_high", []))
         if not forces <= set(ANSWERS):
             raise RulesError(f"checklist.toml: {question_id}: forces_high may only name yes, no, unknown")
-        questions.append(Question(question_id, dict(weights), forces))  # type: ignore[arg-type]
+        questions.append(Question(question_id, dict(weights), forces))
     if len({q.id for q in questions}) != len(questions) or not questions:
         raise RulesError("checklist.toml: question ids must be unique, and there must be at least one")
     return ChecklistRules(tuple(questions), medium_from, high_from)

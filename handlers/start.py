@@ -17,6 +17,10 @@ async def start(turn: Turn) -> None:
         await ask_language(turn)
     elif turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)
+    elif turn.state.dialog in RESUMABLE:
+        # Someone coming back (new phone session, bot restarted) continues where they were.
+        turn.say(turn.t("start.resume"))
+        await RESUMABLE[turn.state.dialog](turn)
     else:
         turn.say(turn.t("start.welcome_back"))
         await show_menu(turn)
@@ -65,7 +69,9 @@ async def show_privacy_notice(turn: Turn) -> None:
 
 
 async def accept_privacy(turn: Turn) -> None:
-    await queries.record_privacy_notice_seen(turn.session, turn.user.id, turn.services.privacy_version, turn.now)
+    await queries.record_privacy_notice_seen(
+        turn.session, turn.user.id, turn.services.privacy_version, turn.now
+    )
     turn.say(turn.t("privacy.thanks"))
     await show_menu(turn)
 
@@ -111,6 +117,8 @@ MENU_STEPS: dict[str, Step] = {
     "language": ask_language,
     "main": show_menu,
 }
+
+RESUMABLE: dict[str, Step] = {checklist.NAME: checklist.ask}
 
 REPROMPTS: dict[str, Step] = {"language": ask_language, "privacy": show_privacy_notice, "idle": show_menu}
 

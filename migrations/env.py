@@ -43,8 +43,9 @@ shared_connection = context.config.attributes.get("connection")
 if shared_connection is not None:
     run_with_connection(shared_connection)
 elif context.is_offline_mode():
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True,
-                      render_as_batch=True)
+    context.configure(
+        url=database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:

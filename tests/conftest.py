@@ -69,10 +69,15 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_line(bar, red=True, bold=True)
         terminalreporter.write_line(
             f"!! {len(_skipped_for_postgres)} PostgreSQL tests were SKIPPED: no server at "
-            f"{make_url(POSTGRES_URL)!r}.", red=True, bold=True)
+            f"{make_url(POSTGRES_URL)!r}.",
+            red=True,
+            bold=True,
+        )
         terminalreporter.write_line(
             "!! Only SQLite was tested. Start PostgreSQL or set SIGAP_TEST_POSTGRES_URL; CI refuses this.",
-            red=True, bold=True)
+            red=True,
+            bold=True,
+        )
         terminalreporter.write_line(bar, red=True, bold=True)
 
 
@@ -109,7 +114,9 @@ def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
     async def build() -> None:
         await _admin(f"DROP DATABASE IF EXISTS {name}")
         await _admin(f"CREATE DATABASE {name}")
-        engine = create_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
+        engine = create_engine(
+            make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        )
         await migrate.upgrade(engine)
         await engine.dispose()
 

@@ -58,8 +58,13 @@ def sticker_update(user_id: int) -> dict[str, Any]:
             "chat": {"id": user_id, "type": "private"},
             "from": _user(user_id),
             "sticker": {
-                "file_id": "CAACAgIAAxkBAAEB", "file_unique_id": "AgADAQAD", "type": "regular",
-                "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                "file_id": "CAACAgIAAxkBAAEB",
+                "file_unique_id": "AgADAQAD",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
             },
         },
     }

@@ -39,7 +39,12 @@ async def test_start_language_privacy_menu(bot: BotHarness) -> None:
     menu = replies[-1]
     assert "What would you like to do?" in menu["text"]
     assert buttons_of(menu) == [
-        "menu:check", "menu:report", "menu:numbers", "menu:subscribe", "menu:help", "menu:language",
+        "menu:check",
+        "menu:report",
+        "menu:numbers",
+        "menu:subscribe",
+        "menu:help",
+        "menu:language",
     ]
     # Consent must be provable: which notice version, and when.
     assert await scalar(bot, select(User.privacy_version).where(User.external_id == str(ALICE))) == "1"
@@ -169,10 +174,15 @@ async def test_redelivered_update_is_handled_once(bot: BotHarness) -> None:
     count = len(bot.api.sent(ALICE))
     assert await bot.post(update) == 200  # Telegram re-sends when it did not see our 200 in time
     assert len(bot.api.sent(ALICE)) == count
-    assert await scalar(
-        bot, select(func.count()).select_from(ProcessedUpdate).where(
-            ProcessedUpdate.update_key == str(update["update_id"]))
-    ) == 1
+    assert (
+        await scalar(
+            bot,
+            select(func.count())
+            .select_from(ProcessedUpdate)
+            .where(ProcessedUpdate.update_key == str(update["update_id"])),
+        )
+        == 1
+    )
 
 
 async def test_webhook_refuses_bad_requests(bot: BotHarness) -> None:

@@ -6,7 +6,7 @@ import asyncio
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.messages import Button, Incoming, Reply
+from bot.messages import Button, Incoming, IncomingKind, Reply
 
 CHANNEL = "console"
 QUIT_COMMANDS = ("/quit", "/keluar", "/exit")
@@ -28,7 +28,9 @@ def render(reply: Reply, first_number: int) -> str:
 class ConsoleChannel:
     name = CHANNEL
 
-    def __init__(self, engine: ConversationEngine, stdin: TextIO, stdout: TextIO, user_id: str = "demo") -> None:
+    def __init__(
+        self, engine: ConversationEngine, stdin: TextIO, stdout: TextIO, user_id: str = "demo"
+    ) -> None:
         self._engine = engine
         self._stdin = stdin
         self._stdout = stdout
@@ -53,8 +55,10 @@ class ConsoleChannel:
 
     def incoming_for(self, text: str) -> Incoming:
         if text.isdigit() and 1 <= int(text) <= len(self._buttons):
-            return Incoming(CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[int(text) - 1].data)
-        kind = "command" if text.startswith("/") else "text"
+            return Incoming(
+                CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[int(text) - 1].data
+            )
+        kind: IncomingKind = "command" if text.startswith("/") else "text"
         return Incoming(CHANNEL, self._user_id, self._user_id, kind, text=text)
 
     async def _converse(self, incoming: Incoming) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hmac
 import json
@@ -24,7 +23,7 @@ from pydantic import ValidationError
 
 from bot.delivery import Blocked, DeliveryError, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, IncomingKind, Reply
 from bot.web import Handler
 
 log = logging.getLogger(__name__)
@@ -38,6 +37,7 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
     if message.from_user is None:  # channel posts and the like: nobody to talk to
         return None
     text = message.text or ""
+    kind: IncomingKind
     if text.startswith("/"):
         kind = "command"
     elif message.text is not None:
@@ -125,12 +125,14 @@ class TelegramChannel:
     async def send(self, chat_id: str, reply: Reply) -> None:
         async def attempt() -> None:
             try:
-                await self.bot.send_message(chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply))
+                await self.bot.send_message(
+                    chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply)
+                )
             except TelegramRetryAfter as exc:
                 raise RetryLater(float(exc.retry_after)) from exc
             except TelegramForbiddenError as exc:
                 raise Blocked(exc.message) from exc
-            except (TelegramServerError, TelegramNetworkError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
                 raise Transient(type(exc).__name__) from exc
             except TelegramAPIError as exc:
                 raise Permanent(exc.message) from exc

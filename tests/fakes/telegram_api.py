@@ -1,4 +1,4 @@
-"""A fake Telegram Bot API server on 127.0.0.1: answers like the real one, records every call, fails on demand."""
+"""A fake Telegram Bot API server on 127.0.0.1: answers like the real one, records calls, fails on demand."""
 
 from __future__ import annotations
 
@@ -57,8 +57,9 @@ class FakeBotAPI:
             await self._runner.cleanup()
 
     # --- steering the fake -------------------------------------------------------------------
-    def fail_next(self, method: str, status: int, retry_after: int | None = None, times: int = 1,
-                  delay: float = 0.0) -> None:
+    def fail_next(
+        self, method: str, status: int, retry_after: int | None = None, times: int = 1, delay: float = 0.0
+    ) -> None:
         self.faults.append(Fault(method, status, retry_after, times, delay))
 
     def block(self, chat_id: int | str) -> None:
@@ -75,13 +76,15 @@ class FakeBotAPI:
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         """Successfully answered sendMessage calls (the messages a user really received)."""
         return [
-            c.params for c in self.calls
-            if c.method == "sendmessage" and c.params.get("_delivered")
+            c.params
+            for c in self.calls
+            if c.method == "sendmessage"
+            and c.params.get("_delivered")
             and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
         ]
 
-    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, timeout: float = 10.0) -> None:
-        deadline = time.monotonic() + timeout
+    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 10.0) -> None:
+        deadline = time.monotonic() + within
         while len(self.sent(chat_id)) < count:
             remaining = deadline - time.monotonic()
             if remaining <= 0:

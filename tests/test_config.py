@@ -1,0 +1,75 @@
+"""Settings: defaults from config.toml, environment overrides, secrets only from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in list(os.environ):
+        if name.startswith("SIGAP_"):
+            monkeypatch.delenv(name)
+
+
+def test_shipped_config_loads_with_documented_defaults() -> None:
+    settings = load_settings(ROOT / "config.toml")
+    assert settings.telegram.mode == "polling"
+    assert settings.conversation.default_language == "id"
+    assert settings.database_url_value() == "sqlite+aiosqlite:///sigap.db"
+    assert settings.telegram_token is None
+
+
+def test_environment_overrides_file_and_secrets_stay_hidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGAP_TELEGRAM__MODE", "webhook")
+    monkeypatch.setenv("SIGAP_TELEGRAM_TOKEN", "123456:real-looking-token-value")
+    monkeypatch.setenv("SIGAP_DATABASE_URL", "postgresql+asyncpg://sigap:pw-123@db/sigap")
+    settings = load_settings(ROOT / "config.toml")
+    assert settings.telegram.mode == "webhook"
+    assert settings.telegram.api_base == "https://api.telegram.org"  # the rest of the section is kept
+    assert settings.database_url_value().endswith("@db/sigap")
+    shown = repr(settings) + str(settings.model_dump())
+    assert "real-looking-token-value" not in shown and "pw-123" not in shown
+
+
+def test_secret_in_config_file_is_refused(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('telegram_token = "123:abc"\n')
+    with pytest.raises(ConfigError, match="SIGAP_TELEGRAM_TOKEN"):
+        load_settings(config)
+
+
+def test_typos_and_bad_values_are_reported(tmp_path: Path) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[telegram]\nmdoe = 'webhook'\n")
+    with pytest.raises(ConfigError, match="mdoe"):
+        load_settings(config)
+    config.write_text("[telegram]\nmode = 'carrier-pigeon'\n")
+    with pytest.raises(ConfigError):
+        load_settings(config)
+    config.write_text("[telegram\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_settings(config)
+
+
+def test_production_refuses_placeholder_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text(
+        'environment = "production"\n[telegram]\nmode = "webhook"\nwebhook_url = "https://x.test/h"\n'
+    )
+    monkeypatch.setenv("SIGAP_TELEGRAM_TOKEN", "changeme")
+    with pytest.raises(ConfigError, match="SIGAP_TELEGRAM_TOKEN"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_TELEGRAM_TOKEN", "123456:AAH-real-token-value-0123456789")
+    with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_TELEGRAM_WEBHOOK_SECRET", "a-long-random-secret-0123456789")
+    assert load_settings(config).environment == "production"

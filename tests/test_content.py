@@ -1,0 +1,72 @@
+"""content/ is complete: every key in every language, same placeholders, texts for every rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import Content, ContentError, default_content_dir
+from handlers.checklist_scoring import ANSWERS, parse_rules
+
+CONTENT = Content.load(default_content_dir(), "id")
+
+
+def test_default_language_is_indonesian_and_english_exists() -> None:
+    assert CONTENT.languages[0] == "id"
+    assert "en" in CONTENT.languages
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_every_key_exists_in_every_language(language: str) -> None:
+    reference = CONTENT.texts("id")
+    texts = CONTENT.texts(language)
+    assert texts.keys() == reference.keys(), {
+        "missing": sorted(reference.keys() - texts.keys()),
+        "extra": sorted(texts.keys() - reference.keys()),
+    }
+    for key in reference.keys():
+        assert texts.placeholders(key) == reference.placeholders(key), key
+        if texts.has(key):
+            assert texts(key).strip(), f"{language}:{key} is empty"
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_every_checklist_question_and_raising_answer_has_text(language: str) -> None:
+    texts = CONTENT.texts(language)
+    rules = parse_rules(CONTENT.data("checklist"))
+    for question in rules.questions:
+        assert texts.has(f"checklist.questions.{question.id}.question"), question.id
+        for answer in ANSWERS:
+            key = f"checklist.questions.{question.id}.reasons.{answer}"
+            raises = question.weights[answer] > 0 or answer in question.forces_high
+            assert texts.has(key) == raises, key  # no reason for a harmless answer, one for every other
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_every_hotline_is_named_and_sourced(language: str) -> None:
+    texts = CONTENT.texts(language)
+    for entry in CONTENT.data("hotlines")["hotlines"]:
+        assert texts.has(f"hotlines.{entry['key']}.name") and texts.has(f"hotlines.{entry['key']}.when")
+        assert entry.get("source") and entry.get("checked"), entry["key"]
+        assert any(entry.get(field) for field in ("phone", "whatsapp", "sms", "web")), entry["key"]
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_button_labels_fit_whatsapp(language: str) -> None:
+    """WhatsApp reply buttons allow 20 characters: the checklist answers must fit as they are."""
+    texts = CONTENT.texts(language)
+    for answer in ANSWERS:
+        assert len(texts(f"checklist.answer.{answer}")) <= 20
+
+
+def test_missing_default_language_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / "texts.toml").write_text('a = "b"\n')
+    with pytest.raises(ContentError):
+        Content.load(tmp_path, "id")
+
+
+def test_malformed_content_names_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "id").mkdir()
+    (tmp_path / "id" / "texts.toml").write_text("a = [1, 2]\n")
+    with pytest.raises(ContentError, match=r"texts\.toml"):
+        Content.load(tmp_path, "id")
