@@ -18,6 +18,7 @@ from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
 from bot.router import Router
+from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
 from db import migrate
 from db.session import create_engine, create_sessionmaker
@@ -85,11 +86,14 @@ class TelegramService:
         self.telegram: TelegramChannel | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
+        self._jobs: Jobs | None = None
 
     async def start(self) -> None:
         settings = self._settings
         assert settings.telegram_token is not None
         self.core = await open_core(settings, self._clock)
+        self._jobs = Jobs(self.core.sessions, self._clock)
+        self._jobs.start()
         self.telegram = TelegramChannel(
             settings.telegram_token.get_secret_value(),
             settings.telegram.api_base,
@@ -125,6 +129,8 @@ class TelegramService:
             await asyncio.Event().wait()
 
     async def stop(self) -> None:
+        if self._jobs is not None:
+            self._jobs.stop()
         if self.telegram is not None:
             await self.telegram.stop_polling()
         if self._polling is not None:

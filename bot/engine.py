@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Incoming, Reply
+from bot.messages import Incoming, Reply, compact
 from bot.router import Router
 from db import queries
 from handlers.context import Services, Turn
@@ -58,22 +58,22 @@ class ConversationEngine:
                         session, incoming.channel, incoming.update_key, now
                     ):
                         return []
-                    user = await queries.get_or_create_user(
+                    user, state = await queries.get_or_create_user(
                         session, incoming.channel, incoming.user_id, incoming.chat_id, language, now
                     )
                     language = user.language
                     turn = Turn(
                         incoming=incoming,
                         user=user,
-                        state=await queries.load_state(session, user.id),
+                        state=state,
                         t=self._services.content.texts(user.language),
                         session=session,
                         now=now,
                         services=self._services,
                     )
                     await self._router.route(turn)
-                    await queries.save_state(session, user.id, turn.state, now)
-                return turn.replies
+                    await queries.save_state(session, user.id, turn.state)
+                return compact(turn.replies)
             except Exception as exc:
                 if not _database_unavailable(exc):
                     # The transaction rolled back, so the saved state is as before this message.

@@ -52,3 +52,20 @@ class Reply:
     @property
     def all_buttons(self) -> tuple[Button, ...]:
         return tuple(button for row in self.buttons for button in row)
+
+
+# A note shorter than this joins the next message instead of arriving on its own ("Thank you."
+# then the menu): fewer messages to load on a poor connection, fewer API calls to rate-limit.
+SHORT_NOTE_CHARS = 700
+
+
+def compact(replies: list[Reply]) -> list[Reply]:
+    """Joins short button-less notes into the message that follows them."""
+    joined: list[Reply] = []
+    for reply in replies:
+        previous = joined[-1] if joined else None
+        if previous and not previous.buttons and len(previous.text) + len(reply.text) + 2 <= SHORT_NOTE_CHARS:
+            joined[-1] = Reply(f"{previous.text}\n\n{reply.text}", reply.buttons)
+        else:
+            joined.append(reply)
+    return joined

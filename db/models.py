@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints let Alembic's batch mode find them on SQLite, which cannot ALTER in place.
@@ -42,18 +42,11 @@ class User(Base):
     blocked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
     last_seen_at: Mapped[datetime]
-
-
-class Conversation(Base):
-    """Where a user is in a dialogue, so a restart or another process continues the same talk."""
-
-    __tablename__ = "conversations"
-
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
-    dialog: Mapped[str] = mapped_column(String(32))
-    step: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, Any]]
-    updated_at: Mapped[datetime]
+    # Where the user is in a dialogue, so a restart or another process continues the same talk.
+    # Kept on the user's row: the statement that finds the user also returns it (one round trip).
+    dialog: Mapped[str] = mapped_column(String(32), default="start")
+    step: Mapped[str] = mapped_column(String(32), default="idle")
+    dialog_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 class ChecklistResult(Base):

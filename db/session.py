@@ -15,9 +15,9 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url)
-    return create_async_engine(
-        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, hide_parameters=True
-    )
+    # No pool_pre_ping: it costs a round trip per message. A connection PostgreSQL dropped is
+    # invalidated on first use; that message is refused as a TemporaryFailure and re-delivered.
+    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
 
 
 def _create_sqlite_engine(url: str) -> AsyncEngine:
@@ -27,9 +27,16 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     # isolation_level=None hands transaction control to us, so BEGIN IMMEDIATE below takes the
     # write lock up front: two concurrent read-then-write turns then queue instead of failing
     # with "database is locked" when one tries to upgrade its read lock.
-    # hide_parameters: error messages must not carry personal data into the logs.
+    # One connection: SQLite lets one writer in at a time anyway, and waiting for the pooled
+    # connection is an asyncio wait, where waiting on SQLite's lock is its busy handler sleeping
+    # in steps of up to 100 ms. hide_parameters: errors must not carry personal data into logs.
     engine = create_async_engine(
-        url, connect_args={"timeout": 30, "isolation_level": None}, hide_parameters=True
+        url,
+        connect_args={"timeout": 30, "isolation_level": None},
+        hide_parameters=True,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -49,6 +50,8 @@ class BotHarness:
     service: TelegramService
     http: aiohttp.ClientSession
     clock: FakeClock
+    # The JSON body of the last webhook response (Telegram runs a method given there).
+    last_response: Any = None
 
     @property
     def webhook_url(self) -> str:
@@ -58,8 +61,13 @@ class BotHarness:
         headers = {"Content-Type": "application/json"}
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
-        body = raw if raw is not None else __import__("json").dumps(payload).encode()
+        body = raw if raw is not None else json.dumps(payload).encode()
         async with self.http.post(self.webhook_url, data=body, headers=headers) as response:
+            body_text = await response.text()
+            try:
+                self.last_response = json.loads(body_text)
+            except ValueError:  # aiohttp's own 413 page, for instance
+                self.last_response = body_text
             return response.status
 
     async def say(self, user_id: int, text: str) -> list[dict[str, Any]]:

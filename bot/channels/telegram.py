@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hmac
 import json
 import logging
@@ -23,7 +24,7 @@ from pydantic import ValidationError
 
 from bot.delivery import Blocked, DeliveryError, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
-from bot.messages import Incoming, IncomingKind, Reply
+from bot.messages import Button, Incoming, IncomingKind, Reply
 from bot.web import Handler
 
 log = logging.getLogger(__name__)
@@ -67,12 +68,17 @@ def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
+    return _keyboard(reply.buttons) if reply.buttons else None
+
+
+# The same few keyboards (menu, answer buttons) are sent again and again; building the pydantic
+# models is a measurable part of sending a message (bench/updates.py).
+@functools.lru_cache(maxsize=1024)
+def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         inline_keyboard=[
             [InlineKeyboardButton(text=button.label, callback_data=button.data) for button in row]
-            for row in reply.buttons
+            for row in rows
         ]
     )
 
@@ -103,11 +109,14 @@ class TelegramChannel:
         if incoming is not None:
             await self._converse(incoming)
 
-    async def _on_callback(self, query: CallbackQuery, event_update: Update) -> None:
-        try:  # stops the spinner on the pressed button; the answer itself comes as a message
-            await self.bot.answer_callback_query(query.id)
-        except TelegramAPIError as exc:
-            log.info("could not answer a callback query: %s", type(exc).__name__)
+    async def _on_callback(
+        self, query: CallbackQuery, event_update: Update, via_webhook: bool = False
+    ) -> None:
+        if not via_webhook:  # a webhook answers the query in its HTTP response instead
+            try:  # stops the spinner on the pressed button; the answer itself comes as a message
+                await self.bot.answer_callback_query(query.id)
+            except TelegramAPIError as exc:
+                log.info("could not answer a callback query: %s", type(exc).__name__)
         await self._converse(incoming_from_callback(query, event_update.update_id))
 
     async def _converse(self, incoming: Incoming) -> None:
@@ -139,9 +148,17 @@ class TelegramChannel:
 
         await deliver(attempt, self._policy)
 
-    async def feed_webhook(self, payload: dict[str, object]) -> None:
+    async def feed_webhook(self, payload: dict[str, object]) -> dict[str, object]:
+        """Handles a webhook update; returns the webhook's response body.
+
+        Telegram runs a method given in the response body, which saves a request per button
+        press: the callback query is answered there (after our reply was sent).
+        """
         update = Update.model_validate(payload, context={"bot": self.bot})
-        await self.dispatcher.feed_update(self.bot, update)
+        await self.dispatcher.feed_update(self.bot, update, via_webhook=True)
+        if update.callback_query is not None:
+            return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
+        return {}
 
     def webhook_handler(self, secret: str) -> Handler:
         """aiohttp handler: checks Telegram's secret header, then handles the update before answering.
@@ -162,12 +179,12 @@ class TelegramChannel:
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             try:
-                await self.feed_webhook(payload)
+                answer = await self.feed_webhook(payload)
             except ValidationError:
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             except TemporaryFailure:
                 return web.json_response({"ok": False, "error": "try again"}, status=503)
-            return web.json_response({"ok": True})
+            return web.json_response(answer)
 
         return handle
 

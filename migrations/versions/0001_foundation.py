@@ -1,4 +1,4 @@
-"""Foundation: users, conversation state, anonymous checklist results, processed updates.
+"""Foundation: users with their conversation state, anonymous checklist results, processed updates.
 
 Revision ID: 0001
 Revises:
@@ -31,20 +31,11 @@ def upgrade() -> None:
         sa.Column("blocked", sa.Boolean(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("last_seen_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
-        sa.UniqueConstraint("channel", "external_id", name=op.f("uq_users_channel")),
-    )
-    op.create_table(
-        "conversations",
-        sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("dialog", sa.String(32), nullable=False),
         sa.Column("step", sa.String(32), nullable=False),
-        sa.Column("data", sa.JSON(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["user_id"], ["users.id"], name=op.f("fk_conversations_user_id_users"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("user_id", name=op.f("pk_conversations")),
+        sa.Column("dialog_data", sa.JSON(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
+        sa.UniqueConstraint("channel", "external_id", name=op.f("uq_users_channel")),
     )
     op.create_table(
         "checklist_results",
@@ -71,5 +62,4 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_processed_updates_received_at"), table_name="processed_updates")
     op.drop_table("processed_updates")
     op.drop_table("checklist_results")
-    op.drop_table("conversations")
     op.drop_table("users")

@@ -182,3 +182,23 @@ class FakeBotAPI:
         while not self._updates.empty():
             updates.append(self._updates.get_nowait())
         return [u for u in updates if u["update_id"] >= offset]
+
+
+async def _serve_forever(port: int) -> None:
+    api = FakeBotAPI()
+    app = web.Application()
+    app.router.add_route("*", "/bot{token}/{method}", api._handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print(f"http://127.0.0.1:{runner.addresses[0][1]}", flush=True)
+    # Keep memory flat in long benchmark runs: nobody reads the recorded calls here.
+    while True:
+        await asyncio.sleep(1)
+        api.calls.clear()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
