@@ -18,14 +18,18 @@ class ConfigError(ValueError):
     """The configuration cannot be used; the message says what to fix."""
 
 
-class DatabaseSettings(BaseModel):
+class _Section(BaseModel):
+    """A [section] of config.toml; unknown keys are refused, so a typo does not pass silently."""
+
     model_config = {"extra": "forbid"}
+
+
+class DatabaseSettings(_Section):
     sqlite_path: str = "sigap.db"
     pool_size: int = Field(default=10, ge=1)
 
 
-class TelegramSettings(BaseModel):
-    model_config = {"extra": "forbid"}
+class TelegramSettings(_Section):
     mode: Literal["polling", "webhook"] = "polling"
     api_base: str = "https://api.telegram.org"
     webhook_url: str = ""
@@ -33,31 +37,27 @@ class TelegramSettings(BaseModel):
     request_timeout: float = Field(default=30.0, gt=0)
 
 
-class WebSettings(BaseModel):
-    model_config = {"extra": "forbid"}
+class WebSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=0, le=65535)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
 
 
-class ConversationSettings(BaseModel):
-    model_config = {"extra": "forbid"}
+class ConversationSettings(_Section):
     default_language: str = "id"
     max_text_chars: int = Field(default=3000, ge=100)
 
 
-class DeliverySettings(BaseModel):
-    model_config = {"extra": "forbid"}
+class DeliverySettings(_Section):
     max_attempts: int = Field(default=5, ge=1)
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_max_seconds: float = Field(default=60.0, gt=0)
     max_retry_after_seconds: float = Field(default=300.0, gt=0)
 
 
-class LocalContact(BaseModel):
+class LocalContact(_Section):
     """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
 
-    model_config = {"extra": "forbid"}
     name: str
     phone: str = ""
     whatsapp: str = ""

@@ -26,19 +26,15 @@ def contacts(services: Services, t: Texts) -> list[Contact]:
 def render(services: Services, t: Texts) -> str:
     blocks = []
     for contact in contacts(services, t):
-        lines = [f"• {contact.name}"]
-        if contact.phone:
-            lines.append(f"  {t('numbers.phone')}: {contact.phone}")
-        if contact.phone_abroad:
-            lines.append(f"  {t('numbers.phone_abroad')}: {contact.phone_abroad}")
-        if contact.whatsapp:
-            lines.append(f"  WhatsApp: {contact.whatsapp}")
-        if contact.sms:
-            lines.append(f"  SMS: {contact.sms}")
-        if contact.web:
-            lines.append(f"  {contact.web}")
-        if contact.when:
-            lines.append(f"  {contact.when}")
+        fields = (
+            (f"{t('numbers.phone')}: ", contact.phone),
+            (f"{t('numbers.phone_abroad')}: ", contact.phone_abroad),
+            ("WhatsApp: ", contact.whatsapp),
+            ("SMS: ", contact.sms),
+            ("", contact.web),
+            ("", contact.when),
+        )
+        lines = [f"• {contact.name}", *(f"  {label}{value}" for label, value in fields if value)]
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
 

@@ -18,6 +18,21 @@ from tests.telegram_updates import text_update
 ROOT = Path(__file__).resolve().parent.parent
 
 
+async def start_sigap_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(ROOT / "config.toml"),
+        "run",
+        env=env,
+        cwd=cwd,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+
+
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
 async def test_run_polls_answers_and_stops_cleanly_on_signal(
     fake_api: Any, tmp_path: Path, stop_signal: signal.Signals
@@ -30,17 +45,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_signal(
         "SIGAP_TELEGRAM__API_BASE": fake_api.base_url,
         "SIGAP_DATABASE__SQLITE_PATH": str(database),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--config",
-        str(ROOT / "config.toml"),
-        "run",
-        env=env,
-        stderr=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.DEVNULL,
-    )
+    process = await start_sigap_run(env, tmp_path)
     try:
         fake_api.push_update(text_update(601, "/start"))
         await fake_api.wait_for_sent(1, chat_id=601, within=30)
@@ -62,17 +67,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_signal(
 
 async def test_run_without_token_explains(tmp_path: Path) -> None:
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--config",
-        str(ROOT / "config.toml"),
-        "run",
-        env=env,
-        cwd=tmp_path,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_sigap_run(env, tmp_path)
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert b"SIGAP_TELEGRAM_TOKEN" in stderr
