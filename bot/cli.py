@@ -15,8 +15,10 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
 from bot.logs import configure_logging
 from db import migrate
+from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.session import create_engine
 from handlers.checklist_scoring import RulesError
+from handlers.region_search import RegionIndex
 
 
 def _config_path(given: str | None) -> Path | None:
@@ -41,6 +43,14 @@ def _parser() -> argparse.ArgumentParser:
     migrate_cmd = commands.add_parser("migrate", help="apply database migrations")
     migrate_cmd.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate_cmd.add_argument("--downgrade", action="store_true", help="go down to --revision instead")
+    regions = commands.add_parser("regions", help="Indonesian regions (Kemendagri codes)")
+    region_commands = regions.add_subparsers(dest="regions_command", required=True)
+    region_import = region_commands.add_parser("import", help="load or refresh the list (idempotent)")
+    region_import.add_argument(
+        "file", nargs="?", help="kode,nama CSV (.csv or .csv.gz); default: the shipped list"
+    )
+    region_search = region_commands.add_parser("search", help="find a village by name, as users do")
+    region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
     return parser
 
 
@@ -65,7 +75,13 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "migrate":
             configure_logging(logging.INFO, secrets)
             asyncio.run(_migrate(settings, args.revision, args.downgrade))
-    except (ConfigError, ContentError, RulesError) as exc:
+        elif args.command == "regions":
+            configure_logging(logging.WARNING, secrets)
+            if args.regions_command == "import":
+                asyncio.run(_import_regions(settings, Path(args.file) if args.file else shipped_list()))
+            else:
+                asyncio.run(_search_regions(settings, args.query))
+    except (ConfigError, ContentError, RulesError, RegionListError) as exc:
         print(f"sigap: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -92,6 +108,31 @@ async def _migrate(settings: Settings, revision: str, down: bool) -> None:
         print(f"database at revision {await migrate.current_revision(engine)}")
     finally:
         await engine.dispose()
+
+
+async def _import_regions(settings: Settings, path: Path) -> None:
+    rows = read_region_file(path)  # a bad file is refused before anything is written
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session, session.begin():
+            report = await import_regions(session, rows)
+    finally:
+        await core.close()
+    print(f"{path.name}: {report.read} regions read, {report.added} new, {report.retired} no longer listed")
+
+
+async def _search_regions(settings: Settings, query: str) -> None:
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session:
+            index = RegionIndex(await active_regions(session))
+    finally:
+        await core.close()
+    if not len(index):
+        print("no regions loaded yet: run `sigap regions import` first")
+        return
+    for place in index.search(query, limit=10):
+        print(f"{place.code}  {place.label}, {place.province} ({place.zone})")
 
 
 if __name__ == "__main__":

@@ -71,3 +71,19 @@ class ProcessedUpdate(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     update_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class Region(Base):
+    """A province, regency/city, district or village, by its Kemendagri code (e.g. 61.01.01.2001)."""
+
+    __tablename__ = "regions"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(128))
+    # 1 province, 2 regency/city, 3 district (kecamatan), 4 village (desa/kelurahan).
+    level: Mapped[int]
+    parent_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    # IANA zone: Asia/Jakarta (WIB), Asia/Makassar (WITA) or Asia/Jayapura (WIT).
+    timezone: Mapped[str] = mapped_column(String(32))
+    # False once a newer official list no longer has the code: kept for old cases, not offered.
+    active: Mapped[bool] = mapped_column(default=True)

@@ -8,27 +8,11 @@ from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
-
-
-def _insert(dialect: str, table: Any) -> Any:
-    """INSERT with ON CONFLICT support in the given dialect."""
-    return postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
-
-
-def _dialect(session: AsyncSession) -> str:
-    return session.get_bind().dialect.name
-
-
-async def _core(session: AsyncSession, statement: Any, parameters: dict[str, Any] | None = None) -> Any:
-    """Runs a Core statement on the session's connection: the hot path of every message skips
-    the ORM's per-statement bookkeeping (about a millisecond each, measured in bench/updates.py)."""
-    connection = await session.connection()
-    return await connection.execute(statement, parameters)
+from db.sql import dialect_of, insert_for, run
 
 
 @dataclass(frozen=True)
@@ -45,7 +29,7 @@ def _statements(dialect: str) -> _HotStatements:
     updates = cast(Table, ProcessedUpdate.__table__)
     users = cast(Table, User.__table__)
     claim = (
-        _insert(dialect, updates)
+        insert_for(dialect, updates)
         .values(
             channel=bindparam("channel"),
             update_key=bindparam("update_key"),
@@ -53,7 +37,7 @@ def _statements(dialect: str) -> _HotStatements:
         )
         .on_conflict_do_nothing()
     )
-    upsert = _insert(dialect, users).values(
+    upsert = insert_for(dialect, users).values(
         channel=bindparam("channel"),
         external_id=bindparam("external_id"),
         chat_id=bindparam("chat_id"),
@@ -100,16 +84,14 @@ _USER_COLUMNS = [
 
 async def claim_update(session: AsyncSession, channel: str, update_key: str, now: datetime) -> bool:
     """Record an inbound update; False if it was handled before (a platform re-delivery)."""
-    statement = _statements(_dialect(session)).claim_update
-    result = await _core(
-        session, statement, {"channel": channel, "update_key": update_key, "received_at": now}
-    )
+    statement = _statements(dialect_of(session)).claim_update
+    result = await run(session, statement, {"channel": channel, "update_key": update_key, "received_at": now})
     return bool(result.rowcount == 1)
 
 
 async def forget_processed_updates(session: AsyncSession, before: datetime) -> int:
     """Platforms stop re-delivering after a day; older keys only take space."""
-    result = await _core(session, delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before))
+    result = await run(session, delete(ProcessedUpdate).where(ProcessedUpdate.received_at < before))
     return int(result.rowcount or 0)
 
 
@@ -129,7 +111,7 @@ async def get_or_create_user(
         "now": now,
         "empty": {},
     }
-    row = (await _core(session, _statements(_dialect(session)).upsert_user, parameters)).one()
+    row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
     return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data)
 
 
@@ -164,13 +146,13 @@ async def mark_blocked(session: AsyncSession, channel: str, chat_id: str) -> Non
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
     table = User.__table__
     statement = select(table.c.dialog, table.c.step, table.c.dialog_data).where(table.c.id == user_id)
-    row = (await _core(session, statement)).one()
+    row = (await run(session, statement)).one()
     return ConversationState(dialog=row.dialog, step=row.step, data=row.dialog_data)
 
 
 async def save_state(session: AsyncSession, user_id: int, state: ConversationState) -> None:
     parameters = {"user_id": user_id, "dialog": state.dialog, "step": state.step, "dialog_data": state.data}
-    await _core(session, _statements(_dialect(session)).save_state, parameters)
+    await run(session, _statements(dialect_of(session)).save_state, parameters)
 
 
 async def save_checklist_outcome(session: AsyncSession, outcome: ChecklistOutcome) -> None:
