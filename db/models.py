@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 # Named constraints let Alembic's batch mode find them on SQLite, which cannot ALTER in place.
 NAMING_CONVENTION = {
@@ -18,9 +20,26 @@ NAMING_CONVENTION = {
 }
 
 
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that always comes back aware, in UTC: SQLite drops the zone, PostgreSQL keeps it."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime: store UTC with tzinfo")
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: UTCDateTime()}
 
 
 class User(Base):
@@ -87,3 +106,101 @@ class Region(Base):
     timezone: Mapped[str] = mapped_column(String(32))
     # False once a newer official list no longer has the code: kept for old cases, not offered.
     active: Mapped[bool] = mapped_column(default=True)
+
+
+class RoleAssignment(Base):
+    """A role someone holds in a region: village official (a village), coordinator (a regency or a
+    province), admin (everywhere). Revoked rows are kept: who could see what, and when, matters."""
+
+    __tablename__ = "role_assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))
+    region_code: Mapped[str | None] = mapped_column(String(16), index=True)
+    granted_by: Mapped[str] = mapped_column(String(64))
+    granted_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class Invite(Base):
+    """A one-time, expiring code a coordinator gives a village official (redeemed with /daftar)."""
+
+    __tablename__ = "invites"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))
+    region_code: Mapped[str] = mapped_column(String(16))
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    used_at: Mapped[datetime | None]
+
+
+class CaseCounter(Base):
+    """The last case number used in a regency, for references like TPPO-6172-000123."""
+
+    __tablename__ = "case_counters"
+
+    regency_code: Mapped[str] = mapped_column(String(8), primary_key=True)
+    last_number: Mapped[int]
+
+
+class Case(Base):
+    """A report of a missing or at-risk migrant, or an early warning, and where it stands."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reference: Mapped[str] = mapped_column(String(24), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    outcome: Mapped[str | None] = mapped_column(String(24))
+    village_code: Mapped[str] = mapped_column(String(16))
+    regency_code: Mapped[str] = mapped_column(String(8), index=True)
+    province_code: Mapped[str] = mapped_column(String(4), index=True)
+    # Detached (NULL) when the reporter asks for their data to be deleted; the case stays.
+    reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_source: Mapped[bool]
+    contact_allowed: Mapped[bool]
+    details: Mapped[dict[str, Any]]
+    created_at: Mapped[datetime]
+    ack_deadline: Mapped[datetime]
+    acknowledged_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class CaseEvent(Base):
+    """The case history: every change, who made it and when."""
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime]
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(24))
+    note: Mapped[str | None] = mapped_column(String(2000))
+
+
+class OutboxMessage(Base):
+    """A message that must not be lost, written in the same transaction as what caused it.
+
+    idempotency_key is unique: queueing the same forward twice (a retried transaction, a job that
+    fires twice) yields one row, so one message."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    idempotency_key: Mapped[str] = mapped_column(String(96), unique=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(8))
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(index=True)
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -71,6 +71,9 @@ class ConsoleChannel:
             self._buttons = list(reply.all_buttons)
         self._write("\n" + render(reply, 1))
 
+    async def send_once(self, chat_id: str, reply: Reply) -> None:
+        await self.send(chat_id, reply)
+
     def _write(self, text: str) -> None:
         self._stdout.write(text + "\n")
         self._stdout.flush()

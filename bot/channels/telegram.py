@@ -132,21 +132,19 @@ class TelegramChannel:
                 return
 
     async def send(self, chat_id: str, reply: Reply) -> None:
-        async def attempt() -> None:
-            try:
-                await self.bot.send_message(
-                    chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply)
-                )
-            except TelegramRetryAfter as exc:
-                raise RetryLater(float(exc.retry_after)) from exc
-            except TelegramForbiddenError as exc:
-                raise Blocked(exc.message) from exc
-            except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
-                raise Transient(type(exc).__name__) from exc
-            except TelegramAPIError as exc:
-                raise Permanent(exc.message) from exc
+        await deliver(lambda: self.send_once(chat_id, reply), self._policy)
 
-        await deliver(attempt, self._policy)
+    async def send_once(self, chat_id: str, reply: Reply) -> None:
+        try:
+            await self.bot.send_message(chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply))
+        except TelegramRetryAfter as exc:
+            raise RetryLater(float(exc.retry_after)) from exc
+        except TelegramForbiddenError as exc:
+            raise Blocked(exc.message) from exc
+        except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
+            raise Transient(type(exc).__name__) from exc
+        except TelegramAPIError as exc:
+            raise Permanent(exc.message) from exc
 
     async def feed_webhook(self, payload: dict[str, object]) -> dict[str, object]:
         """Handles a webhook update; returns the webhook's response body.

@@ -1,0 +1,166 @@
+"""Roles in regions and one-time invite codes: grant, revoke, redeem, and who receives a region's cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Invite, RoleAssignment, User
+
+
+class Role(StrEnum):
+    OFFICIAL = "official"  # kepala desa or perangkat desa, bound to one village
+    COORDINATOR = "coordinator"  # task force, bound to a regency/city or to a province
+    ADMIN = "admin"  # everywhere
+
+
+@dataclass(frozen=True)
+class RoleRecord:
+    role: Role
+    region_code: str | None  # None for admins
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    channel: str
+    chat_id: str
+    language: str
+
+
+class InviteProblem(StrEnum):
+    UNKNOWN = "unknown"
+    USED = "used"
+    EXPIRED = "expired"
+
+
+async def grant_role(
+    session: AsyncSession, user_id: int, role: Role, region_code: str | None, granted_by: str, now: datetime
+) -> bool:
+    """Grants the role; False if the user already holds it for that region."""
+    if RoleRecord(role, region_code) in await active_roles(session, user_id):
+        return False
+    session.add(
+        RoleAssignment(
+            user_id=user_id, role=role, region_code=region_code, granted_by=granted_by, granted_at=now
+        )
+    )
+    await session.flush()
+    return True
+
+
+async def revoke_roles(session: AsyncSession, user_id: int, now: datetime, role: Role | None = None) -> int:
+    statement = update(RoleAssignment).where(
+        RoleAssignment.user_id == user_id, RoleAssignment.revoked_at.is_(None)
+    )
+    if role is not None:
+        statement = statement.where(RoleAssignment.role == role)
+    result = await session.execute(statement.values(revoked_at=now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def active_roles(session: AsyncSession, user_id: int) -> set[RoleRecord]:
+    rows = await session.execute(
+        select(RoleAssignment.role, RoleAssignment.region_code).where(
+            RoleAssignment.user_id == user_id, RoleAssignment.revoked_at.is_(None)
+        )
+    )
+    return {RoleRecord(Role(role), region) for role, region in rows}
+
+
+async def holders(session: AsyncSession, role: Role, region_code: str | None) -> list[Recipient]:
+    """Active holders of a role in exactly that region (admins: region None), who can be reached."""
+    region_filter = (
+        RoleAssignment.region_code.is_(None)
+        if region_code is None
+        else RoleAssignment.region_code == region_code
+    )
+    rows = await session.execute(
+        select(User.id, User.channel, User.chat_id, User.language)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == role, RoleAssignment.revoked_at.is_(None), region_filter)
+        .order_by(User.id)
+        .distinct()
+    )
+    return [Recipient(*row) for row in rows]
+
+
+async def case_recipients(session: AsyncSession, regency_code: str) -> tuple[str, list[Recipient]]:
+    """Who receives a new case of this regency: its coordinators; if none, the province's; if none,
+    the admins. Returns which level answered ("regency", "province", "admin", or "nobody")."""
+    for level, role, region in (
+        ("regency", Role.COORDINATOR, regency_code),
+        ("province", Role.COORDINATOR, regency_code[:2]),
+        ("admin", Role.ADMIN, None),
+    ):
+        found = await holders(session, role, region)
+        if found:
+            return level, found
+    return "nobody", []
+
+
+async def all_active_assignments(session: AsyncSession) -> list[tuple[str, str, Role, str | None]]:
+    rows = await session.execute(
+        select(User.channel, User.external_id, RoleAssignment.role, RoleAssignment.region_code)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.revoked_at.is_(None))
+        .order_by(RoleAssignment.role, RoleAssignment.region_code, User.external_id)
+    )
+    return [(channel, external, Role(role), region) for channel, external, role, region in rows]
+
+
+async def create_invite(
+    session: AsyncSession,
+    code: str,
+    role: Role,
+    region_code: str,
+    created_by: str,
+    now: datetime,
+    expires_at: datetime,
+) -> None:
+    session.add(
+        Invite(
+            code=code,
+            role=role,
+            region_code=region_code,
+            created_by=created_by,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+
+
+async def redeem_invite(
+    session: AsyncSession, code: str, user_id: int, now: datetime
+) -> tuple[RoleRecord | None, InviteProblem | None]:
+    """Uses the code once. The row is locked, so two people racing for one code cannot both win."""
+    invite = (
+        await session.execute(select(Invite).where(Invite.code == code).with_for_update())
+    ).scalar_one_or_none()
+    if invite is None:
+        return None, InviteProblem.UNKNOWN
+    if invite.used_at is not None:
+        return None, InviteProblem.USED
+    if invite.expires_at <= now:
+        return None, InviteProblem.EXPIRED
+    invite.used_at, invite.used_by_user_id = now, user_id
+    role = Role(invite.role)
+    await grant_role(session, user_id, role, invite.region_code, f"invite:{code}", now)
+    return RoleRecord(role, invite.region_code), None
+
+
+async def coordinators_and_admins_exist(session: AsyncSession) -> bool:
+    row = await session.execute(
+        select(RoleAssignment.id)
+        .where(
+            RoleAssignment.revoked_at.is_(None),
+            or_(RoleAssignment.role == Role.COORDINATOR, RoleAssignment.role == Role.ADMIN),
+        )
+        .limit(1)
+    )
+    return row.first() is not None

@@ -1,0 +1,34 @@
+"""Who may do what where: decided from the roles in the database, never from what a button says."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from db.roles import Role, RoleRecord
+
+
+def covers(record: RoleRecord, region_code: str) -> bool:
+    """Does this role's region contain the given region (codes nest: 61 > 61.12 > 61.12.09.2001)?"""
+    if record.role == Role.ADMIN:
+        return True
+    if record.region_code is None:
+        return False
+    return region_code == record.region_code or region_code.startswith(record.region_code + ".")
+
+
+def may_handle_case(roles: Iterable[RoleRecord], village_code: str) -> bool:
+    """Coordinators of the case's regency or province, and admins."""
+    return any(r.role in (Role.COORDINATOR, Role.ADMIN) and covers(r, village_code) for r in roles)
+
+
+def may_invite_official(roles: Iterable[RoleRecord], village_code: str) -> bool:
+    return may_handle_case(roles, village_code)
+
+
+def official_village(roles: Iterable[RoleRecord]) -> str | None:
+    """The village a registered official speaks for (reports from them are a verified source)."""
+    return next((r.region_code for r in roles if r.role == Role.OFFICIAL), None)
+
+
+def is_coordinator(roles: Iterable[RoleRecord]) -> bool:
+    return any(r.role in (Role.COORDINATOR, Role.ADMIN) for r in roles)

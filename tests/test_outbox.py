@@ -1,0 +1,121 @@
+"""The durable outbox against the fake Bot API: once per key, retries on the clock, no double sends."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.channels.telegram import TelegramChannel
+from bot.delivery import RetryPolicy
+from bot.messages import Button, Reply
+from bot.outbox import OutboxSender
+from db import outbox, queries
+from db.models import OutboxMessage, User
+from db.session import create_engine, create_sessionmaker
+from tests.harness import TOKEN, FakeClock
+
+POLICY = RetryPolicy(max_attempts=3, backoff_base_seconds=10, backoff_max_seconds=60)
+
+
+@dataclass
+class Rig:
+    sessions: async_sessionmaker[AsyncSession]
+    sender: OutboxSender
+    clock: FakeClock
+    api: Any
+
+    async def enqueue(self, key: str, chat_id: int, text: str = "hello") -> bool:
+        async with self.sessions() as session, session.begin():
+            return await outbox.enqueue(session, key, "telegram", str(chat_id), Reply(text), self.clock())
+
+    async def rows(self) -> list[OutboxMessage]:
+        async with self.sessions() as session:
+            return list((await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars())
+
+
+@pytest.fixture
+async def rig(database_url: str, fake_api: Any) -> AsyncIterator[Rig]:
+    database = create_engine(database_url)
+    sessions = create_sessionmaker(database)
+    clock = FakeClock()
+    channel = TelegramChannel(TOKEN, fake_api.base_url, None, POLICY)  # type: ignore[arg-type]
+    yield Rig(sessions, OutboxSender(sessions, {"telegram": channel}, POLICY, clock), clock, fake_api)
+    await channel.close()
+    await database.dispose()
+
+
+async def test_same_key_is_queued_and_sent_once(rig: Rig) -> None:
+    assert await rig.enqueue("forward:1:7", 7)
+    assert not await rig.enqueue("forward:1:7", 7)
+    reply_with_buttons = Reply("case", ((Button("Terima", "cs:ack:1"),),))
+    async with rig.sessions() as session, session.begin():
+        await outbox.enqueue(session, "forward:1:8", "telegram", "8", reply_with_buttons, rig.clock())
+    assert await rig.sender.drain_once() == 2
+    assert await rig.sender.drain_once() == 0
+    assert [m["text"] for m in rig.api.sent(7)] == ["hello"]
+    assert rig.api.sent(8)[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "cs:ack:1"
+    rows = await rig.rows()
+    assert [r.status for r in rows] == ["sent", "sent"]
+    assert all(r.payload == {} for r in rows), "no personal text kept once delivered"
+
+
+async def test_429_waits_for_retry_after_on_the_clock(rig: Rig) -> None:
+    await rig.enqueue("k", 7)
+    rig.api.fail_next("sendMessage", 429, retry_after=30)
+    await rig.sender.drain_once()
+    assert rig.api.sent(7) == []
+    rig.clock.advance(seconds=29)
+    assert await rig.sender.drain_once() == 0, "not before retry_after"
+    rig.clock.advance(seconds=2)
+    assert await rig.sender.drain_once() == 1
+    assert len(rig.api.sent(7)) == 1
+
+
+async def test_5xx_backs_off_then_gives_up(rig: Rig) -> None:
+    await rig.enqueue("k", 7)
+    rig.api.fail_next("sendMessage", 502, times=10)
+    await rig.sender.drain_once()
+    rig.clock.advance(seconds=9)
+    assert await rig.sender.drain_once() == 0
+    rig.clock.advance(seconds=2)  # first backoff: 10 s
+    assert await rig.sender.drain_once() == 1
+    rig.clock.advance(seconds=21)  # second backoff: 20 s
+    assert await rig.sender.drain_once() == 1
+    [row] = await rig.rows()
+    assert (row.status, row.attempts) == ("failed", 3)
+    assert "gave up" in (row.last_error or "")
+
+
+async def test_blocked_chat_fails_at_once_and_marks_the_user(rig: Rig) -> None:
+    async with rig.sessions() as session, session.begin():
+        await queries.get_or_create_user(session, "telegram", "7", "7", "id", rig.clock())
+    await rig.enqueue("k", 7)
+    rig.api.block(7)
+    await rig.sender.drain_once()
+    [row] = await rig.rows()
+    assert row.status == "failed" and row.attempts == 1
+    async with rig.sessions() as session:
+        assert (await session.execute(select(User.blocked))).scalar_one() is True
+
+
+async def test_two_workers_never_send_the_same_message(rig: Rig) -> None:
+    for n in range(40):
+        await rig.enqueue(f"k{n}", 1000 + n, f"m{n}")
+    second = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, batch=5)
+    rig.sender._batch = 5
+
+    async def work(sender: OutboxSender) -> int:
+        total = 0
+        while claimed := await sender.drain_once():
+            total += claimed
+        return total
+
+    first_count, second_count = await asyncio.gather(work(rig.sender), work(second))
+    assert first_count + second_count == 40
+    assert sorted(len(rig.api.sent(1000 + n)) for n in range(40)) == [1] * 40
