@@ -20,11 +20,12 @@ from bot.i18n import Content, default_content_dir
 from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
-from db import migrate
+from db import migrate, regions
 from db.session import create_engine, create_sessionmaker
 from handlers import route_table
 from handlers.checklist_scoring import parse_rules
 from handlers.context import Contact, Services
+from handlers.region_search import RegionDirectory
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
     return Services(
         content=content,
         checklist=parse_rules(content.data("checklist")),
+        regions=RegionDirectory(),
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts
@@ -50,6 +52,7 @@ class Core:
     sessions: async_sessionmaker[AsyncSession]
     services: Services
     engine: ConversationEngine
+    engine_clock: Clock
 
     async def close(self) -> None:
         await self.database.dispose()
@@ -61,8 +64,18 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     if apply_migrations:
         await migrate.upgrade(database)
     sessions = create_sessionmaker(database)
+    await _load_regions_on_first_start(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
-    return Core(settings, database, sessions, services, ConversationEngine(sessions, router, services, clock))
+    engine = ConversationEngine(sessions, router, services, clock)
+    return Core(settings, database, sessions, services, engine, clock)
+
+
+async def _load_regions_on_first_start(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """A new installation needs villages to report from: load the shipped list once (a few seconds)."""
+    async with sessions() as session, session.begin():
+        if await regions.count_regions(session) == 0:
+            log.warning("first start: loading the shipped list of Indonesian regions")
+            await regions.import_regions(session, regions.read_region_file(regions.shipped_list()))
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from bot import admin
 from bot.app import open_core, run_telegram
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
@@ -16,6 +17,7 @@ from bot.i18n import ContentError
 from bot.logs import configure_logging
 from db import migrate
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
+from db.roles import Role
 from db.session import create_engine
 from handlers.checklist_scoring import RulesError
 from handlers.region_search import RegionIndex
@@ -51,7 +53,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     region_search = region_commands.add_parser("search", help="find a village by name, as users do")
     region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
+    _admin_parser(commands)
     return parser
+
+
+def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    admin = commands.add_parser("admin", help="roles: coordinators, admins, invites for village officials")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True)
+    grant = admin_commands.add_parser("grant", help="make someone a coordinator or an admin")
+    grant.add_argument("role", choices=["coordinator", "admin"])
+    grant.add_argument("account", help="telegram:<user id> (ask them to send /start to @userinfobot)")
+    grant.add_argument("--region", help="coordinator: regency/city code (61.12) or province code (61)")
+    revoke = admin_commands.add_parser("revoke", help="take roles away")
+    revoke.add_argument("account")
+    revoke.add_argument("--role", choices=["official", "coordinator", "admin"], help="only this role")
+    invite = admin_commands.add_parser("invite", help="one-time invite code for a village official")
+    invite.add_argument("--village", required=True, help="village code, e.g. 61.12.09.2001")
+    invite.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
+    admin_commands.add_parser("list", help="who holds which role where")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -75,6 +94,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "migrate":
             configure_logging(logging.INFO, secrets)
             asyncio.run(_migrate(settings, args.revision, args.downgrade))
+        elif args.command == "admin":
+            configure_logging(logging.WARNING, secrets)
+            for line in asyncio.run(_admin(settings, args)):
+                print(line)
         elif args.command == "regions":
             configure_logging(logging.WARNING, secrets)
             if args.regions_command == "import":
@@ -108,6 +131,20 @@ async def _migrate(settings: Settings, revision: str, down: bool) -> None:
         print(f"database at revision {await migrate.current_revision(engine)}")
     finally:
         await engine.dispose()
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
+    core = await open_core(settings)
+    try:
+        if args.admin_command == "grant":
+            return [await admin.grant(core, Role(args.role), args.account, args.region)]
+        if args.admin_command == "revoke":
+            return [await admin.revoke(core, args.account, Role(args.role) if args.role else None)]
+        if args.admin_command == "invite":
+            return [await admin.invite(core, args.village, args.hours)]
+        return await admin.listing(core) or ["nobody holds a role yet"]
+    finally:
+        await core.close()
 
 
 async def _import_regions(settings: Settings, path: Path) -> None:

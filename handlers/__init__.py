@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from handlers import checklist, numbers, start
+from handlers import checklist, numbers, officials, start
 from handlers.context import RouteTable
 from handlers.menu import show_menu
 
 
 def route_table() -> RouteTable:
     return RouteTable(
-        dialogs={dialog.name: dialog for dialog in (start.DIALOG, checklist.DIALOG)},
+        dialogs={dialog.name: dialog for dialog in (start.DIALOG, checklist.DIALOG, officials.DIALOG)},
         home=start.DIALOG.name,
         commands={
             "start": start.start,
@@ -24,6 +24,10 @@ def route_table() -> RouteTable:
             "check": checklist.begin,
             "nomor": numbers.show,
             "numbers": numbers.show,
+            "undang": officials.invite,
+            "invite": officials.invite,
+            "daftar": officials.register,
+            "register": officials.register,
         },
         buttons={"lang": start.choose_language, "privacy": start.accept_privacy, "menu": start.menu_choice},
         keywords={

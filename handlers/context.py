@@ -13,6 +13,7 @@ from bot.i18n import Content, Texts
 from bot.messages import Button, Incoming, Reply
 from db.records import ConversationState, UserRecord
 from handlers.checklist_scoring import ChecklistRules
+from handlers.region_search import RegionDirectory
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,7 @@ class Services:
 
     content: Content
     checklist: ChecklistRules
+    regions: RegionDirectory
     local_contacts: tuple[Contact, ...] = ()
     privacy_version: str = "1"
 

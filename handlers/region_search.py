@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.regions import ZONE_ABBREVIATIONS, RegionRow
+from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
 
 # Spellings from before the 1972 reform still used in names and by older people (Tjilatjap).
 OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh"))
@@ -140,3 +142,18 @@ class RegionIndex:
                 combined = {p: min(s, found[p]) for p, s in combined.items() if p in found}
         # A partial name is less certain than a whole one: keep it under an exact whole match.
         return {position: score * 0.9 for position, score in (combined or {}).items()}
+
+
+class RegionDirectory:
+    """The village index, loaded from the database on first use: most messages never need it."""
+
+    def __init__(self) -> None:
+        self._index: RegionIndex | None = None
+        self._lock = asyncio.Lock()
+
+    async def index(self, session: AsyncSession) -> RegionIndex:
+        if self._index is None:
+            async with self._lock:
+                if self._index is None:
+                    self._index = RegionIndex(await active_regions(session))
+        return self._index

@@ -93,6 +93,15 @@ def _need_postgres(request: pytest.FixtureRequest) -> None:
         pytest.skip("PostgreSQL not available")
 
 
+async def _load_regions(engine: Any) -> None:
+    """Templates carry the whole region list, as a started Sigap has it, so tests do not reload it."""
+    from db.regions import import_regions, read_region_file, shipped_list
+    from db.session import create_sessionmaker
+
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await import_regions(session, read_region_file(shipped_list()))
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.db"
@@ -100,6 +109,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     async def build() -> None:
         engine = create_engine(f"sqlite+aiosqlite:///{path}")
         await migrate.upgrade(engine)
+        await _load_regions(engine)
         await engine.dispose()
 
     _run_in_own_loop(build())
@@ -118,6 +128,7 @@ def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
             make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
         )
         await migrate.upgrade(engine)
+        await _load_regions(engine)
         await engine.dispose()
 
     _run_in_own_loop(build())

@@ -1,0 +1,87 @@
+"""`sigap admin`: create coordinators and admins, revoke roles, make invite codes, list who holds what."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import Core
+from bot.config import ConfigError
+from db import queries, regions, roles
+from db.roles import Role
+from handlers.officials import new_invite_code
+
+# What region each role is bound to (Kemendagri code levels: 1 province, 2 regency, 4 village).
+REGION_LEVELS = {Role.COORDINATOR: (1, 2), Role.OFFICIAL: (4,), Role.ADMIN: ()}
+
+
+def parse_account(account: str) -> tuple[str, str]:
+    """'telegram:123456789' -> ('telegram', '123456789')."""
+    channel, _, external_id = account.partition(":")
+    if channel not in ("telegram", "whatsapp") or not external_id.strip():
+        raise ConfigError(f"account {account!r}: write it as telegram:<user id> or whatsapp:<phone number>")
+    return channel, external_id.strip()
+
+
+async def grant(core: Core, role: Role, account: str, region_code: str | None) -> str:
+    channel, external_id = parse_account(account)
+    async with core.sessions() as session, session.begin():
+        label = await _check_region(session, role, region_code)
+        now = core.engine_clock()
+        # Telegram: a private chat's id is the user's id, so the bot can write before they do.
+        user, _ = await queries.get_or_create_user(
+            session, channel, external_id, external_id, core.services.content.default_language, now
+        )
+        added = await roles.grant_role(session, user.id, role, region_code, "cli", now)
+    where = f" for {label}" if label else ""
+    return f"{account} is {'now' if added else 'already'} {role}{where}"
+
+
+async def revoke(core: Core, account: str, role: Role | None) -> str:
+    channel, external_id = parse_account(account)
+    async with core.sessions() as session, session.begin():
+        user = await queries.find_user(session, channel, external_id)
+        if user is None:
+            raise ConfigError(f"{account} has never used Sigap and holds no role")
+        count = await roles.revoke_roles(session, user.id, core.engine_clock(), role)
+    return f"{count} role(s) of {account} revoked"
+
+
+async def invite(core: Core, village_code: str, hours: int) -> str:
+    async with core.sessions() as session, session.begin():
+        label = await _check_region(session, Role.OFFICIAL, village_code)
+        code = new_invite_code()
+        now = core.engine_clock()
+        await roles.create_invite(
+            session, code, Role.OFFICIAL, village_code, "cli", now, now + timedelta(hours=hours)
+        )
+    return f"invite code for {label}: {code} (valid {hours} h; the official sends /daftar {code})"
+
+
+async def listing(core: Core) -> list[str]:
+    async with core.sessions() as session:
+        rows = await roles.all_active_assignments(session)
+    return [
+        f"{role:<12} {region or '(everywhere)':<16} {channel}:{external}"
+        for channel, external, role, region in rows
+    ]
+
+
+async def _check_region(session: AsyncSession, role: Role, region_code: str | None) -> str:
+    levels = REGION_LEVELS[role]
+    if not levels:
+        if region_code:
+            raise ConfigError("admins hold their role everywhere: leave out --region")
+        return ""
+    if not region_code:
+        raise ConfigError(f"a {role} needs --region (a Kemendagri code)")
+    region = await regions.get_region(session, region_code)
+    if region is None:
+        raise ConfigError(f"no region with code {region_code}; find it with `sigap regions search`")
+    if region.level not in levels:
+        kinds = {1: "province", 2: "regency/city", 4: "village"}
+        raise ConfigError(
+            f"a {role} is bound to a {' or '.join(kinds[n] for n in levels)}, not {region.name}"
+        )
+    return f"{region.name} ({region.code})"
