@@ -7,7 +7,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.models import Region
 from db.regions import (
@@ -34,6 +35,15 @@ SMALL_LIST = """kode,nama
 71.71.04,Wenang
 71.71.04.1008,Calaca
 """.splitlines()
+
+
+async def without_regions(database_url: str) -> async_sessionmaker[AsyncSession]:
+    """Test databases come with the full list loaded (as after a first start): empty it first."""
+    database = create_engine(database_url)
+    sessions = create_sessionmaker(database)
+    async with sessions() as session, session.begin():
+        await session.execute(delete(Region))
+    return sessions
 
 
 @cache
@@ -73,8 +83,7 @@ def test_shipped_list_is_complete() -> None:
 
 
 async def test_import_is_idempotent_and_accepts_a_newer_list(database_url: str, tmp_path: Path) -> None:
-    database = create_engine(database_url)
-    sessions = create_sessionmaker(database)
+    sessions = await without_regions(database_url)
     try:
         rows = list(parse_region_list(SMALL_LIST))
         async with sessions() as session, session.begin():
@@ -102,12 +111,11 @@ async def test_import_is_idempotent_and_accepts_a_newer_list(database_url: str, 
             offered = {row.code for row in await active_regions(session)}
             assert "61.12.01.2002" not in offered and "61.12.01.2003" in offered
     finally:
-        await database.dispose()
+        await sessions.kw["bind"].dispose()
 
 
 async def test_full_list_imports_on_this_backend(database_url: str) -> None:
-    database = create_engine(database_url)
-    sessions = create_sessionmaker(database)
+    sessions = await without_regions(database_url)
     try:
         async with sessions() as session, session.begin():
             report = await import_regions(session, read_region_file(shipped_list()))
@@ -118,7 +126,7 @@ async def test_full_list_imports_on_this_backend(database_url: str) -> None:
         [best] = index.search("sungai kakap, kubu raya", limit=1)
         assert best.code == "61.12.09.2001" and best.zone == "WIB"
     finally:
-        await database.dispose()
+        await sessions.kw["bind"].dispose()
 
 
 @pytest.mark.parametrize(
