@@ -7,6 +7,7 @@ import contextlib
 import logging
 import signal
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from aiohttp import web
@@ -17,6 +18,7 @@ from bot.config import ConfigError, Settings
 from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
+from bot.outbox import OutboxSender
 from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
@@ -26,6 +28,7 @@ from handlers import route_table
 from handlers.checklist_scoring import parse_rules
 from handlers.context import Contact, Services
 from handlers.region_search import RegionDirectory
+from handlers.report_form import parse_form
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         content=content,
         checklist=parse_rules(content.data("checklist")),
         regions=RegionDirectory(),
+        report_form=parse_form(content.data("report_form")),
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts
@@ -99,14 +103,13 @@ class TelegramService:
         self.telegram: TelegramChannel | None = None
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
-        self._jobs: Jobs | None = None
+        self.jobs: Jobs | None = None
+        self.sender: OutboxSender | None = None
 
     async def start(self) -> None:
         settings = self._settings
         assert settings.telegram_token is not None
         self.core = await open_core(settings, self._clock)
-        self._jobs = Jobs(self.core.sessions, self._clock)
-        self._jobs.start()
         self.telegram = TelegramChannel(
             settings.telegram_token.get_secret_value(),
             settings.telegram.api_base,
@@ -114,6 +117,17 @@ class TelegramService:
             retry_policy(settings),
             settings.telegram.request_timeout,
         )
+        self.sender = OutboxSender(
+            self.core.sessions,
+            {"telegram": self.telegram},
+            retry_policy(settings),
+            self._clock,
+            lease=timedelta(seconds=settings.delivery.outbox_lease_seconds),
+        )
+        self.core.engine.on_queued(self.sender.wake)
+        self.sender.start()
+        self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)
+        self.jobs.start()
         if settings.telegram.mode == "webhook":
             assert settings.telegram_webhook_secret is not None
             secret = settings.telegram_webhook_secret.get_secret_value()
@@ -142,8 +156,10 @@ class TelegramService:
             await asyncio.Event().wait()
 
     async def stop(self) -> None:
-        if self._jobs is not None:
-            self._jobs.stop()
+        if self.jobs is not None:
+            self.jobs.stop()
+        if self.sender is not None:
+            await self.sender.stop()
         if self.telegram is not None:
             await self.telegram.stop_polling()
         if self._polling is not None:

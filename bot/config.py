@@ -53,6 +53,7 @@ class DeliverySettings(_Section):
     backoff_base_seconds: float = Field(default=1.0, gt=0)
     backoff_max_seconds: float = Field(default=60.0, gt=0)
     max_retry_after_seconds: float = Field(default=300.0, gt=0)
+    outbox_lease_seconds: float = Field(default=60.0, gt=0)
 
 
 class LocalContact(_Section):

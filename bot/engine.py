@@ -45,6 +45,11 @@ class ConversationEngine:
         # Messages of one user are handled one at a time in this process (a fixed set of
         # locks, so memory stays bounded); across processes the user's row lock does it.
         self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
+        self._queue_listeners: list[Callable[[], None]] = []
+
+    def on_queued(self, listener: Callable[[], None]) -> None:
+        """Called after a turn that put messages in the outbox has committed (wakes the sender)."""
+        self._queue_listeners.append(listener)
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to send for this message; [] for a re-delivered one already handled."""
@@ -73,6 +78,9 @@ class ConversationEngine:
                     )
                     await self._router.route(turn)
                     await queries.save_state(session, user.id, turn.state)
+                if turn.queued_messages:
+                    for listener in self._queue_listeners:
+                        listener()
                 return compact(turn.replies)
             except Exception as exc:
                 if not _database_unavailable(exc):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-IncomingKind = Literal["text", "command", "button", "unsupported"]
+IncomingKind = Literal["text", "command", "button", "photo", "unsupported"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,8 @@ class Incoming:
     data: str = ""
     # The platform's id for this delivery, to act once when a webhook is re-delivered.
     update_key: str | None = None
+    # kind "photo": the platform's id of the picture (downloadable from that platform only).
+    photo: str = ""
 
     @property
     def command(self) -> str:
@@ -48,6 +50,8 @@ class Reply:
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
+    # A platform photo id to send, with the text as its caption.
+    photo: str = ""
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -64,7 +68,13 @@ def compact(replies: list[Reply]) -> list[Reply]:
     joined: list[Reply] = []
     for reply in replies:
         previous = joined[-1] if joined else None
-        if previous and not previous.buttons and len(previous.text) + len(reply.text) + 2 <= SHORT_NOTE_CHARS:
+        if (
+            previous
+            and not previous.buttons
+            and not previous.photo
+            and not reply.photo
+            and len(previous.text) + len(reply.text) + 2 <= SHORT_NOTE_CHARS
+        ):
             joined[-1] = Reply(f"{previous.text}\n\n{reply.text}", reply.buttons)
         else:
             joined.append(reply)

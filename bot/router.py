@@ -21,7 +21,7 @@ class Router:
     async def route(self, turn: Turn) -> None:
         incoming = turn.incoming
         dialog = self._current_dialog(turn)
-        if incoming.kind == "unsupported":
+        if incoming.kind == "unsupported" or (incoming.kind == "photo" and not dialog.accepts_photos):
             turn.say(turn.t("errors.unsupported"))
             await dialog.reprompt(turn)
             return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -10,20 +11,31 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import queries
+from db import cases, queries, roles
+from handlers.context import Services
+from handlers.forwarding import send_case
 
 log = logging.getLogger(__name__)
 
 # Telegram stops re-delivering an update after about a day; keys older than this only take space.
 PROCESSED_UPDATE_RETENTION = timedelta(days=2)
+ESCALATION_TICK_SECONDS = 60
 
 
 class Jobs:
     """The periodic work of one `sigap run` process."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        services: Services,
+        on_queued: Callable[[], None] = lambda: None,
+    ) -> None:
         self._sessions = sessions
         self._clock = clock
+        self._services = services
+        self._on_queued = on_queued
         self._scheduler = AsyncIOScheduler(timezone="UTC")
 
     def start(self) -> None:
@@ -35,11 +47,38 @@ class Jobs:
             max_instances=1,
             id="forget_old_updates",
         )
+        # Deadlines are rows in the database: a restart loses nothing, the next tick finds them.
+        self._scheduler.add_job(
+            self.escalate_overdue,
+            IntervalTrigger(seconds=ESCALATION_TICK_SECONDS),
+            coalesce=True,
+            max_instances=1,
+            id="escalate_overdue",
+        )
         self._scheduler.start()
 
     def stop(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+
+    async def escalate_overdue(self) -> int:
+        """Reports nobody acknowledged in time go again, and up to the province; returns how many."""
+        now = self._clock()
+        async with self._sessions() as session, session.begin():
+            overdue = await cases.overdue_unacknowledged(session, now)
+            queued = 0
+            for case in overdue:
+                recipients = await roles.escalation_recipients(session, case.regency_code)
+                queued += await send_case(session, self._services, case, recipients, "escalate", now)
+                await cases.mark_escalated(session, case.id, now)
+                await cases.add_event(
+                    session, case.id, "escalated", None, f"{len(recipients)} recipients", now
+                )
+        if queued:
+            self._on_queued()
+        if overdue:
+            log.warning("escalated %d unacknowledged case(s)", len(overdue))
+        return len(overdue)
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():

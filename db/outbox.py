@@ -26,12 +26,16 @@ class Outgoing:
 
 
 def encode(reply: Reply) -> dict[str, Any]:
-    return {"text": reply.text, "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons]}
+    return {
+        "text": reply.text,
+        "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
+        "photo": reply.photo,
+    }
 
 
 def decode(payload: dict[str, Any]) -> Reply:
     rows = tuple(tuple(Button(label, data) for label, data in row) for row in payload.get("buttons", []))
-    return Reply(payload["text"], rows)
+    return Reply(payload["text"], rows, payload.get("photo", ""))
 
 
 async def enqueue(

@@ -115,6 +115,11 @@ async def get_or_create_user(
     return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data)
 
 
+async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
+    row = (await session.execute(select(User).where(User.id == user_id))).scalar_one_or_none()
+    return None if row is None else _user_record(row)
+
+
 async def find_user(session: AsyncSession, channel: str, external_id: str) -> UserRecord | None:
     row = (
         await session.execute(select(User).where(User.channel == channel, User.external_id == external_id))

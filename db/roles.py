@@ -103,6 +103,14 @@ async def case_recipients(session: AsyncSession, regency_code: str) -> tuple[str
     return "nobody", []
 
 
+async def escalation_recipients(session: AsyncSession, regency_code: str) -> list[Recipient]:
+    """An overdue case goes again to the regency's coordinators and up to the province's; with
+    neither, to the admins."""
+    regency = await holders(session, Role.COORDINATOR, regency_code)
+    province = [r for r in await holders(session, Role.COORDINATOR, regency_code[:2]) if r not in regency]
+    return regency + province or await holders(session, Role.ADMIN, None)
+
+
 async def all_active_assignments(session: AsyncSession) -> list[tuple[str, str, Role, str | None]]:
     rows = await session.execute(
         select(User.channel, User.external_id, RoleAssignment.role, RoleAssignment.region_code)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from handlers import checklist, numbers, officials, start
+from handlers import cases, checklist, numbers, officials, report, start
 from handlers.context import RouteTable
 from handlers.menu import show_menu
 
 
 def route_table() -> RouteTable:
     return RouteTable(
-        dialogs={dialog.name: dialog for dialog in (start.DIALOG, checklist.DIALOG, officials.DIALOG)},
+        dialogs={
+            dialog.name: dialog
+            for dialog in (start.DIALOG, checklist.DIALOG, officials.DIALOG, report.DIALOG, cases.DIALOG)
+        },
         home=start.DIALOG.name,
         commands={
             "start": start.start,
@@ -28,8 +31,21 @@ def route_table() -> RouteTable:
             "invite": officials.invite,
             "daftar": officials.register,
             "register": officials.register,
+            "lapor": report.begin,
+            "report": report.begin,
+            "laporan": cases.my_reports,
+            "myreports": cases.my_reports,
+            "kasus": cases.list_cases,
+            "cases": cases.list_cases,
         },
-        buttons={"lang": start.choose_language, "privacy": start.accept_privacy, "menu": start.menu_choice},
+        buttons={
+            "lang": start.choose_language,
+            "privacy": start.accept_privacy,
+            "menu": start.menu_choice,
+            # Case buttons live on forwarded messages that stay in the chat: valid from any step.
+            "cs": cases.on_coordinator_button,
+            "my": cases.on_reporter_button,
+        },
         keywords={
             "keywords.menu": show_menu,
             "keywords.cancel": start.cancel,

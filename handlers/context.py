@@ -14,6 +14,7 @@ from bot.messages import Button, Incoming, Reply
 from db.records import ConversationState, UserRecord
 from handlers.checklist_scoring import ChecklistRules
 from handlers.region_search import RegionDirectory
+from handlers.report_form import ReportForm
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ class Services:
     content: Content
     checklist: ChecklistRules
     regions: RegionDirectory
+    report_form: ReportForm
     local_contacts: tuple[Contact, ...] = ()
     privacy_version: str = "1"
 
@@ -52,6 +54,8 @@ class Turn:
     now: datetime
     services: Services
     replies: list[Reply] = field(default_factory=list)
+    # Messages this turn put in the outbox: the engine wakes the sender once the turn commits.
+    queued_messages: int = 0
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -76,6 +80,8 @@ class Dialog:
     reprompt: Step
     # Buttons whose data starts with "<button_prefix>:" belong to this dialogue's current step.
     button_prefix: str = ""
+    # Photos reach the current step only in dialogues that ask for one; elsewhere "unsupported".
+    accepts_photos: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.messages import Button
 from db import queries
-from handlers import checklist, numbers
+from handlers import checklist, numbers, report
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
 
@@ -110,7 +110,7 @@ async def idle_input(turn: Turn) -> None:
 
 MENU_STEPS: dict[str, Step] = {
     "check": checklist.begin,
-    "report": not_ready,
+    "report": report.begin,
     "numbers": numbers.show,
     "subscribe": not_ready,
     "help": show_help,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from bot.app import build_services
+from bot.config import Settings
 from bot.scheduler import PROCESSED_UPDATE_RETENTION, Jobs
 from db import queries
 from db.models import ProcessedUpdate
@@ -21,7 +23,8 @@ async def test_old_processed_update_keys_are_forgotten(database_url: str) -> Non
             clock.advance(seconds=PROCESSED_UPDATE_RETENTION.total_seconds() - 60)
             assert await queries.claim_update(session, "telegram", "recent", clock())
         clock.advance(seconds=120)  # "old" is now past retention, "recent" is not
-        assert await Jobs(sessions, clock).forget_old_updates() == 1
+        jobs = Jobs(sessions, clock, build_services(Settings()))
+        assert await jobs.forget_old_updates() == 1
         async with sessions() as session:
             keys = (await session.execute(select(ProcessedUpdate.update_key))).scalars().all()
             assert keys == ["recent"]

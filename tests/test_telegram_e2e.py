@@ -148,7 +148,7 @@ async def test_stickers_and_long_text_get_a_polite_reply_and_keep_state(bot: Bot
 
 async def test_menu_items_not_built_yet_say_so(bot: BotHarness) -> None:
     await bot.onboard(ALICE)
-    for item in ("menu:report", "menu:subscribe"):
+    for item in ("menu:subscribe",):
         replies = await bot.press(ALICE, item)
         assert "belum bisa dipakai" in replies[0]["text"]
         assert "110" in replies[0]["text"]

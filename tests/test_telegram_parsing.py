@@ -38,6 +38,8 @@ def test_recorded_update(path: Path) -> None:
     for field in ("text", "data"):
         if field in expect:
             assert getattr(incoming, field) == expect[field]
+    if incoming.kind == "photo":
+        assert incoming.photo == recorded["update"]["message"]["photo"][-1]["file_id"]
     if "command" in expect:
         assert incoming.command == expect["command"]
         assert incoming.command_argument == expect["argument"]

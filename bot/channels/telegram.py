@@ -43,15 +43,18 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
         kind = "command"
     elif message.text is not None:
         kind = "text"
+    elif message.photo:
+        kind = "photo"
     else:
-        kind = "unsupported"  # stickers, photos, voice, locations ...
+        kind = "unsupported"  # stickers, files, voice, locations ...
     return Incoming(
         channel=CHANNEL,
         user_id=str(message.from_user.id),
         chat_id=str(message.chat.id),
         kind=kind,
-        text=text,
+        text=text or (message.caption or ""),
         update_key=str(update_id),
+        photo=message.photo[-1].file_id if message.photo else "",  # the largest size
     )
 
 
@@ -136,7 +139,17 @@ class TelegramChannel:
 
     async def send_once(self, chat_id: str, reply: Reply) -> None:
         try:
-            await self.bot.send_message(chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply))
+            if reply.photo:
+                await self.bot.send_photo(
+                    chat_id=int(chat_id),
+                    photo=reply.photo,
+                    caption=reply.text[:1024],
+                    reply_markup=keyboard(reply),
+                )
+            else:
+                await self.bot.send_message(
+                    chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply)
+                )
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:

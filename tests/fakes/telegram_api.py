@@ -28,6 +28,7 @@ class Fault:
     retry_after: int | None = None
     times: int = 1
     delay: float = 0.0  # seconds to hang before answering (to provoke client timeouts)
+    chat_id: str | None = None  # only calls to this chat
 
 
 @dataclass
@@ -58,9 +59,16 @@ class FakeBotAPI:
 
     # --- steering the fake -------------------------------------------------------------------
     def fail_next(
-        self, method: str, status: int, retry_after: int | None = None, times: int = 1, delay: float = 0.0
+        self,
+        method: str,
+        status: int,
+        retry_after: int | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+        chat_id: int | str | None = None,
     ) -> None:
-        self.faults.append(Fault(method, status, retry_after, times, delay))
+        chat = None if chat_id is None else str(chat_id)
+        self.faults.append(Fault(method, status, retry_after, times, delay, chat))
 
     def block(self, chat_id: int | str) -> None:
         self.blocked_chats.add(str(chat_id))
@@ -74,11 +82,11 @@ class FakeBotAPI:
         return [call for call in self.calls if call.method == method]
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
-        """Successfully answered sendMessage calls (the messages a user really received)."""
+        """Successfully answered sendMessage / sendPhoto calls (what a user really received)."""
         return [
             c.params
             for c in self.calls
-            if c.method == "sendmessage"
+            if c.method in ("sendmessage", "sendphoto")
             and c.params.get("_delivered")
             and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
         ]
@@ -101,15 +109,15 @@ class FakeBotAPI:
         params = await self._params(request)
         call = Call(request.match_info["token"], method, params)
         self.calls.append(call)
-        fault = self._take_fault(method)
+        fault = self._take_fault(method, str(params.get("chat_id", "")))
         if fault is not None:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             return self._error(fault.status, fault.retry_after)
-        if method == "sendmessage" and str(params.get("chat_id")) in self.blocked_chats:
+        if method in ("sendmessage", "sendphoto") and str(params.get("chat_id")) in self.blocked_chats:
             return self._error(403)
         result = await self._result(method, params)
-        if method == "sendmessage":
+        if method in ("sendmessage", "sendphoto"):
             params["_delivered"] = True
             self._sent_event.set()
         return web.json_response({"ok": True, "result": result})
@@ -126,9 +134,9 @@ class FakeBotAPI:
                 params[key] = json.loads(params[key])
         return params
 
-    def _take_fault(self, method: str) -> Fault | None:
+    def _take_fault(self, method: str, chat_id: str) -> Fault | None:
         for fault in self.faults:
-            if fault.method.lower() == method:
+            if fault.method.lower() == method and fault.chat_id in (None, chat_id):
                 fault.times -= 1
                 if fault.times <= 0:
                     self.faults.remove(fault)
@@ -154,7 +162,7 @@ class FakeBotAPI:
     async def _result(self, method: str, params: dict[str, Any]) -> Any:
         if method == "getme":
             return BOT_USER
-        if method == "sendmessage":
+        if method in ("sendmessage", "sendphoto"):
             self._message_id += 1
             chat_id = int(params["chat_id"])
             message = {
@@ -162,8 +170,15 @@ class FakeBotAPI:
                 "date": int(time.time()),
                 "chat": {"id": chat_id, "type": "private"},
                 "from": BOT_USER,
-                "text": params.get("text", ""),
             }
+            if method == "sendphoto":
+                message["caption"] = params.get("caption", "")
+                message["photo"] = [
+                    {"file_id": params.get("photo", ""), "file_unique_id": "u", "width": 1, "height": 1}
+                ]
+                params.setdefault("text", params.get("caption", ""))
+            else:
+                message["text"] = params.get("text", "")
             if params.get("reply_markup"):
                 message["reply_markup"] = params["reply_markup"]
             return message

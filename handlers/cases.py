@@ -1,0 +1,226 @@
+"""Acting on cases: coordinators acknowledge, ask, progress and close; reporters follow and add.
+
+Every action is authorised here from the roles in the database and the case's village; what a
+button claims is never trusted (a forged or forwarded button from an outsider changes nothing)."""
+
+from __future__ import annotations
+
+from bot.messages import Button, Reply
+from db import cases, outbox, queries, roles
+from db.cases import OUTCOMES, CaseRecord
+from handlers.access import may_handle_case
+from handlers.case_messages import case_text, coordinator_buttons
+from handlers.context import Dialog, Turn
+from handlers.menu import show_menu
+
+NAME = "cases"
+MAX_NOTE = 1000
+LIST_LIMIT = 10
+# Coordinator action -> (new status, reporter is told). "info" and "close" ask something first.
+STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
+
+
+def _case_id(data: str, position: int = 2) -> int | None:
+    parts = data.split(":")
+    return int(parts[position]) if len(parts) > position and parts[position].isdigit() else None
+
+
+async def _place_label(turn: Turn, case: CaseRecord) -> str:
+    place = (await turn.services.regions.index(turn.session)).get(case.village_code)
+    return place.label if place else case.village_code
+
+
+async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
+    case = None if case_id is None else await cases.get_case(turn.session, case_id, lock=True)
+    my_roles = await roles.active_roles(turn.session, turn.user.id)
+    if case is None or not may_handle_case(my_roles, case.village_code):
+        turn.say(turn.t("cases.not_allowed"))
+        return None
+    return case
+
+
+async def _show_case(turn: Turn, case_id: int, note: str = "") -> None:
+    case = await cases.get_case(turn.session, case_id)
+    assert case is not None
+    place = (await turn.services.regions.index(turn.session)).get(case.village_code)
+    text = case_text(turn.t, turn.services.report_form, case, place)
+    turn.say(f"{note}\n\n{text}" if note else text, coordinator_buttons(turn.t, case))
+
+
+async def _tell_reporter(turn: Turn, case: CaseRecord, key: str, text_key: str, **params: str) -> bool:
+    """Queue a message to the reporter in their own language; False if there is nobody to tell."""
+    if case.reporter_user_id is None:
+        return False
+    reporter = await queries.get_user(turn.session, case.reporter_user_id)
+    if reporter is None:
+        return False
+    t = turn.services.content.texts(reporter.language)
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    if text_key == "cases.reporter.info_requested":
+        buttons = ((Button(t("cases.answer"), f"my:add:{case.id}"),),)
+    text = t(text_key, reference=case.reference, **params)
+    queued = await outbox.enqueue(
+        turn.session,
+        f"case:{case.id}:{key}",
+        reporter.channel,
+        reporter.chat_id,
+        Reply(text, buttons),
+        turn.now,
+    )
+    turn.queued_messages += queued
+    return True
+
+
+# --- coordinators -----------------------------------------------------------------------------
+
+
+async def on_coordinator_button(turn: Turn) -> None:
+    """cs:ack|prog|info|close|view:<case id>, cs:out:<case id>:<outcome>."""
+    data = turn.incoming.data
+    action = data.split(":")[1] if data.count(":") >= 2 else ""
+    case = await _case_for_coordinator(turn, _case_id(data))
+    if case is None:
+        return
+    if case.status == "closed" and action != "view":
+        await _show_case(turn, case.id, turn.t("cases.already_closed"))
+    elif action in STATUS_ACTIONS:
+        await _change_status(turn, case, STATUS_ACTIONS[action])
+    elif action == "info":
+        if not case.contact_allowed or case.reporter_user_id is None:
+            await _show_case(turn, case.id, turn.t("cases.no_contact"))
+            return
+        turn.say(turn.t("cases.type_question", reference=case.reference))
+        turn.go(NAME, "question", {"case": case.id})
+    elif action == "close":
+        labels = [Button(turn.t(f"cases.outcome.{o}"), f"cs:out:{case.id}:{o}") for o in OUTCOMES]
+        turn.say(turn.t("cases.choose_outcome", reference=case.reference), tuple((b,) for b in labels))
+    elif action == "out" and data.split(":")[-1] in OUTCOMES:
+        await _change_status(turn, case, "closed", data.split(":")[-1])
+    else:
+        await _show_case(turn, case.id)
+
+
+async def _change_status(turn: Turn, case: CaseRecord, status: str, outcome: str | None = None) -> None:
+    await cases.set_status(turn.session, case.id, status, turn.now, outcome)
+    await cases.add_event(turn.session, case.id, status, turn.user.id, outcome, turn.now)
+    events = len(await cases.history(turn.session, case.id))
+    outcome_text = ""
+    if outcome and case.reporter_user_id is not None:
+        reporter = await queries.get_user(turn.session, case.reporter_user_id)
+        if reporter is not None:
+            outcome_text = turn.services.content.texts(reporter.language)(f"cases.outcome.{outcome}")
+    await _tell_reporter(turn, case, f"{status}:{events}", f"cases.reporter.{status}", outcome=outcome_text)
+    await _show_case(turn, case.id, turn.t("cases.done"))
+
+
+async def on_question(turn: Turn) -> None:
+    """The coordinator typed what the reporter is asked."""
+    case = await _case_for_coordinator(turn, turn.state.data.get("case"))
+    text = turn.incoming.text.strip()
+    if case is None or turn.incoming.kind != "text" or not text:
+        await show_menu(turn)
+        return
+    question = text[:MAX_NOTE]
+    await cases.set_status(turn.session, case.id, "info_requested", turn.now)
+    await cases.add_event(turn.session, case.id, "info_requested", turn.user.id, question, turn.now)
+    events = len(await cases.history(turn.session, case.id))
+    await _tell_reporter(turn, case, f"question:{events}", "cases.reporter.info_requested", question=question)
+    turn.say(turn.t("cases.question_sent"))
+    await show_menu(turn)
+
+
+async def list_cases(turn: Turn) -> None:
+    """/kasus: open cases of the coordinator's regions, newest first."""
+    my_roles = await roles.active_roles(turn.session, turn.user.id)
+    regions = [r.region_code for r in my_roles if r.role in (roles.Role.COORDINATOR, roles.Role.ADMIN)]
+    if not regions:
+        turn.say(turn.t("officials.not_coordinator"))
+        await show_menu(turn)
+        return
+    found: dict[int, CaseRecord] = {}
+    for region in regions:
+        for case in await cases.cases_in_region(turn.session, region, open_only=True, limit=LIST_LIMIT):
+            found[case.id] = case
+    if not found:
+        turn.say(turn.t("cases.none_open"))
+        await show_menu(turn)
+        return
+    ordered = sorted(found.values(), key=lambda c: c.id, reverse=True)[:LIST_LIMIT]
+    rows = []
+    for case in ordered:
+        label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
+        rows.append((Button(label[:60], f"cs:view:{case.id}"),))
+    turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
+
+
+# --- reporters --------------------------------------------------------------------------------
+
+
+async def my_reports(turn: Turn) -> None:
+    """/laporan: the reporter's own cases, with status, and a way to add information."""
+    mine = await cases.cases_of_reporter(turn.session, turn.user.id)
+    if not mine:
+        turn.say(turn.t("cases.no_reports"))
+        await show_menu(turn)
+        return
+    lines = [turn.t("cases.my_reports")]
+    rows = []
+    for case in mine:
+        lines.append(f"• {case.reference}: {turn.t(f'cases.status.{case.status}')}")
+        if case.status != "closed":
+            rows.append((Button(f"{turn.t('cases.add_info')} {case.reference}"[:60], f"my:add:{case.id}"),))
+    turn.say("\n".join(lines), tuple(rows))
+
+
+async def on_reporter_button(turn: Turn) -> None:
+    """my:add:<case id>: only the case's own reporter may add to it."""
+    case_id = _case_id(turn.incoming.data)
+    case = None if case_id is None else await cases.get_case(turn.session, case_id)
+    if case is None or case.reporter_user_id != turn.user.id:
+        turn.say(turn.t("cases.not_allowed"))
+        return
+    if case.status == "closed":
+        turn.say(turn.t("cases.already_closed"))
+        return
+    turn.say(turn.t("cases.type_info", reference=case.reference))
+    turn.go(NAME, "info", {"case": case.id})
+
+
+async def on_info(turn: Turn) -> None:
+    case_id = turn.state.data.get("case")
+    case = None if case_id is None else await cases.get_case(turn.session, case_id, lock=True)
+    text = turn.incoming.text.strip()
+    if case is None or case.reporter_user_id != turn.user.id or turn.incoming.kind != "text" or not text:
+        await show_menu(turn)
+        return
+    note = text[:MAX_NOTE]
+    await cases.add_event(turn.session, case.id, "info_added", turn.user.id, note, turn.now)
+    if case.status == "info_requested":
+        await cases.set_status(turn.session, case.id, "in_progress", turn.now)
+    events = len(await cases.history(turn.session, case.id))
+    _, recipients = await roles.case_recipients(turn.session, case.regency_code)
+    for recipient in recipients:
+        t = turn.services.content.texts(recipient.language)
+        text_out = t("cases.info_from_reporter", reference=case.reference, note=note)
+        reply = Reply(text_out, ((Button(t("cases.open"), f"cs:view:{case.id}"),),))
+        turn.queued_messages += await outbox.enqueue(
+            turn.session,
+            f"case:{case.id}:info:{events}:{recipient.user_id}",
+            recipient.channel,
+            recipient.chat_id,
+            reply,
+            turn.now,
+        )
+    turn.say(turn.t("cases.info_sent", reference=case.reference))
+    await show_menu(turn)
+
+
+async def reprompt(turn: Turn) -> None:
+    key = "cases.type_question" if turn.state.step == "question" else "cases.type_info"
+    case = await cases.get_case(turn.session, turn.state.data.get("case", 0))
+    turn.say(turn.t(key, reference=case.reference if case else ""))
+
+
+DIALOG = Dialog(
+    name=NAME, steps={"question": on_question, "info": on_info}, reprompt=reprompt, button_prefix=""
+)

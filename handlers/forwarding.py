@@ -1,0 +1,44 @@
+"""Queues a case to task-force coordinators, from a conversation or from the escalation job."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.messages import Reply
+from db import outbox
+from db.cases import CaseRecord
+from db.roles import Recipient
+from handlers.case_messages import case_text, coordinator_buttons
+from handlers.context import Services
+
+
+async def send_case(
+    session: AsyncSession,
+    services: Services,
+    case: CaseRecord,
+    recipients: list[Recipient],
+    purpose: str,
+    now: datetime,
+) -> int:
+    """Queue the case to each recipient in their language; returns how many messages were queued.
+
+    The idempotency key names case, purpose and recipient: forwarding the same case twice for the
+    same reason (a job that fires twice, two processes) queues nothing the second time."""
+    place = (await services.regions.index(session)).get(case.village_code)
+    queued = 0
+    for recipient in recipients:
+        t = services.content.texts(recipient.language)
+        text = case_text(t, services.report_form, case, place)
+        if purpose == "escalate":
+            text = f"{t('cases.escalated_note')}\n\n{text}"
+        key = f"case:{case.id}:{purpose}:{recipient.user_id}"
+        reply = Reply(text, coordinator_buttons(t, case))
+        queued += await outbox.enqueue(session, key, recipient.channel, recipient.chat_id, reply, now)
+        if case.details.get("photo"):
+            photo = Reply(case.reference, photo=case.details["photo"])
+            queued += await outbox.enqueue(
+                session, f"{key}:photo", recipient.channel, recipient.chat_id, photo, now
+            )
+    return queued

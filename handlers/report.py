@@ -1,0 +1,269 @@
+"""Reporting a missing or at-risk migrant, or an early warning: consent, the form, summary, send."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from bot.messages import Button
+from db import cases, roles
+from handlers import numbers
+from handlers.access import official_village
+from handlers.case_messages import details_lines
+from handlers.context import Dialog, Turn
+from handlers.forwarding import send_case
+from handlers.menu import show_menu
+from handlers.report_form import Field, Invalid, validate
+
+NAME = "report"
+
+
+# --- consent and kind -----------------------------------------------------------------------
+
+
+async def begin(turn: Turn) -> None:
+    """No personal data is asked before the user agreed to its purpose (UU PDP)."""
+    buttons = ((Button(turn.t("report.agree"), "rp:yes"), Button(turn.t("report.disagree"), "rp:no")),)
+    turn.say(turn.t("report.consent"), buttons)
+    turn.go(NAME, "consent")
+
+
+async def on_consent(turn: Turn) -> None:
+    if turn.incoming.data == "rp:yes":
+        await _ask_kind(turn)
+    elif turn.incoming.data == "rp:no":
+        turn.say(f"{turn.t('report.no_consent')}\n\n{numbers.render(turn.services, turn.t)}")
+        await show_menu(turn)
+    else:
+        turn.say(turn.t("report.use_buttons"))
+        await begin(turn)
+
+
+async def _ask_kind(turn: Turn) -> None:
+    kinds = ("missing", "warning")
+    text = "\n\n".join(
+        [turn.t("report.choose_kind"), *(f"• {turn.t(f'report.kind_help.{k}')}" for k in kinds)]
+    )
+    rows = tuple((Button(turn.t(f"report.kind.{k}"), f"rp:k:{k}"),) for k in kinds)
+    turn.say(text, (*rows, (Button(turn.t("report.cancel"), "rp:cancel"),)))
+    turn.go(NAME, "kind", {"consented_at": turn.now.isoformat()})
+
+
+async def on_kind(turn: Turn) -> None:
+    kind = turn.incoming.data.removeprefix("rp:k:")
+    if kind not in ("missing", "warning"):
+        turn.say(turn.t("report.use_buttons"))
+        await _ask_kind(turn)
+        return
+    fields = turn.services.report_form.for_kind(kind)
+    turn.state.data.update(kind=kind, answers={}, current=fields[0].id, editing=False)
+    turn.go(NAME, "field", turn.state.data)
+    await ask_field(turn)
+
+
+# --- one field at a time --------------------------------------------------------------------
+
+
+def _fields(turn: Turn) -> tuple[Field, ...]:
+    return turn.services.report_form.for_kind(turn.state.data["kind"])
+
+
+def _current(turn: Turn) -> Field:
+    field = turn.services.report_form.field(turn.state.data["current"])
+    assert field is not None
+    return field
+
+
+async def ask_field(turn: Turn, extra: str = "") -> None:
+    field = _current(turn)
+    fields = _fields(turn)
+    number = [f.id for f in fields].index(field.id) + 1
+    text = (
+        f"{turn.t('report.step', number=number, total=len(fields))}\n\n{turn.t(f'report.prompt.{field.id}')}"
+    )
+    rows: list[tuple[Button, ...]] = []
+    if field.type == "choice":
+        labels = [Button(turn.t(f"report.choice.{field.id}.{c}"), f"rp:c:{c}") for c in field.choices]
+        rows += [tuple(labels[i : i + 2]) for i in range(0, len(labels), 2)]
+    if field.type == "village":
+        text += f"\n{turn.t('report.village_prompt_hint')}"
+        mine = await _my_village(turn)
+        if mine is not None:
+            rows.append((Button(turn.t("report.village_mine", village=mine.name)[:60], f"rp:v:{mine.code}"),))
+    controls = [Button(turn.t("report.cancel"), "rp:cancel")]
+    if not field.required:
+        controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
+    rows.append(tuple(controls))
+    turn.say(f"{extra}\n\n{text}" if extra else text, tuple(rows))
+
+
+async def on_field(turn: Turn) -> None:
+    field = _current(turn)
+    incoming = turn.incoming
+    data = incoming.data
+    if data == "rp:cancel":
+        await _cancel(turn)
+    elif data == "rp:skip" and not field.required:
+        await _answered(turn, None)
+    elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
+        await _answered(turn, data[5:])
+    elif field.type == "village" and data.startswith("rp:v:"):
+        await _village_chosen(turn, data[5:])
+    elif field.type == "village" and incoming.kind == "text":
+        await _offer_villages(turn, incoming.text)
+    elif field.type == "photo" and incoming.kind == "photo":
+        await _answered(turn, incoming.photo, turn.t("report.photo_received"))
+    elif field.type == "photo":
+        await ask_field(turn, turn.t("report.not_a_photo"))
+    elif incoming.kind == "text" and field.type not in ("choice", "village"):
+        try:
+            value = validate(field, incoming.text, turn.now.date())
+        except Invalid as problem:
+            await ask_field(turn, turn.t(problem.key, **problem.params))
+            return
+        await _answered(turn, value)
+    else:
+        await ask_field(turn, turn.t("report.use_buttons"))
+
+
+async def _answered(turn: Turn, value: str | None, note: str = "") -> None:
+    data = turn.state.data
+    if value is None:
+        data["answers"].pop(data["current"], None)
+    else:
+        data["answers"][data["current"]] = value
+    ids = [f.id for f in _fields(turn)]
+    position = ids.index(data["current"])
+    if data["editing"] or position + 1 == len(ids):
+        await show_summary(turn, note)
+        return
+    data["current"] = ids[position + 1]
+    await ask_field(turn, note)
+
+
+async def _offer_villages(turn: Turn, typed: str) -> None:
+    index = await turn.services.regions.index(turn.session)
+    places = index.search(typed, limit=5)
+    if not places:
+        await ask_field(turn, turn.t("report.village_not_found"))
+        return
+    rows = tuple((Button(place.label[:60], f"rp:v:{place.code}"),) for place in places)
+    turn.say(turn.t("report.village_choose"), (*rows, (Button(turn.t("report.cancel"), "rp:cancel"),)))
+
+
+async def _village_chosen(turn: Turn, code: str) -> None:
+    index = await turn.services.regions.index(turn.session)
+    if index.get(code) is None:  # old or forged button
+        await ask_field(turn, turn.t("report.village_not_found"))
+        return
+    await _answered(turn, code)
+
+
+async def _my_village(turn: Turn) -> Any:
+    village = official_village(await roles.active_roles(turn.session, turn.user.id))
+    if village is None:
+        return None
+    return (await turn.services.regions.index(turn.session)).get(village)
+
+
+# --- summary, edit, send --------------------------------------------------------------------
+
+
+async def show_summary(turn: Turn, note: str = "") -> None:
+    data = turn.state.data
+    index = await turn.services.regions.index(turn.session)
+    place = index.get(data["answers"].get("home_village", ""))
+    lines = details_lines(turn.t, turn.services.report_form, data["kind"], data["answers"], place)
+    text = "\n".join(
+        [
+            turn.t("report.summary_title"),
+            "",
+            *lines,
+            "",
+            turn.t("report.summary_share", regency=place.regency if place else ""),
+        ]
+    )
+    buttons = (
+        (Button(turn.t("report.send"), "rp:send"),),
+        (Button(turn.t("report.edit"), "rp:edit"), Button(turn.t("report.cancel"), "rp:cancel")),
+    )
+    turn.say(f"{note}\n\n{text}" if note else text, buttons)
+    turn.go(NAME, "summary", data)
+
+
+async def on_summary(turn: Turn) -> None:
+    data = turn.incoming.data
+    if data == "rp:send":
+        await _send(turn)
+    elif data == "rp:edit":
+        rows = tuple((Button(turn.t(f"report.label.{f.id}"), f"rp:e:{f.id}"),) for f in _fields(turn))
+        turn.say(turn.t("report.choose_field"), rows)
+    elif data.startswith("rp:e:") and data[5:] in [f.id for f in _fields(turn)]:
+        turn.state.data.update(current=data[5:], editing=True)
+        turn.go(NAME, "field", turn.state.data)
+        await ask_field(turn)
+    elif data == "rp:cancel":
+        await _cancel(turn)
+    else:
+        await show_summary(turn, turn.t("report.use_buttons"))
+
+
+async def _send(turn: Turn) -> None:
+    """The case, its history and every forward are written in this one transaction (outbox)."""
+    data = turn.state.data
+    answers: dict[str, str] = dict(data["answers"])
+    village = answers.get("home_village")
+    form = turn.services.report_form
+    missing = [f.id for f in _fields(turn) if f.required and f.id not in answers]
+    if village is None or missing:
+        data.update(current=missing[0] if missing else "home_village", editing=True)
+        turn.go(NAME, "field", data)
+        await ask_field(turn, turn.t("report.required"))
+        return
+    my_roles = await roles.active_roles(turn.session, turn.user.id)
+    case = await cases.create_case(
+        turn.session,
+        kind=data["kind"],
+        village_code=village,
+        reporter_user_id=turn.user.id,
+        verified_source=official_village(my_roles) is not None,
+        contact_allowed=answers.get("contact_allowed") == "yes",
+        details={**answers, "consented_at": data.get("consented_at")},
+        now=turn.now,
+        ack_deadline=turn.now + timedelta(hours=form.deadline_hours[data["kind"]]),
+    )
+    level, recipients = await roles.case_recipients(turn.session, case.regency_code)
+    turn.queued_messages += await send_case(
+        turn.session, turn.services, case, recipients, "forward", turn.now
+    )
+    await cases.add_event(turn.session, case.id, "forwarded", None, f"{level}: {len(recipients)}", turn.now)
+    turn.say(turn.t("report.sent", reference=case.reference))
+    if level in ("admin", "nobody"):
+        turn.say(turn.t("report.sent_nobody"))
+    await show_menu(turn)
+
+
+async def _cancel(turn: Turn) -> None:
+    turn.say(turn.t("report.cancelled"))
+    await show_menu(turn)
+
+
+async def reprompt(turn: Turn) -> None:
+    step = turn.state.step
+    if step == "consent":
+        await begin(turn)
+    elif step == "kind":
+        await _ask_kind(turn)
+    elif step == "field":
+        await ask_field(turn)
+    else:
+        await show_summary(turn)
+
+
+DIALOG = Dialog(
+    name=NAME,
+    steps={"consent": on_consent, "kind": on_kind, "field": on_field, "summary": on_summary},
+    reprompt=reprompt,
+    button_prefix="rp",
+    accepts_photos=True,
+)
