@@ -15,10 +15,11 @@ from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
 from bot.logs import configure_logging
-from db import migrate
+from db import cases, migrate
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
+from handlers.case_export import case_table, to_csv, to_xlsx
 from handlers.checklist_scoring import RulesError
 from handlers.region_search import RegionIndex
 
@@ -54,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     region_search = region_commands.add_parser("search", help="find a village by name, as users do")
     region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
     _admin_parser(commands)
+    cases_cmd = commands.add_parser("cases", help="task-force cases")
+    case_commands = cases_cmd.add_subparsers(dest="cases_command", required=True)
+    export = case_commands.add_parser("export", help="write cases as CSV or XLSX (holds personal data)")
+    export.add_argument("--region", help="regency (61.12) or province (61) code; default: every region")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    export.add_argument("--open-only", action="store_true", help="only cases not closed yet")
+    export.add_argument("--output", required=True, help="file to write")
     return parser
 
 
@@ -98,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
             configure_logging(logging.WARNING, secrets)
             for line in asyncio.run(_admin(settings, args)):
                 print(line)
+        elif args.command == "cases":
+            configure_logging(logging.WARNING, secrets)
+            print(_export_cases(settings, args))
         elif args.command == "regions":
             configure_logging(logging.WARNING, secrets)
             if args.regions_command == "import":
@@ -145,6 +156,25 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
         return await admin.listing(core) or ["nobody holds a role yet"]
     finally:
         await core.close()
+
+
+def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
+    table, count = asyncio.run(_case_table(settings, args))
+    Path(args.output).write_bytes(to_csv(table) if args.format == "csv" else to_xlsx(table))
+    return f"{count} case(s) written to {args.output}"
+
+
+async def _case_table(settings: Settings, args: argparse.Namespace) -> tuple[list[list[str]], int]:
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session:
+            found = await cases.cases_in_region(session, args.region, open_only=args.open_only)
+            index = await core.services.regions.index(session)
+        texts = core.services.content.texts(core.services.content.default_language)
+        table = case_table(texts, core.services.report_form, index, list(reversed(found)))
+    finally:
+        await core.close()
+    return table, len(found)
 
 
 async def _import_regions(settings: Settings, path: Path) -> None:

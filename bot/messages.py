@@ -52,6 +52,9 @@ class Reply:
     buttons: tuple[tuple[Button, ...], ...] = ()
     # A platform photo id to send, with the text as its caption.
     photo: str = ""
+    # A file to send (an export), with the text as its caption. Never queued in the outbox.
+    document_name: str = ""
+    document: bytes = b""
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -73,6 +76,8 @@ def compact(replies: list[Reply]) -> list[Reply]:
             and not previous.buttons
             and not previous.photo
             and not reply.photo
+            and not previous.document
+            and not reply.document
             and len(previous.text) + len(reply.text) + 2 <= SHORT_NOTE_CHARS
         ):
             joined[-1] = Reply(f"{previous.text}\n\n{reply.text}", reply.buttons)

@@ -66,19 +66,27 @@ class Jobs:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             overdue = await cases.overdue_unacknowledged(session, now)
-            queued = 0
+            queued = escalated = 0
             for case in overdue:
                 recipients = await roles.escalation_recipients(session, case.regency_code)
+                if not recipients:
+                    continue  # nobody registered yet: try again at the next tick, never drop it
                 queued += await send_case(session, self._services, case, recipients, "escalate", now)
                 await cases.mark_escalated(session, case.id, now)
                 await cases.add_event(
                     session, case.id, "escalated", None, f"{len(recipients)} recipients", now
                 )
+                escalated += 1
         if queued:
             self._on_queued()
-        if overdue:
-            log.warning("escalated %d unacknowledged case(s)", len(overdue))
-        return len(overdue)
+        if len(overdue) > escalated:
+            log.error(
+                "%d overdue case(s) have nobody to go to: register a coordinator or an admin",
+                len(overdue) - escalated,
+            )
+        if escalated:
+            log.warning("escalated %d unacknowledged case(s)", escalated)
+        return escalated
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():

@@ -45,6 +45,7 @@ def route_table() -> RouteTable:
             # Case buttons live on forwarded messages that stay in the chat: valid from any step.
             "cs": cases.on_coordinator_button,
             "my": cases.on_reporter_button,
+            "cx": cases.export_document,
         },
         keywords={
             "keywords.menu": show_menu,

@@ -9,6 +9,7 @@ from bot.messages import Button, Reply
 from db import cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case
+from handlers.case_export import case_table, to_csv, to_xlsx
 from handlers.case_messages import case_text, coordinator_buttons
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
@@ -131,8 +132,7 @@ async def on_question(turn: Turn) -> None:
 
 async def list_cases(turn: Turn) -> None:
     """/kasus: open cases of the coordinator's regions, newest first."""
-    my_roles = await roles.active_roles(turn.session, turn.user.id)
-    regions = [r.region_code for r in my_roles if r.role in (roles.Role.COORDINATOR, roles.Role.ADMIN)]
+    regions = await _coordinator_regions(turn)
     if not regions:
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
@@ -146,11 +146,38 @@ async def list_cases(turn: Turn) -> None:
         await show_menu(turn)
         return
     ordered = sorted(found.values(), key=lambda c: c.id, reverse=True)[:LIST_LIMIT]
-    rows = []
+    rows: list[tuple[Button, ...]] = []
     for case in ordered:
         label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
         rows.append((Button(label[:60], f"cs:view:{case.id}"),))
+    rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
     turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
+
+
+async def _coordinator_regions(turn: Turn) -> list[str | None]:
+    my_roles = await roles.active_roles(turn.session, turn.user.id)
+    return [r.region_code for r in my_roles if r.role in (roles.Role.COORDINATOR, roles.Role.ADMIN)]
+
+
+async def export_document(turn: Turn) -> None:
+    """cx:csv / cx:xlsx: every case (open and closed) of the coordinator's regions, as a file."""
+    regions = await _coordinator_regions(turn)
+    fmt = turn.incoming.data.removeprefix("cx:")
+    if not regions or fmt not in ("csv", "xlsx"):
+        turn.say(turn.t("cases.not_allowed"))
+        return
+    found: dict[int, CaseRecord] = {}
+    for region in regions:
+        for case in await cases.cases_in_region(turn.session, region, open_only=False):
+            found[case.id] = case
+    ordered = sorted(found.values(), key=lambda c: c.id)
+    index = await turn.services.regions.index(turn.session)
+    table = case_table(turn.t, turn.services.report_form, index, ordered)
+    content = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    name = f"kasus-{turn.now.date().isoformat()}.{fmt}"
+    turn.replies.append(
+        Reply(turn.t("cases.export_caption", count=len(ordered)), document_name=name, document=content)
+    )
 
 
 # --- reporters --------------------------------------------------------------------------------

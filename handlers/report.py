@@ -238,8 +238,10 @@ async def _send(turn: Turn) -> None:
     )
     await cases.add_event(turn.session, case.id, "forwarded", None, f"{level}: {len(recipients)}", turn.now)
     turn.say(turn.t("report.sent", reference=case.reference))
-    if level in ("admin", "nobody"):
+    if level == "admin":
         turn.say(turn.t("report.sent_nobody"))
+    elif level == "nobody":
+        turn.say(turn.t("report.sent_unassigned"))
     await show_menu(turn)
 
 

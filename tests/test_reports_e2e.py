@@ -4,6 +4,7 @@ acts on it, the reporter hears back; outsiders change nothing; overdue reports e
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from db.models import Case, CaseEvent, OutboxMessage
 from db.roles import Role
 from tests.harness import BotHarness, buttons_of
 
+ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR, VILLAGER, OUTSIDER, PROVINCE, OFFICIAL = 801, 802, 803, 804, 805
 SUNGAI_KAKAP = "61.12.09.2001"  # Kubu Raya (61.12), West Kalimantan (61)
 
@@ -236,3 +238,85 @@ async def test_photo_is_forwarded_and_nobody_registered_goes_to_admins(bot: BotH
     forward, photo = await arrival(bot, OUTSIDER, seen, count=2)
     assert "TPPO-6112-000001" in forward["text"]
     assert photo.get("photo") == "PHOTO-FILE-ID" and photo["caption"] == "TPPO-6112-000001"
+
+
+async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarness, tmp_path: Any) -> None:
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    await grant(bot, COORDINATOR, Role.COORDINATOR, "61.12")
+    await bot.onboard(VILLAGER)
+    reference = await file_report(bot, VILLAGER)
+    number = await case_id(bot, reference)
+    replies = await bot.say(COORDINATOR, "/kasus")
+    assert f"cs:view:{number}" in buttons_of(replies[-1])
+    replies = await bot.press(COORDINATOR, f"cs:view:{number}")
+    assert "Siti Aminah" in replies[0]["text"]
+
+    await bot.press(COORDINATOR, "cx:xlsx")
+    await bot.press(COORDINATOR, "cx:csv")
+    xlsx, csv_file = bot.api.documents(COORDINATOR)
+    assert xlsx["filename"].endswith(".xlsx") and "data pribadi" in xlsx["caption"]
+    sheet = load_workbook(io.BytesIO(xlsx["content"])).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][:3] == ["reference", "kind", "status"] and rows[1][0] == reference
+    assert "Siti Aminah" in rows[1] and "Kabupaten Kubu Raya" in rows[1]
+    assert rows[1][8].endswith("WIB"), "times in the region's own zone"
+    parsed = list(csv.reader(io.StringIO(csv_file["content"].decode("utf-8-sig"))))
+    assert parsed[1][0] == reference and len(parsed) == 2
+
+    # Nobody else gets a file of this region.
+    await bot.onboard(OUTSIDER)
+    await bot.press(OUTSIDER, "cx:csv")
+    assert bot.api.documents(OUTSIDER) == []
+
+    # The operator's command line writes the same table.
+    import asyncio
+    import os
+    import sys
+
+    assert bot.service.core is not None
+    output = tmp_path / "cases.csv"
+    root = ROOT
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(root / "config.toml"),
+        "cases",
+        "export",
+        "--region",
+        "61.12",
+        "--format",
+        "csv",
+        "--output",
+        str(output),
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(root),
+            "SIGAP_DATABASE_URL": bot.service.core.settings.database_url_value(),
+        },
+        stdout=asyncio.subprocess.PIPE,
+    )
+    stdout, _ = await process.communicate()
+    assert process.returncode == 0 and b"1 case(s) written" in stdout
+    exported = list(csv.reader(io.StringIO(output.read_text(encoding="utf-8-sig"))))
+    assert exported[1][0] == reference
+
+
+async def test_report_with_nobody_registered_waits_for_the_first_coordinator(bot: BotHarness) -> None:
+    await bot.onboard(VILLAGER)
+    await file_report(bot, VILLAGER)
+    assert "akan dikirim begitu ada yang terdaftar" in bot.api.sent(VILLAGER)[-1]["text"]
+    jobs = bot.service.jobs
+    assert jobs is not None
+    bot.clock.advance(hours=3)
+    assert await jobs.escalate_overdue() == 0, "nobody to send to: not marked escalated"
+    await grant(bot, PROVINCE, Role.COORDINATOR, "61")
+    seen = len(bot.api.sent(PROVINCE))
+    assert await jobs.escalate_overdue() == 1
+    [forward] = await arrival(bot, PROVINCE, seen)
+    assert "TPPO-6112-000001" in forward["text"]

@@ -70,6 +70,8 @@ class ConsoleChannel:
             # Numbers refer to the buttons of the latest message that has any, like a fresh keyboard.
             self._buttons = list(reply.all_buttons)
         self._write("\n" + render(reply, 1))
+        if reply.document:
+            self._write(f"[file {reply.document_name}, {len(reply.document)} bytes]")
 
     async def send_once(self, chat_id: str, reply: Reply) -> None:
         await self.send(chat_id, reply)

@@ -18,7 +18,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from aiogram.types import (
+    BufferedInputFile,
+    CallbackQuery,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Message,
+    Update,
+)
 from aiohttp import web
 from pydantic import ValidationError
 
@@ -139,7 +146,13 @@ class TelegramChannel:
 
     async def send_once(self, chat_id: str, reply: Reply) -> None:
         try:
-            if reply.photo:
+            if reply.document:
+                await self.bot.send_document(
+                    chat_id=int(chat_id),
+                    document=BufferedInputFile(reply.document, filename=reply.document_name),
+                    caption=reply.text[:1024],
+                )
+            elif reply.photo:
                 await self.bot.send_photo(
                     chat_id=int(chat_id),
                     photo=reply.photo,

@@ -78,6 +78,14 @@ class FakeBotAPI:
         self._updates.put_nowait(update)
 
     # --- reading what happened ---------------------------------------------------------------
+    def documents(self, chat_id: int | str) -> list[dict[str, Any]]:
+        """Files sent with sendDocument: {"filename", "content"} plus the caption."""
+        return [
+            {**c.params["document"], "caption": c.params.get("caption", "")}
+            for c in self.calls
+            if c.method == "senddocument" and str(c.params.get("chat_id")) == str(chat_id)
+        ]
+
     def calls_to(self, method: str) -> list[Call]:
         return [call for call in self.calls if call.method == method]
 
@@ -128,7 +136,15 @@ class FakeBotAPI:
             params.update(await request.json())
         elif request.can_read_body:
             form = await request.post()
-            params.update({key: str(value) for key, value in form.items()})
+            for key, value in form.items():
+                if isinstance(value, web.FileField):
+                    params[key] = {"filename": value.filename, "content": value.file.read()}
+                else:
+                    params[key] = str(value)
+            # The Bot API's multipart form names uploaded files "attach://<field>".
+            for key, value in list(params.items()):
+                if isinstance(value, str) and value.startswith("attach://"):
+                    params[key] = params.pop(value.removeprefix("attach://"))
         for key in ("reply_markup", "allowed_updates"):
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
@@ -184,6 +200,18 @@ class FakeBotAPI:
             return message
         if method == "getupdates":
             return await self._get_updates(params)
+        if method == "senddocument":
+            self._message_id += 1
+            return {
+                "message_id": self._message_id,
+                "date": int(time.time()),
+                "chat": {"id": int(params["chat_id"]), "type": "private"},
+                "document": {
+                    "file_id": f"doc{self._message_id}",
+                    "file_unique_id": "d",
+                    "file_name": params["document"]["filename"],
+                },
+            }
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, ...
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
