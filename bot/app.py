@@ -40,6 +40,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         checklist=parse_rules(content.data("checklist")),
         regions=RegionDirectory(),
         report_form=parse_form(content.data("report_form")),
+        ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts

@@ -56,6 +56,12 @@ class DeliverySettings(_Section):
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
 
 
+class CaseSettings(_Section):
+    # Hours a coordinator has to acknowledge a report before it is sent again and escalated.
+    ack_hours_missing: float = Field(default=2.0, gt=0)
+    ack_hours_warning: float = Field(default=24.0, gt=0)
+
+
 class LocalContact(_Section):
     """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
 
@@ -74,6 +80,7 @@ class Settings(BaseSettings):
     web: WebSettings = WebSettings()
     conversation: ConversationSettings = ConversationSettings()
     delivery: DeliverySettings = DeliverySettings()
+    cases: CaseSettings = CaseSettings()
     local_contacts: list[LocalContact] = []
 
     database_url: SecretStr | None = None

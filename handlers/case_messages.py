@@ -15,6 +15,9 @@ def field_value(t: Texts, form: ReportForm, field_id: str, value: str) -> str:
         return t(f"report.choice.{field_id}.{value}")
     if field is not None and field.type == "photo":
         return "✓"
+    if field is not None and field.type == "date":
+        year, month, day = value.split("-")
+        return f"{day}-{month}-{year}"  # as Indonesians write dates
     return value
 
 

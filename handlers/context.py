@@ -40,6 +40,8 @@ class Services:
     report_form: ReportForm
     local_contacts: tuple[Contact, ...] = ()
     privacy_version: str = "1"
+    # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
+    ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
 
 
 @dataclass

@@ -213,7 +213,6 @@ async def _send(turn: Turn) -> None:
     data = turn.state.data
     answers: dict[str, str] = dict(data["answers"])
     village = answers.get("home_village")
-    form = turn.services.report_form
     missing = [f.id for f in _fields(turn) if f.required and f.id not in answers]
     if village is None or missing:
         data.update(current=missing[0] if missing else "home_village", editing=True)
@@ -230,7 +229,7 @@ async def _send(turn: Turn) -> None:
         contact_allowed=answers.get("contact_allowed") == "yes",
         details={**answers, "consented_at": data.get("consented_at")},
         now=turn.now,
-        ack_deadline=turn.now + timedelta(hours=form.deadline_hours[data["kind"]]),
+        ack_deadline=turn.now + timedelta(hours=turn.services.ack_hours[data["kind"]]),
     )
     level, recipients = await roles.case_recipients(turn.session, case.regency_code)
     turn.queued_messages += await send_case(

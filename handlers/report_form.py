@@ -42,7 +42,6 @@ class Field:
 @dataclass(frozen=True)
 class ReportForm:
     fields: tuple[Field, ...]
-    deadline_hours: Mapping[str, float]
 
     def for_kind(self, kind: str) -> tuple[Field, ...]:
         return tuple(field for field in self.fields if kind in field.kinds)
@@ -52,11 +51,9 @@ class ReportForm:
 
 
 def parse_form(data: Mapping[str, Any]) -> ReportForm:
-    try:
-        deadlines = {kind: float(data["deadlines"][kind]) for kind in KINDS}
-        raw_fields = data["fields"]
-    except (KeyError, TypeError, ValueError) as exc:
-        raise FormError(f"report_form.toml needs [deadlines] missing/warning and [[fields]]: {exc}") from exc
+    raw_fields = data.get("fields")
+    if not isinstance(raw_fields, list) or not raw_fields:
+        raise FormError("report_form.toml needs [[fields]]")
     fields = []
     for raw in raw_fields:
         field_id, kind = raw.get("id"), raw.get("type")
@@ -86,7 +83,7 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
     ids = [f.id for f in fields]
     if len(set(ids)) != len(ids) or "home_village" not in ids:
         raise FormError("report_form.toml: field ids must be unique and home_village must be asked")
-    return ReportForm(tuple(fields), deadlines)
+    return ReportForm(tuple(fields))
 
 
 def validate(field: Field, text: str, today: date) -> str:
