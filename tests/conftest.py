@@ -182,3 +182,13 @@ async def bot(database_url: str, fake_api: Any) -> AsyncIterator[Any]:
     harness = await start_harness(database_url, fake_api)
     yield harness
     await stop_harness(harness)
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[Any]:
+    """A session factory on the test's database, disposed of afterwards."""
+    from db.session import create_sessionmaker
+
+    database = create_engine(database_url)
+    yield create_sessionmaker(database)
+    await database.dispose()

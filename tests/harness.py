@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -104,3 +108,22 @@ async def stop_harness(harness: BotHarness) -> None:
 def buttons_of(message: dict[str, Any]) -> list[str]:
     markup = message.get("reply_markup") or {}
     return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def start_sigap_run(env: dict[str, str], cwd: Path | None = None) -> asyncio.subprocess.Process:
+    """`sigap run` as its own process, as an operator starts it (stderr kept for the log checks)."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(ROOT / "config.toml"),
+        "run",
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT), **env},
+        cwd=cwd,
+        stderr=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.DEVNULL,
+    )

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -19,7 +17,7 @@ from bot.config import Settings
 from db.models import OutboxMessage
 from db.roles import Role
 from db.session import create_engine, create_sessionmaker
-from tests.harness import TOKEN
+from tests.harness import TOKEN, start_sigap_run
 from tests.telegram_updates import callback_update, text_update
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,27 +26,16 @@ SUNGAI_KAKAP = "61.12.09.2001"
 
 
 async def start_process(database_url: str, api_base: str) -> asyncio.subprocess.Process:
-    env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
-        "SIGAP_TELEGRAM_TOKEN": TOKEN,
-        "SIGAP_TELEGRAM__API_BASE": api_base,
-        "SIGAP_DATABASE_URL": database_url,
-        "SIGAP_DELIVERY__BACKOFF_BASE_SECONDS": "0.2",
-        "SIGAP_DELIVERY__BACKOFF_MAX_SECONDS": "0.5",
-        "SIGAP_DELIVERY__MAX_ATTEMPTS": "1000",
-        "SIGAP_DELIVERY__OUTBOX_LEASE_SECONDS": "2",
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--config",
-        str(ROOT / "config.toml"),
-        "run",
-        env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+    return await start_sigap_run(
+        {
+            "SIGAP_TELEGRAM_TOKEN": TOKEN,
+            "SIGAP_TELEGRAM__API_BASE": api_base,
+            "SIGAP_DATABASE_URL": database_url,
+            "SIGAP_DELIVERY__BACKOFF_BASE_SECONDS": "0.2",
+            "SIGAP_DELIVERY__BACKOFF_MAX_SECONDS": "0.5",
+            "SIGAP_DELIVERY__MAX_ATTEMPTS": "1000",
+            "SIGAP_DELIVERY__OUTBOX_LEASE_SECONDS": "2",
+        }
     )
 
 

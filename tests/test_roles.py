@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
 from db import queries
 from db.roles import (
     InviteProblem,
@@ -16,67 +18,56 @@ from db.roles import (
     redeem_invite,
     revoke_roles,
 )
-from db.session import create_engine, create_sessionmaker
 from handlers.access import covers, may_handle_case, official_village
 from tests.harness import FakeClock
 
 VILLAGE = "61.12.09.2001"
 
 
-async def test_grant_revoke_and_recipients_fall_back(database_url: str) -> None:
+async def test_grant_revoke_and_recipients_fall_back(sessions: async_sessionmaker[AsyncSession]) -> None:
     clock = FakeClock()
-    database = create_engine(database_url)
-    sessions = create_sessionmaker(database)
-    try:
-        async with sessions() as session, session.begin():
-            users = [
-                (await queries.get_or_create_user(session, "telegram", str(n), str(n), "id", clock()))[0]
-                for n in (1, 2, 3)
-            ]
-            assert await case_recipients(session, "61.12") == ("nobody", [])
-            assert await grant_role(session, users[2].id, Role.ADMIN, None, "cli", clock())
-            assert (await case_recipients(session, "61.12"))[0] == "admin"
-            assert await grant_role(session, users[1].id, Role.COORDINATOR, "61", "cli", clock())
-            assert (await case_recipients(session, "61.12"))[0] == "province"
-            assert await grant_role(session, users[0].id, Role.COORDINATOR, "61.12", "cli", clock())
-            assert not await grant_role(session, users[0].id, Role.COORDINATOR, "61.12", "cli", clock())
-            level, recipients = await case_recipients(session, "61.12")
-            assert level == "regency" and [r.chat_id for r in recipients] == ["1"]
-            assert (await case_recipients(session, "61.01"))[0] == "province", "other regency of the province"
-            assert await revoke_roles(session, users[0].id, clock()) == 1
-            assert await active_roles(session, users[0].id) == set()
-            assert (await case_recipients(session, "61.12"))[0] == "province"
-    finally:
-        await database.dispose()
+    async with sessions() as session, session.begin():
+        users = [
+            (await queries.get_or_create_user(session, "telegram", str(n), str(n), "id", clock()))[0]
+            for n in (1, 2, 3)
+        ]
+        assert await case_recipients(session, "61.12") == ("nobody", [])
+        assert await grant_role(session, users[2].id, Role.ADMIN, None, "cli", clock())
+        assert (await case_recipients(session, "61.12"))[0] == "admin"
+        assert await grant_role(session, users[1].id, Role.COORDINATOR, "61", "cli", clock())
+        assert (await case_recipients(session, "61.12"))[0] == "province"
+        assert await grant_role(session, users[0].id, Role.COORDINATOR, "61.12", "cli", clock())
+        assert not await grant_role(session, users[0].id, Role.COORDINATOR, "61.12", "cli", clock())
+        level, recipients = await case_recipients(session, "61.12")
+        assert level == "regency" and [r.chat_id for r in recipients] == ["1"]
+        assert (await case_recipients(session, "61.01"))[0] == "province", "other regency of the province"
+        assert await revoke_roles(session, users[0].id, clock()) == 1
+        assert await active_roles(session, users[0].id) == set()
+        assert (await case_recipients(session, "61.12"))[0] == "province"
 
 
-async def test_invite_is_single_use_and_expires(database_url: str) -> None:
+async def test_invite_is_single_use_and_expires(sessions: async_sessionmaker[AsyncSession]) -> None:
     clock = FakeClock()
-    database = create_engine(database_url)
-    sessions = create_sessionmaker(database)
-    try:
-        async with sessions() as session, session.begin():
-            official, _ = await queries.get_or_create_user(session, "telegram", "10", "10", "id", clock())
-            other, _ = await queries.get_or_create_user(session, "telegram", "11", "11", "id", clock())
-            expires = clock() + timedelta(hours=72)
-            await create_invite(session, "ABCD2345", Role.OFFICIAL, VILLAGE, "telegram:1", clock(), expires)
-            await create_invite(session, "EFGH6789", Role.OFFICIAL, VILLAGE, "telegram:1", clock(), expires)
-            assert await redeem_invite(session, "NOPE0000", official.id, clock()) == (
-                None,
-                InviteProblem.UNKNOWN,
-            )
-            record, problem = await redeem_invite(session, "ABCD2345", official.id, clock())
-            assert problem is None and record == RoleRecord(Role.OFFICIAL, VILLAGE)
-            assert await redeem_invite(session, "ABCD2345", other.id, clock()) == (None, InviteProblem.USED)
-            clock.advance(hours=73)
-            assert await redeem_invite(session, "EFGH6789", other.id, clock()) == (
-                None,
-                InviteProblem.EXPIRED,
-            )
-            assert await active_roles(session, other.id) == set()
-            assert official_village(await active_roles(session, official.id)) == VILLAGE
-    finally:
-        await database.dispose()
+    async with sessions() as session, session.begin():
+        official, _ = await queries.get_or_create_user(session, "telegram", "10", "10", "id", clock())
+        other, _ = await queries.get_or_create_user(session, "telegram", "11", "11", "id", clock())
+        expires = clock() + timedelta(hours=72)
+        await create_invite(session, "ABCD2345", Role.OFFICIAL, VILLAGE, "telegram:1", clock(), expires)
+        await create_invite(session, "EFGH6789", Role.OFFICIAL, VILLAGE, "telegram:1", clock(), expires)
+        assert await redeem_invite(session, "NOPE0000", official.id, clock()) == (
+            None,
+            InviteProblem.UNKNOWN,
+        )
+        record, problem = await redeem_invite(session, "ABCD2345", official.id, clock())
+        assert problem is None and record == RoleRecord(Role.OFFICIAL, VILLAGE)
+        assert await redeem_invite(session, "ABCD2345", other.id, clock()) == (None, InviteProblem.USED)
+        clock.advance(hours=73)
+        assert await redeem_invite(session, "EFGH6789", other.id, clock()) == (
+            None,
+            InviteProblem.EXPIRED,
+        )
+        assert await active_roles(session, other.id) == set()
+        assert official_village(await active_roles(session, official.id)) == VILLAGE
 
 
 def test_region_rules() -> None:

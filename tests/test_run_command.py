@@ -3,34 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from tests.harness import TOKEN
+from tests.harness import TOKEN, start_sigap_run
 from tests.telegram_updates import text_update
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-async def start_sigap_run(env: dict[str, str], cwd: Path) -> asyncio.subprocess.Process:
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot.cli",
-        "--config",
-        str(ROOT / "config.toml"),
-        "run",
-        env=env,
-        cwd=cwd,
-        stderr=asyncio.subprocess.PIPE,
-        stdout=asyncio.subprocess.DEVNULL,
-    )
 
 
 @pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
@@ -39,8 +22,6 @@ async def test_run_polls_answers_and_stops_cleanly_on_signal(
 ) -> None:
     database = tmp_path / "sigap.db"
     env = {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-        "PYTHONPATH": str(ROOT),
         "SIGAP_TELEGRAM_TOKEN": TOKEN,
         "SIGAP_TELEGRAM__API_BASE": fake_api.base_url,
         "SIGAP_DATABASE__SQLITE_PATH": str(database),
@@ -66,8 +47,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_signal(
 
 
 async def test_run_without_token_explains(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONPATH": str(ROOT)}
-    process = await start_sigap_run(env, tmp_path)
+    process = await start_sigap_run({}, tmp_path)
     _, stderr = await asyncio.wait_for(process.communicate(), 60)
     assert process.returncode == 2
     assert b"SIGAP_TELEGRAM_TOKEN" in stderr
