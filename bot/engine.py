@@ -99,7 +99,7 @@ class ConversationEngine:
     async def note_blocked(self, channel: str, chat_id: str) -> None:
         """The platform says the user blocked the bot: remember it so nothing more is sent."""
         async with self._sessions() as session, session.begin():
-            await queries.mark_blocked(session, channel, chat_id)
+            await queries.mark_blocked(session, channel, chat_id, self._clock())
 
 
 def _database_unavailable(exc: Exception) -> bool:

@@ -106,5 +106,5 @@ class OutboxSender:
             else:
                 await outbox.mark_failed(session, message.id, error)
                 if outcome == "blocked":
-                    await queries.mark_blocked(session, message.channel, message.chat_id)
+                    await queries.mark_blocked(session, message.channel, message.chat_id, now)
                 log.warning("outbox message %d not delivered: %s", message.id, error)

@@ -204,3 +204,17 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+
+
+class Subscription(Base):
+    """Someone who asked for awareness messages for a region, in a language; one per user."""
+
+    __tablename__ = "subscriptions"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    # A village code; broadcasts target it by prefix (village, district, regency, province).
+    region_code: Mapped[str] = mapped_column(String(16), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(index=True)
+    subscribed_at: Mapped[datetime]
+    stopped_at: Mapped[datetime | None]

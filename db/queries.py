@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
 from db.sql import dialect_of, insert_for, run
+from db.subscriptions import unsubscribe_chat
 
 
 @dataclass(frozen=True)
@@ -141,11 +142,12 @@ async def record_privacy_notice_seen(
     )
 
 
-async def mark_blocked(session: AsyncSession, channel: str, chat_id: str) -> None:
-    """The user blocked the bot: stop writing to them until they write again."""
+async def mark_blocked(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
+    """The user blocked the bot: stop writing to them until they write again, and unsubscribe them."""
     await session.execute(
         update(User).where(User.channel == channel, User.chat_id == chat_id).values(blocked=True)
     )
+    await unsubscribe_chat(session, channel, chat_id, now)
 
 
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import cases, checklist, numbers, officials, report, start
+from handlers import cases, checklist, numbers, officials, report, start, subscriptions
 from handlers.context import RouteTable
 from handlers.menu import show_menu
 
@@ -11,7 +11,14 @@ def route_table() -> RouteTable:
     return RouteTable(
         dialogs={
             dialog.name: dialog
-            for dialog in (start.DIALOG, checklist.DIALOG, officials.DIALOG, report.DIALOG, cases.DIALOG)
+            for dialog in (
+                start.DIALOG,
+                checklist.DIALOG,
+                officials.DIALOG,
+                report.DIALOG,
+                cases.DIALOG,
+                subscriptions.DIALOG,
+            )
         },
         home=start.DIALOG.name,
         commands={
@@ -37,6 +44,10 @@ def route_table() -> RouteTable:
             "myreports": cases.my_reports,
             "kasus": cases.list_cases,
             "cases": cases.list_cases,
+            "siaga": subscriptions.begin,
+            "subscribe": subscriptions.begin,
+            "berhenti": subscriptions.stop,
+            "stop": subscriptions.stop,
         },
         buttons={
             "lang": start.choose_language,
@@ -46,11 +57,13 @@ def route_table() -> RouteTable:
             "cs": cases.on_coordinator_button,
             "my": cases.on_reporter_button,
             "cx": cases.export_document,
+            "sb": subscriptions.on_button,
         },
         keywords={
             "keywords.menu": show_menu,
             "keywords.cancel": start.cancel,
             "keywords.help": start.show_help,
+            "keywords.stop": subscriptions.stop,
         },
         gate=start.onboarding_gate,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.messages import Button
 from db import queries
-from handlers import checklist, numbers, report
+from handlers import checklist, numbers, report, subscriptions
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
 
@@ -73,7 +73,8 @@ async def accept_privacy(turn: Turn) -> None:
         turn.session, turn.user.id, turn.services.privacy_version, turn.now
     )
     turn.say(turn.t("privacy.thanks"))
-    await show_menu(turn)
+    await subscriptions.offer(turn)
+    turn.go(NAME, "idle")
 
 
 async def menu_choice(turn: Turn) -> None:
@@ -84,12 +85,6 @@ async def menu_choice(turn: Turn) -> None:
         await show_menu(turn)
     else:
         await step(turn)
-
-
-async def not_ready(turn: Turn) -> None:
-    """Menu items whose capability is not built yet say so, and point to the hotlines meanwhile."""
-    turn.say(turn.t("menu.not_ready"))
-    await show_menu(turn)
 
 
 async def show_help(turn: Turn) -> None:
@@ -112,7 +107,7 @@ MENU_STEPS: dict[str, Step] = {
     "check": checklist.begin,
     "report": report.begin,
     "numbers": numbers.show,
-    "subscribe": not_ready,
+    "subscribe": subscriptions.begin,
     "help": show_help,
     "language": ask_language,
     "main": show_menu,

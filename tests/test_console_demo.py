@@ -36,8 +36,9 @@ def run_demo(database: Path, typed: list[str]) -> str:
 
 def test_demo_checklist_and_resume(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
-    # Language 1 (Indonesia), privacy 1 (OK), menu 1 (check), then answer three questions "Ya".
-    output = run_demo(database, ["1", "1", "1", "1", "1", "1"])
+    # Language 1 (Indonesia), privacy 1 (OK), awareness offer 2 (later), menu 1 (check),
+    # then answer three questions "Ya".
+    output = run_demo(database, ["1", "1", "2", "1", "1", "1", "1"])
     assert "Pilih bahasa / Choose your language:" in output
     assert "[1] Ya   [2] Tidak   [3] Tidak tahu" in output
     assert "Pertanyaan 4 dari 14" in output

@@ -39,7 +39,12 @@ async def test_start_language_privacy_menu(bot: BotHarness) -> None:
     assert "Personal Data Protection" in privacy["text"]
     assert buttons_of(privacy) == ["privacy:ok"]
 
-    replies = await bot.press(ALICE, "privacy:ok")
+    [offer] = await bot.press(ALICE, "privacy:ok")
+    assert "pesan kewaspadaan" not in offer["text"] and "awareness messages" in offer["text"]
+    assert buttons_of(offer) == ["sb:start", "menu:main"], (
+        "opting in to broadcasts is offered once, at the end"
+    )
+    replies = await bot.press(ALICE, "menu:main")
     menu = replies[-1]
     assert "What would you like to do?" in menu["text"]
     assert buttons_of(menu) == [
@@ -144,15 +149,6 @@ async def test_stickers_and_long_text_get_a_polite_reply_and_keep_state(bot: Bot
     assert "Pertanyaan 2 dari 14" in replies[-1]["text"]
     replies = await bot.say(ALICE, "/nonsense")
     assert "tidak dikenal" in replies[0]["text"]
-
-
-async def test_menu_items_not_built_yet_say_so(bot: BotHarness) -> None:
-    await bot.onboard(ALICE)
-    for item in ("menu:subscribe",):
-        replies = await bot.press(ALICE, item)
-        assert "belum bisa dipakai" in replies[0]["text"]
-        assert "110" in replies[0]["text"]
-        assert "menu:check" in buttons_of(replies[-1])
 
 
 async def test_numbers_and_help(bot: BotHarness) -> None:

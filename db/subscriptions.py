@@ -1,0 +1,98 @@
+"""Subscriptions to awareness messages: opt in, opt out, and who a region's broadcast reaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Subscription, User
+from db.sql import dialect_of, insert_for, run
+
+
+@dataclass(frozen=True)
+class SubscriptionRecord:
+    region_code: str
+    language: str
+    active: bool
+
+
+async def subscribe(
+    session: AsyncSession, user_id: int, region_code: str, language: str, now: datetime
+) -> None:
+    table = Subscription.__table__
+    statement = insert_for(dialect_of(session), table).values(
+        user_id=user_id, region_code=region_code, language=language, active=True, subscribed_at=now
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.user_id],
+        set_={
+            "region_code": region_code,
+            "language": language,
+            "active": True,
+            "subscribed_at": now,
+            "stopped_at": None,
+        },
+    )
+    await run(session, statement)
+
+
+async def unsubscribe(session: AsyncSession, user_id: int, now: datetime) -> bool:
+    """True if there was an active subscription to stop."""
+    result = await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id == user_id, Subscription.active)
+        .values(active=False, stopped_at=now)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def unsubscribe_chat(session: AsyncSession, channel: str, chat_id: str, now: datetime) -> None:
+    """The platform says this chat blocked the bot: stop broadcasting to it."""
+    users = select(User.id).where(User.channel == channel, User.chat_id == chat_id)
+    await session.execute(
+        update(Subscription)
+        .where(Subscription.user_id.in_(users), Subscription.active)
+        .values(active=False, stopped_at=now)
+    )
+
+
+async def subscription_of(session: AsyncSession, user_id: int) -> SubscriptionRecord | None:
+    row = (
+        await session.execute(
+            select(Subscription.region_code, Subscription.language, Subscription.active).where(
+                Subscription.user_id == user_id
+            )
+        )
+    ).one_or_none()
+    return None if row is None else SubscriptionRecord(*row)
+
+
+@dataclass(frozen=True)
+class Audience:
+    user_id: int
+    channel: str
+    chat_id: str
+    language: str
+
+
+async def audience(session: AsyncSession, region_code: str | None, language: str | None) -> list[Audience]:
+    """Active subscribers in a region (any level, by code prefix; None: everywhere) and language."""
+    statement = (
+        select(User.id, User.channel, User.chat_id, Subscription.language)
+        .join(Subscription, Subscription.user_id == User.id)
+        .where(Subscription.active, User.blocked.is_(False))
+        .order_by(User.id)
+    )
+    if region_code is not None:
+        statement = statement.where(
+            or_(
+                Subscription.region_code == region_code,
+                Subscription.region_code.startswith(region_code + "."),
+            )
+        )
+    if language is not None:
+        statement = statement.where(Subscription.language == language)
+    return [Audience(*row) for row in await session.execute(statement)]
