@@ -19,6 +19,7 @@ from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
 from bot.outbox import OutboxSender
+from bot.rate import SharedRate
 from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
@@ -124,6 +125,9 @@ class TelegramService:
             retry_policy(settings),
             self._clock,
             lease=timedelta(seconds=settings.delivery.outbox_lease_seconds),
+            rate=SharedRate(self.core.sessions, {"telegram": settings.delivery.telegram_messages_per_second}),
+            per_chat_interval=settings.delivery.per_chat_interval_seconds,
+            concurrency=settings.delivery.send_concurrency,
         )
         self.core.engine.on_queued(self.sender.wake)
         self.sender.start()

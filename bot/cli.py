@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from bot import admin
+from bot import admin, broadcast_admin
 from bot.app import open_core, run_telegram
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
@@ -55,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     region_search = region_commands.add_parser("search", help="find a village by name, as users do")
     region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
     _admin_parser(commands)
+    _broadcast_parser(commands)
     cases_cmd = commands.add_parser("cases", help="task-force cases")
     case_commands = cases_cmd.add_subparsers(dest="cases_command", required=True)
     export = case_commands.add_parser("export", help="write cases as CSV or XLSX (holds personal data)")
@@ -63,6 +64,32 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--open-only", action="store_true", help="only cases not closed yet")
     export.add_argument("--output", required=True, help="file to write")
     return parser
+
+
+def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    broadcast = commands.add_parser("broadcast", help="awareness broadcasts to subscribers")
+    sub = broadcast.add_subparsers(dest="broadcast_command", required=True)
+    create = sub.add_parser("create", help="a one-off or weekly broadcast (times in the region's zone)")
+    create.add_argument(
+        "--region", help="region code (61.12 regency, 61 province, a village); default: everyone"
+    )
+    create.add_argument(
+        "--library", help="a message from content/<lang>/broadcasts.toml (each subscriber's language)"
+    )
+    create.add_argument("--text", help="your own text (then --language)")
+    create.add_argument("--language", help="id or en, for --text")
+    when = create.add_mutually_exclusive_group(required=True)
+    when.add_argument("--at", help="once: 'YYYY-MM-DD HH:MM' local time")
+    when.add_argument("--weekly", nargs=2, metavar=("DAY", "HH:MM"), help="every week, e.g. mon 09:00")
+    listing = sub.add_parser("list", help="broadcasts with their progress")
+    listing.add_argument("--region")
+    for name in ("pause", "resume", "cancel", "send"):
+        command = sub.add_parser(
+            name, help={"send": "fire now and deliver, with a progress bar"}.get(name, name)
+        )
+        command.add_argument("id", type=int)
+    status = sub.add_parser("status", help="sent / pending / failed (same as list)")
+    status.add_argument("--region")
 
 
 def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -106,6 +133,10 @@ def main(argv: list[str] | None = None) -> int:
             configure_logging(logging.WARNING, secrets)
             for line in asyncio.run(_admin(settings, args)):
                 print(line)
+        elif args.command == "broadcast":
+            configure_logging(logging.WARNING, secrets)
+            for line in asyncio.run(_broadcast(settings, args)):
+                print(line)
         elif args.command == "cases":
             configure_logging(logging.WARNING, secrets)
             print(_export_cases(settings, args))
@@ -142,6 +173,26 @@ async def _migrate(settings: Settings, revision: str, down: bool) -> None:
         print(f"database at revision {await migrate.current_revision(engine)}")
     finally:
         await engine.dispose()
+
+
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> list[str]:
+    core = await open_core(settings)
+    try:
+        command = args.broadcast_command
+        if command == "create":
+            return [
+                await broadcast_admin.create(
+                    core, args.region, args.library, args.text, args.language, args.at, args.weekly
+                )
+            ]
+        if command in ("list", "status"):
+            return await broadcast_admin.listing(core, args.region)
+        if command == "send":
+            return [await broadcast_admin.send_now(core, args.id)]
+        status = {"pause": "paused", "resume": "active", "cancel": "cancelled"}[command]
+        return [await broadcast_admin.set_status(core, args.id, status)]
+    finally:
+        await core.close()
 
 
 async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:

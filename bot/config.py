@@ -54,6 +54,9 @@ class DeliverySettings(_Section):
     backoff_max_seconds: float = Field(default=60.0, gt=0)
     max_retry_after_seconds: float = Field(default=300.0, gt=0)
     outbox_lease_seconds: float = Field(default=60.0, gt=0)
+    telegram_messages_per_second: int = Field(default=25, ge=1)
+    per_chat_interval_seconds: float = Field(default=1.0, ge=0)
+    send_concurrency: int = Field(default=10, ge=1)
 
 
 class CaseSettings(_Section):

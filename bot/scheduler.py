@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
 from db import cases, queries, roles
+from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.forwarding import send_case
 
@@ -20,6 +21,7 @@ log = logging.getLogger(__name__)
 # Telegram stops re-delivering an update after about a day; keys older than this only take space.
 PROCESSED_UPDATE_RETENTION = timedelta(days=2)
 ESCALATION_TICK_SECONDS = 60
+BROADCAST_TICK_SECONDS = 30
 
 
 class Jobs:
@@ -55,6 +57,15 @@ class Jobs:
             max_instances=1,
             id="escalate_overdue",
         )
+        # Due broadcasts are rows too; a run is unique per (broadcast, due time), so a tick that
+        # fires twice, or two processes ticking, queue each message once.
+        self._scheduler.add_job(
+            self.fire_broadcasts,
+            IntervalTrigger(seconds=BROADCAST_TICK_SECONDS),
+            coalesce=True,
+            max_instances=1,
+            id="fire_broadcasts",
+        )
         self._scheduler.start()
 
     def stop(self) -> None:
@@ -87,6 +98,15 @@ class Jobs:
         if escalated:
             log.warning("escalated %d unacknowledged case(s)", escalated)
         return escalated
+
+    async def fire_broadcasts(self) -> int:
+        """Queues every due broadcast run; returns how many messages were queued."""
+        async with self._sessions() as session, session.begin():
+            queued = await fire_due(session, self._services, self._clock())
+        if queued:
+            log.info("queued %d broadcast message(s)", queued)
+            self._on_queued()
+        return queued
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():

@@ -204,6 +204,13 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # 0: case forwards and notifications; 1: broadcasts. Urgent messages never queue behind a
+    # broadcast to 100,000 subscribers.
+    priority: Mapped[int] = mapped_column(default=0)
+    # The broadcast run a message belongs to, for progress (sent / pending / failed).
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("broadcast_runs.id", ondelete="SET NULL"), index=True
+    )
 
 
 class Subscription(Base):
@@ -218,3 +225,50 @@ class Subscription(Base):
     active: Mapped[bool] = mapped_column(index=True)
     subscribed_at: Mapped[datetime]
     stopped_at: Mapped[datetime | None]
+
+
+class Broadcast(Base):
+    """An awareness message to a region's subscribers: once at a time, or every week on a day."""
+
+    __tablename__ = "broadcasts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    # None: everyone. Otherwise a region code; subscribers match by prefix.
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    # None: each subscriber in their own language (library messages exist in every language).
+    language: Mapped[str | None] = mapped_column(String(8))
+    library_key: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str | None] = mapped_column(String(4000))
+    # "once" (at run_at) or "weekly" (weekday 0=Monday, at local_time in timezone).
+    schedule: Mapped[str] = mapped_column(String(8))
+    run_at: Mapped[datetime | None]
+    weekday: Mapped[int | None]
+    local_time: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(10), index=True)
+    created_at: Mapped[datetime]
+
+
+class BroadcastRun(Base):
+    """One firing of a broadcast. (broadcast, due time) is unique: a job that fires twice, or two
+    processes running the scheduler, create one run, so one message per subscriber."""
+
+    __tablename__ = "broadcast_runs"
+    __table_args__ = (UniqueConstraint("broadcast_id", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    broadcast_id: Mapped[int] = mapped_column(ForeignKey("broadcasts.id", ondelete="CASCADE"), index=True)
+    due_at: Mapped[datetime]
+    started_at: Mapped[datetime]
+    recipients: Mapped[int]
+
+
+class RateWindow(Base):
+    """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
+
+    __tablename__ = "rate_windows"
+
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    window: Mapped[int]
+    used: Mapped[int]

@@ -59,6 +59,33 @@ async def enqueue(
     return bool((await run(session, statement)).rowcount == 1)
 
 
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: datetime) -> int:
+    """Bulk queue (broadcast fan-out): rows of key, channel, chat_id, reply, priority, run_id.
+    Keys queued before are skipped, so a repeated fan-out adds nothing."""
+    if not rows:
+        return 0
+    # RETURNING counts exactly the rows added (executemany's rowcount is -1 on asyncpg).
+    table = OutboxMessage.__table__
+    statement = insert_for(dialect_of(session), table).on_conflict_do_nothing().returning(table.c.id)
+    values = [
+        {
+            "idempotency_key": row["key"],
+            "channel": row["channel"],
+            "chat_id": row["chat_id"],
+            "payload": encode(row["reply"]),
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+            "priority": row.get("priority", 0),
+            "run_id": row.get("run_id"),
+        }
+        for row in rows
+    ]
+    result = await run(session, statement, values)
+    return len(result.all())
+
+
 async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Outgoing]:
     """Due messages for this worker. On PostgreSQL, SKIP LOCKED lets several processes share the
     work; the lease pushes next_attempt_at ahead, so a worker that dies mid-send leaves the
@@ -68,7 +95,7 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
             await session.execute(
                 select(OutboxMessage)
                 .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
-                .order_by(OutboxMessage.id)
+                .order_by(OutboxMessage.priority, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
             )
@@ -83,12 +110,22 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
     return claimed
 
 
-async def mark_sent(session: AsyncSession, message_id: int, now: datetime) -> None:
+async def mark_all_sent(session: AsyncSession, message_ids: list[int], now: datetime) -> None:
     # The text may hold personal data: once delivered, the outbox keeps only that it was sent.
+    if message_ids:
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids))
+            .values(
+                status=SENT, sent_at=now, payload={}, last_error=None, attempts=OutboxMessage.attempts + 1
+            )
+        )
+
+
+async def postpone(session: AsyncSession, message_id: int, at: datetime) -> None:
+    """Not tried (rate or per-chat limit): later, without counting an attempt."""
     await session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(status=SENT, sent_at=now, payload={}, last_error=None, attempts=OutboxMessage.attempts + 1)
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(next_attempt_at=at)
     )
 
 

@@ -41,7 +41,11 @@ def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Se
     return Settings(
         telegram=TelegramSettings(mode=mode, api_base=api_base, request_timeout=5),  # type: ignore[arg-type]
         web=WebSettings(port=0),
-        delivery=DeliverySettings(max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05),
+        # No per-chat spacing: it is measured in real seconds but postponed on the test's clock,
+        # which only moves by hand (tests/test_outbox.py covers the spacing itself).
+        delivery=DeliverySettings(
+            max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05, per_chat_interval_seconds=0
+        ),
         database_url=SecretStr(database_url),
         telegram_token=SecretStr(TOKEN),
         telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),

@@ -70,3 +70,15 @@ def test_malformed_content_names_the_file(tmp_path) -> None:  # type: ignore[no-
     (tmp_path / "id" / "texts.toml").write_text("a = [1, 2]\n")
     with pytest.raises(ContentError, match=r"texts\.toml"):
         Content.load(tmp_path, "id")
+
+
+def test_broadcast_library_is_in_every_language_and_fits_a_button() -> None:
+    reference = {k for k in CONTENT.texts("id").keys() if k.startswith("broadcasts.")}
+    keys = {k.split(".")[1] for k in reference}
+    assert {"red_flags", "safe_migration", "hotlines", "real_case"} <= keys
+    for language in CONTENT.languages:
+        texts = CONTENT.texts(language)
+        for key in keys:
+            assert len(texts(f"broadcasts.{key}.title")) <= 24, (language, key)
+            assert 100 <= len(texts(f"broadcasts.{key}.text")) <= 900, (language, key)
+            assert texts(f"broadcasts.{key}.source"), (language, key)

@@ -45,7 +45,9 @@ async def rig(database_url: str, fake_api: Any) -> AsyncIterator[Rig]:
     sessions = create_sessionmaker(database)
     clock = FakeClock()
     channel = TelegramChannel(TOKEN, fake_api.base_url, None, POLICY)  # type: ignore[arg-type]
-    yield Rig(sessions, OutboxSender(sessions, {"telegram": channel}, POLICY, clock), clock, fake_api)
+    # No per-chat spacing here: these tests retry one chat at once on a hand-moved clock.
+    sender = OutboxSender(sessions, {"telegram": channel}, POLICY, clock, per_chat_interval=0)
+    yield Rig(sessions, sender, clock, fake_api)
     await channel.close()
     await database.dispose()
 
@@ -107,7 +109,7 @@ async def test_blocked_chat_fails_at_once_and_marks_the_user(rig: Rig) -> None:
 async def test_two_workers_never_send_the_same_message(rig: Rig) -> None:
     for n in range(40):
         await rig.enqueue(f"k{n}", 1000 + n, f"m{n}")
-    second = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, batch=5)
+    second = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, batch=5, per_chat_interval=0)
     rig.sender._batch = 5
 
     async def work(sender: OutboxSender) -> int:
@@ -119,3 +121,35 @@ async def test_two_workers_never_send_the_same_message(rig: Rig) -> None:
     first_count, second_count = await asyncio.gather(work(rig.sender), work(second))
     assert first_count + second_count == 40
     assert sorted(len(rig.api.sent(1000 + n)) for n in range(40)) == [1] * 40
+
+
+async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
+    spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
+    await rig.enqueue("first", 7, "one")
+    await rig.enqueue("second", 7, "two")
+    await rig.enqueue("other", 8, "three")
+    assert await spaced.drain_once() == 3
+    assert [m["text"] for m in rig.api.sent(7)] == ["one"], "the second waits for the chat's next second"
+    assert len(rig.api.sent(8)) == 1
+    waiting = [r for r in await rig.rows() if r.status == "pending"]
+    assert len(waiting) == 1 and waiting[0].attempts == 0, "postponed, not counted as a failed attempt"
+    assert waiting[0].next_attempt_at > rig.clock()
+    await asyncio.sleep(1.0)
+    rig.clock.advance(seconds=1)
+    assert await spaced.drain_once() == 1
+    assert [m["text"] for m in rig.api.sent(7)] == ["one", "two"]
+
+
+async def test_shared_rate_never_grants_more_than_the_limit(rig: Rig) -> None:
+    from bot.rate import SharedRate
+
+    wall = [1000.2]
+    first = SharedRate(rig.sessions, {"telegram": 10}, wall_clock=lambda: wall[0])
+    second = SharedRate(rig.sessions, {"telegram": 10}, wall_clock=lambda: wall[0])  # another process
+    assert await first.take("telegram", 6) == 6
+    assert await second.take("telegram", 6) == 4
+    assert await first.take("telegram", 1) == 0
+    assert await first.take("whatsapp", 50) == 50, "no limit configured for that channel"
+    wall[0] = 1001.05  # the next second
+    assert await second.take("telegram", 15) == 10
+    assert 0.9 < first.seconds_to_next_window() <= 1.0

@@ -1,0 +1,151 @@
+"""`sigap broadcast`: create, list, pause, resume, cancel, status, and send now with a progress bar."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from bot.app import Core, retry_policy
+from bot.channels.telegram import TelegramChannel
+from bot.config import ConfigError
+from bot.outbox import OutboxSender
+from bot.rate import SharedRate
+from db import broadcasts, regions
+from db.broadcasts import BroadcastRecord
+from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
+from handlers.broadcasting import fire, schedule_of
+
+
+async def create(
+    core: Core,
+    region: str | None,
+    library: str | None,
+    text: str | None,
+    language: str | None,
+    at: str | None,
+    every: list[str] | None,
+) -> str:
+    content = core.services.content
+    if bool(library) == bool(text):
+        raise ConfigError("give either --library KEY or --text TEXT")
+    if library and not content.texts(content.default_language).has(f"broadcasts.{library}.text"):
+        keys = sorted(
+            {
+                k.split(".")[1]
+                for k in content.texts(content.default_language).keys()
+                if k.startswith("broadcasts.")
+            }
+        )
+        raise ConfigError(f"no library message {library!r}; there are: {', '.join(keys)}")
+    if text and language not in content.languages:
+        raise ConfigError(f"a text of your own needs --language ({' or '.join(content.languages)})")
+    async with core.sessions() as session, session.begin():
+        if region is not None and await regions.get_region(session, region) is None:
+            raise ConfigError(f"no region with code {region}; find it with `sigap regions search`")
+        zone = regions.timezone_of(region) if region else "Asia/Jakarta"
+        try:
+            if every:
+                schedule = weekly(every[0], every[1], zone)
+            else:
+                schedule = once_at(at or "", zone)
+        except ScheduleError as exc:
+            raise ConfigError(str(exc)) from exc
+        record = await broadcasts.create(
+            session,
+            created_by="cli",
+            region_code=region,
+            language=language if text else None,
+            library_key=library,
+            text=text,
+            schedule=schedule.kind,
+            run_at=schedule.run_at,
+            weekday=schedule.weekday,
+            local_time=schedule.local_time,
+            timezone=zone,
+            created_at=core.engine_clock(),
+        )
+    return f"broadcast {record.id} created: {describe(record)}"
+
+
+def describe(record: BroadcastRecord) -> str:
+    what = f"library:{record.library_key}" if record.library_key else f"text ({record.language})"
+    where = record.region_code or "everyone"
+    schedule: Schedule = schedule_of(record)
+    if schedule.kind == "once" and schedule.run_at is not None:
+        when = schedule.run_at.astimezone(ZoneInfo(record.timezone)).strftime("%Y-%m-%d %H:%M %Z")
+    else:
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        zone = regions.ZONE_ABBREVIATIONS[record.timezone]
+        when = f"every {days[record.weekday or 0]} {record.local_time} ({zone})"
+    return f"{what} to {where}, {when}, {record.status}"
+
+
+async def listing(core: Core, region: str | None) -> list[str]:
+    async with core.sessions() as session:
+        found = await broadcasts.listing(session, region)
+        lines = []
+        for record in found:
+            progress = await broadcasts.progress(session, record.id)
+            lines.append(
+                f"{record.id:>4}  {describe(record)}  | recipients {progress.recipients}, "
+                f"sent {progress.sent}, pending {progress.pending}, failed {progress.failed}"
+            )
+    return lines or ["no broadcasts yet"]
+
+
+async def set_status(core: Core, broadcast_id: int, status: str) -> str:
+    async with core.sessions() as session, session.begin():
+        record = await broadcasts.get(session, broadcast_id)
+        if record is None:
+            raise ConfigError(f"no broadcast {broadcast_id}")
+        await broadcasts.set_status(session, broadcast_id, status)
+    return f"broadcast {broadcast_id} is now {status}"
+
+
+async def send_now(core: Core, broadcast_id: int) -> str:
+    """Fire a run now and deliver it from this process, showing progress until nothing is pending."""
+    settings = core.settings
+    if settings.telegram_token is None:
+        raise ConfigError("sending needs SIGAP_TELEGRAM_TOKEN")
+    now = core.engine_clock()
+    async with core.sessions() as session, session.begin():
+        record = await broadcasts.get(session, broadcast_id)
+        if record is None:
+            raise ConfigError(f"no broadcast {broadcast_id}")
+        queued = await fire(session, core.services, record, now, now)
+    telegram = TelegramChannel(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram.api_base,
+        core.engine,
+        retry_policy(settings),
+    )
+    sender = OutboxSender(
+        core.sessions,
+        {"telegram": telegram},
+        retry_policy(settings),
+        core.engine_clock,
+        lease=timedelta(seconds=settings.delivery.outbox_lease_seconds),
+        rate=SharedRate(core.sessions, {"telegram": settings.delivery.telegram_messages_per_second}),
+        per_chat_interval=settings.delivery.per_chat_interval_seconds,
+        concurrency=settings.delivery.send_concurrency,
+    )
+    sender.start()
+    try:
+        while True:
+            async with core.sessions() as session:
+                progress = await broadcasts.progress(session, broadcast_id)
+            done = progress.sent + progress.failed
+            total = max(progress.sent + progress.failed + progress.pending, 1)
+            bar = "#" * int(40 * done / total)
+            sys.stdout.write(f"\r[{bar:<40}] {done}/{total} sent {progress.sent} failed {progress.failed}")
+            sys.stdout.flush()
+            if progress.pending == 0:
+                break
+            await asyncio.sleep(0.5)
+    finally:
+        await sender.stop()
+        await telegram.close()
+    sys.stdout.write("\n")
+    return f"queued {queued or 0} now; in all: sent {progress.sent}, failed {progress.failed}"

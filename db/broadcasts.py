@@ -1,0 +1,121 @@
+"""Broadcasts and their runs: create, list, pause, cancel, fire once per due time, and progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Broadcast, BroadcastRun, OutboxMessage
+from db.sql import dialect_of, insert_for, run
+
+STATUSES = ("active", "paused", "cancelled", "finished")
+
+
+@dataclass(frozen=True)
+class BroadcastRecord:
+    id: int
+    created_by: str
+    region_code: str | None
+    language: str | None
+    library_key: str | None
+    text: str | None
+    schedule: str
+    run_at: datetime | None
+    weekday: int | None
+    local_time: str | None
+    timezone: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Progress:
+    recipients: int
+    sent: int
+    pending: int
+    failed: int
+
+
+def _record(row: Broadcast) -> BroadcastRecord:
+    return BroadcastRecord(
+        id=row.id,
+        created_by=row.created_by,
+        region_code=row.region_code,
+        language=row.language,
+        library_key=row.library_key,
+        text=row.text,
+        schedule=row.schedule,
+        run_at=row.run_at,
+        weekday=row.weekday,
+        local_time=row.local_time,
+        timezone=row.timezone,
+        status=row.status,
+        created_at=row.created_at,
+    )
+
+
+async def create(session: AsyncSession, **fields: object) -> BroadcastRecord:
+    row = Broadcast(status="active", **fields)
+    session.add(row)
+    await session.flush()
+    return _record(row)
+
+
+async def get(session: AsyncSession, broadcast_id: int) -> BroadcastRecord | None:
+    row = await session.get(Broadcast, broadcast_id)
+    return None if row is None else _record(row)
+
+
+async def listing(session: AsyncSession, region_code: str | None = None) -> list[BroadcastRecord]:
+    """Broadcasts aimed at a region or inside it (None: all), newest first."""
+    statement = select(Broadcast).order_by(Broadcast.id.desc())
+    if region_code is not None:
+        statement = statement.where(Broadcast.region_code.startswith(region_code))
+    return [_record(row) for row in (await session.execute(statement)).scalars()]
+
+
+async def active(session: AsyncSession) -> list[BroadcastRecord]:
+    rows = await session.execute(select(Broadcast).where(Broadcast.status == "active").order_by(Broadcast.id))
+    return [_record(row) for row in rows.scalars()]
+
+
+async def set_status(session: AsyncSession, broadcast_id: int, status: str) -> None:
+    assert status in STATUSES
+    await session.execute(update(Broadcast).where(Broadcast.id == broadcast_id).values(status=status))
+
+
+async def start_run(session: AsyncSession, broadcast_id: int, due_at: datetime, now: datetime) -> int | None:
+    """The run for this due time, or None if it exists already (fired before, here or elsewhere)."""
+    statement = (
+        insert_for(dialect_of(session), BroadcastRun.__table__)
+        .values(broadcast_id=broadcast_id, due_at=due_at, started_at=now, recipients=0)
+        .on_conflict_do_nothing()
+        .returning(BroadcastRun.__table__.c.id)
+    )
+    return (await run(session, statement)).scalar_one_or_none()  # type: ignore[no-any-return]
+
+
+async def set_recipients(session: AsyncSession, run_id: int, recipients: int) -> None:
+    await session.execute(update(BroadcastRun).where(BroadcastRun.id == run_id).values(recipients=recipients))
+
+
+async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
+    """Over all runs of the broadcast: recipients, and their messages sent / pending / failed."""
+    runs = select(BroadcastRun.id).where(BroadcastRun.broadcast_id == broadcast_id)
+    recipients = (
+        await session.execute(
+            select(func.coalesce(func.sum(BroadcastRun.recipients), 0)).where(
+                BroadcastRun.broadcast_id == broadcast_id
+            )
+        )
+    ).scalar_one()
+    rows = await session.execute(
+        select(OutboxMessage.status, func.count())
+        .where(OutboxMessage.run_id.in_(runs))
+        .group_by(OutboxMessage.status)
+    )
+    counts = {status: int(n) for status, n in rows}
+    return Progress(int(recipients), counts.get("sent", 0), counts.get("pending", 0), counts.get("failed", 0))
