@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from handlers import cases, checklist, numbers, officials, report, start, subscriptions
+from handlers import broadcasts, cases, checklist, numbers, officials, report, start, subscriptions
 from handlers.context import RouteTable
 from handlers.menu import show_menu
 
@@ -18,6 +18,7 @@ def route_table() -> RouteTable:
                 report.DIALOG,
                 cases.DIALOG,
                 subscriptions.DIALOG,
+                broadcasts.DIALOG,
             )
         },
         home=start.DIALOG.name,
@@ -44,6 +45,8 @@ def route_table() -> RouteTable:
             "myreports": cases.my_reports,
             "kasus": cases.list_cases,
             "cases": cases.list_cases,
+            "siaran": broadcasts.overview,
+            "broadcasts": broadcasts.overview,
             "siaga": subscriptions.begin,
             "subscribe": subscriptions.begin,
             "berhenti": subscriptions.stop,
@@ -58,6 +61,7 @@ def route_table() -> RouteTable:
             "my": cases.on_reporter_button,
             "cx": cases.export_document,
             "sb": subscriptions.on_button,
+            "bx": broadcasts.on_button,
         },
         keywords={
             "keywords.menu": show_menu,

@@ -8,7 +8,7 @@ from bot.app import build_services
 from bot.config import Settings
 from bot.scheduler import Jobs
 from db import broadcasts
-from tests.harness import BotHarness
+from tests.harness import BotHarness, buttons_of
 
 SUNGAI_KAKAP, CILACAP = "61.12.09.2001", "33.01.21.1002"
 IN_REGION_ID, IN_REGION_EN, ELSEWHERE, STOPPED = 1201, 1202, 1203, 1204
@@ -101,3 +101,57 @@ async def test_paused_cancelled_and_once(bot: BotHarness) -> None:
     await broadcast_admin.set_status(core, 2, "cancelled")
     bot.clock.advance(days=1)
     assert await jobs.fire_broadcasts() == 0
+
+
+async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarness) -> None:
+    from bot import admin
+    from db.roles import Role
+
+    core, jobs = bot.service.core, bot.service.jobs
+    assert core is not None and jobs is not None
+    coordinator, outsider = 1301, 1302
+    await admin.grant(core, Role.COORDINATOR, f"telegram:{coordinator}", "61.12")
+    await admin.grant(core, Role.COORDINATOR, f"telegram:{outsider}", "33.01")
+    await bot.onboard(coordinator)
+    await bot.onboard(outsider)
+    await subscribe(bot, IN_REGION_ID, SUNGAI_KAKAP)
+    seen = len(bot.api.sent(IN_REGION_ID))
+
+    replies = await bot.say(coordinator, "/siaran")
+    assert "bx:new" in buttons_of(replies[-1])
+    replies = await bot.press(coordinator, "bx:new")
+    assert "bx:lib:passport" in buttons_of(replies[-1])
+    replies = await bot.press(coordinator, "bx:lib:passport")
+    assert buttons_of(replies[-1]) == ["bx:region:61.12"], "only the coordinator's own region"
+    replies = await bot.press(coordinator, "bx:region:33.01")  # forged: another regency
+    assert "tidak punya akses" in replies[0]["text"]
+    await bot.press(coordinator, "bx:region:61.12")
+    replies = await bot.say(coordinator, "kapan-kapan")
+    assert "tidak dimengerti" in replies[0]["text"]
+    replies = await bot.press(coordinator, "bx:when:now")
+    assert "1 pelanggan" in replies[-1]["text"] and buttons_of(replies[-1])[0] == "bx:confirm"
+    replies = await bot.press(coordinator, "bx:confirm")
+    assert "Siaran #1 dijadwalkan" in replies[0]["text"]
+
+    assert await jobs.fire_broadcasts() == 1
+    await drain(bot)
+    [received] = bot.api.sent(IN_REGION_ID)[seen:]
+    assert received["text"] == core.services.content.texts("id")("broadcasts.passport.text")
+    replies = await bot.say(coordinator, "/siaran")
+    assert "terkirim 1, menunggu 0, gagal 0" in replies[0]["text"]
+
+    # A weekly one, then paused by its coordinator; an outsider can neither see nor touch it.
+    await bot.press(coordinator, "bx:new")
+    await bot.press(coordinator, "bx:own")
+    await bot.say(coordinator, "Rapat desa tiap Senin.")
+    await bot.press(coordinator, "bx:region:61.12")
+    await bot.say(coordinator, "senin 08:00")
+    await bot.press(coordinator, "bx:confirm")
+    replies = await bot.press(outsider, "bx:pause:2")
+    assert "tidak punya akses" in replies[0]["text"]
+    replies = await bot.say(outsider, "/siaran")
+    assert "#2" not in replies[0]["text"]
+    await bot.press(coordinator, "bx:pause:2")
+    async with core.sessions() as session:
+        record = await broadcasts.get(session, 2)
+    assert record is not None and record.status == "paused" and record.text == "Rapat desa tiap Senin."

@@ -41,6 +41,12 @@ class FakeBotAPI:
     _runner: web.AppRunner | None = None
     _message_id: int = 0
     _sent_event: asyncio.Event = field(default_factory=asyncio.Event)
+    # Like Telegram's flood control: more sends than this in one second get 429 retry_after=1.
+    rate_limit: int | None = None
+    rate_limited: int = 0
+    delivered_per_chat: dict[str, int] = field(default_factory=dict)
+    _window: int = 0
+    _window_used: int = 0
 
     async def start(self) -> str:
         app = web.Application()
@@ -124,9 +130,14 @@ class FakeBotAPI:
             return self._error(fault.status, fault.retry_after)
         if method in ("sendmessage", "sendphoto") and str(params.get("chat_id")) in self.blocked_chats:
             return self._error(403)
+        if method in ("sendmessage", "sendphoto") and self.rate_limit is not None and self._over_rate():
+            self.rate_limited += 1
+            return self._error(429, retry_after=1)
         result = await self._result(method, params)
         if method in ("sendmessage", "sendphoto"):
             params["_delivered"] = True
+            chat = str(params.get("chat_id"))
+            self.delivered_per_chat[chat] = self.delivered_per_chat.get(chat, 0) + 1
             self._sent_event.set()
         return web.json_response({"ok": True, "result": result})
 
@@ -149,6 +160,24 @@ class FakeBotAPI:
             if isinstance(params.get(key), str):
                 params[key] = json.loads(params[key])
         return params
+
+    def _over_rate(self) -> bool:
+        window = int(time.time())
+        if window != self._window:
+            self._window, self._window_used = window, 0
+        self._window_used += 1
+        return self.rate_limit is not None and self._window_used > self.rate_limit
+
+    async def _stats(self, _request: web.Request) -> web.Response:
+        counts = list(self.delivered_per_chat.values())
+        return web.json_response(
+            {
+                "delivered": sum(counts),
+                "chats": len(counts),
+                "duplicates": sum(n - 1 for n in counts if n > 1),
+                "rate_limited": self.rate_limited,
+            }
+        )
 
     def _take_fault(self, method: str, chat_id: str) -> Fault | None:
         for fault in self.faults:
@@ -227,21 +256,26 @@ class FakeBotAPI:
         return [u for u in updates if u["update_id"] >= offset]
 
 
-async def _serve_forever(port: int) -> None:
-    api = FakeBotAPI()
+async def _serve_forever(port: int, rate_limit: int | None) -> None:
+    api = FakeBotAPI(rate_limit=rate_limit)
     app = web.Application()
+    app.router.add_get("/stats", api._stats)
     app.router.add_route("*", "/bot{token}/{method}", api._handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     await web.TCPSite(runner, "127.0.0.1", port).start()
     print(f"http://127.0.0.1:{runner.addresses[0][1]}", flush=True)
-    # Keep memory flat in long benchmark runs: nobody reads the recorded calls here.
+    # Keep memory flat in long benchmark runs: the per-chat counts are all the stats need.
     while True:
         await asyncio.sleep(1)
         api.calls.clear()
 
 
 if __name__ == "__main__":
-    import sys
+    import argparse
 
-    asyncio.run(_serve_forever(int(sys.argv[1]) if len(sys.argv) > 1 else 0))
+    parser = argparse.ArgumentParser(description="fake Telegram Bot API on 127.0.0.1")
+    parser.add_argument("port", nargs="?", type=int, default=0)
+    parser.add_argument("--rate-limit", type=int, help="messages per second before answering 429")
+    arguments = parser.parse_args()
+    asyncio.run(_serve_forever(arguments.port, arguments.rate_limit))

@@ -1,0 +1,218 @@
+"""Broadcast to 20,000 subscribers against a fake Bot API that enforces a rate limit.
+
+    python bench/broadcast.py [--subscribers 20000] [--rate 500] [--enqueue 100000] [--postgres]
+
+Prints the achieved sending rate over the allowed one (target >= 0.95), the 429s provoked, the
+duplicates and losses counted by the fake server per chat (both must be 0), and the time and
+peak Python memory to fan out one run to --enqueue subscribers. Telegram's real limit is about
+30 messages a second; the fake's limit is raised to keep the run short.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import select  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
+
+from bot.app import build_services  # noqa: E402
+from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.config import Settings  # noqa: E402
+from bot.delivery import RetryPolicy  # noqa: E402
+from bot.engine import utc_now  # noqa: E402
+from bot.outbox import OutboxSender  # noqa: E402
+from bot.rate import SharedRate  # noqa: E402
+from db import broadcasts, migrate, outbox  # noqa: E402
+from db.models import Subscription, User  # noqa: E402
+from db.session import create_engine, create_sessionmaker  # noqa: E402
+from handlers.broadcasting import fire  # noqa: E402
+
+TOKEN = "123456:BENCH-token-for-the-fake-api"
+POSTGRES = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+async def seed(sessions: async_sessionmaker[AsyncSession], count: int) -> None:
+    now = utc_now()
+    async with sessions() as session, session.begin():
+        connection = await session.connection()
+        for start in range(0, count, 5000):
+            await connection.execute(
+                User.__table__.insert(),
+                [
+                    {
+                        "channel": "telegram",
+                        "external_id": str(10_000_000 + n),
+                        "chat_id": str(10_000_000 + n),
+                        "language": "id",
+                        "language_chosen": True,
+                        "blocked": False,
+                        "created_at": now,
+                        "last_seen_at": now,
+                        "dialog": "start",
+                        "step": "idle",
+                        "dialog_data": {},
+                    }
+                    for n in range(start, min(start + 5000, count))
+                ],
+            )
+        ids = (await session.execute(select(User.id))).scalars().all()
+        for start in range(0, len(ids), 5000):
+            await connection.execute(
+                Subscription.__table__.insert(),
+                [
+                    {
+                        "user_id": i,
+                        "region_code": "61.12.09.2001",
+                        "language": "id",
+                        "active": True,
+                        "subscribed_at": now,
+                    }
+                    for i in ids[start : start + 5000]
+                ],
+            )
+
+
+async def fresh_database(tmp: str, name: str, use_postgres: bool) -> str:
+    if not use_postgres:
+        return f"sqlite+aiosqlite:///{tmp}/{name}.db"
+    import asyncpg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(POSTGRES)
+    database = f"sigap_bench_{name}_{os.getpid()}"
+    admin = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
+    await admin.execute(f"DROP DATABASE IF EXISTS {database}")
+    await admin.execute(f"CREATE DATABASE {database}")
+    await admin.close()
+    return url.set(database=database).render_as_string(hide_password=False)
+
+
+async def new_broadcast(sessions: async_sessionmaker[AsyncSession]) -> broadcasts.BroadcastRecord:
+    now = utc_now()
+    async with sessions() as session, session.begin():
+        return await broadcasts.create(
+            session,
+            created_by="bench",
+            region_code=None,
+            language=None,
+            library_key="red_flags",
+            text=None,
+            schedule="once",
+            run_at=now,
+            weekday=None,
+            local_time=None,
+            timezone="Asia/Jakarta",
+            created_at=now,
+        )
+
+
+async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[str, float]:
+    database = create_engine(await fresh_database(tmp, "delivery", args.postgres))
+    await migrate.upgrade(database)
+    sessions = create_sessionmaker(database)
+    await seed(sessions, args.subscribers)
+    services = build_services(Settings())
+    record = await new_broadcast(sessions)
+    async with sessions() as session, session.begin():
+        await fire(session, services, record, utc_now(), utc_now())
+    channel = TelegramChannel(TOKEN, api_base, None, RetryPolicy())  # type: ignore[arg-type]
+    sender = OutboxSender(
+        sessions,
+        {"telegram": channel},
+        RetryPolicy(max_attempts=10),
+        utc_now,
+        batch=args.rate // 5,
+        rate=SharedRate(sessions, {"telegram": args.rate}),
+        per_chat_interval=1.0,
+        concurrency=64,
+    )
+    started = time.perf_counter()
+    while True:
+        await sender.drain_once()
+        async with sessions() as session:
+            if (await outbox.counts(session)).get("pending", 0) == 0:
+                break
+    elapsed = time.perf_counter() - started
+    await channel.close()
+    await database.dispose()
+    with urllib.request.urlopen(f"{api_base}/stats") as response:  # noqa: ASYNC210 - once, at the end
+        stats = json.loads(response.read())
+    return {
+        "elapsed": elapsed,
+        "rate": args.subscribers / elapsed,
+        "rate_limited": stats["rate_limited"],
+        "duplicates": stats["duplicates"],
+        "losses": args.subscribers - stats["chats"],
+    }
+
+
+async def enqueue(args: argparse.Namespace, tmp: str) -> dict[str, float]:
+    database = create_engine(await fresh_database(tmp, "enqueue", args.postgres))
+    await migrate.upgrade(database)
+    sessions = create_sessionmaker(database)
+    await seed(sessions, args.enqueue)
+    services = build_services(Settings())
+    record = await new_broadcast(sessions)
+    tracemalloc.start()
+    started = time.perf_counter()
+    async with sessions() as session, session.begin():
+        queued = await fire(session, services, record, utc_now(), utc_now())
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    await database.dispose()
+    return {"queued": float(queued or 0), "elapsed": elapsed, "peak_mib": peak / 2**20}
+
+
+async def main(args: argparse.Namespace, api_base: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        sent = await delivery(args, api_base, tmp)
+        fan_out = await enqueue(args, tmp)
+    backend = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"broadcast to {args.subscribers} subscribers, fake Bot API limit {args.rate}/s, {backend}")
+    print(f"  time to deliver        {sent['elapsed']:8.1f} s")
+    ratio = sent["rate"] / args.rate
+    print(f"  achieved / allowed     {sent['rate']:8.1f} / {args.rate} = {ratio:.2f}  (target >= 0.95)")
+    print(f"  429s provoked          {sent['rate_limited']:8.0f}")
+    print(f"  duplicates             {sent['duplicates']:8.0f}  (must be 0)")
+    print(f"  losses                 {sent['losses']:8.0f}  (must be 0)")
+    print(f"fan-out of one run to {args.enqueue} subscribers into the outbox")
+    print(f"  queued                 {fan_out['queued']:8.0f}")
+    print(f"  time                   {fan_out['elapsed']:8.2f} s")
+    print(f"  peak Python memory     {fan_out['peak_mib']:8.1f} MiB (tracemalloc)")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--subscribers", type=int, default=20_000)
+    parser.add_argument("--rate", type=int, default=500)
+    parser.add_argument("--enqueue", type=int, default=100_000)
+    parser.add_argument("--postgres", action="store_true")
+    arguments = parser.parse_args()
+    fake = subprocess.Popen(
+        [sys.executable, "-m", "tests.fakes.telegram_api", "--rate-limit", str(arguments.rate)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert fake.stdout is not None
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(main(arguments, fake.stdout.readline().strip()))
+    finally:
+        fake.terminate()
+        fake.wait()
