@@ -44,6 +44,9 @@ class FakeBotAPI:
     # Like Telegram's flood control: more sends than this in one second get 429 retry_after=1.
     rate_limit: int | None = None
     rate_limited: int = 0
+    # Each send is held this long before it counts (a slow network); sends in progress now:
+    send_delay: float = 0.0
+    in_flight: int = 0
     delivered_per_chat: dict[str, int] = field(default_factory=dict)
     _window: int = 0
     _window_used: int = 0
@@ -51,7 +54,9 @@ class FakeBotAPI:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None)
+        # handler_cancellation: a request whose client disconnects is cancelled, as a real
+        # server would not deliver a message whose request never completed.
+        self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
@@ -130,6 +135,13 @@ class FakeBotAPI:
             return self._error(fault.status, fault.retry_after)
         if method in ("sendmessage", "sendphoto") and str(params.get("chat_id")) in self.blocked_chats:
             return self._error(403)
+        if method in ("sendmessage", "sendphoto") and self.send_delay:
+            # A client that dies meanwhile cancels this handler: the message never counts.
+            self.in_flight += 1
+            try:
+                await asyncio.sleep(self.send_delay)
+            finally:
+                self.in_flight -= 1
         if method in ("sendmessage", "sendphoto") and self.rate_limit is not None and self._over_rate():
             self.rate_limited += 1
             return self._error(429, retry_after=1)
