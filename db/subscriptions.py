@@ -39,6 +39,13 @@ async def subscribe(
     await run(session, statement)
 
 
+async def follow_language(session: AsyncSession, user_id: int, language: str) -> None:
+    """A subscriber who changes language gets broadcasts in the new one."""
+    await session.execute(
+        update(Subscription).where(Subscription.user_id == user_id).values(language=language)
+    )
+
+
 async def unsubscribe(session: AsyncSession, user_id: int, now: datetime) -> bool:
     """True if there was an active subscription to stop."""
     result = await session.execute(

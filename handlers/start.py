@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.messages import Button
 from db import queries
+from db import subscriptions as subscriptions_db
 from handlers import checklist, numbers, report, subscriptions
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
@@ -55,6 +56,7 @@ async def choose_language(turn: Turn) -> None:
         await ask_language(turn)
         return
     await queries.set_language(turn.session, turn.user.id, language)
+    await subscriptions_db.follow_language(turn.session, turn.user.id, language)
     turn.use_language(language)
     if turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)

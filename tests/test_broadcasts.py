@@ -155,3 +155,44 @@ async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarnes
     async with core.sessions() as session:
         record = await broadcasts.get(session, 2)
     assert record is not None and record.status == "paused" and record.text == "Rapat desa tiap Senin."
+
+
+async def test_send_command_delivers_with_a_progress_bar(bot: BotHarness, tmp_path: object) -> None:
+    import asyncio
+    import os
+    import sys
+
+    from tests.harness import ROOT, TOKEN
+
+    core = bot.service.core
+    assert core is not None
+    await subscribe(bot, IN_REGION_ID, SUNGAI_KAKAP)
+    await subscribe(bot, IN_REGION_EN, SUNGAI_KAKAP, "en")
+    seen = len(bot.api.sent(IN_REGION_ID))
+    await broadcast_admin.create(core, "61.12", "hotlines", None, None, "2027-01-01 09:00", None)
+    await bot.service.stop()  # only the command's own process sends now
+    bot.service.core = None  # stopped: the fixture must not stop it again
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "--config",
+        str(ROOT / "config.toml"),
+        "broadcast",
+        "send",
+        "1",
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "PYTHONPATH": str(ROOT),
+            "SIGAP_TELEGRAM_TOKEN": TOKEN,
+            "SIGAP_TELEGRAM__API_BASE": bot.api.base_url,
+            "SIGAP_DATABASE_URL": core.settings.database_url_value(),
+        },
+        stdout=asyncio.subprocess.PIPE,
+    )
+    stdout, _ = await asyncio.wait_for(process.communicate(), 60)
+    output = stdout.decode()
+    assert process.returncode == 0, output
+    assert "[########################################] 2/2 sent 2 failed 0" in output
+    assert "in all: sent 2, failed 0" in output
+    assert len(bot.api.sent(IN_REGION_ID)) == seen + 1

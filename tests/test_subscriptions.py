@@ -90,3 +90,13 @@ async def test_audience_by_region_prefix_and_language(sessions: async_sessionmak
         assert len(await subscriptions.audience(session, None, None)) == 4  # everyone subscribed
         rows = (await session.execute(select(Subscription.active))).scalars().all()
         assert sorted(rows) == [False, True, True, True, True]
+
+
+async def test_changing_language_changes_the_broadcast_language(bot: BotHarness) -> None:
+    await bot.onboard(VILLAGER)
+    await bot.press(VILLAGER, "sb:start")
+    await bot.press(VILLAGER, f"sb:v:{SUNGAI_KAKAP}")
+    await bot.press(VILLAGER, "menu:language")
+    await bot.press(VILLAGER, "lang:en")
+    current = await subscription(bot, VILLAGER)
+    assert current is not None and current.language == "en"
