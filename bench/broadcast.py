@@ -102,22 +102,8 @@ async def fresh_database(tmp: str, name: str, use_postgres: bool) -> str:
 
 
 async def new_broadcast(sessions: async_sessionmaker[AsyncSession]) -> broadcasts.BroadcastRecord:
-    now = utc_now()
     async with sessions() as session, session.begin():
-        return await broadcasts.create(
-            session,
-            created_by="bench",
-            region_code=None,
-            language=None,
-            library_key="red_flags",
-            text=None,
-            schedule="once",
-            run_at=now,
-            weekday=None,
-            local_time=None,
-            timezone="Asia/Jakarta",
-            created_at=now,
-        )
+        return await broadcasts.create_library_once(session, "red_flags", None, utc_now(), "bench")
 
 
 async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[str, float]:

@@ -41,31 +41,18 @@ class Jobs:
         self._scheduler = AsyncIOScheduler(timezone="UTC")
 
     def start(self) -> None:
-        # coalesce + max_instances=1: a job that fell behind (process paused) runs once, not N times.
-        self._scheduler.add_job(
-            self.forget_old_updates,
-            IntervalTrigger(hours=1),
-            coalesce=True,
-            max_instances=1,
-            id="forget_old_updates",
+        # Every job reads what is due from the database, so a restart loses nothing: deadlines and
+        # broadcast schedules are rows, and a broadcast run is unique per (broadcast, due time).
+        jobs = (
+            (self.fire_broadcasts, BROADCAST_TICK_SECONDS),
+            (self.escalate_overdue, ESCALATION_TICK_SECONDS),
+            (self.forget_old_updates, 3600),
         )
-        # Deadlines are rows in the database: a restart loses nothing, the next tick finds them.
-        self._scheduler.add_job(
-            self.escalate_overdue,
-            IntervalTrigger(seconds=ESCALATION_TICK_SECONDS),
-            coalesce=True,
-            max_instances=1,
-            id="escalate_overdue",
-        )
-        # Due broadcasts are rows too; a run is unique per (broadcast, due time), so a tick that
-        # fires twice, or two processes ticking, queue each message once.
-        self._scheduler.add_job(
-            self.fire_broadcasts,
-            IntervalTrigger(seconds=BROADCAST_TICK_SECONDS),
-            coalesce=True,
-            max_instances=1,
-            id="fire_broadcasts",
-        )
+        for job, seconds in jobs:
+            # coalesce + max_instances=1: a job that fell behind (process paused) runs once.
+            self._scheduler.add_job(
+                job, IntervalTrigger(seconds=seconds), coalesce=True, max_instances=1, id=job.__name__
+            )
         self._scheduler.start()
 
     def stop(self) -> None:

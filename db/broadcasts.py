@@ -64,6 +64,26 @@ async def create(session: AsyncSession, **fields: object) -> BroadcastRecord:
     return _record(row)
 
 
+async def create_library_once(
+    session: AsyncSession, library_key: str, region_code: str | None, run_at: datetime, created_by: str
+) -> BroadcastRecord:
+    """A library message, once, to a region (each subscriber in their language)."""
+    return await create(
+        session,
+        created_by=created_by,
+        region_code=region_code,
+        language=None,
+        library_key=library_key,
+        text=None,
+        schedule="once",
+        run_at=run_at,
+        weekday=None,
+        local_time=None,
+        timezone="Asia/Jakarta",
+        created_at=run_at,
+    )
+
+
 async def get(session: AsyncSession, broadcast_id: int) -> BroadcastRecord | None:
     row = await session.get(Broadcast, broadcast_id)
     return None if row is None else _record(row)

@@ -31,20 +31,7 @@ async def prepare(database_url: str) -> None:
                 chat = str(FIRST_CHAT + n)
                 user, _ = await queries.get_or_create_user(session, "telegram", chat, chat, "id", now)
                 await subscriptions.subscribe(session, user.id, "61.12.09.2001", "id", now)
-            record = await broadcasts.create(
-                session,
-                created_by="test",
-                region_code="61.12",
-                language=None,
-                library_key="passport",
-                text=None,
-                schedule="once",
-                run_at=now,
-                weekday=None,
-                local_time=None,
-                timezone="Asia/Jakarta",
-                created_at=now,
-            )
+            record = await broadcasts.create_library_once(session, "passport", "61.12", now, "test")
             assert await fire(session, core.services, record, now, now) == SUBSCRIBERS
     finally:
         await core.close()
