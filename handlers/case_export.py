@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
@@ -41,8 +42,8 @@ def case_table(t: Texts, form: ReportForm, index: RegionIndex, cases: list[CaseR
         place = index.get(case.village_code)
         zone = ZoneInfo(place.timezone if place else "Asia/Jakarta")
 
-        def local(moment: object, zone: ZoneInfo = zone) -> str:
-            return "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")  # type: ignore[attr-defined]
+        def local(moment: datetime | None, zone: ZoneInfo = zone) -> str:
+            return "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
 
         rows.append(
             [

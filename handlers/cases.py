@@ -17,7 +17,7 @@ from handlers.menu import show_menu
 NAME = "cases"
 MAX_NOTE = 1000
 LIST_LIMIT = 10
-# Coordinator action -> (new status, reporter is told). "info" and "close" ask something first.
+# Button action -> the status it sets (the reporter is told). "info" and "close" ask something first.
 STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from bot.messages import Button
 from db import cases, roles
@@ -13,6 +12,7 @@ from handlers.case_messages import details_lines
 from handlers.context import Dialog, Turn
 from handlers.forwarding import send_case
 from handlers.menu import show_menu
+from handlers.region_search import Place
 from handlers.report_form import Field, Invalid, validate
 
 NAME = "report"
@@ -159,7 +159,7 @@ async def _village_chosen(turn: Turn, code: str) -> None:
     await _answered(turn, code)
 
 
-async def _my_village(turn: Turn) -> Any:
+async def _my_village(turn: Turn) -> Place | None:
     village = official_village(await roles.active_roles(turn.session, turn.user.id))
     if village is None:
         return None
