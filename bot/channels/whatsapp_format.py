@@ -1,0 +1,172 @@
+"""WhatsApp Cloud API payloads: a Reply fitted to what WhatsApp allows, and webhook payloads read back.
+
+Outbound (POST /{version}/{phone-number-id}/messages, contract: Meta's OpenAPI `Message` schema):
+up to 3 choices become reply buttons (titles up to 20 characters), 4 to 10 a list (rows up to 24
+characters, the full label as description), more a numbered text menu the user answers with a
+number. Inbound: text, button and list replies, images, locations, and delivery statuses."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+from typing import Any
+
+from bot.messages import Button, Incoming, IncomingKind, Reply
+
+CHANNEL = "whatsapp"
+MAX_BUTTONS, MAX_ROWS = 3, 10
+BUTTON_TITLE, ROW_TITLE, ROW_DESCRIPTION, LIST_BUTTON = 20, 24, 72, 20
+INTERACTIVE_BODY, TEXT_BODY = 1024, 4096
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _base(to: str, kind: str) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": kind}
+
+
+def text_payload(to: str, body: str) -> dict[str, Any]:
+    return {**_base(to, "text"), "text": {"body": _shorten(body, TEXT_BODY), "preview_url": False}}
+
+
+def payloads(to: str, reply: Reply, list_label: str = "Pilih") -> tuple[list[dict[str, Any]], list[Button]]:
+    """The messages to send for one reply, and the buttons a typed number then stands for
+    (only for a numbered text menu; empty otherwise)."""
+    if reply.photo:
+        return [{**_base(to, "image"), "image": {"id": reply.photo, "caption": reply.text[:1024]}}], []
+    choices = list(reply.all_buttons)
+    if not choices:
+        return [text_payload(to, reply.text)], []
+    if len(choices) > MAX_ROWS:
+        numbered = "\n".join(f"{n}. {button.label}" for n, button in enumerate(choices, start=1))
+        return [text_payload(to, f"{reply.text}\n\n{numbered}")], choices
+    lead, body = _split_for_interactive(reply.text)
+    messages = [text_payload(to, lead)] if lead else []
+    if len(choices) <= MAX_BUTTONS:
+        action: dict[str, Any] = {
+            "buttons": [
+                {"type": "reply", "reply": {"id": b.data, "title": _shorten(b.label, BUTTON_TITLE)}}
+                for b in choices
+            ]
+        }
+        interactive = {"type": "button", "body": {"text": body}, "action": action}
+    else:
+        rows = [
+            {
+                "id": b.data,
+                "title": _shorten(b.label, ROW_TITLE),
+                "description": _shorten(b.label, ROW_DESCRIPTION),
+            }
+            for b in choices
+        ]
+        action = {"button": _shorten(list_label, LIST_BUTTON), "sections": [{"rows": rows}]}
+        interactive = {"type": "list", "body": {"text": body}, "action": action}
+    messages.append({**_base(to, "interactive"), "interactive": interactive})
+    return messages, []
+
+
+def _split_for_interactive(text: str) -> tuple[str, str]:
+    """An interactive body holds 1,024 characters: a longer text goes first as a text message,
+    and its last paragraph (the question the choices answer) stays with the choices."""
+    if len(text) <= INTERACTIVE_BODY:
+        return "", text
+    lead, _, last = text.rpartition("\n\n")
+    if not lead or len(last) > INTERACTIVE_BODY:
+        return text, "⬇️"
+    return lead, last
+
+
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """What WhatsApp reports about a message we sent: sent, delivered, read or failed."""
+
+    message_id: str
+    recipient: str
+    status: str
+    error_code: int | None = None
+
+
+def read_webhook(payload: Any) -> tuple[list[Incoming], list[DeliveryStatus]]:
+    """Incoming messages and delivery statuses from one webhook POST; malformed parts are skipped."""
+    incoming: list[Incoming] = []
+    statuses: list[DeliveryStatus] = []
+    for value in _values(payload):
+        for message in _dicts(value.get("messages")):
+            parsed = _message(message)
+            if parsed is not None:
+                incoming.append(parsed)
+        for status in _dicts(value.get("statuses")):
+            code = (_dicts(status.get("errors")) or [{}])[0].get("code")
+            if isinstance(status.get("id"), str) and isinstance(status.get("status"), str):
+                statuses.append(
+                    DeliveryStatus(
+                        status["id"],
+                        str(status.get("recipient_id", "")),
+                        status["status"],
+                        code if isinstance(code, int) else None,
+                    )
+                )
+    return incoming, statuses
+
+
+def _dicts(items: Any) -> list[dict[str, Any]]:
+    """The dict items of a list; anything else in a webhook payload is skipped, never trusted."""
+    return [item for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _values(payload: Any) -> list[dict[str, Any]]:
+    if not isinstance(payload, dict):
+        return []
+    values = []
+    for entry in _dicts(payload.get("entry")):
+        for change in _dicts(entry.get("changes")):
+            value = change.get("value")
+            if isinstance(value, dict):
+                values.append(value)
+    return values
+
+
+def _message(message: dict[str, Any]) -> Incoming | None:
+    sender, message_id, kind = message.get("from"), message.get("id"), message.get("type")
+    if not isinstance(sender, str) or not isinstance(message_id, str):
+        return None
+    text, data, photo = "", "", ""
+    incoming_kind: IncomingKind = "unsupported"
+    if kind == "text":
+        text = str((message.get("text") or {}).get("body", ""))
+        incoming_kind = "command" if text.startswith("/") else "text"
+    elif kind == "interactive":
+        interactive = message.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        data = str(reply.get("id", ""))
+        incoming_kind = "button" if data else "unsupported"
+    elif kind == "button":  # a quick-reply button of a template
+        data = str((message.get("button") or {}).get("payload", ""))
+        incoming_kind = "button" if data else "unsupported"
+    elif kind == "image":
+        photo = str((message.get("image") or {}).get("id", ""))
+        text = str((message.get("image") or {}).get("caption", ""))
+        incoming_kind = "photo" if photo else "unsupported"
+    return Incoming(
+        CHANNEL, sender, sender, incoming_kind, text=text, data=data, update_key=message_id, photo=photo
+    )
+
+
+def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool:
+    """X-Hub-Signature-256: HMAC-SHA256 of the raw body with the app secret, compared in constant time."""
+    if not header or not header.startswith("sha256="):
+        return False
+    expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+
+
+def challenge_answer(params: dict[str, str], verify_token: str) -> str | None:
+    """The GET handshake: hub.challenge back only for hub.mode=subscribe with our verify token."""
+    if params.get("hub.mode") == "subscribe" and hmac.compare_digest(
+        params.get("hub.verify_token", ""), verify_token
+    ):
+        return params.get("hub.challenge")
+    return None
