@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, select, update
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChecklistResult, ProcessedUpdate, User
@@ -173,28 +173,6 @@ async def save_checklist_outcome(session: AsyncSession, outcome: ChecklistOutcom
             taken_on=outcome.taken_on,
         )
     )
-
-
-async def checklist_outcomes(session: AsyncSession, since: date | None = None) -> list[ChecklistOutcome]:
-    statement = select(ChecklistResult).order_by(ChecklistResult.id)
-    if since is not None:
-        statement = statement.where(ChecklistResult.taken_on >= since)
-    rows = (await session.execute(statement)).scalars()
-    return [
-        ChecklistOutcome(
-            risk=row.risk,
-            score=row.score,
-            flags=tuple(row.flags.get("raised", [])),
-            region_code=row.region_code,
-            language=row.language,
-            taken_on=row.taken_on,
-        )
-        for row in rows
-    ]
-
-
-async def count_users(session: AsyncSession) -> int:
-    return int((await session.execute(select(func.count()).select_from(User))).scalar_one())
 
 
 def _user_record(row: Any) -> UserRecord:

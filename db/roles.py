@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Invite, RoleAssignment, User
@@ -160,15 +160,3 @@ async def redeem_invite(
     role = Role(invite.role)
     await grant_role(session, user_id, role, invite.region_code, f"invite:{code}", now)
     return RoleRecord(role, invite.region_code), None
-
-
-async def coordinators_and_admins_exist(session: AsyncSession) -> bool:
-    row = await session.execute(
-        select(RoleAssignment.id)
-        .where(
-            RoleAssignment.revoked_at.is_(None),
-            or_(RoleAssignment.role == Role.COORDINATOR, RoleAssignment.role == Role.ADMIN),
-        )
-        .limit(1)
-    )
-    return row.first() is not None

@@ -26,11 +26,6 @@ def _case_id(data: str, position: int = 2) -> int | None:
     return int(parts[position]) if len(parts) > position and parts[position].isdigit() else None
 
 
-async def _place_label(turn: Turn, case: CaseRecord) -> str:
-    place = (await turn.services.regions.index(turn.session)).get(case.village_code)
-    return place.label if place else case.village_code
-
-
 async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
     case = None if case_id is None else await cases.get_case(turn.session, case_id, lock=True)
     my_roles = await roles.active_roles(turn.session, turn.user.id)
