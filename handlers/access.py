@@ -16,9 +16,14 @@ def covers(record: RoleRecord, region_code: str) -> bool:
     return region_code == record.region_code or region_code.startswith(record.region_code + ".")
 
 
+def task_force_roles(roles: Iterable[RoleRecord]) -> list[RoleRecord]:
+    """The coordinator and admin roles: those that act on cases, invites and broadcasts."""
+    return [r for r in roles if r.role in (Role.COORDINATOR, Role.ADMIN)]
+
+
 def may_handle_case(roles: Iterable[RoleRecord], village_code: str) -> bool:
     """Coordinators of the case's regency or province, and admins."""
-    return any(r.role in (Role.COORDINATOR, Role.ADMIN) and covers(r, village_code) for r in roles)
+    return any(covers(r, village_code) for r in task_force_roles(roles))
 
 
 def may_invite_official(roles: Iterable[RoleRecord], village_code: str) -> bool:
@@ -28,7 +33,3 @@ def may_invite_official(roles: Iterable[RoleRecord], village_code: str) -> bool:
 def official_village(roles: Iterable[RoleRecord]) -> str | None:
     """The village a registered official speaks for (reports from them are a verified source)."""
     return next((r.region_code for r in roles if r.role == Role.OFFICIAL), None)
-
-
-def is_coordinator(roles: Iterable[RoleRecord]) -> bool:
-    return any(r.role in (Role.COORDINATOR, Role.ADMIN) for r in roles)

@@ -10,7 +10,7 @@ from bot.messages import Button
 from db import broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from db.roles import Role, RoleRecord, active_roles
-from handlers.access import covers
+from handlers.access import covers, task_force_roles
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import schedule_of
 from handlers.context import Dialog, Turn
@@ -22,9 +22,7 @@ ACTIONS = {"pause": "paused", "resume": "active", "cancel": "cancelled"}
 
 
 async def _roles(turn: Turn) -> list[RoleRecord]:
-    return [
-        r for r in await active_roles(turn.session, turn.user.id) if r.role in (Role.COORDINATOR, Role.ADMIN)
-    ]
+    return task_force_roles(await active_roles(turn.session, turn.user.id))
 
 
 def _may_manage(roles: list[RoleRecord], region: str | None) -> bool:

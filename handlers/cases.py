@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.messages import Button, Reply
 from db import cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
-from handlers.access import may_handle_case
+from handlers.access import may_handle_case, task_force_roles
 from handlers.case_export import case_table, to_csv, to_xlsx
 from handlers.case_messages import case_text, coordinator_buttons
 from handlers.context import Dialog, Turn
@@ -151,7 +151,7 @@ async def list_cases(turn: Turn) -> None:
 
 async def _coordinator_regions(turn: Turn) -> list[str | None]:
     my_roles = await roles.active_roles(turn.session, turn.user.id)
-    return [r.region_code for r in my_roles if r.role in (roles.Role.COORDINATOR, roles.Role.ADMIN)]
+    return [r.region_code for r in task_force_roles(my_roles)]
 
 
 async def export_document(turn: Turn) -> None:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from bot.messages import Button
 from db import roles
 from db.roles import Role
-from handlers.access import may_invite_official
+from handlers.access import may_invite_official, task_force_roles
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 
@@ -26,7 +26,7 @@ def new_invite_code() -> str:
 async def invite(turn: Turn) -> None:
     """/undang [village]: coordinators only, for villages in their own region."""
     my_roles = await roles.active_roles(turn.session, turn.user.id)
-    if not any(r.role in (Role.COORDINATOR, Role.ADMIN) for r in my_roles):
+    if not task_force_roles(my_roles):
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
         return
