@@ -132,15 +132,11 @@ async def list_cases(turn: Turn) -> None:
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
         return
-    found: dict[int, CaseRecord] = {}
-    for region in regions:
-        for case in await cases.cases_in_region(turn.session, region, open_only=True, limit=LIST_LIMIT):
-            found[case.id] = case
-    if not found:
+    ordered = (await _cases_of(turn, regions, open_only=True, limit=LIST_LIMIT))[::-1][:LIST_LIMIT]
+    if not ordered:
         turn.say(turn.t("cases.none_open"))
         await show_menu(turn)
         return
-    ordered = sorted(found.values(), key=lambda c: c.id, reverse=True)[:LIST_LIMIT]
     rows: list[tuple[Button, ...]] = []
     for case in ordered:
         label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
@@ -154,6 +150,17 @@ async def _coordinator_regions(turn: Turn) -> list[str | None]:
     return [r.region_code for r in task_force_roles(my_roles)]
 
 
+async def _cases_of(
+    turn: Turn, regions: list[str | None], open_only: bool, limit: int | None = None
+) -> list[CaseRecord]:
+    """Cases of several regions (a province and one of its regencies overlap), oldest first."""
+    found: dict[int, CaseRecord] = {}
+    for region in regions:
+        for case in await cases.cases_in_region(turn.session, region, open_only=open_only, limit=limit):
+            found[case.id] = case
+    return sorted(found.values(), key=lambda c: c.id)
+
+
 async def export_document(turn: Turn) -> None:
     """cx:csv / cx:xlsx: every case (open and closed) of the coordinator's regions, as a file."""
     regions = await _coordinator_regions(turn)
@@ -161,11 +168,7 @@ async def export_document(turn: Turn) -> None:
     if not regions or fmt not in ("csv", "xlsx"):
         turn.say(turn.t("cases.not_allowed"))
         return
-    found: dict[int, CaseRecord] = {}
-    for region in regions:
-        for case in await cases.cases_in_region(turn.session, region, open_only=False):
-            found[case.id] = case
-    ordered = sorted(found.values(), key=lambda c: c.id)
+    ordered = await _cases_of(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
     table = case_table(turn.t, turn.services.report_form, index, ordered)
     content = to_csv(table) if fmt == "csv" else to_xlsx(table)

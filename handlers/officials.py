@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
-from bot.messages import Button
 from db import roles
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
+from handlers.region_search import village_rows
 
 NAME = "officials"
 # No 0/O or 1/I: codes are read aloud and copied by hand.
@@ -53,8 +53,7 @@ async def _offer_villages(turn: Turn, query: str) -> None:
         turn.say(turn.t("officials.no_village_in_region"))
         turn.go(NAME, "village")
         return
-    buttons = tuple((Button(place.label[:60], f"inv:{place.code}"),) for place in places)
-    turn.say(turn.t("officials.choose_village"), buttons)
+    turn.say(turn.t("officials.choose_village"), village_rows(places, "inv:"))
     turn.go(NAME, "village")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messages import Button
 from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
 
 # Spellings from before the 1972 reform still used in names and by older people (Tjilatjap).
@@ -55,6 +56,11 @@ class Place:
     @property
     def zone(self) -> str:
         return ZONE_ABBREVIATIONS.get(self.timezone, self.timezone)
+
+
+def village_rows(places: Iterable[Place], prefix: str) -> tuple[tuple[Button, ...], ...]:
+    """One button per found village, its label telling same-named villages apart."""
+    return tuple((Button(place.label[:60], f"{prefix}{place.code}"),) for place in places)
 
 
 class RegionIndex:

@@ -12,7 +12,7 @@ from handlers.case_messages import details_lines
 from handlers.context import Dialog, Turn
 from handlers.forwarding import send_case
 from handlers.menu import show_menu
-from handlers.region_search import Place
+from handlers.region_search import Place, village_rows
 from handlers.report_form import Field, Invalid, validate
 
 NAME = "report"
@@ -147,7 +147,7 @@ async def _offer_villages(turn: Turn, typed: str) -> None:
     if not places:
         await ask_field(turn, turn.t("report.village_not_found"))
         return
-    rows = tuple((Button(place.label[:60], f"rp:v:{place.code}"),) for place in places)
+    rows = village_rows(places, "rp:v:")
     turn.say(turn.t("report.village_choose"), (*rows, (Button(turn.t("report.cancel"), "rp:cancel"),)))
 
 

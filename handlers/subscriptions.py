@@ -6,6 +6,7 @@ from bot.messages import Button
 from db import subscriptions
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
+from handlers.region_search import village_rows
 
 NAME = "subscriptions"
 
@@ -58,7 +59,7 @@ async def on_village_typed(turn: Turn) -> None:
     if not places:
         turn.say(turn.t("report.village_not_found"))
         return
-    rows = tuple((Button(place.label[:60], f"sb:v:{place.code}"),) for place in places)
+    rows = village_rows(places, "sb:v:")
     turn.say(turn.t("report.village_choose"), (*rows, (Button(turn.t("report.cancel"), "menu:main"),)))
 
 
