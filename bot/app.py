@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot.channels.base import Channel
 from bot.channels.telegram import TelegramChannel
 from bot.config import ConfigError, Settings
 from bot.delivery import RetryPolicy
@@ -91,6 +93,34 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
+def telegram_channel(core: Core) -> TelegramChannel:
+    settings = core.settings
+    if settings.telegram_token is None:
+        raise ConfigError("set SIGAP_TELEGRAM_TOKEN to the token @BotFather gave you")
+    return TelegramChannel(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram.api_base,
+        core.engine,
+        retry_policy(settings),
+        settings.telegram.request_timeout,
+    )
+
+
+def outbox_sender(core: Core, channels: Mapping[str, Channel]) -> OutboxSender:
+    """The outbox sender as configured ([delivery] in config.toml), for `sigap run` and `broadcast send`."""
+    delivery = core.settings.delivery
+    return OutboxSender(
+        core.sessions,
+        channels,
+        retry_policy(core.settings),
+        core.engine_clock,
+        lease=timedelta(seconds=delivery.outbox_lease_seconds),
+        rate=SharedRate(core.sessions, {"telegram": delivery.telegram_messages_per_second}),
+        per_chat_interval=delivery.per_chat_interval_seconds,
+        concurrency=delivery.send_concurrency,
+    )
+
+
 class TelegramService:
     """Sigap on Telegram: long polling, or a webhook on the built-in web server."""
 
@@ -110,25 +140,9 @@ class TelegramService:
 
     async def start(self) -> None:
         settings = self._settings
-        assert settings.telegram_token is not None
         self.core = await open_core(settings, self._clock)
-        self.telegram = TelegramChannel(
-            settings.telegram_token.get_secret_value(),
-            settings.telegram.api_base,
-            self.core.engine,
-            retry_policy(settings),
-            settings.telegram.request_timeout,
-        )
-        self.sender = OutboxSender(
-            self.core.sessions,
-            {"telegram": self.telegram},
-            retry_policy(settings),
-            self._clock,
-            lease=timedelta(seconds=settings.delivery.outbox_lease_seconds),
-            rate=SharedRate(self.core.sessions, {"telegram": settings.delivery.telegram_messages_per_second}),
-            per_chat_interval=settings.delivery.per_chat_interval_seconds,
-            concurrency=settings.delivery.send_concurrency,
-        )
+        self.telegram = telegram_channel(self.core)
+        self.sender = outbox_sender(self.core, {"telegram": self.telegram})
         self.core.engine.on_queued(self.sender.wake)
         self.sender.start()
         self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from bot.app import Core, retry_policy
-from bot.channels.telegram import TelegramChannel
+from bot.app import Core, outbox_sender, telegram_channel
 from bot.config import ConfigError
-from bot.outbox import OutboxSender
-from bot.rate import SharedRate
 from db import broadcasts, regions
 from db.broadcasts import BroadcastRecord
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
@@ -106,8 +102,7 @@ async def set_status(core: Core, broadcast_id: int, status: str) -> str:
 
 async def send_now(core: Core, broadcast_id: int) -> str:
     """Fire a run now and deliver it from this process, showing progress until nothing is pending."""
-    settings = core.settings
-    if settings.telegram_token is None:
+    if core.settings.telegram_token is None:
         raise ConfigError("sending needs SIGAP_TELEGRAM_TOKEN")
     now = core.engine_clock()
     async with core.sessions() as session, session.begin():
@@ -115,22 +110,8 @@ async def send_now(core: Core, broadcast_id: int) -> str:
         if record is None:
             raise ConfigError(f"no broadcast {broadcast_id}")
         queued = await fire(session, core.services, record, now, now)
-    telegram = TelegramChannel(
-        settings.telegram_token.get_secret_value(),
-        settings.telegram.api_base,
-        core.engine,
-        retry_policy(settings),
-    )
-    sender = OutboxSender(
-        core.sessions,
-        {"telegram": telegram},
-        retry_policy(settings),
-        core.engine_clock,
-        lease=timedelta(seconds=settings.delivery.outbox_lease_seconds),
-        rate=SharedRate(core.sessions, {"telegram": settings.delivery.telegram_messages_per_second}),
-        per_chat_interval=settings.delivery.per_chat_interval_seconds,
-        concurrency=settings.delivery.send_concurrency,
-    )
+    telegram = telegram_channel(core)
+    sender = outbox_sender(core, {"telegram": telegram})
     sender.start()
     try:
         while True:
