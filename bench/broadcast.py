@@ -21,13 +21,14 @@ import tempfile
 import time
 import tracemalloc
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
 from bot.app import build_services  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
@@ -40,6 +41,7 @@ from db import broadcasts, migrate, outbox  # noqa: E402
 from db.models import Subscription, User  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
 from handlers.broadcasting import fire  # noqa: E402
+from handlers.context import Services  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api"
 POSTGRES = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
@@ -101,20 +103,30 @@ async def fresh_database(tmp: str, name: str, use_postgres: bool) -> str:
     return url.set(database=database).render_as_string(hide_password=False)
 
 
-async def new_broadcast(sessions: async_sessionmaker[AsyncSession]) -> broadcasts.BroadcastRecord:
+@dataclass
+class Prepared:
+    database: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    services: Services
+    broadcast: broadcasts.BroadcastRecord
+
+
+async def prepare(args: argparse.Namespace, tmp: str, name: str, subscribers: int) -> Prepared:
+    """A migrated database with that many subscribers and one library broadcast to everyone."""
+    database = create_engine(await fresh_database(tmp, name, args.postgres))
+    await migrate.upgrade(database)
+    sessions = create_sessionmaker(database)
+    await seed(sessions, subscribers)
     async with sessions() as session, session.begin():
-        return await broadcasts.create_library_once(session, "red_flags", None, utc_now(), "bench")
+        record = await broadcasts.create_library_once(session, "red_flags", None, utc_now(), "bench")
+    return Prepared(database, sessions, build_services(Settings()), record)
 
 
 async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[str, float]:
-    database = create_engine(await fresh_database(tmp, "delivery", args.postgres))
-    await migrate.upgrade(database)
-    sessions = create_sessionmaker(database)
-    await seed(sessions, args.subscribers)
-    services = build_services(Settings())
-    record = await new_broadcast(sessions)
+    prepared = await prepare(args, tmp, "delivery", args.subscribers)
+    sessions = prepared.sessions
     async with sessions() as session, session.begin():
-        await fire(session, services, record, utc_now(), utc_now())
+        await fire(session, prepared.services, prepared.broadcast, utc_now(), utc_now())
     channel = TelegramChannel(TOKEN, api_base, None, RetryPolicy())  # type: ignore[arg-type]
     sender = OutboxSender(
         sessions,
@@ -134,7 +146,7 @@ async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[st
                 break
     elapsed = time.perf_counter() - started
     await channel.close()
-    await database.dispose()
+    await prepared.database.dispose()
     with urllib.request.urlopen(f"{api_base}/stats") as response:  # noqa: ASYNC210 - once, at the end
         stats = json.loads(response.read())
     return {
@@ -147,20 +159,15 @@ async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[st
 
 
 async def enqueue(args: argparse.Namespace, tmp: str) -> dict[str, float]:
-    database = create_engine(await fresh_database(tmp, "enqueue", args.postgres))
-    await migrate.upgrade(database)
-    sessions = create_sessionmaker(database)
-    await seed(sessions, args.enqueue)
-    services = build_services(Settings())
-    record = await new_broadcast(sessions)
+    prepared = await prepare(args, tmp, "enqueue", args.enqueue)
     tracemalloc.start()
     started = time.perf_counter()
-    async with sessions() as session, session.begin():
-        queued = await fire(session, services, record, utc_now(), utc_now())
+    async with prepared.sessions() as session, session.begin():
+        queued = await fire(session, prepared.services, prepared.broadcast, utc_now(), utc_now())
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
-    await database.dispose()
+    await prepared.database.dispose()
     return {"queued": float(queued or 0), "elapsed": elapsed, "peak_mib": peak / 2**20}
 
 
