@@ -36,7 +36,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.app import TelegramService  # noqa: E402
+from bot.app import SigapService  # noqa: E402
 from bot.config import DeliverySettings, Settings, TelegramSettings, WebSettings  # noqa: E402
 from bot.i18n import Content, default_content_dir  # noqa: E402
 from handlers.checklist_scoring import parse_rules  # noqa: E402
@@ -177,7 +177,7 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
         urls["aiogram echo bot"] = f"http://127.0.0.1:{runner.addresses[0][1]}{PATH}"
 
         async def start_sigap(database_url: str) -> str:
-            service = TelegramService(sigap_settings(database_url, api_base))
+            service = SigapService(sigap_settings(database_url, api_base))
             await service.start()
             stack.push_async_callback(service.stop)
             return f"http://127.0.0.1:{service.web_port}{PATH}"

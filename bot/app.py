@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import signal
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -16,11 +17,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel
 from bot.channels.telegram import TelegramChannel
+from bot.channels.whatsapp import WhatsAppChannel
+from bot.channels.whatsapp_format import MAX_ROWS
 from bot.config import ConfigError, Settings
 from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
-from bot.outbox import OutboxSender
+from bot.outbox import OutboxSender, record_statuses
 from bot.rate import SharedRate
 from bot.router import Router
 from bot.scheduler import Jobs
@@ -74,7 +77,7 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     sessions = create_sessionmaker(database)
     await _load_regions_on_first_start(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
-    engine = ConversationEngine(sessions, router, services, clock)
+    engine = ConversationEngine(sessions, router, services, clock, numbered_menus={"whatsapp": MAX_ROWS})
     return Core(settings, database, sessions, services, engine, clock)
 
 
@@ -106,60 +109,122 @@ def telegram_channel(core: Core) -> TelegramChannel:
     )
 
 
+def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppChannel:
+    settings = core.settings
+    missing = settings.whatsapp_missing()
+    if settings.whatsapp_token is None or missing:
+        raise ConfigError(f"WhatsApp needs {', '.join(missing or ['SIGAP_WHATSAPP_TOKEN'])}")
+    assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
+    wa = settings.whatsapp
+    return WhatsAppChannel(
+        api_base=wa.api_base,
+        api_version=wa.api_version,
+        phone_number_id=wa.phone_number_id,
+        token=settings.whatsapp_token.get_secret_value(),
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=settings.whatsapp_verify_token.get_secret_value(),
+        templates=wa.templates,
+        engine=core.engine,
+        policy=retry_policy(settings),
+        on_statuses=functools.partial(record_statuses, core.sessions, core.engine_clock, wake=wake_sender),
+        request_timeout=wa.request_timeout,
+        max_media_bytes=wa.max_media_bytes,
+    )
+
+
+def configured_channels(core: Core, wake_sender: Callable[[], None]) -> dict[str, Channel]:
+    """Every channel with a token in the environment: Telegram, WhatsApp or both."""
+    channels: dict[str, Channel] = {}
+    if core.settings.telegram_token is not None:
+        channels["telegram"] = telegram_channel(core)
+    if core.settings.whatsapp_token is not None:
+        channels["whatsapp"] = whatsapp_channel(core, wake_sender)
+    if not channels:
+        raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
+    return channels
+
+
 def outbox_sender(core: Core, channels: Mapping[str, Channel]) -> OutboxSender:
     """The outbox sender as configured ([delivery] in config.toml), for `sigap run` and `broadcast send`."""
     delivery = core.settings.delivery
+    limits = {
+        "telegram": delivery.telegram_messages_per_second,
+        "whatsapp": core.settings.whatsapp.messages_per_second,
+    }
     return OutboxSender(
         core.sessions,
         channels,
         retry_policy(core.settings),
         core.engine_clock,
         lease=timedelta(seconds=delivery.outbox_lease_seconds),
-        rate=SharedRate(core.sessions, {"telegram": delivery.telegram_messages_per_second}),
+        rate=SharedRate(core.sessions, limits),
         per_chat_interval=delivery.per_chat_interval_seconds,
         concurrency=delivery.send_concurrency,
     )
 
 
-class TelegramService:
-    """Sigap on Telegram: long polling, or a webhook on the built-in web server."""
+class SigapService:
+    """Sigap on every configured channel: Telegram by long polling or webhook, WhatsApp by webhook,
+    both webhooks on the built-in web server, one outbox sender and one set of scheduled jobs."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
-        if settings.telegram_token is None:
-            raise ConfigError("set SIGAP_TELEGRAM_TOKEN to the token @BotFather gave you")
-        if settings.telegram.mode == "webhook" and settings.telegram_webhook_secret is None:
+        if settings.telegram_token is None and settings.whatsapp_token is None:
+            raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
+        if (
+            settings.telegram_token is not None
+            and settings.telegram.mode == "webhook"
+            and settings.telegram_webhook_secret is None
+        ):
             raise ConfigError("webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET")
+        if settings.whatsapp_token is not None and settings.whatsapp_missing():
+            raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
         self._settings = settings
         self._clock = clock
         self.core: Core | None = None
-        self.telegram: TelegramChannel | None = None
+        self.channels: dict[str, Channel] = {}
         self._runner: web.AppRunner | None = None
         self._polling: asyncio.Task[None] | None = None
         self.jobs: Jobs | None = None
         self.sender: OutboxSender | None = None
 
+    @property
+    def telegram(self) -> TelegramChannel | None:
+        channel = self.channels.get("telegram")
+        return channel if isinstance(channel, TelegramChannel) else None
+
+    @property
+    def whatsapp(self) -> WhatsAppChannel | None:
+        channel = self.channels.get("whatsapp")
+        return channel if isinstance(channel, WhatsAppChannel) else None
+
     async def start(self) -> None:
         settings = self._settings
         self.core = await open_core(settings, self._clock)
-        self.telegram = telegram_channel(self.core)
-        self.sender = outbox_sender(self.core, {"telegram": self.telegram})
+        self.sender = outbox_sender(self.core, self.channels)  # sees the channels added next
+        self.channels.update(configured_channels(self.core, self.sender.wake))
         self.core.engine.on_queued(self.sender.wake)
         self.sender.start()
         self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)
         self.jobs.start()
-        if settings.telegram.mode == "webhook":
+        routes = []
+        telegram, whatsapp = self.telegram, self.whatsapp
+        if telegram is not None and settings.telegram.mode == "webhook":
             assert settings.telegram_webhook_secret is not None
             secret = settings.telegram_webhook_secret.get_secret_value()
-            app = build_web_app(
-                [("POST", settings.telegram.webhook_path, self.telegram.webhook_handler(secret))],
-                settings.web.max_body_bytes,
-            )
+            routes.append(("POST", settings.telegram.webhook_path, telegram.webhook_handler(secret)))
+        if whatsapp is not None:
+            routes += whatsapp.routes(settings.whatsapp.webhook_path)
+        if routes:
+            app = build_web_app(routes, settings.web.max_body_bytes)
             self._runner = await start_web_server(app, settings.web.host, settings.web.port)
-            if settings.telegram.webhook_url:
-                await self.telegram.set_webhook(settings.telegram.webhook_url, secret)
-            log.info("listening for Telegram webhooks on port %d", self.web_port)
-        else:
-            self._polling = asyncio.create_task(self.telegram.start_polling())
+            log.info("listening for webhooks on port %d", self.web_port)
+        if telegram is not None and settings.telegram.mode == "webhook" and settings.telegram.webhook_url:
+            assert settings.telegram_webhook_secret is not None
+            await telegram.set_webhook(
+                settings.telegram.webhook_url, settings.telegram_webhook_secret.get_secret_value()
+            )
+        elif telegram is not None and settings.telegram.mode == "polling":
+            self._polling = asyncio.create_task(telegram.start_polling())
             log.info("polling Telegram for updates")
 
     @property
@@ -168,7 +233,7 @@ class TelegramService:
         return bound_port(self._runner)
 
     async def wait(self) -> None:
-        """Returns when polling ends on its own (e.g. an invalid token); webhook mode waits forever."""
+        """Returns when polling ends on its own (e.g. an invalid token); webhooks wait forever."""
         if self._polling is not None:
             await self._polling
         else:
@@ -177,8 +242,6 @@ class TelegramService:
     async def stop(self) -> None:
         if self.jobs is not None:
             self.jobs.stop()
-        if self.sender is not None:
-            await self.sender.stop()
         if self.telegram is not None:
             await self.telegram.stop_polling()
         if self._polling is not None:
@@ -186,15 +249,17 @@ class TelegramService:
                 await self._polling
         if self._runner is not None:
             await self._runner.cleanup()  # finishes requests in flight before closing
-        if self.telegram is not None:
-            await self.telegram.close()
+        for channel in self.channels.values():
+            await channel.close()  # WhatsApp finishes the messages it has accepted
+        if self.sender is not None:
+            await self.sender.stop()
         if self.core is not None:
             await self.core.close()
 
 
-async def run_telegram(settings: Settings) -> None:
+async def run_service(settings: Settings) -> None:
     """`sigap run`: serve until SIGINT or SIGTERM, then finish what is in flight and stop."""
-    service = TelegramService(settings)
+    service = SigapService(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -6,7 +6,8 @@ import asyncio
 import sys
 from zoneinfo import ZoneInfo
 
-from bot.app import Core, outbox_sender, telegram_channel
+from bot.app import Core, configured_channels, outbox_sender
+from bot.channels.base import Channel
 from bot.config import ConfigError
 from db import broadcasts, regions
 from db.broadcasts import BroadcastRecord
@@ -102,16 +103,15 @@ async def set_status(core: Core, broadcast_id: int, status: str) -> str:
 
 async def send_now(core: Core, broadcast_id: int) -> str:
     """Fire a run now and deliver it from this process, showing progress until nothing is pending."""
-    if core.settings.telegram_token is None:
-        raise ConfigError("sending needs SIGAP_TELEGRAM_TOKEN")
+    channels: dict[str, Channel] = {}
+    sender = outbox_sender(core, channels)
+    channels.update(configured_channels(core, sender.wake))  # before firing: tokens missing stop here
     now = core.engine_clock()
     async with core.sessions() as session, session.begin():
         record = await broadcasts.get(session, broadcast_id)
         if record is None:
             raise ConfigError(f"no broadcast {broadcast_id}")
         queued = await fire(session, core.services, record, now, now)
-    telegram = telegram_channel(core)
-    sender = outbox_sender(core, {"telegram": telegram})
     sender.start()
     try:
         while True:
@@ -127,6 +127,7 @@ async def send_now(core: Core, broadcast_id: int) -> str:
             await asyncio.sleep(0.5)
     finally:
         await sender.stop()
-        await telegram.close()
+        for channel in channels.values():
+            await channel.close()
     sys.stdout.write("\n")
     return f"queued {queued or 0} now; in all: sent {progress.sent}, failed {progress.failed}"

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot import admin, broadcast_admin
-from bot.app import open_core, run_telegram
+from bot.app import open_core, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_demo(settings))
         elif args.command == "run":
             configure_logging(logging.INFO, secrets)
-            asyncio.run(run_telegram(settings))
+            asyncio.run(run_service(settings))
         elif args.command == "migrate":
             configure_logging(logging.INFO, secrets)
             asyncio.run(_migrate(settings, args.revision, args.downgrade))

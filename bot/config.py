@@ -9,7 +9,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-SECRET_FIELDS = ("database_url", "telegram_token", "telegram_webhook_secret")
+SECRET_FIELDS = (
+    "database_url",
+    "telegram_token",
+    "telegram_webhook_secret",
+    "whatsapp_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
 # Values people paste from examples; refusing them in production beats a bot that silently fails.
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "your-", "your_", "example", "xxx")
 
@@ -35,6 +42,25 @@ class TelegramSettings(_Section):
     webhook_url: str = ""
     webhook_path: str = "/telegram/webhook"
     request_timeout: float = Field(default=30.0, gt=0)
+
+
+class WhatsAppTemplate(_Section):
+    """An approved message template: its name in WhatsApp Manager, and the template language code
+    to use for each Sigap language."""
+
+    name: str
+    languages: dict[str, str] = {"id": "id", "en": "en"}
+
+
+class WhatsAppSettings(_Section):
+    phone_number_id: str = ""
+    api_base: str = "https://graph.facebook.com"
+    api_version: str = "v23.0"
+    webhook_path: str = "/whatsapp/webhook"
+    request_timeout: float = Field(default=30.0, gt=0)
+    messages_per_second: int = Field(default=80, ge=1)
+    max_media_bytes: int = Field(default=5_000_000, ge=1024)
+    templates: dict[str, WhatsAppTemplate] = {}
 
 
 class WebSettings(_Section):
@@ -80,6 +106,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = "development"
     database: DatabaseSettings = DatabaseSettings()
     telegram: TelegramSettings = TelegramSettings()
+    whatsapp: WhatsAppSettings = WhatsAppSettings()
     web: WebSettings = WebSettings()
     conversation: ConversationSettings = ConversationSettings()
     delivery: DeliverySettings = DeliverySettings()
@@ -89,6 +116,9 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     telegram_token: SecretStr | None = None
     telegram_webhook_secret: SecretStr | None = None
+    whatsapp_token: SecretStr | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -108,9 +138,13 @@ class Settings(BaseSettings):
         if self.environment != "production":
             return self
         problems: list[str] = []
-        if self.telegram_token is None or _looks_like_placeholder(self.telegram_token):
-            problems.append("SIGAP_TELEGRAM_TOKEN is missing or a placeholder")
-        if self.telegram.mode == "webhook":
+        if self.telegram_token is None and self.whatsapp_token is None:
+            problems.append("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both")
+        if self.telegram_token is not None and _looks_like_placeholder(self.telegram_token):
+            problems.append("SIGAP_TELEGRAM_TOKEN is a placeholder")
+        if self.whatsapp_token is not None:
+            problems += self._whatsapp_problems()
+        if self.telegram_token is not None and self.telegram.mode == "webhook":
             secret = self.telegram_webhook_secret
             if secret is None or _looks_like_placeholder(secret) or len(secret.get_secret_value()) < 16:
                 problems.append("SIGAP_TELEGRAM_WEBHOOK_SECRET must be a real secret of 16+ characters")
@@ -121,6 +155,25 @@ class Settings(BaseSettings):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    def _whatsapp_problems(self) -> list[str]:
+        problems = [f"{name} is missing" for name in self.whatsapp_missing()]
+        for name in ("whatsapp_token", "whatsapp_app_secret", "whatsapp_verify_token"):
+            secret = getattr(self, name)
+            if secret is not None and _looks_like_placeholder(secret):
+                problems.append(f"SIGAP_{name.upper()} is a placeholder")
+        return problems
+
+    def whatsapp_missing(self) -> list[str]:
+        """What WhatsApp still needs besides its token (empty: ready)."""
+        missing = [
+            f"SIGAP_{name.upper()}"
+            for name in ("whatsapp_app_secret", "whatsapp_verify_token")
+            if getattr(self, name) is None
+        ]
+        return missing + (
+            ["whatsapp.phone_number_id in config.toml"] if not self.whatsapp.phone_number_id else []
+        )
 
     def database_url_value(self) -> str:
         """The SQLAlchemy URL: the secret one from the environment, else the embedded SQLite file."""

@@ -36,6 +36,14 @@ class Permanent(DeliveryError):
     """The platform refused the message itself (bad request): retrying cannot help."""
 
 
+class WindowClosed(Permanent):
+    """Only an approved template may reach this user now (WhatsApp's 24-hour window has closed)."""
+
+
+class Unauthorized(DeliveryError):
+    """The platform refused our credentials: nothing can be sent until the operator fixes them."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     max_attempts: int = 5

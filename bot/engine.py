@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
@@ -13,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Incoming, Reply, compact
 from bot.router import Router
-from db import queries
+from db import media, queries
 from handlers.context import Services, Turn
 
 log = logging.getLogger(__name__)
@@ -37,11 +38,15 @@ class ConversationEngine:
         router: Router,
         services: Services,
         clock: Clock = utc_now,
+        numbered_menus: Mapping[str, int] | None = None,
     ) -> None:
+        """numbered_menus: for each channel that shows a menu of more than N choices as numbered
+        text (WhatsApp: 10), that N; a number the user then types means that choice."""
         self._sessions = sessions
         self._router = router
         self._services = services
         self._clock = clock
+        self._numbered_menus = dict(numbered_menus or {})
         # Messages of one user are handled one at a time in this process (a fixed set of
         # locks, so memory stays bounded); across processes the user's row lock does it.
         self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
@@ -68,7 +73,7 @@ class ConversationEngine:
                     )
                     language = user.language
                     turn = Turn(
-                        incoming=incoming,
+                        incoming=_chosen_by_number(incoming, state.menu),
                         user=user,
                         state=state,
                         t=self._services.content.texts(user.language),
@@ -77,11 +82,13 @@ class ConversationEngine:
                         services=self._services,
                     )
                     await self._router.route(turn)
+                    replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
+                    turn.state.menu = self._numbered_choices(incoming.channel, replies)
                     await queries.save_state(session, user.id, turn.state)
                 if turn.queued_messages:
                     for listener in self._queue_listeners:
                         listener()
-                return compact(turn.replies)
+                return replies
             except Exception as exc:
                 if not _database_unavailable(exc):
                     # The transaction rolled back, so the saved state is as before this message.
@@ -96,10 +103,28 @@ class ConversationEngine:
                 )
                 raise TemporaryFailure from exc
 
+    def _numbered_choices(self, channel: str, replies: list[Reply]) -> list[str] | None:
+        limit = self._numbered_menus.get(channel)
+        if limit is None:
+            return None
+        for reply in reversed(replies):
+            if reply.buttons:
+                choices = reply.all_buttons
+                return [button.data for button in choices] if len(choices) > limit else None
+        return None
+
     async def note_blocked(self, channel: str, chat_id: str) -> None:
         """The platform says the user blocked the bot: remember it so nothing more is sent."""
         async with self._sessions() as session, session.begin():
             await queries.mark_blocked(session, channel, chat_id, self._clock())
+
+
+def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
+    """ "3" typed under a numbered text menu is the third choice, as if its button were pressed."""
+    number = incoming.text.strip().rstrip(".")
+    if menu and incoming.kind == "text" and number.isdigit() and 1 <= int(number) <= len(menu):
+        return replace(incoming, kind="button", data=menu[int(number) - 1], text="")
+    return incoming
 
 
 def _database_unavailable(exc: Exception) -> bool:

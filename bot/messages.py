@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 IncomingKind = Literal["text", "command", "button", "photo", "unsupported"]
@@ -21,8 +21,11 @@ class Incoming:
     data: str = ""
     # The platform's id for this delivery, to act once when a webhook is re-delivered.
     update_key: str | None = None
-    # kind "photo": the platform's id of the picture (downloadable from that platform only).
+    # kind "photo": the platform's id of the picture (downloadable from that platform only),
+    # or, where those ids expire (WhatsApp), the picture itself, downloaded by the adapter.
     photo: str = ""
+    photo_data: bytes = b""
+    photo_mime: str = ""
 
     @property
     def command(self) -> str:
@@ -45,16 +48,43 @@ class Button:
 
 
 @dataclass(frozen=True)
+class DeliveryStatus:
+    """What a platform reports later about a message we sent: sent, delivered, read or failed."""
+
+    message_id: str
+    recipient: str
+    status: str
+    error_code: int | None = None
+
+
+@dataclass(frozen=True)
+class Template:
+    """What to send instead when a platform allows only pre-approved messages (WhatsApp outside the
+    24-hour window). `purpose` names a template configured per installation; `button_data` is
+    what its quick-reply button answers with, so one tap opens the full message in the bot."""
+
+    purpose: str
+    language: str
+    params: tuple[str, ...] = ()
+    button_data: str = ""
+
+
+@dataclass(frozen=True)
 class Reply:
     """A message to send back. Buttons are rows; adapters fit them to what their platform allows."""
 
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
-    # A platform photo id to send, with the text as its caption.
+    # A photo to send, with the text as its caption: a platform photo id, or "media:N" for a
+    # picture stored by Sigap, which the outbox sender loads into photo_data before sending.
     photo: str = ""
+    photo_data: bytes = b""
+    photo_mime: str = ""
     # A file to send (an export), with the text as its caption. Never queued in the outbox.
     document_name: str = ""
     document: bytes = b""
+    # Outbox messages that may reach someone who has not written for a while carry a template.
+    template: Template | None = None
 
     @property
     def all_buttons(self) -> tuple[Button, ...]:
@@ -80,7 +110,7 @@ def compact(replies: list[Reply]) -> list[Reply]:
             and not reply.document
             and len(previous.text) + len(reply.text) + 2 <= SHORT_NOTE_CHARS
         ):
-            joined[-1] = Reply(f"{previous.text}\n\n{reply.text}", reply.buttons)
+            joined[-1] = replace(reply, text=f"{previous.text}\n\n{reply.text}")
         else:
             joined.append(reply)
     return joined

@@ -6,16 +6,32 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel
-from bot.delivery import Blocked, DeliveryError, RetryLater, RetryPolicy, Transient
+from bot.delivery import (
+    Blocked,
+    DeliveryError,
+    RetryLater,
+    RetryPolicy,
+    Transient,
+    Unauthorized,
+    WindowClosed,
+)
 from bot.engine import Clock
+from bot.messages import DeliveryStatus, Reply
 from bot.rate import SharedRate
-from db import outbox, queries
+from db import media, outbox, queries
+
+# Credentials refused: look again after this long (the operator is told in the log).
+CREDENTIALS_PAUSE_SECONDS = 300.0
+NO_TEMPLATE = "outside the 24-hour window and no template for it"
+
+# outcome ("sent", "retry", "postpone", "failed", "blocked"), seconds to wait, error, platform id, keep text
+Outcome = tuple[str, float, str, str, bool]
 
 log = logging.getLogger(__name__)
 
@@ -80,11 +96,12 @@ class OutboxSender:
         if not claimed:
             return 0
         sendable, deferred = await self._within_limits(claimed)
+        windows = await self._reply_windows(sendable)
         gate = asyncio.Semaphore(self._concurrency)
 
-        async def attempt(message: outbox.Outgoing) -> tuple[outbox.Outgoing, str, float, str]:
+        async def attempt(message: outbox.Outgoing) -> tuple[outbox.Outgoing, Outcome]:
             async with gate:
-                return (message, *await self._deliver(message))
+                return message, await self._deliver(message, windows.get((message.channel, message.chat_id)))
 
         outcomes = await asyncio.gather(*(attempt(message) for message in sendable))
         await self._record(list(outcomes), deferred)
@@ -124,44 +141,122 @@ class OutboxSender:
             }
         return sendable, deferred
 
-    async def _deliver(self, message: outbox.Outgoing) -> tuple[str, float, str]:
+    async def _reply_windows(self, messages: list[outbox.Outgoing]) -> dict[tuple[str, str], bool]:
+        """For channels that allow free-form messages only for a while after the user last wrote
+        (WhatsApp: 24 hours), whether each chat's window is still open."""
+        open_: dict[tuple[str, str], bool] = {}
+        now = self._clock()
+        for name, channel in self._channels.items():
+            window = channel.session_window
+            chats = sorted({m.chat_id for m in messages if m.channel == name})
+            if window is None or not chats:
+                continue
+            async with self._sessions() as session:
+                seen = await queries.last_inbound(session, name, chats)
+            for chat in chats:
+                open_[(name, chat)] = chat in seen and now - seen[chat] < window
+        return open_
+
+    async def _deliver(self, message: outbox.Outgoing, window_open: bool | None) -> Outcome:
+        """One attempt. window_open is None where the channel has no reply window."""
         channel = self._channels.get(message.channel)
         if channel is None:
             # Not running here (e.g. WhatsApp not configured in this process): try again later.
-            return ("retry", 60.0, f"channel {message.channel} not running")
+            return ("retry", 60.0, f"channel {message.channel} not running", "", False)
+        reply = message.reply
+        if message.template_only or window_open is False:
+            if reply.template is None:
+                return ("failed", 0.0, NO_TEMPLATE, "", False)
+            reply = Reply("", template=reply.template)
         try:
-            await channel.send_once(message.chat_id, message.reply)
-            return ("sent", 0.0, "")
+            reply = await self._with_stored_photo(reply)
+            try:
+                platform_id = await channel.send_once(message.chat_id, reply)
+            except WindowClosed:
+                # Our record of the user's last message was off: the template, if there is one.
+                if reply.template is None or not reply.text:
+                    raise
+                reply = Reply("", template=reply.template)
+                platform_id = await channel.send_once(message.chat_id, reply)
+            # Keep the text until delivery is confirmed: a late "window closed" report resends
+            # it as the template (see record_statuses).
+            keep = bool(platform_id and reply.text and reply.template)
+            return ("sent", 0.0, "", platform_id, keep)
         except RetryLater as exc:
-            return ("retry", exc.retry_after, str(exc))
+            return ("retry", exc.retry_after, str(exc), "", False)
+        except Unauthorized as exc:
+            return ("postpone", CREDENTIALS_PAUSE_SECONDS, str(exc), "", False)
         except Transient as exc:
             failures = message.attempts + 1
             if failures >= self._policy.max_attempts:
-                return ("failed", 0.0, f"gave up after {failures} attempts: {exc}")
-            return ("retry", self._policy.backoff(failures), f"transient: {exc}")
+                return ("failed", 0.0, f"gave up after {failures} attempts: {exc}", "", False)
+            return ("retry", self._policy.backoff(failures), f"transient: {exc}", "", False)
         except Blocked as exc:
-            return ("blocked", 0.0, f"blocked: {exc}")
+            return ("blocked", 0.0, f"blocked: {exc}", "", False)
+        except WindowClosed:
+            return ("failed", 0.0, NO_TEMPLATE, "", False)
         except DeliveryError as exc:
-            return ("failed", 0.0, f"refused: {exc}")
+            return ("failed", 0.0, f"refused: {exc}", "", False)
+        except Exception as exc:  # an adapter's bug must not stall the batch until the lease ends
+            log.exception("unexpected error sending outbox message %d", message.id)
+            failures = message.attempts + 1
+            if failures >= self._policy.max_attempts:
+                return ("failed", 0.0, f"gave up after {failures} attempts: {type(exc).__name__}", "", False)
+            return ("retry", self._policy.backoff(failures), f"unexpected: {type(exc).__name__}", "", False)
+
+    async def _with_stored_photo(self, reply: Reply) -> Reply:
+        if not media.is_stored(reply.photo):
+            return reply
+        async with self._sessions() as session:
+            return await media.attach(session, reply)
 
     async def _record(
         self,
-        outcomes: list[tuple[outbox.Outgoing, str, float, str]],
+        outcomes: list[tuple[outbox.Outgoing, Outcome]],
         deferred: list[tuple[outbox.Outgoing, float]],
     ) -> None:
         """Every outcome of a batch in one transaction."""
         now = self._clock()
         async with self._sessions() as session, session.begin():
-            await outbox.mark_all_sent(
-                session, [m.id for m, outcome, _, _ in outcomes if outcome == "sent"], now
-            )
+            sent = [
+                outbox.Sent(m.id, platform_id, keep)
+                for m, (outcome, _, _, platform_id, keep) in outcomes
+                if outcome == "sent"
+            ]
+            await outbox.mark_all_sent(session, sent, now)
             for message, wait in deferred:
                 await outbox.postpone(session, message.id, now + timedelta(seconds=wait))
-            for message, outcome, delay, error in outcomes:
+            for message, (outcome, delay, error, _, _) in outcomes:
                 if outcome == "retry":
                     await outbox.retry_later(session, message.id, now + timedelta(seconds=delay), error)
+                elif outcome == "postpone":
+                    await outbox.postpone(session, message.id, now + timedelta(seconds=delay))
                 elif outcome in ("failed", "blocked"):
                     await outbox.mark_failed(session, message.id, error)
                     if outcome == "blocked":
                         await queries.mark_blocked(session, message.channel, message.chat_id, now)
                     log.warning("outbox message %d not delivered: %s", message.id, error)
+
+
+async def record_statuses(
+    sessions: async_sessionmaker[AsyncSession],
+    clock: Clock,
+    statuses: list[DeliveryStatus],
+    wake: Callable[[], None],
+) -> list[DeliveryStatus]:
+    """Applies a platform's delivery reports to the outbox; returns those matching no sent message
+    yet (a report can overtake the sender's own record of the send: the caller tries them again)."""
+    unknown: list[DeliveryStatus] = []
+    resend = False
+    now: datetime = clock()
+    async with sessions() as session, session.begin():
+        for status in statuses:
+            done = await outbox.record_status(session, status, now)
+            if done == "unknown" and status.status == "failed":
+                unknown.append(status)
+            resend = resend or done == "resend"
+            if done == "failed":
+                log.warning("a sent message failed on the platform: error %s", status.error_code)
+    if resend:
+        wake()
+    return unknown

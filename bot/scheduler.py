@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import cases, queries, roles
+from db import cases, outbox, queries, roles
 from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.forwarding import send_case
@@ -97,9 +97,10 @@ class Jobs:
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():
-            removed = await queries.forget_processed_updates(
-                session, self._clock() - PROCESSED_UPDATE_RETENTION
-            )
+            cutoff = self._clock() - PROCESSED_UPDATE_RETENTION
+            removed = await queries.forget_processed_updates(session, cutoff)
+            # Texts kept for a WhatsApp delivery report that never came go after the same time.
+            await outbox.forget_unconfirmed_texts(session, cutoff)
         if removed:
             log.info("forgot %d processed update keys", removed)
         return removed

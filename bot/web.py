@@ -1,4 +1,4 @@
-"""The aiohttp web server that receives webhooks (Telegram now, WhatsApp later) and answers health checks."""
+"""The aiohttp web server that receives webhooks (Telegram, WhatsApp) and answers health checks."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+SHUTDOWN_SECONDS = 10.0
 
 
 async def _health(_request: web.Request) -> web.Response:
@@ -23,7 +24,9 @@ def build_web_app(routes: list[tuple[str, str, Handler]], max_body_bytes: int) -
 
 
 async def start_web_server(app: web.Application, host: str, port: int) -> web.AppRunner:
-    runner = web.AppRunner(app, access_log=None)  # access logs would carry user-controlled paths
+    # No access log: it would carry user-controlled paths. On stop, requests in flight get a few
+    # seconds to finish (a Telegram update is handled before its webhook answers).
+    runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_SECONDS)
     await runner.setup()
     await web.TCPSite(runner, host, port).start()
     return runner

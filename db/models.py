@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, MetaData, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -66,6 +76,9 @@ class User(Base):
     dialog: Mapped[str] = mapped_column(String(32), default="start")
     step: Mapped[str] = mapped_column(String(32), default="idle")
     dialog_data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # On a channel that shows a long menu as numbered text (WhatsApp), what each number the user
+    # may type stands for: the button data of the last such menu, in order.
+    menu_choices: Mapped[list[str] | None] = mapped_column(JSON)
 
 
 class ChecklistResult(Base):
@@ -211,6 +224,22 @@ class OutboxMessage(Base):
     run_id: Mapped[int | None] = mapped_column(
         ForeignKey("broadcast_runs.id", ondelete="SET NULL"), index=True
     )
+    # The platform's id of the sent message, and what the platform reported of it since
+    # (WhatsApp: sent, delivered, read; a failure turns the row's status to failed).
+    platform_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+
+
+class StoredMedia(Base):
+    """A picture downloaded from a platform whose media ids expire (WhatsApp: the URL in minutes,
+    the id in 30 days), kept so a report's photo reaches coordinators on any channel."""
+
+    __tablename__ = "media"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    mime_type: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
 
 
 class Subscription(Base):

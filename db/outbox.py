@@ -9,11 +9,15 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Button, Reply
+from bot.messages import Button, DeliveryStatus, Reply, Template
 from db.models import OutboxMessage
 from db.sql import dialect_of, insert_for, run
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+# What a platform reports after accepting a message, in order: a later report never goes back.
+DELIVERY_ORDER = ("sent", "delivered", "read")
+# WhatsApp error codes a failed-status report may carry.
+REENGAGEMENT_REQUIRED, UNDELIVERABLE = 131047, 131026
 
 
 @dataclass(frozen=True)
@@ -23,19 +27,42 @@ class Outgoing:
     chat_id: str
     reply: Reply
     attempts: int
+    # The platform said the free-form message cannot reach the user: send the template instead.
+    template_only: bool = False
+
+
+@dataclass(frozen=True)
+class Sent:
+    """A message the platform accepted: its id there (if statuses will follow), and whether to keep
+    the text until it is confirmed delivered (so a late "window closed" can be answered)."""
+
+    id: int
+    platform_message_id: str = ""
+    keep_payload: bool = False
 
 
 def encode(reply: Reply) -> dict[str, Any]:
-    return {
+    encoded: dict[str, Any] = {
         "text": reply.text,
         "buttons": [[[b.label, b.data] for b in row] for row in reply.buttons],
         "photo": reply.photo,
     }
+    if reply.template is not None:
+        t = reply.template
+        # A broadcast's template repeats the text: stored once (None means "the text").
+        params = None if t.params == (reply.text,) else list(t.params)
+        encoded["template"] = [t.purpose, t.language, params, t.button_data]
+    return encoded
 
 
 def decode(payload: dict[str, Any]) -> Reply:
     rows = tuple(tuple(Button(label, data) for label, data in row) for row in payload.get("buttons", []))
-    return Reply(payload["text"], rows, payload.get("photo", ""))
+    template = None
+    if payload.get("template"):
+        purpose, language, params, button_data = payload["template"]
+        params = (payload["text"],) if params is None else tuple(params)
+        template = Template(purpose, language, params, button_data)
+    return Reply(payload["text"], rows, payload.get("photo", ""), template=template)
 
 
 async def enqueue(
@@ -106,20 +133,92 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
     claimed = []
     for row in rows:
         row.next_attempt_at = now + lease
-        claimed.append(Outgoing(row.id, row.channel, row.chat_id, decode(row.payload), row.attempts))
+        template_only = bool(row.payload.get("template_only"))
+        claimed.append(
+            Outgoing(row.id, row.channel, row.chat_id, decode(row.payload), row.attempts, template_only)
+        )
     return claimed
 
 
-async def mark_all_sent(session: AsyncSession, message_ids: list[int], now: datetime) -> None:
+async def mark_all_sent(session: AsyncSession, sent: list[Sent], now: datetime) -> None:
     # The text may hold personal data: once delivered, the outbox keeps only that it was sent.
-    if message_ids:
+    # One statement for the plain ones (a broadcast batch); one row at a time for those with a
+    # platform id to remember.
+    plain = [s.id for s in sent if not s.platform_message_id]
+    if plain:
         await session.execute(
             update(OutboxMessage)
-            .where(OutboxMessage.id.in_(message_ids))
+            .where(OutboxMessage.id.in_(plain))
             .values(
                 status=SENT, sent_at=now, payload={}, last_error=None, attempts=OutboxMessage.attempts + 1
             )
         )
+    for s in sent:
+        if s.platform_message_id:
+            values: dict[str, Any] = {
+                "status": SENT,
+                "sent_at": now,
+                "last_error": None,
+                "attempts": OutboxMessage.attempts + 1,
+                "platform_message_id": s.platform_message_id,
+                "delivery_status": "sent",
+            }
+            if not s.keep_payload:
+                values["payload"] = {}
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == s.id).values(**values))
+
+
+async def record_status(session: AsyncSession, status: DeliveryStatus, now: datetime) -> str:
+    """Apply what the platform reported of a sent message; returns what was done: "updated",
+    "resend" (the window had closed and a template can go instead), "failed", or "unknown"."""
+    row = (
+        await session.execute(
+            select(OutboxMessage)
+            .where(OutboxMessage.platform_message_id == status.message_id)
+            .with_for_update()
+        )
+    ).scalar_one_or_none()
+    if row is None:
+        return "unknown"
+    if status.status in DELIVERY_ORDER:
+        known = row.delivery_status in DELIVERY_ORDER
+        if not known or DELIVERY_ORDER.index(status.status) > DELIVERY_ORDER.index(str(row.delivery_status)):
+            row.delivery_status = status.status
+            if status.status != "sent":
+                row.payload = {}
+        return "updated"
+    if status.status != "failed":
+        return "unknown"
+    if (
+        status.error_code == REENGAGEMENT_REQUIRED
+        and row.payload.get("template")
+        and not row.payload.get("template_only")
+    ):
+        row.payload = {**row.payload, "template_only": True}
+        row.status, row.next_attempt_at, row.delivery_status = PENDING, now, "window_closed"
+        row.last_error = "outside the 24-hour window: sending the template"
+        return "resend"
+    reason = {
+        REENGAGEMENT_REQUIRED: "outside the 24-hour window and no template for it",
+        UNDELIVERABLE: "undeliverable (not on WhatsApp, or unreachable)",
+    }.get(status.error_code or 0, f"platform error {status.error_code}")
+    row.status, row.delivery_status, row.payload, row.last_error = FAILED, "failed", {}, reason
+    return "failed"
+
+
+async def forget_unconfirmed_texts(session: AsyncSession, before: datetime) -> int:
+    """Texts kept for a delivery report that never came are dropped after a while: least data."""
+    result = await run(
+        session,
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == SENT,
+            OutboxMessage.delivery_status == "sent",
+            OutboxMessage.sent_at < before,
+        )
+        .values(payload={}, delivery_status="unconfirmed"),
+    )
+    return int(result.rowcount or 0)
 
 
 async def postpone(session: AsyncSession, message_id: int, at: datetime) -> None:

@@ -59,11 +59,16 @@ def _statements(dialect: str) -> _HotStatements:
             "chat_id": upsert.excluded.chat_id,
             "blocked": False,
         },
-    ).returning(*_USER_COLUMNS, users.c.dialog, users.c.step, users.c.dialog_data)
+    ).returning(*_USER_COLUMNS, users.c.dialog, users.c.step, users.c.dialog_data, users.c.menu_choices)
     save = (
         update(users)
         .where(users.c.id == bindparam("user_id"))
-        .values(dialog=bindparam("dialog"), step=bindparam("step"), dialog_data=bindparam("dialog_data"))
+        .values(
+            dialog=bindparam("dialog"),
+            step=bindparam("step"),
+            dialog_data=bindparam("dialog_data"),
+            menu_choices=bindparam("menu_choices", type_=users.c.menu_choices.type),
+        )
     )
     return _HotStatements(claim, upsert, save)
 
@@ -113,7 +118,7 @@ async def get_or_create_user(
         "empty": {},
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
-    return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data)
+    return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data, row.menu_choices)
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
@@ -150,6 +155,16 @@ async def mark_blocked(session: AsyncSession, channel: str, chat_id: str, now: d
     await unsubscribe_chat(session, channel, chat_id, now)
 
 
+async def last_inbound(session: AsyncSession, channel: str, chat_ids: list[str]) -> dict[str, datetime]:
+    """When each of these chats last wrote to us (platforms with a reply window need it)."""
+    if not chat_ids:
+        return {}
+    rows = await session.execute(
+        select(User.chat_id, User.last_seen_at).where(User.channel == channel, User.chat_id.in_(chat_ids))
+    )
+    return {chat_id: seen for chat_id, seen in rows}
+
+
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
     table = User.__table__
     statement = select(table.c.dialog, table.c.step, table.c.dialog_data).where(table.c.id == user_id)
@@ -158,7 +173,13 @@ async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
 
 
 async def save_state(session: AsyncSession, user_id: int, state: ConversationState) -> None:
-    parameters = {"user_id": user_id, "dialog": state.dialog, "step": state.step, "dialog_data": state.data}
+    parameters = {
+        "user_id": user_id,
+        "dialog": state.dialog,
+        "step": state.step,
+        "dialog_data": state.data,
+        "menu_choices": state.menu,
+    }
     await run(session, _statements(dialect_of(session)).save_state, parameters)
 
 

@@ -26,6 +26,9 @@ class ConversationState:
     dialog: str = "start"
     step: str = "idle"
     data: dict[str, Any] = field(default_factory=dict)
+    # The button data a typed number stands for, while a numbered text menu is on the screen
+    # (set by the engine for channels that show long menus as text; handlers never touch it).
+    menu: list[str] | None = None
 
 
 @dataclass(frozen=True)

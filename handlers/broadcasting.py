@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Reply
+from bot.messages import Reply, Template
 from db import broadcasts, outbox, subscriptions
 from db.broadcasts import BroadcastRecord
 from handlers.broadcast_schedule import Schedule
@@ -47,7 +47,11 @@ async def fire(
                 "key": f"bc:{run_id}:{member.user_id}",
                 "channel": member.channel,
                 "chat_id": member.chat_id,
-                "reply": Reply(texts[member.language]),
+                "reply": Reply(
+                    texts[member.language],
+                    # Subscribers seldom write: on WhatsApp most get the "broadcast" template.
+                    template=Template("broadcast", member.language, (texts[member.language],)),
+                ),
                 "priority": PRIORITY,
                 "run_id": run_id,
             }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import Texts
-from bot.messages import Button
+from bot.messages import Button, Template
 from db.cases import CaseRecord
 from handlers.region_search import Place
 from handlers.report_form import ReportForm
@@ -55,3 +55,9 @@ def coordinator_buttons(t: Texts, case: CaseRecord) -> tuple[tuple[Button, ...],
         (Button(t("cases.ack"), f"cs:ack:{case.id}"), Button(t("cases.progress"), f"cs:prog:{case.id}")),
         (Button(t("cases.ask_info"), f"cs:info:{case.id}"), Button(t("cases.close"), f"cs:close:{case.id}")),
     )
+
+
+def case_alert(language: str, case: CaseRecord) -> Template:
+    """What reaches a coordinator outside WhatsApp's 24-hour window: the "case_alert" template
+    naming the case, whose button opens it in the bot."""
+    return Template("case_alert", language, (case.reference,), f"cs:view:{case.id}")

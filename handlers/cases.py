@@ -5,12 +5,12 @@ button claims is never trusted (a forged or forwarded button from an outsider ch
 
 from __future__ import annotations
 
-from bot.messages import Button, Reply
+from bot.messages import Button, Reply, Template
 from db import cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case, task_force_roles
 from handlers.case_export import case_table, to_csv, to_xlsx
-from handlers.case_messages import case_text, coordinator_buttons
+from handlers.case_messages import case_alert, case_text, coordinator_buttons
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 
@@ -55,12 +55,15 @@ async def _tell_reporter(turn: Turn, case: CaseRecord, key: str, text_key: str, 
     if text_key == "cases.reporter.info_requested":
         buttons = ((Button(t("cases.answer"), f"my:add:{case.id}"),),)
     text = t(text_key, reference=case.reference, **params)
+    # Outside WhatsApp's 24-hour window the reporter gets the "case_update" template; its button
+    # brings them to their reports.
+    template = Template("case_update", reporter.language, (case.reference,), "my:list")
     queued = await outbox.enqueue(
         turn.session,
         f"case:{case.id}:{key}",
         reporter.channel,
         reporter.chat_id,
-        Reply(text, buttons),
+        Reply(text, buttons, template=template),
         turn.now,
     )
     turn.queued_messages += queued
@@ -93,6 +96,8 @@ async def on_coordinator_button(turn: Turn) -> None:
     elif action == "out" and data.split(":")[-1] in OUTCOMES:
         await _change_status(turn, case, "closed", data.split(":")[-1])
     else:
+        if case.details.get("photo"):  # the forwarded photo may not have reached them (WhatsApp window)
+            turn.replies.append(Reply(case.reference, photo=case.details["photo"]))
         await _show_case(turn, case.id)
 
 
@@ -198,7 +203,11 @@ async def my_reports(turn: Turn) -> None:
 
 
 async def on_reporter_button(turn: Turn) -> None:
-    """my:add:<case id>: only the case's own reporter may add to it."""
+    """my:list (the button of a case-update template) or my:add:<case id>: only the case's own
+    reporter may add to it."""
+    if turn.incoming.data == "my:list":
+        await my_reports(turn)
+        return
     case_id = _case_id(turn.incoming.data)
     case = None if case_id is None else await cases.get_case(turn.session, case_id)
     if case is None or case.reporter_user_id != turn.user.id:
@@ -227,7 +236,11 @@ async def on_info(turn: Turn) -> None:
     for recipient in recipients:
         t = turn.services.content.texts(recipient.language)
         text_out = t("cases.info_from_reporter", reference=case.reference, note=note)
-        reply = Reply(text_out, ((Button(t("cases.open"), f"cs:view:{case.id}"),),))
+        reply = Reply(
+            text_out,
+            ((Button(t("cases.open"), f"cs:view:{case.id}"),),),
+            template=case_alert(recipient.language, case),
+        )
         turn.queued_messages += await outbox.enqueue(
             turn.session,
             f"case:{case.id}:info:{events}:{recipient.user_id}",

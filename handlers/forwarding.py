@@ -10,7 +10,7 @@ from bot.messages import Reply
 from db import outbox
 from db.cases import CaseRecord
 from db.roles import Recipient
-from handlers.case_messages import case_text, coordinator_buttons
+from handlers.case_messages import case_alert, case_text, coordinator_buttons
 from handlers.context import Services
 
 
@@ -34,7 +34,7 @@ async def send_case(
         if purpose == "escalate":
             text = f"{t('cases.escalated_note')}\n\n{text}"
         key = f"case:{case.id}:{purpose}:{recipient.user_id}"
-        reply = Reply(text, coordinator_buttons(t, case))
+        reply = Reply(text, coordinator_buttons(t, case), template=case_alert(recipient.language, case))
         queued += await outbox.enqueue(session, key, recipient.channel, recipient.chat_id, reply, now)
         if case.details.get("photo"):
             photo = Reply(case.reference, photo=case.details["photo"])

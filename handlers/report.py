@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.messages import Button
-from db import cases, roles
+from db import cases, media, roles
 from handlers import numbers
 from handlers.access import official_village
 from handlers.case_messages import details_lines
@@ -112,7 +112,7 @@ async def on_field(turn: Turn) -> None:
     elif field.type == "village" and incoming.kind == "text":
         await _offer_villages(turn, incoming.text)
     elif field.type == "photo" and incoming.kind == "photo":
-        await _answered(turn, incoming.photo, turn.t("report.photo_received"))
+        await _answered(turn, await _keep_photo(turn), turn.t("report.photo_received"))
     elif field.type == "photo":
         await ask_field(turn, turn.t("report.not_a_photo"))
     elif incoming.kind == "text" and field.type not in ("choice", "village"):
@@ -126,9 +126,20 @@ async def on_field(turn: Turn) -> None:
         await ask_field(turn, turn.t("report.use_buttons"))
 
 
+async def _keep_photo(turn: Turn) -> str:
+    """The photo's reference for the case. Where the platform's ids expire (WhatsApp), the adapter
+    downloaded the picture and Sigap keeps it; a photo it replaces is deleted (least data)."""
+    incoming = turn.incoming
+    if not incoming.photo_data:
+        return incoming.photo
+    await media.forget(turn.session, turn.state.data["answers"].get(turn.state.data["current"], ""))
+    return await media.store(turn.session, incoming.photo_data, incoming.photo_mime, turn.now)
+
+
 async def _answered(turn: Turn, value: str | None, note: str = "") -> None:
     data = turn.state.data
     if value is None:
+        await media.forget(turn.session, data["answers"].get(data["current"], ""))
         data["answers"].pop(data["current"], None)
     else:
         data["answers"][data["current"]] = value
@@ -245,6 +256,8 @@ async def _send(turn: Turn) -> None:
 
 
 async def _cancel(turn: Turn) -> None:
+    for answer in turn.state.data.get("answers", {}).values():
+        await media.forget(turn.session, str(answer))
     turn.say(turn.t("report.cancelled"))
     await show_menu(turn)
 

@@ -14,7 +14,7 @@ from typing import Any
 import aiohttp
 from pydantic import SecretStr
 
-from bot.app import TelegramService
+from bot.app import SigapService
 from bot.config import DeliverySettings, Settings, TelegramSettings, WebSettings
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.telegram_updates import callback_update, text_update
@@ -37,15 +37,18 @@ class FakeClock:
         self.now += timedelta(**delta)
 
 
+# Quick retries; no per-chat spacing: it is measured in real seconds but postponed on the test's
+# clock, which only moves by hand (tests/test_outbox.py covers the spacing itself).
+TEST_DELIVERY = DeliverySettings(
+    max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05, per_chat_interval_seconds=0
+)
+
+
 def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Settings:
     return Settings(
         telegram=TelegramSettings(mode=mode, api_base=api_base, request_timeout=5),  # type: ignore[arg-type]
         web=WebSettings(port=0),
-        # No per-chat spacing: it is measured in real seconds but postponed on the test's clock,
-        # which only moves by hand (tests/test_outbox.py covers the spacing itself).
-        delivery=DeliverySettings(
-            max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05, per_chat_interval_seconds=0
-        ),
+        delivery=TEST_DELIVERY,
         database_url=SecretStr(database_url),
         telegram_token=SecretStr(TOKEN),
         telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
@@ -54,8 +57,9 @@ def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Se
 
 @dataclass
 class BotHarness:
+    channel = "telegram"
     api: FakeBotAPI
-    service: TelegramService
+    service: SigapService
     http: aiohttp.ClientSession
     clock: FakeClock
     # The JSON body of the last webhook response (Telegram runs a method given there).
@@ -91,6 +95,14 @@ class BotHarness:
         assert status == 200, status
         return self.api.sent(user_id)[before:]
 
+    async def send_photo(self, user_id: int) -> None:
+        update = text_update(user_id, "")
+        del update["message"]["text"]
+        update["message"]["photo"] = [
+            {"file_id": "PHOTO-FILE-ID", "file_unique_id": "p1", "width": 90, "height": 90}
+        ]
+        assert await self.post(update) == 200
+
     async def onboard(self, user_id: int, language: str = "id") -> None:
         await self.say(user_id, "/start")
         await self.press(user_id, f"lang:{language}")
@@ -99,7 +111,7 @@ class BotHarness:
 
 async def start_harness(database_url: str, api: FakeBotAPI, clock: FakeClock | None = None) -> BotHarness:
     clock = clock or FakeClock()
-    service = TelegramService(test_settings(database_url, api.base_url), clock=clock)
+    service = SigapService(test_settings(database_url, api.base_url), clock=clock)
     await service.start()
     return BotHarness(api, service, aiohttp.ClientSession(), clock)
 
@@ -110,6 +122,8 @@ async def stop_harness(harness: BotHarness) -> None:
 
 
 def buttons_of(message: dict[str, Any]) -> list[str]:
+    if "buttons" in message:  # a WhatsApp message as tests/fakes/graph_api.py shows it
+        return list(message["buttons"])
     markup = message.get("reply_markup") or {}
     return [button["callback_data"] for row in markup.get("inline_keyboard", []) for button in row]
 

@@ -73,3 +73,24 @@ def test_production_refuses_placeholder_secrets(tmp_path: Path, monkeypatch: pyt
         load_settings(config)
     monkeypatch.setenv("SIGAP_TELEGRAM_WEBHOOK_SECRET", "a-long-random-secret-0123456789")
     assert load_settings(config).environment == "production"
+
+
+def test_whatsapp_needs_its_secrets_and_number(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('environment = "production"\n')
+    with pytest.raises(ConfigError, match="SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_WHATSAPP_TOKEN", "EAAG-real-looking-token-0123456789")
+    with pytest.raises(ConfigError) as refused:
+        load_settings(config)
+    for needed in ("SIGAP_WHATSAPP_APP_SECRET", "SIGAP_WHATSAPP_VERIFY_TOKEN", "phone_number_id"):
+        assert needed in str(refused.value)
+    monkeypatch.setenv("SIGAP_WHATSAPP_APP_SECRET", "0123456789abcdef0123456789abcdef")
+    monkeypatch.setenv("SIGAP_WHATSAPP_VERIFY_TOKEN", "your-verify-token")
+    config.write_text('environment = "production"\n[whatsapp]\nphone_number_id = "1234567890"\n')
+    with pytest.raises(ConfigError, match="SIGAP_WHATSAPP_VERIFY_TOKEN is a placeholder"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_WHATSAPP_VERIFY_TOKEN", "k3J9-made-up-by-the-operator")
+    settings = load_settings(config)
+    assert settings.telegram_token is None and settings.whatsapp.phone_number_id == "1234567890"
+    assert "EAAG-real-looking" not in repr(settings)

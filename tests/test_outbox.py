@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -153,3 +154,22 @@ async def test_shared_rate_never_grants_more_than_the_limit(rig: Rig) -> None:
     wall[0] = 1001.05  # the next second
     assert await second.take("telegram", 15) == 10
     assert 0.9 < first.seconds_to_next_window() <= 1.0
+
+
+async def test_an_adapter_bug_is_retried_later_not_left_until_the_lease(rig: Rig) -> None:
+    """An exception no adapter should raise is counted as a failed attempt with backoff, so the
+    batch is recorded and the message comes back on the clock, not after the claim's lease."""
+
+    class Broken:
+        name = "telegram"
+        session_window = None
+
+        async def send_once(self, chat_id: str, reply: Reply) -> str:
+            raise RuntimeError("bug")
+
+    sender = OutboxSender(rig.sessions, {"telegram": Broken()}, POLICY, rig.clock, per_chat_interval=0)  # type: ignore[dict-item]
+    await rig.enqueue("k", 7)
+    await sender.drain_once()
+    [row] = await rig.rows()
+    assert (row.status, row.attempts, row.last_error) == ("pending", 1, "unexpected: RuntimeError")
+    assert row.next_attempt_at == rig.clock() + timedelta(seconds=POLICY.backoff(1))

@@ -47,14 +47,7 @@ async def file_report(bot: BotHarness, user: int, kind: str = "missing", photo: 
     await bot.say(user, "+855 12 345 678")
     await bot.press(user, "rp:skip")  # social media
     if photo:
-        from tests.telegram_updates import text_update
-
-        update = text_update(user, "")
-        del update["message"]["text"]
-        update["message"]["photo"] = [
-            {"file_id": "PHOTO-FILE-ID", "file_unique_id": "p1", "width": 90, "height": 90}
-        ]
-        assert await bot.post(update) == 200
+        await bot.send_photo(user)
     else:
         await bot.press(user, "rp:skip")  # photo
     await bot.press(user, "rp:c:parent")
@@ -83,7 +76,7 @@ async def case_id(bot: BotHarness, reference: str) -> int:
 
 async def grant(bot: BotHarness, account: int, role: Role, region: str | None) -> None:
     assert bot.service.core is not None
-    await admin.grant(bot.service.core, role, f"telegram:{account}", region)
+    await admin.grant(bot.service.core, role, f"{bot.channel}:{account}", region)
     await bot.onboard(account)
 
 

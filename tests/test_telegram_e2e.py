@@ -242,10 +242,10 @@ async def test_restart_and_second_process_continue_the_checklist(database_url: s
 
 
 async def test_polling_mode_answers(database_url: str, fake_api: Any) -> None:
-    from bot.app import TelegramService
+    from bot.app import SigapService
     from tests.harness import test_settings
 
-    service = TelegramService(test_settings(database_url, fake_api.base_url, mode="polling"))
+    service = SigapService(test_settings(database_url, fake_api.base_url, mode="polling"))
     await service.start()
     try:
         fake_api.push_update(text_update(ALICE, "/start"))

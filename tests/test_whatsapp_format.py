@@ -13,9 +13,11 @@ import pytest
 
 from bot.channels.whatsapp_format import (
     challenge_answer,
+    document_payload,
     payloads,
     read_webhook,
     signature_is_valid,
+    template_payload,
 )
 from bot.messages import Button, Reply
 from tests.contract.openapi import problems
@@ -49,6 +51,33 @@ def test_every_outbound_payload_matches_the_official_schema(name: str) -> None:
     assert messages
     for message in messages:
         assert problems(message) == [], (name, message)
+
+
+def test_templates_and_documents_match_the_official_schema() -> None:
+    broadcast = "Hati-hati!\n\nLowongan    'admin online' ke Kamboja\tadalah jebakan." * 30
+    built = {
+        "template with button": template_payload(
+            TO, "sigap_case_alert", "id", ("TPPO-6112-000001",), "cs:view:7"
+        ),
+        "template, long text": template_payload(TO, "sigap_broadcast", "en_US", (broadcast,)),
+        "template, no parameters": template_payload(TO, "sigap_hello", "id", ()),
+        "document": document_payload(TO, "MEDIA-1", "kasus-6112.xlsx", "Data pribadi: jaga baik-baik"),
+    }
+    for name, message in built.items():
+        assert problems(message) == [], (name, message)
+    [param] = built["template, long text"]["template"]["components"][0]["parameters"]
+    # WhatsApp refuses parameters with newlines, tabs or more than four spaces in a row.
+    assert "\n" not in param["text"] and "\t" not in param["text"] and "     " not in param["text"]
+    assert len(param["text"]) <= 700
+
+
+def test_the_spec_s_broken_button_index_pattern_is_read_as_described() -> None:
+    """The spec's index pattern refuses "0"; read as its description says (0-9), and no wider."""
+    good = template_payload(TO, "sigap_case_alert", "id", ("x",), "cs:view:7")
+    for index, valid in (("0", True), ("9", True), ("10", False), ("a", False), (",", False)):
+        message = json.loads(json.dumps(good))
+        message["template"]["components"][1]["index"] = index
+        assert (problems(message) == []) is valid, index
 
 
 def test_the_contract_check_can_fail() -> None:

@@ -65,16 +65,17 @@ class ConsoleChannel:
         for reply in await self._engine.handle(incoming):
             await self.send(self._user_id, reply)
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
+    async def send(self, chat_id: str, reply: Reply) -> str:
         if reply.buttons:
             # Numbers refer to the buttons of the latest message that has any, like a fresh keyboard.
             self._buttons = list(reply.all_buttons)
         self._write("\n" + render(reply, 1))
         if reply.document:
             self._write(f"[file {reply.document_name}, {len(reply.document)} bytes]")
+        return ""
 
-    async def send_once(self, chat_id: str, reply: Reply) -> None:
-        await self.send(chat_id, reply)
+    async def send_once(self, chat_id: str, reply: Reply) -> str:
+        return await self.send(chat_id, reply)
 
     def _write(self, text: str) -> None:
         self._stdout.write(text + "\n")

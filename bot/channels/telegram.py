@@ -12,6 +12,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramForbiddenError,
     TelegramNetworkError,
@@ -95,6 +96,7 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
 
 class TelegramChannel:
     name = CHANNEL
+    session_window = None  # a bot may write to anyone who has not blocked it
 
     def __init__(
         self,
@@ -141,10 +143,11 @@ class TelegramChannel:
                 log.error("reply not delivered: %s", exc)
                 return
 
-    async def send(self, chat_id: str, reply: Reply) -> None:
-        await deliver(lambda: self.send_once(chat_id, reply), self._policy)
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        return await deliver(lambda: self.send_once(chat_id, reply), self._policy)
 
-    async def send_once(self, chat_id: str, reply: Reply) -> None:
+    async def send_once(self, chat_id: str, reply: Reply) -> str:
+        """Returns "": Telegram sends no delivery reports to match message ids against."""
         try:
             if reply.document:
                 await self.bot.send_document(
@@ -153,9 +156,14 @@ class TelegramChannel:
                     caption=reply.text[:1024],
                 )
             elif reply.photo:
+                photo = (
+                    BufferedInputFile(reply.photo_data, filename="photo.jpg")
+                    if reply.photo_data
+                    else reply.photo
+                )
                 await self.bot.send_photo(
                     chat_id=int(chat_id),
-                    photo=reply.photo,
+                    photo=photo,
                     caption=reply.text[:1024],
                     reply_markup=keyboard(reply),
                 )
@@ -167,10 +175,12 @@ class TelegramChannel:
             raise RetryLater(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:
             raise Blocked(exc.message) from exc
-        except (TimeoutError, TelegramServerError, TelegramNetworkError) as exc:
+        except (TimeoutError, TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
+            # ClientDecodeError: an answer that is not JSON (a proxy's error page): try again.
             raise Transient(type(exc).__name__) from exc
         except TelegramAPIError as exc:
             raise Permanent(exc.message) from exc
+        return ""
 
     async def feed_webhook(self, payload: dict[str, object]) -> dict[str, object]:
         """Handles a webhook update; returns the webhook's response body.

@@ -3,21 +3,27 @@
 Outbound (POST /{version}/{phone-number-id}/messages, contract: Meta's OpenAPI `Message` schema):
 up to 3 choices become reply buttons (titles up to 20 characters), 4 to 10 a list (rows up to 24
 characters, the full label as description), more a numbered text menu the user answers with a
-number. Inbound: text, button and list replies, images, locations, and delivery statuses."""
+number. Outside the 24-hour window only templates may be sent. Inbound: text, button and list
+replies, images, locations, and delivery statuses."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from dataclasses import dataclass
+import re
 from typing import Any
 
-from bot.messages import Button, Incoming, IncomingKind, Reply
+from bot.messages import Button, DeliveryStatus, Incoming, IncomingKind, Reply
 
 CHANNEL = "whatsapp"
 MAX_BUTTONS, MAX_ROWS = 3, 10
 BUTTON_TITLE, ROW_TITLE, ROW_DESCRIPTION, LIST_BUTTON = 20, 24, 72, 20
 INTERACTIVE_BODY, TEXT_BODY = 1024, 4096
+# The list button's label: "Menu" reads the same in Indonesian and English (the reply carries no language).
+LIST_LABEL = "Menu"
+# A template parameter may not hold newlines, tabs or more than four spaces in a row, and the
+# body with its parameters stays under 1,024 characters.
+TEMPLATE_PARAM = 700
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -32,11 +38,46 @@ def text_payload(to: str, body: str) -> dict[str, Any]:
     return {**_base(to, "text"), "text": {"body": _shorten(body, TEXT_BODY), "preview_url": False}}
 
 
-def payloads(to: str, reply: Reply, list_label: str = "Pilih") -> tuple[list[dict[str, Any]], list[Button]]:
+def template_payload(
+    to: str, name: str, language_code: str, params: tuple[str, ...], button_data: str = ""
+) -> dict[str, Any]:
+    """An approved template: body parameters {{1}}, {{2}}... and the payload of its first
+    quick-reply button (returned to us when the user taps it)."""
+    components: list[dict[str, Any]] = []
+    if params:
+        texts = [{"type": "text", "text": template_param(p)} for p in params]
+        components.append({"type": "body", "parameters": texts})
+    if button_data:
+        payload = [{"type": "payload", "payload": button_data}]
+        components.append({"type": "button", "sub_type": "quick_reply", "index": "0", "parameters": payload})
+    template: dict[str, Any] = {"name": name, "language": {"policy": "deterministic", "code": language_code}}
+    if components:
+        template["components"] = components
+    return {**_base(to, "template"), "template": template}
+
+
+def template_param(text: str) -> str:
+    return _shorten(re.sub(r"\s+", " ", text).strip(), TEMPLATE_PARAM) or "-"
+
+
+def image_payload(to: str, media_id: str, caption: str) -> dict[str, Any]:
+    return {**_base(to, "image"), "image": {"id": media_id, "caption": caption[:1024]}}
+
+
+def document_payload(to: str, media_id: str, filename: str, caption: str) -> dict[str, Any]:
+    return {
+        **_base(to, "document"),
+        "document": {"id": media_id, "filename": filename, "caption": caption[:1024]},
+    }
+
+
+def payloads(
+    to: str, reply: Reply, list_label: str = LIST_LABEL
+) -> tuple[list[dict[str, Any]], list[Button]]:
     """The messages to send for one reply, and the buttons a typed number then stands for
-    (only for a numbered text menu; empty otherwise)."""
+    (only for a numbered text menu; empty otherwise). A photo is sent by its WhatsApp media id."""
     if reply.photo:
-        return [{**_base(to, "image"), "image": {"id": reply.photo, "caption": reply.text[:1024]}}], []
+        return [image_payload(to, reply.photo, reply.text)], []
     choices = list(reply.all_buttons)
     if not choices:
         return [text_payload(to, reply.text)], []
@@ -77,16 +118,6 @@ def _split_for_interactive(text: str) -> tuple[str, str]:
     if not lead or len(last) > INTERACTIVE_BODY:
         return text, "⬇️"
     return lead, last
-
-
-@dataclass(frozen=True)
-class DeliveryStatus:
-    """What WhatsApp reports about a message we sent: sent, delivered, read or failed."""
-
-    message_id: str
-    recipient: str
-    status: str
-    error_code: int | None = None
 
 
 def read_webhook(payload: Any) -> tuple[list[Incoming], list[DeliveryStatus]]:
@@ -146,6 +177,10 @@ def _message(message: dict[str, Any]) -> Incoming | None:
     elif kind == "button":  # a quick-reply button of a template
         data = str((message.get("button") or {}).get("payload", ""))
         incoming_kind = "button" if data else "unsupported"
+    elif kind == "location":
+        # A shared location reads as text, so a form's "where" question can take it as an answer.
+        text = _location_text(message.get("location") or {})
+        incoming_kind = "text" if text else "unsupported"
     elif kind == "image":
         photo = str((message.get("image") or {}).get("id", ""))
         text = str((message.get("image") or {}).get("caption", ""))
@@ -153,6 +188,15 @@ def _message(message: dict[str, Any]) -> Incoming | None:
     return Incoming(
         CHANNEL, sender, sender, incoming_kind, text=text, data=data, update_key=message_id, photo=photo
     )
+
+
+def _location_text(location: dict[str, Any]) -> str:
+    latitude, longitude = location.get("latitude"), location.get("longitude")
+    if not isinstance(latitude, int | float) or not isinstance(longitude, int | float):
+        return ""
+    place = ", ".join(str(location[k]) for k in ("name", "address") if isinstance(location.get(k), str))
+    point = f"{latitude:.5f}, {longitude:.5f}"
+    return f"📍 {place} ({point})" if place else f"📍 {point}"
 
 
 def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool:

@@ -3,7 +3,12 @@
 OpenAPI reads `allOf` as "merge these object schemas"; plain JSON Schema does not, and with the
 spec's `additionalProperties: false` on each branch it would reject every valid message. So the
 `allOf` branches are merged (properties and required united, additionalProperties: false kept for
-the merged set) before validating with jsonschema."""
+the merged set) before validating with jsonschema.
+
+One pattern in the spec is broken: a template button's `index` is described as "Position index of
+the button (0-9)" but its pattern `^[2-6, 11-14]$` is a character class that refuses "0", the index
+of a template's first button, which every real template message uses. That pattern alone is read as
+the description says (one digit, 0-9); tests/test_whatsapp_format.py checks the replacement."""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 SPEC = Path(__file__).resolve().parent / "whatsapp-business-messaging-api_v23.0.yaml"
 OPENAPI_ONLY = ("discriminator", "example", "examples", "xml", "externalDocs")
+BROKEN_PATTERNS = {"^[2-6, 11-14]$": "^[0-9]$"}
 
 
 @functools.cache
@@ -54,7 +60,10 @@ def _resolve(node: Any, depth: int = 0) -> Any:
                 merged["additionalProperties"] = False
         merged.update(type="object", properties=properties, required=sorted(required))
         return merged
-    return {k: _resolve(v, depth + 1) for k, v in node.items() if k not in OPENAPI_ONLY}
+    resolved = {k: _resolve(v, depth + 1) for k, v in node.items() if k not in OPENAPI_ONLY}
+    if resolved.get("pattern") in BROKEN_PATTERNS:
+        resolved["pattern"] = BROKEN_PATTERNS[resolved["pattern"]]
+    return resolved
 
 
 @functools.cache

@@ -11,6 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.waiting import wait_for_count
+
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sigap", "username": "SigapTestBot"}
 
 
@@ -111,16 +113,7 @@ class FakeBotAPI:
         ]
 
     async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 10.0) -> None:
-        deadline = time.monotonic() + within
-        while len(self.sent(chat_id)) < count:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"expected {count} messages, got {len(self.sent(chat_id))}")
-            self._sent_event.clear()
-            try:
-                await asyncio.wait_for(self._sent_event.wait(), remaining)
-            except TimeoutError:
-                pass
+        await wait_for_count(lambda: len(self.sent(chat_id)), count, self._sent_event, within)
 
     # --- the API ----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
@@ -230,9 +223,9 @@ class FakeBotAPI:
             }
             if method == "sendphoto":
                 message["caption"] = params.get("caption", "")
-                message["photo"] = [
-                    {"file_id": params.get("photo", ""), "file_unique_id": "u", "width": 1, "height": 1}
-                ]
+                photo = params.get("photo", "")
+                file_id = photo if isinstance(photo, str) else f"uploaded{self._message_id}"
+                message["photo"] = [{"file_id": file_id, "file_unique_id": "u", "width": 1, "height": 1}]
                 params.setdefault("text", params.get("caption", ""))
             else:
                 message["text"] = params.get("text", "")

@@ -1,0 +1,300 @@
+"""WhatsApp transport: signed Cloud API webhooks in, Graph API calls over httpx out; no business logic.
+
+The webhook answers 200 as soon as the signature and JSON are checked and handles the messages
+after (Meta re-sends webhooks that are slow to answer); re-deliveries are recognised by message id
+in the engine. Payloads are built in whatsapp_format, against Meta's OpenAPI description."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import mimetypes
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from aiohttp import web
+
+from bot.channels.whatsapp_format import (
+    CHANNEL,
+    challenge_answer,
+    document_payload,
+    image_payload,
+    payloads,
+    read_webhook,
+    signature_is_valid,
+    template_payload,
+)
+from bot.config import WhatsAppTemplate
+from bot.delivery import (
+    DeliveryError,
+    Permanent,
+    RetryLater,
+    RetryPolicy,
+    Transient,
+    Unauthorized,
+    WindowClosed,
+    deliver,
+)
+from bot.engine import ConversationEngine, TemporaryFailure
+from bot.messages import DeliveryStatus, Incoming, Reply, Template
+from bot.web import Handler
+
+log = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Cloud API error codes (developers.facebook.com/docs/whatsapp/cloud-api/support/error-codes).
+INVALID_TOKEN, REENGAGEMENT_REQUIRED, UNDELIVERABLE = 190, 131047, 131026
+# Throughput (130429), pair rate (131056: too many messages to one user), app and account limits;
+# WhatsApp seldom says how long to wait, so these are our waits in seconds.
+RATE_LIMITED = {130429: 2.0, 131056: 6.0, 4: 60.0, 80007: 60.0}
+# Delivery reports can arrive before the sender has recorded the send they refer to.
+STATUS_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
+
+StatusSink = Callable[[list[DeliveryStatus]], Awaitable[list[DeliveryStatus]]]
+
+
+class WhatsAppChannel:
+    name = CHANNEL
+    # Free-form messages reach a user only within 24 hours of their last message (a platform rule).
+    session_window = timedelta(hours=24)
+
+    def __init__(
+        self,
+        *,
+        api_base: str,
+        api_version: str,
+        phone_number_id: str,
+        token: str,
+        app_secret: str,
+        verify_token: str,
+        templates: Mapping[str, WhatsAppTemplate],
+        engine: ConversationEngine,
+        policy: RetryPolicy,
+        on_statuses: StatusSink,
+        request_timeout: float = 30.0,
+        max_media_bytes: int = 5_000_000,
+    ) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=f"{api_base.rstrip('/')}/{api_version}/",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=request_timeout,
+        )
+        self._phone_number_id = phone_number_id
+        self._app_secret = app_secret
+        self._verify_token = verify_token
+        self._templates = templates
+        self._engine = engine
+        self._policy = policy
+        self._on_statuses = on_statuses
+        self._max_media_bytes = max_media_bytes
+        self._background: set[asyncio.Task[None]] = set()
+        # Set once WhatsApp refuses our token: nothing more is tried until the operator restarts.
+        self.refused: str | None = None
+
+    # --- webhook -------------------------------------------------------------------------------
+
+    def routes(self, path: str) -> list[tuple[str, str, Handler]]:
+        return [("GET", path, self._verify), ("POST", path, self._receive)]
+
+    async def _verify(self, request: web.Request) -> web.Response:
+        answer = challenge_answer(dict(request.query), self._verify_token)
+        if answer is None:
+            log.warning("whatsapp webhook: verification with a wrong token or mode refused")
+            return web.Response(status=403, text="forbidden")
+        return web.Response(text=answer)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        body = await request.read()  # aiohttp refuses bodies over web.max_body_bytes with 413
+        if not signature_is_valid(body, request.headers.get(SIGNATURE_HEADER), self._app_secret):
+            log.warning("whatsapp webhook: request without a valid signature refused")
+            return web.json_response({"ok": False}, status=401)
+        try:
+            payload = json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            log.warning("whatsapp webhook: malformed JSON refused (%d bytes)", len(body))
+            return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
+        if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
+            log.warning("whatsapp webhook: not a WhatsApp Business payload, refused")
+            return web.json_response({"ok": False, "error": "not a WhatsApp payload"}, status=400)
+        incoming, statuses = read_webhook(payload)
+        if statuses:
+            self._in_background(self._record_statuses(statuses))
+        if incoming:
+            self._in_background(self._converse_all(incoming))
+        return web.json_response({"ok": True})
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def idle(self) -> None:
+        """Waits until every webhook received so far has been handled (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
+
+    async def _record_statuses(self, statuses: list[DeliveryStatus]) -> None:
+        pending = statuses
+        for wait in (0.0, *STATUS_RETRY_SECONDS):
+            await asyncio.sleep(wait)
+            try:
+                pending = await self._on_statuses(pending)
+            except Exception as exc:  # the database may be away for a moment
+                # The type only: a database error's text can quote the row's personal data.
+                log.error("delivery reports not recorded yet: %s", type(exc).__name__)
+            if not pending:
+                return
+        log.info("%d delivery report(s) matched no message Sigap queued", len(pending))
+
+    async def _converse_all(self, messages: list[Incoming]) -> None:
+        for incoming in messages:  # in the order WhatsApp gave them
+            try:
+                await self._converse(incoming)
+            except Exception:
+                log.exception("whatsapp message not handled")
+
+    async def _converse(self, incoming: Incoming) -> None:
+        if incoming.kind == "photo":
+            incoming = await self._with_photo(incoming)
+        replies = await self._handle(incoming)
+        for reply in replies:
+            try:
+                await self.send(incoming.chat_id, reply)
+            except DeliveryError as exc:
+                # Later replies would make no sense without this one.
+                log.error("reply not delivered: %s", exc)
+                return
+
+    async def _handle(self, incoming: Incoming) -> list[Reply]:
+        """The webhook was answered already, so a database outage is waited out here."""
+        failures = 0
+        while True:
+            try:
+                return await self._engine.handle(incoming)
+            except TemporaryFailure:
+                failures += 1
+                if failures >= self._policy.max_attempts:
+                    log.error("whatsapp message dropped: the database stayed unavailable")
+                    return []
+                await asyncio.sleep(self._policy.backoff(failures))
+
+    async def _with_photo(self, incoming: Incoming) -> Incoming:
+        """Downloads the picture now: its URL expires in minutes and its id in 30 days."""
+        try:
+            data, mime = await self.download_media(incoming.photo)
+        except (DeliveryError, httpx.HTTPError, ValueError, KeyError, TypeError) as exc:
+            log.warning("whatsapp photo not downloaded: %s", type(exc).__name__)
+            return replace(incoming, kind="unsupported", photo="")
+        return replace(incoming, photo_data=data, photo_mime=mime)
+
+    async def download_media(self, media_id: str) -> tuple[bytes, str]:
+        """GET /{media-id} gives a short-lived URL; the file itself needs the token too."""
+        described = await self._call("GET", media_id)
+        if int(described.get("file_size") or 0) > self._max_media_bytes:
+            raise Permanent("picture too large")
+        response = await self._client.get(str(described["url"]))
+        if response.status_code != 200 or len(response.content) > self._max_media_bytes:
+            raise Permanent(f"media download answered {response.status_code}")
+        return response.content, str(described.get("mime_type") or "image/jpeg")
+
+    # --- sending -------------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, reply: Reply) -> str:
+        return await deliver(lambda: self.send_once(chat_id, reply), self._policy)
+
+    async def send_once(self, chat_id: str, reply: Reply) -> str:
+        if self.refused is not None:
+            raise Unauthorized(self.refused)
+        if reply.template is not None and not reply.text:
+            return await self._post_message(self._template(chat_id, reply.template))
+        if reply.document:  # an export: uploaded, then sent as a file
+            mime = mimetypes.guess_type(reply.document_name)[0] or "application/octet-stream"
+            media_id = await self._upload(reply.document, mime, reply.document_name)
+            return await self._post_message(
+                document_payload(chat_id, media_id, reply.document_name, reply.text)
+            )
+        if reply.photo_data:
+            media_id = await self._upload(reply.photo_data, reply.photo_mime or "image/jpeg", "photo")
+            return await self._post_message(image_payload(chat_id, media_id, reply.text))
+        if reply.photo:  # another platform's photo id means nothing here: the caption alone
+            reply = replace(reply, photo="")
+        message_id = ""
+        for payload in payloads(chat_id, reply)[0]:
+            message_id = await self._post_message(payload)
+        return message_id
+
+    def _template(self, chat_id: str, template: Template) -> dict[str, Any]:
+        configured = self._templates.get(template.purpose)
+        if configured is None:
+            raise Permanent(f"outside the 24-hour window and no template configured for {template.purpose}")
+        language = configured.languages.get(template.language, template.language)
+        return template_payload(chat_id, configured.name, language, template.params, template.button_data)
+
+    async def _post_message(self, payload: dict[str, Any]) -> str:
+        answer = await self._call("POST", f"{self._phone_number_id}/messages", json=payload)
+        return str(answer["messages"][0]["id"])
+
+    async def _upload(self, data: bytes, mime: str, filename: str) -> str:
+        answer = await self._call(
+            "POST",
+            f"{self._phone_number_id}/media",
+            data={"messaging_product": "whatsapp", "type": mime},
+            files={"file": (filename, data, mime)},
+        )
+        return str(answer["id"])
+
+    async def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """One Graph API request; errors become delivery errors in the bot's own terms."""
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.TimeoutException as exc:
+            raise Transient("timeout") from exc
+        except httpx.TransportError as exc:
+            raise Transient(type(exc).__name__) from exc
+        try:
+            body = response.json()
+        except ValueError:
+            body = {}
+        if response.is_success and isinstance(body, dict):
+            return body
+        raise self._error(response, body)
+
+    def _error(self, response: httpx.Response, body: Any) -> DeliveryError:
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        code = error.get("code") if isinstance(error.get("code"), int) else None
+        detail = f"whatsapp error {code} (HTTP {response.status_code})"
+        if response.status_code == 401 or code == INVALID_TOKEN:
+            self.refused = detail
+            log.critical(
+                "WhatsApp refused the access token (%s): sending is paused until SIGAP_WHATSAPP_TOKEN "
+                "is replaced and Sigap restarted; queued messages wait in the outbox",
+                detail,
+            )
+            return Unauthorized(detail)
+        if code == REENGAGEMENT_REQUIRED:
+            return WindowClosed(detail)
+        if code in RATE_LIMITED or response.status_code == 429:
+            return RetryLater(_retry_after(response, RATE_LIMITED.get(code or 0, 5.0)))
+        if code == UNDELIVERABLE:  # not on WhatsApp, an old app, terms not accepted: recorded, not retried
+            return Permanent(f"undeliverable: {detail}")
+        if response.status_code >= 500:
+            return Transient(detail)
+        return Permanent(detail)
+
+    async def close(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle(), timeout=10)
+        await self._client.aclose()
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    try:
+        return max(float(response.headers.get("Retry-After", default)), 0.0)
+    except ValueError:
+        return default
