@@ -33,6 +33,7 @@ from db.session import create_engine, create_sessionmaker
 from handlers import route_table
 from handlers.checklist_scoring import parse_rules
 from handlers.context import Contact, Services
+from handlers.offer_rules import parse_offer_rules
 from handlers.region_search import RegionDirectory
 from handlers.report_form import parse_form
 
@@ -46,6 +47,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         checklist=parse_rules(content.data("checklist")),
         regions=RegionDirectory(),
         report_form=parse_form(content.data("report_form")),
+        offers=parse_offer_rules(content),
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)

@@ -1,12 +1,14 @@
-"""The `sigap` console command: demo, run, migrate."""
+"""The `sigap` console command: demo, run, check-offer, migrate and the operators' tasks."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot import admin, broadcast_admin
@@ -16,11 +18,15 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
 from bot.logs import configure_logging
 from db import cases, migrate
+from db.agencies import RegisterError, look_up, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
+from handlers import offer_report
 from handlers.case_export import case_table, to_csv, to_xlsx
 from handlers.checklist_scoring import RulesError
+from handlers.offer_analysis import analyse
+from handlers.offer_rules import OfferRulesError
 from handlers.region_search import RegionIndex
 
 
@@ -42,7 +48,19 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     demo = commands.add_parser("demo", help="chat with Sigap in this terminal (no token, embedded database)")
     demo.add_argument("--database", help="SQLite file for the demo (default: sqlite_path from the config)")
-    commands.add_parser("run", help="run the bot on Telegram (polling or webhook, as configured)")
+    commands.add_parser("run", help="run the bot on Telegram and/or WhatsApp (as configured)")
+    check_offer = commands.add_parser("check-offer", help="check a job ad read from standard input")
+    check_offer.add_argument("--json", action="store_true", help="print the analysis as JSON")
+    check_offer.add_argument("--language", default=None, help="language of the explanations (id, en)")
+    agencies_cmd = commands.add_parser("agencies", help="the register of licensed placement companies (P3MI)")
+    agencies_sub = agencies_cmd.add_subparsers(dest="agencies_command", required=True)
+    agencies_import = agencies_sub.add_parser(
+        "import", help="replace our copy with a CSV export of the register"
+    )
+    agencies_import.add_argument(
+        "file", help="CSV with a 'Nama P3MI' column (licence, address, status optional)"
+    )
+    agencies_import.add_argument("--as-of", help="date of the export, YYYY-MM-DD (default: today)")
     migrate_cmd = commands.add_parser("migrate", help="apply database migrations")
     migrate_cmd.add_argument("--revision", default="head", help="target revision (default: head)")
     migrate_cmd.add_argument("--downgrade", action="store_true", help="go down to --revision instead")
@@ -114,7 +132,14 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(_config_path(args.config))
         secrets = [
             s.get_secret_value()
-            for s in (settings.telegram_token, settings.telegram_webhook_secret, settings.database_url)
+            for s in (
+                settings.telegram_token,
+                settings.telegram_webhook_secret,
+                settings.whatsapp_token,
+                settings.whatsapp_app_secret,
+                settings.whatsapp_verify_token,
+                settings.database_url,
+            )
             if s is not None
         ]
         if args.command == "demo":
@@ -126,6 +151,12 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "run":
             configure_logging(logging.INFO, secrets)
             asyncio.run(run_service(settings))
+        elif args.command == "check-offer":
+            configure_logging(logging.WARNING, secrets)
+            print(asyncio.run(_check_offer(settings, sys.stdin.read(), args.json, args.language)))
+        elif args.command == "agencies":
+            configure_logging(logging.WARNING, secrets)
+            print(asyncio.run(_import_agencies(settings, Path(args.file), args.as_of)))
         elif args.command == "migrate":
             configure_logging(logging.INFO, secrets)
             asyncio.run(_migrate(settings, args.revision, args.downgrade))
@@ -146,12 +177,45 @@ def main(argv: list[str] | None = None) -> int:
                 asyncio.run(_import_regions(settings, Path(args.file) if args.file else shipped_list()))
             else:
                 asyncio.run(_search_regions(settings, args.query))
-    except (ConfigError, ContentError, RulesError, RegionListError) as exc:
+    except (ConfigError, ContentError, RulesError, OfferRulesError, RegionListError, RegisterError) as exc:
         print(f"sigap: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+async def _check_offer(settings: Settings, text: str, as_json: bool, language: str | None) -> str:
+    """`sigap check-offer`: the chat's analysis, with the companies looked up in the register."""
+    core = await open_core(settings)
+    try:
+        content = core.services.content
+        t = content.texts(language or content.default_language)
+        analysis = analyse(text, core.services.offers)
+        async with core.sessions() as session:
+            lookups = [(name, await look_up(session, name)) for name in analysis.entities.companies]
+    finally:
+        await core.close()
+    if as_json:
+        result = offer_report.as_json(t, analysis) | {"register": offer_report.register_json(lookups)}
+        return json.dumps(result, ensure_ascii=False, indent=2)
+    register = offer_report.register_lines(t, lookups) if lookups else [t("offers.result.no_company")]
+    return "\n".join([offer_report.chat_text(t, analysis), "", *register])
+
+
+async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:
+    rows = read_register(path)  # a bad file is refused before anything is written
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+    except ValueError as exc:
+        raise ConfigError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from exc
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session, session.begin():
+            count = await replace_register(session, rows, day)
+    finally:
+        await core.close()
+    return f"{count} licensed placement companies loaded (register as of {day:%Y-%m-%d})"
 
 
 async def _demo(settings: Settings) -> None:

@@ -95,6 +95,36 @@ class ChecklistResult(Base):
     taken_on: Mapped[date] = mapped_column(Date)
 
 
+class OfferCheck(Base):
+    """An anonymous job-ad check for statistics: the verdict and what the ad named, never its text."""
+
+    __tablename__ = "offer_checks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    risk: Mapped[str] = mapped_column(String(8))
+    score: Mapped[int]
+    flags: Mapped[dict[str, Any]]
+    destination: Mapped[str | None] = mapped_column(String(2))
+    region_code: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str] = mapped_column(String(8))
+    checked_on: Mapped[date] = mapped_column(Date)
+
+
+class Agency(Base):
+    """A licensed placement company (P3MI) from the official register, as of the imported export."""
+
+    __tablename__ = "agencies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    # The name reduced for matching: lower case, no "PT", no punctuation.
+    match_name: Mapped[str] = mapped_column(String(200), index=True)
+    licence: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    # The date of the register this row came from (the bot says "as of" it).
+    as_of: Mapped[date] = mapped_column(Date)
+
+
 class ProcessedUpdate(Base):
     """Inbound messages already handled: platforms re-send unanswered webhooks, we act once."""
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from handlers import broadcasts, cases, checklist, numbers, officials, report, start, subscriptions
+from handlers import (
+    broadcasts,
+    cases,
+    checklist,
+    numbers,
+    offer_text,
+    officials,
+    report,
+    start,
+    subscriptions,
+)
 from handlers.context import RouteTable
 from handlers.menu import show_menu
 
@@ -14,6 +24,7 @@ def route_table() -> RouteTable:
             for dialog in (
                 start.DIALOG,
                 checklist.DIALOG,
+                offer_text.DIALOG,
                 officials.DIALOG,
                 report.DIALOG,
                 cases.DIALOG,
@@ -33,6 +44,8 @@ def route_table() -> RouteTable:
             "language": start.ask_language,
             "cek": checklist.begin,
             "check": checklist.begin,
+            "iklan": offer_text.begin,
+            "ad": offer_text.begin,
             "nomor": numbers.show,
             "numbers": numbers.show,
             "undang": officials.invite,
@@ -65,6 +78,7 @@ def route_table() -> RouteTable:
         },
         keywords={
             "keywords.menu": show_menu,
+            "keywords.ad": offer_text.begin,
             "keywords.cancel": start.cancel,
             "keywords.help": start.show_help,
             "keywords.stop": subscriptions.stop,

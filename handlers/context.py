@@ -13,6 +13,7 @@ from bot.i18n import Content, Texts
 from bot.messages import Button, Incoming, Reply
 from db.records import ConversationState, UserRecord
 from handlers.checklist_scoring import ChecklistRules
+from handlers.offer_rules import OfferRules
 from handlers.region_search import RegionDirectory
 from handlers.report_form import ReportForm
 
@@ -38,6 +39,7 @@ class Services:
     checklist: ChecklistRules
     regions: RegionDirectory
     report_form: ReportForm
+    offers: OfferRules
     local_contacts: tuple[Contact, ...] = ()
     privacy_version: str = "1"
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).

@@ -6,7 +6,7 @@ from bot.messages import Button
 from handlers.context import Turn
 
 HOME_DIALOG = "start"
-ITEMS = ("check", "report", "numbers", "subscribe", "help", "language")
+ITEMS = ("check", "ad", "report", "numbers", "subscribe", "help", "language")
 
 
 async def show_menu(turn: Turn) -> None:

@@ -21,7 +21,7 @@ PER_DAY = re.compile(r"\s*(?:/|per\s*|se)\s*(?:hari|day)\b|\s*(?:a|per)\s+day\b|
 PHONE = re.compile(
     r"(?:(?:\+|\b00)\s?(?P<intl>\d[\d\s\-.()]{7,17}\d))"
     r"|(?:wa\.me/|whatsapp\.com/send\?phone=)(?P<link>\d{8,15})"
-    r"|(?<![\d.,])(?P<local>0[1-9]\d{1,3}[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?![\d.,])"
+    r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
 COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"

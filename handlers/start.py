@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.messages import Button
 from db import queries
 from db import subscriptions as subscriptions_db
-from handlers import checklist, numbers, report, subscriptions
+from handlers import checklist, numbers, offer_text, report, subscriptions
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
 
@@ -101,12 +101,17 @@ async def cancel(turn: Turn) -> None:
 
 
 async def idle_input(turn: Turn) -> None:
+    text = turn.incoming.text.strip()
+    if turn.incoming.kind == "text" and offer_text.looks_like_an_ad(text):
+        await offer_text.check(turn, text)  # a pasted or forwarded job ad
+        return
     turn.say(turn.t("menu.not_understood"))
     await show_menu(turn)
 
 
 MENU_STEPS: dict[str, Step] = {
     "check": checklist.begin,
+    "ad": offer_text.begin,
     "report": report.begin,
     "numbers": numbers.show,
     "subscribe": subscriptions.begin,

@@ -49,6 +49,7 @@ async def test_start_language_privacy_menu(bot: BotHarness) -> None:
     assert "What would you like to do?" in menu["text"]
     assert buttons_of(menu) == [
         "menu:check",
+        "menu:ad",
         "menu:report",
         "menu:numbers",
         "menu:subscribe",

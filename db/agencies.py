@@ -1,0 +1,133 @@
+"""The register of licensed placement companies (P3MI): imported from a CSV export of the official
+list, and looked up by name, fuzzily, never claiming more than the copy says."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Agency
+
+# Column names seen in exports of the register, lower case; the first found is used.
+NAME_COLUMNS = ("nama p3mi", "nama perusahaan", "nama", "name", "company", "perusahaan")
+LICENCE_COLUMNS = (
+    "nomor izin",
+    "no izin",
+    "no. izin",
+    "sip3mi",
+    "nomor sip3mi",
+    "izin",
+    "licence",
+    "license",
+)
+ADDRESS_COLUMNS = ("alamat", "address", "alamat kantor")
+STATUS_COLUMNS = ("status", "keterangan")
+# Rows whose status says the licence is gone are not imported.
+REVOKED = ("dicabut", "cabut", "tidak aktif", "nonaktif", "revoked", "inactive", "dibekukan")
+LEGAL_FORMS = re.compile(r"\b(?:pt|p t|cv|tbk|persero|perseroan terbatas)\b")
+# A name must match this well (0-100, rapidfuzz token_sort_ratio) to be called "found".
+MATCH_THRESHOLD = 90
+
+
+class RegisterError(ValueError):
+    """The file cannot be read as the register; the message says why."""
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    name: str
+    licence: str | None
+    address: str | None
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What the copy of the register says about a name: found (with the register's own spelling
+    and licence) or not, and as of which date; as_of None means no register was ever imported."""
+
+    found: bool
+    name: str = ""
+    licence: str | None = None
+    as_of: date | None = None
+
+
+def match_name(name: str) -> str:
+    """'PT. Karya  Mitra-Samudera' -> 'karya mitra samudera'."""
+    plain = re.sub(r"[^\w\s]", " ", name.lower())
+    return " ".join(LEGAL_FORMS.sub(" ", plain).split())
+
+
+def read_register(path: Path) -> list[RegisterRow]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegisterError(f"{path}: {exc}") from exc
+    return parse_register(text, str(path))
+
+
+def parse_register(text: str, where: str = "register") -> list[RegisterRow]:
+    sample = text[:4096]
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    headers = {h.strip().lower(): h for h in reader.fieldnames or [] if h}
+    name_column = next((headers[c] for c in NAME_COLUMNS if c in headers), None)
+    if name_column is None:
+        found = ", ".join(headers) or "none"
+        raise RegisterError(
+            f"{where}: no column with the company name (looked for 'Nama P3MI'); found: {found}"
+        )
+    licence_column = next((headers[c] for c in LICENCE_COLUMNS if c in headers), None)
+    address_column = next((headers[c] for c in ADDRESS_COLUMNS if c in headers), None)
+    status_column = next((headers[c] for c in STATUS_COLUMNS if c in headers), None)
+    rows = []
+    for record in reader:
+        name = (record.get(name_column) or "").strip()
+        status = (record.get(status_column) or "").strip().lower() if status_column else ""
+        if not match_name(name) or any(word in status for word in REVOKED):
+            continue
+        rows.append(
+            RegisterRow(
+                name[:200],
+                ((record.get(licence_column) or "").strip()[:100] or None) if licence_column else None,
+                ((record.get(address_column) or "").strip()[:300] or None) if address_column else None,
+            )
+        )
+    if not rows:
+        raise RegisterError(f"{where}: no companies in the file")
+    return rows
+
+
+async def replace_register(session: AsyncSession, rows: list[RegisterRow], as_of: date) -> int:
+    """A new export supersedes the old one entirely (companies lose licences too)."""
+    await session.execute(delete(Agency))
+    session.add_all(
+        Agency(name=r.name, match_name=match_name(r.name), licence=r.licence, address=r.address, as_of=as_of)
+        for r in rows
+    )
+    return len(rows)
+
+
+async def look_up(session: AsyncSession, name: str) -> Lookup:
+    as_of = (await session.execute(select(func.max(Agency.as_of)))).scalar_one_or_none()
+    if as_of is None:
+        return Lookup(found=False)
+    rows = (await session.execute(select(Agency.match_name, Agency.name, Agency.licence))).all()
+    wanted = match_name(name)
+    best = process.extractOne(
+        wanted, [r.match_name for r in rows], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
+    )
+    if best is None:
+        return Lookup(found=False, as_of=as_of)
+    row = rows[best[2]]
+    return Lookup(found=True, name=row.name, licence=row.licence, as_of=as_of)

@@ -1,0 +1,139 @@
+"""An ad's analysis told to a person (chat text in their language) or to a program (JSON)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.i18n import Texts
+from db.agencies import Lookup
+from handlers.offer_analysis import Analysis, Found, Salary
+
+
+def explanation(t: Texts, found: Found, analysis: Analysis) -> str:
+    entities = analysis.entities
+    place = t(f"offers.countries.{entities.destination}") if entities.destination else found.evidence
+    if found.code == "scam_hub_phone":
+        country = next((p.country for p in entities.phones if p.number == found.evidence), "")
+        place = t(f"offers.countries.{country}") if country else found.evidence
+    salary = _salary_text(t, entities.salary) if entities.salary else found.evidence
+    return t(f"offers.flags.{found.code}.explanation", place=place, salary=salary)
+
+
+def _money(amount: float, currency: str) -> str:
+    shown = f"{amount:,.0f}".replace(",", ".") if currency == "IDR" else f"{amount:,.0f}"
+    return f"Rp {shown}" if currency == "IDR" else f"{currency} {shown}"
+
+
+def _salary_text(t: Texts, salary: Salary) -> str:
+    amount = _money(salary.amount, salary.currency)
+    if salary.per_day:
+        return t("offers.result.salary_per_day", amount=amount, monthly=_money(salary.monthly_idr, "IDR"))
+    if salary.currency == "IDR":
+        return amount
+    return f"{amount} (± {_money(salary.monthly_idr, 'IDR')})"
+
+
+def chat_text(t: Texts, analysis: Analysis) -> str:
+    """The answer in the chat: level, what to do, each sign with the ad's words, what was read."""
+    lines = [
+        t("offers.result.title", level=t(f"offers.result.level.{analysis.risk}")),
+        t(f"offers.result.summary.{analysis.risk}"),
+    ]
+    if analysis.signs:
+        lines += ["", t("offers.result.signs")]
+        for found in analysis.signs:
+            lines.append(f"• {explanation(t, found, analysis)}")
+            if found.evidence:
+                lines.append(f"  ({t('offers.result.quote', evidence=found.evidence)})")
+    if analysis.good_signs:
+        lines += ["", t("offers.result.good_signs")]
+        lines += [f"• {explanation(t, found, analysis)}" for found in analysis.good_signs]
+    lines += ["", t("offers.result.found")]
+    lines += entity_lines(t, analysis) or [t("offers.result.nothing_found")]
+    return "\n".join(lines)
+
+
+def entity_lines(t: Texts, analysis: Analysis) -> list[str]:
+    entities = analysis.entities
+    lines = []
+    if entities.destination:
+        country = t(f"offers.countries.{entities.destination}")
+        places = ", ".join(p for p in entities.places if p.lower() != country.lower())
+        lines.append(t("offers.result.destination", value=f"{country} ({places})" if places else country))
+    if entities.salary:
+        lines.append(t("offers.result.salary", value=_salary_text(t, entities.salary)))
+    if entities.companies:
+        lines.append(t("offers.result.company", value=", ".join(entities.companies)))
+    if entities.phones:
+        numbers = [
+            f"{p.number} ({t(f'offers.countries.{p.country}')})" if p.country else p.number
+            for p in entities.phones
+        ]
+        lines.append(t("offers.result.phones", value=", ".join(numbers)))
+    if entities.channels:
+        lines.append(
+            t("offers.result.contact", value=", ".join(t(f"offers.channels.{c}") for c in entities.channels))
+        )
+    return lines
+
+
+def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
+    """`sigap check-offer --json`: the analysis for other programs, explanations in t's language."""
+    entities = analysis.entities
+    salary = entities.salary
+    return {
+        "risk": analysis.risk,
+        "score": analysis.score,
+        "flags": [
+            {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
+            for f in analysis.signs
+        ],
+        "good_signs": [
+            {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
+            for f in analysis.good_signs
+        ],
+        "entities": {
+            "destination": entities.destination or None,
+            "places": list(entities.places),
+            "salary": None
+            if salary is None
+            else {
+                "amount": salary.amount,
+                "currency": salary.currency,
+                "per_day": salary.per_day,
+                "monthly_idr": round(salary.monthly_idr),
+                "text": salary.text,
+            },
+            "companies": list(entities.companies),
+            "phones": [{"number": p.number, "country": p.country or None} for p in entities.phones],
+            "channels": list(entities.channels),
+        },
+    }
+
+
+def register_lines(t: Texts, lookups: list[tuple[str, Lookup]]) -> list[str]:
+    """What our copy of the P3MI register says of each company the ad names, and no more."""
+    lines = []
+    for name, lookup in lookups:
+        if lookup.as_of is None:
+            return [t("offers.result.agency_no_register")]
+        date = f"{lookup.as_of:%d-%m-%Y}"
+        if lookup.found:
+            match = f"{lookup.name} ({lookup.licence})" if lookup.licence else lookup.name
+            lines.append(t("offers.result.agency_found", name=name, date=date, match=match))
+        else:
+            lines.append(t("offers.result.agency_not_found", name=name, date=date))
+    return lines
+
+
+def register_json(lookups: list[tuple[str, Lookup]]) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "found": lookup.found,
+            "register_name": lookup.name or None,
+            "licence": lookup.licence,
+            "register_as_of": lookup.as_of.isoformat() if lookup.as_of else None,
+        }
+        for name, lookup in lookups
+    ]

@@ -1,0 +1,89 @@
+"""Checking a job ad in the chat (over the fake Bot API) and with `sigap check-offer`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from db.models import OfferCheck
+from tests.harness import ROOT, BotHarness, buttons_of
+
+ALICE = 601
+SCAM_AD = (
+    "🔥LOWKER ADMIN ONLINE🔥 di Sihanoukville, gaji 15jt/bln TNPA PENGALAMAN, tiket ditanggung, "
+    "pakai visa turis dulu. Berangkat minggu ini! WA +855 12 555 000"
+)
+
+
+async def test_a_pasted_ad_gets_risk_reasons_and_next_steps(bot: BotHarness) -> None:
+    await bot.onboard(ALICE)
+    result, advice = await bot.say(ALICE, SCAM_AD)  # no menu needed: any long message is checked
+    assert "risiko TINGGI" in result["text"]
+    assert '"TNPA PENGALAMAN"' in result["text"], "the ad's own words are quoted"
+    assert "Kamboja" in result["text"] and "Rp 15.000.000" in result["text"]
+    assert "+85512555000 (Kamboja)" in result["text"]
+    assert "Disnaker" in advice["text"] and "110" in advice["text"]
+    assert buttons_of(advice)[:2] == ["menu:check", "menu:report"]
+
+    assert bot.service.core is not None
+    async with bot.service.core.sessions() as session:
+        row = (await session.execute(select(OfferCheck))).scalar_one()
+        columns = set(OfferCheck.__table__.columns.keys())
+    assert (row.risk, row.destination) == ("high", "KH") and "tourist_visa" in row.flags["raised"]
+    assert not {"text", "user_id", "chat_id"} & columns, "the ad and its sender are not kept"
+
+
+async def test_from_the_menu_in_english_and_too_short(bot: BotHarness) -> None:
+    await bot.onboard(ALICE, language="en")
+    [ask] = await bot.press(ALICE, "menu:ad")
+    assert "Paste or forward" in ask["text"]
+    [ask_again] = await bot.say(ALICE, "job ad")  # the typed keyword leads to the same place
+    assert ask_again["text"] == ask["text"]
+    [short] = await bot.say(ALICE, "admin job")
+    assert "too short" in short["text"]
+    legit = (
+        "Dibutuhkan kasir toko di Pontianak, gaji Rp3.200.000, BPJS, interview di kantor "
+        "Jl. Gajah Mada 12. Hub 0561-555-0187"
+    )
+    result, _ = await bot.say(ALICE, legit)
+    assert "LOW risk" in result["text"] and "Danger signs" not in result["text"]
+    assert bot.service.core is not None
+    async with bot.service.core.sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(OfferCheck))).scalar_one() == 1
+
+
+def test_check_offer_command_prints_json(tmp_path: Path) -> None:
+    env = {"PATH": os.environ.get("PATH", ""), "SIGAP_DATABASE__SQLITE_PATH": str(tmp_path / "sigap.db")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "check-offer", "--json", "--language", "en"],
+        input=SCAM_AD,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=180,
+        check=True,
+    )
+    result = json.loads(done.stdout)
+    assert result["risk"] == "high" and isinstance(result["score"], int)
+    codes = {flag["code"] for flag in result["flags"]}
+    assert {"scam_hub", "tourist_visa", "no_experience", "scam_hub_phone"} <= codes
+    tourist = next(f for f in result["flags"] if f["code"] == "tourist_visa")
+    assert tourist["evidence"] == "visa turis" and "tourist or visit visa" in tourist["explanation"]
+    entities = result["entities"]
+    assert entities["destination"] == "KH"
+    assert entities["salary"] == {
+        "amount": 15000000.0,
+        "currency": "IDR",
+        "per_day": False,
+        "monthly_idr": 15000000,
+        "text": "15jt",
+    }
+    assert entities["phones"] == [{"number": "+85512555000", "country": "KH"}]
+    assert entities["channels"] == ["whatsapp"]
+    assert result["register"] == [], "the ad names no company"
