@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -129,6 +130,19 @@ def buttons_of(message: dict[str, Any]) -> list[str]:
 
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def sigap_command(*args: str, sqlite_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`sigap ARGS` as an operator types it, on its own SQLite file, with the shipped config.toml."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", "--config", str(ROOT / "config.toml"), *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"PATH": os.environ.get("PATH", ""), "SIGAP_DATABASE__SQLITE_PATH": str(sqlite_path)},
+        timeout=180,
+    )
 
 
 async def start_sigap_run(env: dict[str, str], cwd: Path | None = None) -> asyncio.subprocess.Process:

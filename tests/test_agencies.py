@@ -3,16 +3,15 @@ chat as no more than what our copy says."""
 
 from __future__ import annotations
 
-import os
+import json
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 
 from db import agencies
-from tests.harness import ROOT, BotHarness
+from tests.harness import ROOT, BotHarness, sigap_command
 
 SAMPLE = ROOT / "docs" / "samples" / "p3mi_register_SAMPLE.csv"
 EXPORT = """No,Nama Perusahaan,No Izin,Alamat,Status
@@ -69,21 +68,8 @@ async def test_the_chat_says_what_the_register_says(bot: BotHarness) -> None:
 
 
 def test_import_command_and_check_offer_json(tmp_path: Path) -> None:
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "SIGAP_DATABASE__SQLITE_PATH": str(tmp_path / "sigap.db"),
-    }
-
     def sigap(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "bot.cli", "--config", str(ROOT / "config.toml"), *args],
-            input=stdin,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-            env=env,
-            timeout=180,
-        )
+        return sigap_command(*args, sqlite_path=tmp_path / "sigap.db", stdin=stdin)
 
     bad = tmp_path / "bad.csv"
     bad.write_text("Kode,Kota\n1,Medan\n")
@@ -94,7 +80,5 @@ def test_import_command_and_check_offer_json(tmp_path: Path) -> None:
     checked = sigap(
         "check-offer", "--json", stdin="Lowongan PT CONTOH Sejahtera Penempatan ke Jepang, gaji 20jt"
     )
-    import json
-
     register = json.loads(checked.stdout)["register"]
     assert register[0]["found"] is True and register[0]["register_as_of"] == "2026-11-01"

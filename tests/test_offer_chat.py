@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
 
 from db.models import OfferCheck
-from tests.harness import ROOT, BotHarness, buttons_of
+from tests.harness import BotHarness, buttons_of, sigap_command
 
 ALICE = 601
 SCAM_AD = (
@@ -58,17 +55,10 @@ async def test_from_the_menu_in_english_and_too_short(bot: BotHarness) -> None:
 
 
 def test_check_offer_command_prints_json(tmp_path: Path) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), "SIGAP_DATABASE__SQLITE_PATH": str(tmp_path / "sigap.db")}
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "check-offer", "--json", "--language", "en"],
-        input=SCAM_AD,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=180,
-        check=True,
+    done = sigap_command(
+        "check-offer", "--json", "--language", "en", sqlite_path=tmp_path / "s.db", stdin=SCAM_AD
     )
+    assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["risk"] == "high" and isinstance(result["score"], int)
     codes = {flag["code"] for flag in result["flags"]}
