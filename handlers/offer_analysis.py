@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from handlers.offer_rules import MULTIPLIERS, OfferRules, words_of
 
@@ -75,6 +75,9 @@ class Analysis:
     signs: tuple[Found, ...]  # danger signs, strongest first
     good_signs: tuple[Found, ...]
     entities: Entities = field(default_factory=Entities)
+    # Signs a raised combination already explains ("no experience" within "too good to be true"):
+    # the chat leaves them out to keep the answer short; the JSON lists everything.
+    folded: frozenset[str] = frozenset()
 
 
 def analyse(text: str, rules: OfferRules) -> Analysis:
@@ -110,13 +113,15 @@ def analyse(text: str, rules: OfferRules) -> Analysis:
         raise_sign("high_pay", entities.salary.text)
     if (young := _minimum_age(lowered)) is not None:
         raise_sign("minors", young)
+    folded: set[str] = set()
     for combination in rules.combinations:
         if all(c in found for c in combination.all) and (
             not combination.any or any(c in found for c in combination.any)
         ):
-            parts = [found[c].evidence for c in (*combination.all, *combination.any) if c in found]
-            raise_sign(combination.code, " · ".join(p for p in parts if p))
-    return _verdict(found, rules, entities)
+            parts = [c for c in (*combination.all, *combination.any) if c in found]
+            raise_sign(combination.code, " · ".join(found[c].evidence for c in parts if found[c].evidence))
+            folded.update(parts)
+    return replace(_verdict(found, rules, entities), folded=frozenset(folded))
 
 
 def _negated(words: list[str], first: int, rules: OfferRules) -> bool:

@@ -39,9 +39,10 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
         t("offers.result.title", level=t(f"offers.result.level.{analysis.risk}")),
         t(f"offers.result.summary.{analysis.risk}"),
     ]
-    if analysis.signs:
+    signs = [found for found in analysis.signs if found.code not in analysis.folded]
+    if signs:
         lines += ["", t("offers.result.signs")]
-        for found in analysis.signs:
+        for found in signs:
             lines.append(f"• {explanation(t, found, analysis)}")
             if found.evidence:
                 lines.append(f"  ({t('offers.result.quote', evidence=found.evidence)})")
