@@ -383,3 +383,46 @@ async def test_one_process_serves_both_channels_and_photos_cross_over(
     finally:
         await http.close()
         await service.stop()
+
+
+async def test_subscribe_on_whatsapp_and_a_broadcast_uses_the_template_outside_the_window(
+    wa: WhatsAppHarness,
+) -> None:
+    from db import broadcasts
+
+    fresh, quiet = "6281100000901", "6281100000902"
+    for user in (quiet, fresh):
+        await wa.onboard(user)
+        await wa.press(user, "sb:start")
+        replies = await wa.say(user, "sungai kakab")
+        assert f"sb:v:{SUNGAI_KAKAP}" in replies[-1]["buttons"]
+        await wa.press(user, f"sb:v:{SUNGAI_KAKAP}")
+    wa.clock.advance(hours=25)
+    await wa.say(fresh, "menu")  # only this one has written in the last 24 hours
+    assert wa.service.core is not None and wa.service.jobs is not None
+    text = "Waspada!\nLowongan 'admin online' ke Kamboja adalah jebakan. Cek dulu ke Disnaker."
+    async with wa.service.core.sessions() as session, session.begin():
+        now = wa.clock()
+        await broadcasts.create(
+            session,
+            created_by="test",
+            region_code="61.12",
+            language=None,
+            library_key=None,
+            text=text,
+            schedule="once",
+            run_at=now,
+            weekday=None,
+            local_time=None,
+            timezone="Asia/Jakarta",
+            created_at=now,
+        )
+    seen = {user: len(wa.api.sent(user)) for user in (fresh, quiet)}
+    assert await wa.service.jobs.fire_broadcasts() == 2
+    for user in (fresh, quiet):
+        await wa.api.wait_for_sent(seen[user] + 1, chat_id=user)
+    [free_form] = wa.api.sent(fresh)[seen[fresh] :]
+    [template] = wa.api.sent(quiet)[seen[quiet] :]
+    assert free_form["kind"] == "text" and free_form["text"] == text
+    assert (template["kind"], template["name"]) == ("template", "sigap_broadcast")
+    assert template["params"] == [" ".join(text.split())], "one line: WhatsApp refuses newlines in parameters"
