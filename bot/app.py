@@ -79,7 +79,14 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     sessions = create_sessionmaker(database)
     await _load_regions_on_first_start(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
-    engine = ConversationEngine(sessions, router, services, clock, numbered_menus={"whatsapp": MAX_ROWS})
+    engine = ConversationEngine(
+        sessions,
+        router,
+        services,
+        clock,
+        numbered_menus={"whatsapp": MAX_ROWS},
+        max_messages_per_minute=settings.conversation.max_messages_per_minute,
+    )
     return Core(settings, database, sessions, services, engine, clock)
 
 

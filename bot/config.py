@@ -72,6 +72,7 @@ class WebSettings(_Section):
 class ConversationSettings(_Section):
     default_language: str = "id"
     max_text_chars: int = Field(default=3000, ge=100)
+    max_messages_per_minute: int = Field(default=20, ge=1)
 
 
 class DeliverySettings(_Section):

@@ -39,6 +39,7 @@ class ConversationEngine:
         services: Services,
         clock: Clock = utc_now,
         numbered_menus: Mapping[str, int] | None = None,
+        max_messages_per_minute: int = 20,
     ) -> None:
         """numbered_menus: for each channel that shows a menu of more than N choices as numbered
         text (WhatsApp: 10), that N; a number the user then types means that choice."""
@@ -47,6 +48,7 @@ class ConversationEngine:
         self._services = services
         self._clock = clock
         self._numbered_menus = dict(numbered_menus or {})
+        self._max_messages_per_minute = max_messages_per_minute
         # Messages of one user are handled one at a time in this process (a fixed set of
         # locks, so memory stays bounded); across processes the user's row lock does it.
         self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
@@ -72,6 +74,12 @@ class ConversationEngine:
                         session, incoming.channel, incoming.user_id, incoming.chat_id, language, now
                     )
                     language = user.language
+                    if user.messages_this_minute > self._max_messages_per_minute:
+                        # Told once a minute; further messages in that minute get no answer, so a
+                        # flood costs no sends. The state is untouched.
+                        if user.messages_this_minute == self._max_messages_per_minute + 1:
+                            return [Reply(self._services.content.texts(language)("errors.flood"))]
+                        return []
                     turn = Turn(
                         incoming=_chosen_by_number(incoming, state.menu),
                         user=user,

@@ -79,6 +79,12 @@ class User(Base):
     # On a channel that shows a long menu as numbered text (WhatsApp), what each number the user
     # may type stands for: the button data of the last such menu, in order.
     menu_choices: Mapped[list[str] | None] = mapped_column(JSON)
+    # Flood control: messages counted since flood_window_start (one minute at most).
+    flood_window_start: Mapped[datetime | None]
+    flood_count: Mapped[int] = mapped_column(default=0)
+    # Invite codes tried and refused in a row, and until when /daftar is refused (guessing).
+    invite_failures: Mapped[int] = mapped_column(default=0)
+    invite_blocked_until: Mapped[datetime | None]
 
 
 class ChecklistResult(Base):
@@ -93,6 +99,20 @@ class ChecklistResult(Base):
     region_code: Mapped[str | None] = mapped_column(String(16))
     language: Mapped[str] = mapped_column(String(8))
     taken_on: Mapped[date] = mapped_column(Date)
+
+
+class AuditEntry(Base):
+    """Who viewed, exported or changed what, and when (UU PDP accountability). Kept when a case's
+    personal fields are purged or a user deletes their data, so no foreign keys."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(80))  # "telegram:123", "whatsapp:62812...", "cli", "system"
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    detail: Mapped[str | None] = mapped_column(String(200))
 
 
 class OfferCheck(Base):
@@ -213,6 +233,8 @@ class Case(Base):
     acknowledged_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # When the personal fields were removed (retention); the case stays for statistics.
+    purged_at: Mapped[datetime | None]
 
 
 class CaseEvent(Base):

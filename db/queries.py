@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, select, update
+from sqlalchemy import Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
 from db.sql import dialect_of, insert_for, run
 from db.subscriptions import unsubscribe_chat
+
+FLOOD_WINDOW = timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,11 @@ def _statements(dialect: str) -> _HotStatements:
         dialog="start",
         step="idle",
         dialog_data=bindparam("empty", type_=users.c.dialog_data.type),
+        flood_window_start=bindparam("now"),
+        flood_count=1,
     )
+    # Flood control: count this message in the current minute, or start a new minute.
+    same_minute = users.c.flood_window_start > bindparam("minute_ago", type_=users.c.flood_window_start.type)
     # Writing again means the user has not blocked us (any more), and may have a new chat.
     upsert = upsert.on_conflict_do_update(
         index_elements=[users.c.channel, users.c.external_id],
@@ -58,6 +64,10 @@ def _statements(dialect: str) -> _HotStatements:
             "last_seen_at": upsert.excluded.last_seen_at,
             "chat_id": upsert.excluded.chat_id,
             "blocked": False,
+            "flood_count": case((same_minute, users.c.flood_count + 1), else_=1),
+            "flood_window_start": case(
+                (same_minute, users.c.flood_window_start), else_=upsert.excluded.last_seen_at
+            ),
         },
     ).returning(*_USER_COLUMNS, users.c.dialog, users.c.step, users.c.dialog_data, users.c.menu_choices)
     save = (
@@ -84,6 +94,7 @@ _USER_COLUMNS = [
         "language_chosen",
         "privacy_version",
         "region_code",
+        "flood_count",
     )
 ]
 
@@ -115,6 +126,7 @@ async def get_or_create_user(
         "chat_id": chat_id,
         "language": default_language,
         "now": now,
+        "minute_ago": now - FLOOD_WINDOW,
         "empty": {},
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
@@ -206,4 +218,38 @@ def _user_record(row: Any) -> UserRecord:
         language_chosen=row.language_chosen,
         privacy_version=row.privacy_version,
         region_code=row.region_code,
+        messages_this_minute=row.flood_count,
+    )
+
+
+async def invite_blocked_until(session: AsyncSession, user_id: int) -> datetime | None:
+    return (
+        await session.execute(select(User.invite_blocked_until).where(User.id == user_id))
+    ).scalar_one_or_none()
+
+
+async def record_invite_failure(
+    session: AsyncSession, user_id: int, now: datetime, tries: int, lockout: timedelta
+) -> bool:
+    """One more wrong invite code; after `tries` in a row, /daftar is refused for `lockout`.
+    Returns True when this failure started a lockout."""
+    failures = (
+        await session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(invite_failures=User.invite_failures + 1)
+            .returning(User.invite_failures)
+        )
+    ).scalar_one()
+    if failures < tries:
+        return False
+    await session.execute(
+        update(User).where(User.id == user_id).values(invite_failures=0, invite_blocked_until=now + lockout)
+    )
+    return True
+
+
+async def clear_invite_failures(session: AsyncSession, user_id: int) -> None:
+    await session.execute(
+        update(User).where(User.id == user_id).values(invite_failures=0, invite_blocked_until=None)
     )

@@ -17,6 +17,8 @@ class UserRecord:
     language_chosen: bool
     privacy_version: str | None
     region_code: str | None
+    # Messages from this user in the current minute, this one included (flood control).
+    messages_this_minute: int = 0
 
 
 @dataclass

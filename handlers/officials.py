@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import timedelta
 
-from db import roles
+from db import queries, roles
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
 from handlers.context import Dialog, Turn
@@ -17,6 +18,12 @@ NAME = "officials"
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
 INVITE_VALID_FOR = timedelta(hours=72)
+# Guessing: codes are 8 of 32 characters (about 10^12), and after 5 wrong codes in a row /daftar is
+# refused for an hour, so guessing one of a few open codes would take longer than they live.
+INVITE_TRIES = 5
+INVITE_LOCKOUT = timedelta(hours=1)
+
+log = logging.getLogger(__name__)
 
 
 def new_invite_code() -> str:
@@ -88,10 +95,20 @@ async def register(turn: Turn) -> None:
         turn.say(turn.t("officials.daftar_usage"))
         await show_menu(turn)
         return
+    blocked_until = await queries.invite_blocked_until(turn.session, turn.user.id)
+    if blocked_until is not None and blocked_until > turn.now:
+        turn.say(turn.t("officials.invite_locked"))
+        await show_menu(turn)
+        return
     record, problem = await roles.redeem_invite(turn.session, code, turn.user.id, turn.now)
     if record is None or record.region_code is None:
         turn.say(turn.t(f"officials.invite_{problem or 'unknown'}"))
+        if problem in (None, "unknown") and await queries.record_invite_failure(
+            turn.session, turn.user.id, turn.now, INVITE_TRIES, INVITE_LOCKOUT
+        ):
+            log.warning("invite codes guessed %d times in a row: /daftar locked for one user", INVITE_TRIES)
     else:
+        await queries.clear_invite_failures(turn.session, turn.user.id)
         index = await turn.services.regions.index(turn.session)
         place = index.get(record.region_code)
         turn.say(turn.t("officials.registered", village=place.label if place else record.region_code))

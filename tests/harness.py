@@ -16,7 +16,7 @@ import aiohttp
 from pydantic import SecretStr
 
 from bot.app import SigapService
-from bot.config import DeliverySettings, Settings, TelegramSettings, WebSettings
+from bot.config import ConversationSettings, DeliverySettings, Settings, TelegramSettings, WebSettings
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.telegram_updates import callback_update, text_update
 
@@ -43,6 +43,8 @@ class FakeClock:
 TEST_DELIVERY = DeliverySettings(
     max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05, per_chat_interval_seconds=0
 )
+# The test clock stands still, so a whole report is "one minute": flood control is tested on its own.
+TEST_CONVERSATION = ConversationSettings(max_messages_per_minute=10_000)
 
 
 def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Settings:
@@ -50,6 +52,7 @@ def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Se
         telegram=TelegramSettings(mode=mode, api_base=api_base, request_timeout=5),  # type: ignore[arg-type]
         web=WebSettings(port=0),
         delivery=TEST_DELIVERY,
+        conversation=TEST_CONVERSATION,
         database_url=SecretStr(database_url),
         telegram_token=SecretStr(TOKEN),
         telegram_webhook_secret=SecretStr(WEBHOOK_SECRET),
@@ -111,8 +114,11 @@ class BotHarness:
 
 
 async def start_harness(database_url: str, api: FakeBotAPI, clock: FakeClock | None = None) -> BotHarness:
-    clock = clock or FakeClock()
-    service = SigapService(test_settings(database_url, api.base_url), clock=clock)
+    return await start_harness_with(test_settings(database_url, api.base_url), api, clock or FakeClock())
+
+
+async def start_harness_with(settings: Settings, api: FakeBotAPI, clock: FakeClock) -> BotHarness:
+    service = SigapService(settings, clock=clock)
     await service.start()
     return BotHarness(api, service, aiohttp.ClientSession(), clock)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 
@@ -77,3 +78,22 @@ async def test_admin_commands_check_regions(bot: BotHarness) -> None:
     assert await admin.listing(core) == []
     message = await admin.invite(core, SUNGAI_KAKAP, 24)
     assert "Sungai Kakap" in message and "/daftar" in message
+
+
+async def test_guessing_invite_codes_is_locked_out(bot: BotHarness) -> None:
+    assert bot.service.core is not None
+    real = "KQ7MZP2H"
+    async with bot.service.core.sessions() as session, session.begin():
+        await roles.create_invite(
+            session, real, Role.OFFICIAL, SUNGAI_KAKAP, "test", bot.clock(), bot.clock() + timedelta(hours=72)
+        )
+    await bot.onboard(STRANGER)
+    for guess in ("AAAAAAAA", "BBBBBBBB", "CCCCCCCC", "DDDDDDDD", "EEEEEEEE"):
+        replies = await bot.say(STRANGER, f"/daftar {guess}")
+        assert "tidak dikenal" in replies[0]["text"]
+    replies = await bot.say(STRANGER, f"/daftar {real}")  # even the right code, for an hour
+    assert "Terlalu banyak kode yang salah" in replies[0]["text"]
+    assert await user_roles(bot, STRANGER) == set()
+    bot.clock.advance(hours=1, seconds=1)
+    replies = await bot.say(STRANGER, f"/daftar {real}")
+    assert "terdaftar sebagai perangkat desa Sungai Kakap" in replies[0]["text"]

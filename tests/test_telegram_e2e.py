@@ -264,3 +264,25 @@ async def test_database_is_really_used(bot: BotHarness) -> None:
     """Guards the fixtures themselves: the bot writes to the database this test was given."""
     await bot.say(ALICE, "/start")
     assert await scalar(bot, text("SELECT count(*) FROM users")) == 1
+
+
+async def test_flood_control_answers_once_then_waits_a_minute(database_url: str, fake_api: Any) -> None:
+    from bot.config import ConversationSettings
+    from tests.harness import FakeClock, start_harness_with, test_settings
+
+    clock = FakeClock()
+    settings = test_settings(database_url, fake_api.base_url)
+    settings = settings.model_copy(update={"conversation": ConversationSettings(max_messages_per_minute=3)})
+    harness = await start_harness_with(settings, fake_api, clock)
+    try:
+        for _ in range(3):
+            assert await harness.say(ALICE, "/start")
+        [slow_down] = await harness.say(ALICE, "/start")
+        assert "terlalu banyak" in slow_down["text"]
+        assert await harness.say(ALICE, "/start") == [], "told once; the rest of the minute is quiet"
+        clock.advance(seconds=61)
+        replies = await harness.say(ALICE, "/start")
+        assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
+        assert await harness.say(BOB, "/start"), "other users are not affected"
+    finally:
+        await stop_harness(harness)

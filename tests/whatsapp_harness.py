@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from bot.app import SigapService
 from bot.config import Settings, WebSettings, WhatsAppSettings, WhatsAppTemplate
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphAPI
-from tests.harness import TEST_DELIVERY, FakeClock
+from tests.harness import TEST_CONVERSATION, TEST_DELIVERY, FakeClock
 
 TOKEN = "EAAG-test-token-for-the-fake-graph-api"
 APP_SECRET = "app-secret-for-tests-0123456789"
@@ -41,6 +41,7 @@ def whatsapp_settings(
         ),
         web=WebSettings(port=0),
         delivery=TEST_DELIVERY,
+        conversation=TEST_CONVERSATION,
         database_url=SecretStr(database_url),
         whatsapp_token=SecretStr(TOKEN),
         whatsapp_app_secret=SecretStr(APP_SECRET),
