@@ -167,27 +167,37 @@ def _message(message: dict[str, Any]) -> Incoming | None:
     text, data, photo = "", "", ""
     incoming_kind: IncomingKind = "unsupported"
     if kind == "text":
-        text = str((message.get("text") or {}).get("body", ""))
+        text = _text(_dict(message.get("text")).get("body"))
         incoming_kind = "command" if text.startswith("/") else "text"
     elif kind == "interactive":
-        interactive = message.get("interactive") or {}
-        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
-        data = str(reply.get("id", ""))
+        interactive = _dict(message.get("interactive"))
+        reply = _dict(interactive.get("button_reply")) or _dict(interactive.get("list_reply"))
+        data = _text(reply.get("id"))
         incoming_kind = "button" if data else "unsupported"
     elif kind == "button":  # a quick-reply button of a template
-        data = str((message.get("button") or {}).get("payload", ""))
+        data = _text(_dict(message.get("button")).get("payload"))
         incoming_kind = "button" if data else "unsupported"
     elif kind == "location":
         # A shared location reads as text, so a form's "where" question can take it as an answer.
-        text = _location_text(message.get("location") or {})
+        text = _location_text(_dict(message.get("location")))
         incoming_kind = "text" if text else "unsupported"
     elif kind == "image":
-        photo = str((message.get("image") or {}).get("id", ""))
-        text = str((message.get("image") or {}).get("caption", ""))
+        image = _dict(message.get("image"))
+        photo, text = _text(image.get("id")), _text(image.get("caption"))
         incoming_kind = "photo" if photo else "unsupported"
     return Incoming(
         CHANNEL, sender, sender, incoming_kind, text=text, data=data, update_key=message_id, photo=photo
     )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """A part of the payload that should be an object; anything else counts as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value: Any) -> str:
+    """A part that should be text; numbers and the like are not trusted as ids or answers."""
+    return value if isinstance(value, str) else ""
 
 
 def _location_text(location: dict[str, Any]) -> str:

@@ -1,0 +1,154 @@
+"""Fuzzing the inbound parsers with hypothesis: whatever arrives, no exception escapes them, and
+what they return is well-formed (Telegram updates, WhatsApp payloads, ad texts, form answers)."""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+from typing import Any
+
+from aiogram.types import Update
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from bot.app import build_services
+from bot.channels.telegram import incoming_from_callback, incoming_from_message
+from bot.channels.whatsapp_format import read_webhook, signature_is_valid
+from bot.config import Settings
+from handlers.offer_analysis import RISK_LEVELS, analyse
+from handlers.report_form import Invalid, validate
+
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4)
+    ),
+    max_leaves=25,
+)
+
+
+@functools.cache
+def services() -> Any:
+    return build_services(Settings())
+
+
+def whatsapp_like() -> st.SearchStrategy[Any]:
+    """Payloads shaped like WhatsApp's, with any part replaced by anything."""
+    message = st.fixed_dictionaries(
+        {
+            "from": st.one_of(st.text(max_size=15), json_values),
+            "id": st.one_of(st.text(max_size=20), json_values),
+            "type": st.sampled_from(["text", "interactive", "button", "image", "location", "sticker", "x"]),
+        },
+        optional={
+            "text": st.one_of(st.fixed_dictionaries({"body": st.text()}), json_values),
+            "interactive": json_values,
+            "button": json_values,
+            "image": json_values,
+            "location": st.one_of(
+                st.fixed_dictionaries(
+                    {"latitude": st.floats(allow_nan=False), "longitude": st.floats(allow_nan=False)}
+                ),
+                json_values,
+            ),
+        },
+    )
+    status = st.fixed_dictionaries(
+        {"id": json_values, "status": json_values},
+        optional={"errors": json_values, "recipient_id": json_values},
+    )
+    value = st.fixed_dictionaries(
+        {}, optional={"messages": st.lists(message) | json_values, "statuses": st.lists(status) | json_values}
+    )
+    change = st.fixed_dictionaries({"value": value | json_values})
+    entry = st.fixed_dictionaries({"changes": st.lists(change, max_size=3) | json_values})
+    return (
+        st.fixed_dictionaries({"object": json_values, "entry": st.lists(entry, max_size=3) | json_values})
+        | json_values
+    )
+
+
+@FUZZ
+@given(whatsapp_like())
+def test_whatsapp_payloads_never_raise(payload: Any) -> None:
+    incoming, statuses = read_webhook(payload)
+    for message in incoming:
+        assert message.channel == "whatsapp" and isinstance(message.user_id, str)
+        assert message.kind in ("text", "command", "button", "photo", "unsupported")
+    for status in statuses:
+        assert isinstance(status.message_id, str) and isinstance(status.status, str)
+
+
+@FUZZ
+@given(st.binary(max_size=200), st.one_of(st.none(), st.text(max_size=80)))
+def test_signature_check_never_raises(body: bytes, header: str | None) -> None:
+    assert signature_is_valid(body, header, "secret") in (True, False)
+
+
+def telegram_like() -> st.SearchStrategy[Any]:
+    user = st.fixed_dictionaries(
+        {"id": st.integers(), "is_bot": st.booleans(), "first_name": st.text(max_size=10)}
+    )
+    chat = st.fixed_dictionaries(
+        {"id": st.integers(), "type": st.sampled_from(["private", "group", "channel", "x"])}
+    )
+    message = st.fixed_dictionaries(
+        {"message_id": st.integers(), "date": st.integers(min_value=0), "chat": chat},
+        optional={
+            "from": user,
+            "text": st.text(),
+            "caption": st.text(),
+            "photo": json_values,
+            "sticker": json_values,
+        },
+    )
+    callback = st.fixed_dictionaries(
+        {"id": st.text(max_size=10), "from": user, "chat_instance": st.text(max_size=5)},
+        optional={"data": st.text(max_size=64), "message": message | json_values},
+    )
+    return st.fixed_dictionaries(
+        {"update_id": st.integers() | json_values},
+        optional={"message": message | json_values, "callback_query": callback | json_values},
+    )
+
+
+@FUZZ
+@given(telegram_like())
+def test_telegram_updates_either_refused_or_read(payload: Any) -> None:
+    """The webhook answers 400 to what pydantic refuses; anything it accepts is read without error."""
+    try:
+        update = Update.model_validate(payload)
+    except ValidationError:
+        return
+    if update.message is not None:
+        incoming = incoming_from_message(update.message, update.update_id)
+        assert incoming is None or incoming.kind in ("text", "command", "photo", "unsupported")
+    if update.callback_query is not None:
+        assert incoming_from_callback(update.callback_query, update.update_id).kind == "button"
+
+
+@FUZZ
+@given(st.text(max_size=2000))
+def test_ad_analysis_never_raises(text: str) -> None:
+    result = analyse(text, services().offers)
+    assert result.risk in RISK_LEVELS and result.score >= 0
+    assert all(found.code in services().offers.signs for found in (*result.signs, *result.good_signs))
+
+
+@FUZZ
+@given(
+    st.sampled_from(["person_name", "age", "departure_date", "recruiter_phone", "destination"]),
+    st.text(max_size=200),
+)
+def test_form_answers_are_stored_or_refused_politely(field_id: str, text: str) -> None:
+    field = services().report_form.field(field_id)
+    assert field is not None
+    try:
+        value = validate(field, text, date(2026, 11, 23))
+    except Invalid as problem:
+        assert services().content.texts("id").has(problem.key), problem.key
+        return
+    assert isinstance(value, str) and value == value.strip() and value
