@@ -49,6 +49,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         report_form=parse_form(content.data("report_form")),
         offers=parse_offer_rules(content),
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
+        retention_days=settings.privacy.closed_case_retention_days,
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts

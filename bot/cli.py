@@ -17,7 +17,7 @@ from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
 from bot.logs import configure_logging
-from db import cases, migrate
+from db import audit, cases, migrate
 from db.agencies import RegisterError, look_up, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
@@ -124,6 +124,9 @@ def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore
     invite.add_argument("--village", required=True, help="village code, e.g. 61.12.09.2001")
     invite.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
     admin_commands.add_parser("list", help="who holds which role where")
+    audit_cmd = commands.add_parser("audit", help="who viewed, exported or changed which case, and when")
+    audit_cmd.add_argument("--case", help="only this case (reference, e.g. TPPO-6112-000001, or id)")
+    audit_cmd.add_argument("--limit", type=int, default=100, help="newest entries to show (default 100)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,6 +157,10 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "check-offer":
             configure_logging(logging.WARNING, secrets)
             print(asyncio.run(_check_offer(settings, sys.stdin.read(), args.json, args.language)))
+        elif args.command == "audit":
+            configure_logging(logging.WARNING, secrets)
+            for line in asyncio.run(_audit(settings, args.case, args.limit)):
+                print(line)
         elif args.command == "agencies":
             configure_logging(logging.WARNING, secrets)
             print(asyncio.run(_import_agencies(settings, Path(args.file), args.as_of)))
@@ -273,6 +280,26 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
         await core.close()
 
 
+async def _audit(settings: Settings, case: str | None, limit: int) -> list[str]:
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session:
+            case_id = None
+            if case is not None:
+                found = await cases.find_case(session, case)
+                if found is None:
+                    raise ConfigError(f"no case {case}")
+                case_id = found.id
+            entries = await audit.entries(session, case_id, limit)
+    finally:
+        await core.close()
+    return [
+        f"{e.at:%Y-%m-%d %H:%M:%S} UTC  {e.actor:<24} {e.action:<22} "
+        f"{f'case {e.case_id}' if e.case_id is not None else '':<10} {e.detail or ''}".rstrip()
+        for e in entries
+    ] or ["the audit log is empty"]
+
+
 def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
     table, count = asyncio.run(_case_table(settings, args))
     Path(args.output).write_bytes(to_csv(table) if args.format == "csv" else to_xlsx(table))
@@ -282,9 +309,11 @@ def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
 async def _case_table(settings: Settings, args: argparse.Namespace) -> tuple[list[list[str]], int]:
     core = await open_core(settings)
     try:
-        async with core.sessions() as session:
+        async with core.sessions() as session, session.begin():
             found = await cases.cases_in_region(session, args.region, open_only=args.open_only)
             index = await core.services.regions.index(session)
+            detail = f"{args.format}, {len(found)} cases: {args.region or 'all'} -> {args.output}"
+            await audit.record(session, "cli", "cases_exported", core.engine_clock(), detail=detail)
         texts = core.services.content.texts(core.services.content.default_language)
         table = case_table(texts, core.services.report_form, index, list(reversed(found)))
     finally:

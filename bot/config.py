@@ -92,6 +92,12 @@ class CaseSettings(_Section):
     ack_hours_warning: float = Field(default=24.0, gt=0)
 
 
+class PrivacySettings(_Section):
+    # Days after a case is closed before its personal fields (names, phone numbers, free text,
+    # photo) are purged; the case's kind, place, dates and outcome stay for statistics.
+    closed_case_retention_days: int = Field(default=180, ge=1)
+
+
 class LocalContact(_Section):
     """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
 
@@ -112,6 +118,7 @@ class Settings(BaseSettings):
     conversation: ConversationSettings = ConversationSettings()
     delivery: DeliverySettings = DeliverySettings()
     cases: CaseSettings = CaseSettings()
+    privacy: PrivacySettings = PrivacySettings()
     local_contacts: list[LocalContact] = []
 
     database_url: SecretStr | None = None

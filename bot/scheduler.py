@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import cases, outbox, queries, roles
+from db import audit, cases, media, outbox, queries, roles
 from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.forwarding import send_case
@@ -47,6 +47,7 @@ class Jobs:
             (self.fire_broadcasts, BROADCAST_TICK_SECONDS),
             (self.escalate_overdue, ESCALATION_TICK_SECONDS),
             (self.forget_old_updates, 3600),
+            (self.purge_closed_cases, 3600),
         )
         for job, seconds in jobs:
             # coalesce + max_instances=1: a job that fell behind (process paused) runs once.
@@ -94,6 +95,19 @@ class Jobs:
             log.info("queued %d broadcast message(s)", queued)
             self._on_queued()
         return queued
+
+    async def purge_closed_cases(self) -> int:
+        """Personal fields of cases closed longer ago than [privacy] closed_case_retention_days."""
+        now = self._clock()
+        cutoff = now - timedelta(days=self._services.retention_days)
+        async with self._sessions() as session, session.begin():
+            purged = await cases.purge_closed(session, cutoff, now)
+            for case_id, photo in purged:
+                await media.forget(session, photo)
+                await audit.record(session, "system", "case_purged", now, case_id, "retention")
+        if purged:
+            log.info("purged the personal fields of %d closed case(s)", len(purged))
+        return len(purged)
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():

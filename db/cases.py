@@ -129,6 +129,16 @@ async def get_case(session: AsyncSession, case_id: int, lock: bool = False) -> C
     return None if row is None else _record(row)
 
 
+async def find_case(session: AsyncSession, reference_or_id: str) -> CaseRecord | None:
+    """By reference (TPPO-6112-000001) or by number."""
+    if reference_or_id.isdigit():
+        return await get_case(session, int(reference_or_id))
+    row = (
+        await session.execute(select(Case).where(Case.reference == reference_or_id.strip().upper()))
+    ).scalar_one_or_none()
+    return None if row is None else _record(row)
+
+
 async def set_status(
     session: AsyncSession, case_id: int, status: str, now: datetime, outcome: str | None = None
 ) -> None:
@@ -184,3 +194,28 @@ async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
         .order_by(CaseEvent.id)
     )
     return [EventRecord(*row) for row in rows]
+
+
+async def purge_closed(
+    session: AsyncSession, closed_before: datetime, now: datetime
+) -> list[tuple[int, str]]:
+    """Removes the personal fields of cases closed before the cut-off: the answers (names, phone
+    numbers, free text, the photo's reference) and the notes of their history. Returns each
+    purged case's id and its photo reference ("" if none), for the caller to delete the photo."""
+    rows = (
+        (
+            await session.execute(
+                select(Case).where(Case.closed_at < closed_before, Case.purged_at.is_(None)).with_for_update()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    purged = [(row.id, str(row.details.get("photo") or "")) for row in rows]
+    for row in rows:
+        row.details = {}
+        row.purged_at = now
+    if purged:
+        ids = [case_id for case_id, _ in purged]
+        await session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids)).values(note=None))
+    return purged

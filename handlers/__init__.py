@@ -6,6 +6,7 @@ from handlers import (
     broadcasts,
     cases,
     checklist,
+    my_data,
     numbers,
     offer_text,
     officials,
@@ -64,6 +65,10 @@ def route_table() -> RouteTable:
             "subscribe": subscriptions.begin,
             "berhenti": subscriptions.stop,
             "stop": subscriptions.stop,
+            "dataku": my_data.show,
+            "mydata": my_data.show,
+            "hapus": my_data.ask_erase,
+            "delete": my_data.ask_erase,
         },
         buttons={
             "lang": start.choose_language,
@@ -75,6 +80,7 @@ def route_table() -> RouteTable:
             "cx": cases.export_document,
             "sb": subscriptions.on_button,
             "bx": broadcasts.on_button,
+            "dx": my_data.on_button,
         },
         keywords={
             "keywords.menu": show_menu,

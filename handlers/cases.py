@@ -6,7 +6,7 @@ button claims is never trusted (a forged or forwarded button from an outsider ch
 from __future__ import annotations
 
 from bot.messages import Button, Reply, Template
-from db import cases, outbox, queries, roles
+from db import audit, cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case, task_force_roles
 from handlers.case_export import case_table, to_csv, to_xlsx
@@ -35,9 +35,15 @@ async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord |
     return case
 
 
+def actor(turn: Turn) -> str:
+    """Who did it, for the audit log."""
+    return f"{turn.user.channel}:{turn.user.external_id}"
+
+
 async def _show_case(turn: Turn, case_id: int, note: str = "") -> None:
     case = await cases.get_case(turn.session, case_id)
     assert case is not None
+    await audit.record(turn.session, actor(turn), "case_viewed", turn.now, case.id)
     place = (await turn.services.regions.index(turn.session)).get(case.village_code)
     text = case_text(turn.t, turn.services.report_form, case, place)
     turn.say(f"{note}\n\n{text}" if note else text, coordinator_buttons(turn.t, case))
@@ -104,6 +110,7 @@ async def on_coordinator_button(turn: Turn) -> None:
 async def _change_status(turn: Turn, case: CaseRecord, status: str, outcome: str | None = None) -> None:
     await cases.set_status(turn.session, case.id, status, turn.now, outcome)
     await cases.add_event(turn.session, case.id, status, turn.user.id, outcome, turn.now)
+    await audit.record(turn.session, actor(turn), f"case_{status}", turn.now, case.id, outcome)
     events = len(await cases.history(turn.session, case.id))
     outcome_text = ""
     if outcome and case.reporter_user_id is not None:
@@ -124,6 +131,7 @@ async def on_question(turn: Turn) -> None:
     question = text[:MAX_NOTE]
     await cases.set_status(turn.session, case.id, "info_requested", turn.now)
     await cases.add_event(turn.session, case.id, "info_requested", turn.user.id, question, turn.now)
+    await audit.record(turn.session, actor(turn), "case_info_requested", turn.now, case.id)
     events = len(await cases.history(turn.session, case.id))
     await _tell_reporter(turn, case, f"question:{events}", "cases.reporter.info_requested", question=question)
     turn.say(turn.t("cases.question_sent"))
@@ -148,6 +156,8 @@ async def list_cases(turn: Turn) -> None:
         rows.append((Button(label[:60], f"cs:view:{case.id}"),))
     rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
     turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
+    listed = ", ".join(c.reference for c in ordered)
+    await audit.record(turn.session, actor(turn), "cases_listed", turn.now, detail=listed)
 
 
 async def _coordinator_regions(turn: Turn) -> list[str | None]:
@@ -177,6 +187,14 @@ async def export_document(turn: Turn) -> None:
     index = await turn.services.regions.index(turn.session)
     table = case_table(turn.t, turn.services.report_form, index, ordered)
     content = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    regions_text = ", ".join(r or "all" for r in regions)
+    await audit.record(
+        turn.session,
+        actor(turn),
+        "cases_exported",
+        turn.now,
+        detail=f"{fmt}, {len(ordered)} cases: {regions_text}",
+    )
     name = f"kasus-{turn.now.date().isoformat()}.{fmt}"
     turn.replies.append(
         Reply(turn.t("cases.export_caption", count=len(ordered)), document_name=name, document=content)
@@ -229,6 +247,7 @@ async def on_info(turn: Turn) -> None:
         return
     note = text[:MAX_NOTE]
     await cases.add_event(turn.session, case.id, "info_added", turn.user.id, note, turn.now)
+    await audit.record(turn.session, actor(turn), "case_info_added", turn.now, case.id)
     if case.status == "info_requested":
         await cases.set_status(turn.session, case.id, "in_progress", turn.now)
     events = len(await cases.history(turn.session, case.id))

@@ -42,6 +42,8 @@ class Services:
     offers: OfferRules
     local_contacts: tuple[Contact, ...] = ()
     privacy_version: str = "1"
+    # Days after a case is closed before its personal fields are purged (config.toml [privacy]).
+    retention_days: int = 180
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
 

@@ -24,7 +24,7 @@ NAME = "report"
 async def begin(turn: Turn) -> None:
     """No personal data is asked before the user agreed to its purpose (UU PDP)."""
     buttons = ((Button(turn.t("report.agree"), "rp:yes"), Button(turn.t("report.disagree"), "rp:no")),)
-    turn.say(turn.t("report.consent"), buttons)
+    turn.say(turn.t("report.consent", days=turn.services.retention_days), buttons)
     turn.go(NAME, "consent")
 
 

@@ -1,0 +1,73 @@
+"""/dataku shows a user everything Sigap holds about them; /hapus deletes it, after saying what
+happens to reports they filed (UU PDP: the rights of access and erasure)."""
+
+from __future__ import annotations
+
+from bot.messages import Button
+from db import personal_data
+from handlers.case_messages import details_lines
+from handlers.context import Turn
+from handlers.menu import HOME_DIALOG, show_menu
+
+
+async def show(turn: Turn) -> None:
+    t = turn.t
+    data = await personal_data.gather(turn.session, turn.user.id)
+    index = await turn.services.regions.index(turn.session)
+
+    def place(code: str | None) -> str:
+        found = index.get(code) if code else None
+        return found.label if found else (code or t("mydata.none"))
+
+    consent = (
+        t("mydata.consent", version=data.privacy_version, date=f"{data.privacy_seen_at:%d-%m-%Y}")
+        if data.privacy_version and data.privacy_seen_at
+        else t("mydata.none")
+    )
+    lines = [
+        t("mydata.title"),
+        "",
+        t("mydata.account", channel=data.channel, id=data.external_id, date=f"{data.created_at:%d-%m-%Y}"),
+        t("mydata.language", value=t("language.name")),
+        t("mydata.privacy", value=consent),
+        t(
+            "mydata.subscription",
+            value=place(data.subscription[0]) if data.subscription else t("mydata.none"),
+        ),
+    ]
+    if data.roles:
+        roles = ", ".join(
+            f"{t(f'mydata.role.{role}')} ({place(region) if region else '-'})" for role, region in data.roles
+        )
+        lines.append(t("mydata.roles", value=roles))
+    lines += ["", t("mydata.reports", count=len(data.reports))]
+    for case in data.reports:
+        lines.append(f"\n{case.reference} · {t(f'cases.status.{case.status}')} · {case.created_at:%d-%m-%Y}")
+        lines += details_lines(
+            t, turn.services.report_form, case.kind, case.details, index.get(case.village_code)
+        )
+    lines += ["", t("mydata.anonymous")]
+    turn.say(
+        "\n".join(lines),
+        ((Button(t("mydata.erase_button"), "dx:ask"),), (Button(t("menu.back_to_menu"), "menu:main"),)),
+    )
+
+
+async def ask_erase(turn: Turn) -> None:
+    reports = len((await personal_data.gather(turn.session, turn.user.id)).reports)
+    turn.say(
+        turn.t("mydata.erase_explained", count=reports),
+        ((Button(turn.t("mydata.erase_confirm"), "dx:yes"),), (Button(turn.t("mydata.keep"), "menu:main"),)),
+    )
+
+
+async def on_button(turn: Turn) -> None:
+    """dx:ask | dx:yes (global: the question stays in the chat)."""
+    if turn.incoming.data == "dx:yes":
+        detached = await personal_data.erase(turn.session, turn.user.id, turn.now)
+        turn.say(turn.t("mydata.erased", count=detached))
+        turn.go(HOME_DIALOG, "idle")
+    elif turn.incoming.data == "dx:ask":
+        await ask_erase(turn)
+    else:
+        await show_menu(turn)
