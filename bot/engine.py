@@ -130,7 +130,13 @@ class ConversationEngine:
 def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
     """ "3" typed under a numbered text menu is the third choice, as if its button were pressed."""
     number = incoming.text.strip().rstrip(".")
-    if menu and incoming.kind == "text" and number.isdigit() and 1 <= int(number) <= len(menu):
+    if (
+        menu
+        and incoming.kind == "text"
+        and number.isascii()
+        and number.isdigit()
+        and 1 <= int(number) <= len(menu)
+    ):
         return replace(incoming, kind="button", data=menu[int(number) - 1], text="")
     return incoming
 

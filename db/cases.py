@@ -131,7 +131,7 @@ async def get_case(session: AsyncSession, case_id: int, lock: bool = False) -> C
 
 async def find_case(session: AsyncSession, reference_or_id: str) -> CaseRecord | None:
     """By reference (TPPO-6112-000001) or by number."""
-    if reference_or_id.isdigit():
+    if reference_or_id.isascii() and reference_or_id.isdigit():
         return await get_case(session, int(reference_or_id))
     row = (
         await session.execute(select(Case).where(Case.reference == reference_or_id.strip().upper()))

@@ -23,7 +23,7 @@ async def store(session: AsyncSession, content: bytes, mime_type: str, now: date
 
 
 def is_stored(reference: str) -> bool:
-    return reference.startswith(PREFIX) and reference.removeprefix(PREFIX).isdigit()
+    return reference.startswith(PREFIX) and (n := reference.removeprefix(PREFIX)).isascii() and n.isdigit()
 
 
 async def load(session: AsyncSession, reference: str) -> tuple[bytes, str] | None:

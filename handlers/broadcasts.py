@@ -96,7 +96,7 @@ async def on_button(turn: Turn) -> None:
     if not roles:
         turn.say(turn.t("cases.not_allowed"))
         return
-    if len(parts) == 3 and parts[1] in ACTIONS and parts[2].isdigit():
+    if len(parts) == 3 and parts[1] in ACTIONS and parts[2].isascii() and parts[2].isdigit():
         record = await broadcasts.get(turn.session, int(parts[2]))
         if record is None or not _may_manage(roles, record.region_code):
             turn.say(turn.t("cases.not_allowed"))

@@ -23,7 +23,11 @@ STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
 
 def _case_id(data: str, position: int = 2) -> int | None:
     parts = data.split(":")
-    return int(parts[position]) if len(parts) > position and parts[position].isdigit() else None
+    return (
+        int(parts[position])
+        if len(parts) > position and parts[position].isascii() and parts[position].isdigit()
+        else None
+    )
 
 
 async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:

@@ -96,7 +96,7 @@ def validate(field: Field, text: str, today: date) -> str:
             raise Invalid("report.too_long", limit=field.max_length)
         return value
     if field.type == "number":
-        if not value.isdigit() or not field.low <= int(value) <= field.high:
+        if not (value.isascii() and value.isdigit()) or not field.low <= int(value) <= field.high:
             raise Invalid("report.not_a_number", low=field.low, high=field.high)
         return str(int(value))
     if field.type == "date":

@@ -54,7 +54,7 @@ class ConsoleChannel:
                 await self._converse(self.incoming_for(text))
 
     def incoming_for(self, text: str) -> Incoming:
-        if text.isdigit() and 1 <= int(text) <= len(self._buttons):
+        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(self._buttons):
             return Incoming(
                 CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[int(text) - 1].data
             )
