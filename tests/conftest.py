@@ -64,6 +64,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    from tests.harness import MEASURED
+
+    for line in MEASURED:  # figures a test measured (the load test): shown, not asserted on time
+        terminalreporter.write_line(line)
     if _skipped_for_postgres:
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)

@@ -50,6 +50,9 @@ class FakeBotAPI:
     send_delay: float = 0.0
     in_flight: int = 0
     delivered_per_chat: dict[str, int] = field(default_factory=dict)
+    # What each chat received, in order (sent() would otherwise scan every call: slow under load).
+    _received: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    _received_all: list[dict[str, Any]] = field(default_factory=list)
     _window: int = 0
     _window_used: int = 0
 
@@ -104,13 +107,9 @@ class FakeBotAPI:
 
     def sent(self, chat_id: int | str | None = None) -> list[dict[str, Any]]:
         """Successfully answered sendMessage / sendPhoto calls (what a user really received)."""
-        return [
-            c.params
-            for c in self.calls
-            if c.method in ("sendmessage", "sendphoto")
-            and c.params.get("_delivered")
-            and (chat_id is None or str(c.params.get("chat_id")) == str(chat_id))
-        ]
+        if chat_id is None:
+            return list(self._received_all)
+        return list(self._received.get(str(chat_id), ()))
 
     async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 10.0) -> None:
         await wait_for_count(lambda: len(self.sent(chat_id)), count, self._sent_event, within)
@@ -143,6 +142,8 @@ class FakeBotAPI:
             params["_delivered"] = True
             chat = str(params.get("chat_id"))
             self.delivered_per_chat[chat] = self.delivered_per_chat.get(chat, 0) + 1
+            self._received.setdefault(chat, []).append(params)
+            self._received_all.append(params)
             self._sent_event.set()
         return web.json_response({"ok": True, "result": result})
 
