@@ -29,6 +29,7 @@ from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
 from db import migrate, regions
+from db.crypto import FieldCipher
 from db.session import create_engine, create_sessionmaker
 from handlers import route_table
 from handlers.checklist_scoring import parse_rules
@@ -77,7 +78,8 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     database = create_engine(settings.database_url_value(), settings.database.pool_size)
     if apply_migrations:
         await migrate.upgrade(database)
-    sessions = create_sessionmaker(database)
+    keys = settings.data_keys.get_secret_value() if settings.data_keys else None
+    sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
     await _load_regions_on_first_start(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
     engine = ConversationEngine(

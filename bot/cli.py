@@ -11,13 +11,15 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from bot import admin, broadcast_admin
 from bot.app import open_core, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import ContentError
 from bot.logs import configure_logging
-from db import audit, cases, migrate
+from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, look_up, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
@@ -124,6 +126,10 @@ def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore
     invite.add_argument("--village", required=True, help="village code, e.g. 61.12.09.2001")
     invite.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
     admin_commands.add_parser("list", help="who holds which role where")
+    keys_cmd = commands.add_parser("keys", help="encryption keys of personal fields (SIGAP_DATA_KEYS)")
+    keys_sub = keys_cmd.add_subparsers(dest="keys_command", required=True)
+    keys_sub.add_parser("new", help="print a new key to put first in SIGAP_DATA_KEYS")
+    keys_sub.add_parser("rotate", help="re-encrypt every personal field with the first key")
     audit_cmd = commands.add_parser("audit", help="who viewed, exported or changed which case, and when")
     audit_cmd.add_argument("--case", help="only this case (reference, e.g. TPPO-6112-000001, or id)")
     audit_cmd.add_argument("--limit", type=int, default=100, help="newest entries to show (default 100)")
@@ -141,50 +147,67 @@ def main(argv: list[str] | None = None) -> int:
                 settings.whatsapp_token,
                 settings.whatsapp_app_secret,
                 settings.whatsapp_verify_token,
+                settings.data_keys,
                 settings.database_url,
             )
             if s is not None
         ]
+        json_lines = settings.logging.format == "json"
         if args.command == "demo":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             if args.database:
                 settings = settings.model_copy(update={"database_url": None})
                 settings.database.sqlite_path = args.database
             asyncio.run(_demo(settings))
         elif args.command == "run":
-            configure_logging(logging.INFO, secrets)
+            configure_logging(logging.INFO, secrets, json_lines)
             asyncio.run(run_service(settings))
         elif args.command == "check-offer":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             print(asyncio.run(_check_offer(settings, sys.stdin.read(), args.json, args.language)))
+        elif args.command == "keys":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            print(
+                Fernet.generate_key().decode()
+                if args.keys_command == "new"
+                else asyncio.run(_rotate(settings))
+            )
         elif args.command == "audit":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             for line in asyncio.run(_audit(settings, args.case, args.limit)):
                 print(line)
         elif args.command == "agencies":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             print(asyncio.run(_import_agencies(settings, Path(args.file), args.as_of)))
         elif args.command == "migrate":
-            configure_logging(logging.INFO, secrets)
+            configure_logging(logging.INFO, secrets, json_lines)
             asyncio.run(_migrate(settings, args.revision, args.downgrade))
         elif args.command == "admin":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             for line in asyncio.run(_admin(settings, args)):
                 print(line)
         elif args.command == "broadcast":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             for line in asyncio.run(_broadcast(settings, args)):
                 print(line)
         elif args.command == "cases":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             print(_export_cases(settings, args))
         elif args.command == "regions":
-            configure_logging(logging.WARNING, secrets)
+            configure_logging(logging.WARNING, secrets, json_lines)
             if args.regions_command == "import":
                 asyncio.run(_import_regions(settings, Path(args.file) if args.file else shipped_list()))
             else:
                 asyncio.run(_search_regions(settings, args.query))
-    except (ConfigError, ContentError, RulesError, OfferRulesError, RegionListError, RegisterError) as exc:
+    except (
+        ConfigError,
+        ContentError,
+        RulesError,
+        OfferRulesError,
+        RegionListError,
+        RegisterError,
+        crypto.DataKeyError,
+    ) as exc:
         print(f"sigap: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -278,6 +301,17 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
         return await admin.listing(core) or ["nobody holds a role yet"]
     finally:
         await core.close()
+
+
+async def _rotate(settings: Settings) -> str:
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session, session.begin():
+            counts = await crypto.rotate_all(session)
+            await audit.record(session, "cli", "keys_rotated", core.engine_clock(), detail=str(counts))
+    finally:
+        await core.close()
+    return ", ".join(f"{n} {table}" for table, n in counts.items()) + " encrypted with the first key"
 
 
 async def _audit(settings: Settings, case: str | None, limit: int) -> list[str]:

@@ -16,6 +16,7 @@ SECRET_FIELDS = (
     "whatsapp_token",
     "whatsapp_app_secret",
     "whatsapp_verify_token",
+    "data_keys",
 )
 # Values people paste from examples; refusing them in production beats a bot that silently fails.
 PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "your-", "your_", "example", "xxx")
@@ -92,6 +93,11 @@ class CaseSettings(_Section):
     ack_hours_warning: float = Field(default=24.0, gt=0)
 
 
+class LoggingSettings(_Section):
+    # "text" lines for a terminal, or "json" lines (one object per record) for a log collector.
+    format: Literal["text", "json"] = "text"
+
+
 class PrivacySettings(_Section):
     # Days after a case is closed before its personal fields (names, phone numbers, free text,
     # photo) are purged; the case's kind, place, dates and outcome stay for statistics.
@@ -119,6 +125,7 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = DeliverySettings()
     cases: CaseSettings = CaseSettings()
     privacy: PrivacySettings = PrivacySettings()
+    logging: LoggingSettings = LoggingSettings()
     local_contacts: list[LocalContact] = []
 
     database_url: SecretStr | None = None
@@ -127,6 +134,8 @@ class Settings(BaseSettings):
     whatsapp_token: SecretStr | None = None
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
+    # Fernet keys for the personal fields of cases, comma-separated, the newest first.
+    data_keys: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -158,6 +167,8 @@ class Settings(BaseSettings):
                 problems.append("SIGAP_TELEGRAM_WEBHOOK_SECRET must be a real secret of 16+ characters")
             if not self.telegram.webhook_url.startswith("https://"):
                 problems.append("telegram.webhook_url must be an https:// URL")
+        if self.data_keys is None:
+            problems.append("SIGAP_DATA_KEYS is missing: personal fields must be encrypted at rest")
         if self.database_url is not None and _looks_like_placeholder(self.database_url):
             problems.append("SIGAP_DATABASE_URL is a placeholder")
         if problems:

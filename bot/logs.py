@@ -1,7 +1,9 @@
-"""Logging set-up with redaction: bot tokens never reach the log output."""
+"""Logging set-up with redaction: bot tokens never reach the log output. Text lines for a
+terminal, or JSON lines (one object per record) for a log collector."""
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 
@@ -30,9 +32,26 @@ class RedactingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: int, secrets: list[str]) -> None:
+class JsonLines(logging.Formatter):
+    """{"time", "level", "logger", "message"[, "exception"]}: messages are already redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        if record.exc_text:
+            entry["exception"] = record.exc_text
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: int, secrets: list[str], json_lines: bool = False) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        JsonLines() if json_lines else logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
     handler.addFilter(RedactingFilter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import crypto
 from db.models import Case, CaseCounter, CaseEvent
 from db.sql import dialect_of, insert_for, run
 
@@ -44,7 +45,7 @@ class EventRecord:
     note: str | None
 
 
-def _record(row: Case) -> CaseRecord:
+def _record(session: AsyncSession, row: Case) -> CaseRecord:
     return CaseRecord(
         id=row.id,
         reference=row.reference,
@@ -56,7 +57,7 @@ def _record(row: Case) -> CaseRecord:
         reporter_user_id=row.reporter_user_id,
         verified_source=row.verified_source,
         contact_allowed=row.contact_allowed,
-        details=dict(row.details),
+        details=crypto.open_json(session, row.details),
         created_at=row.created_at,
         ack_deadline=row.ack_deadline,
         acknowledged_at=row.acknowledged_at,
@@ -99,14 +100,14 @@ async def create_case(
         reporter_user_id=reporter_user_id,
         verified_source=verified_source,
         contact_allowed=contact_allowed,
-        details=details,
+        details=crypto.seal_json(session, details),
         created_at=now,
         ack_deadline=ack_deadline,
     )
     session.add(row)
     await session.flush()
     await add_event(session, row.id, "created", reporter_user_id, None, now)
-    return _record(row)
+    return _record(session, row)
 
 
 async def add_event(
@@ -117,6 +118,7 @@ async def add_event(
     note: str | None,
     now: datetime,
 ) -> None:
+    note = crypto.seal_text(session, note)
     session.add(CaseEvent(case_id=case_id, at=now, actor_user_id=actor_user_id, action=action, note=note))
     await session.flush()
 
@@ -126,7 +128,7 @@ async def get_case(session: AsyncSession, case_id: int, lock: bool = False) -> C
     if lock:
         statement = statement.with_for_update()
     row = (await session.execute(statement)).scalar_one_or_none()
-    return None if row is None else _record(row)
+    return None if row is None else _record(session, row)
 
 
 async def find_case(session: AsyncSession, reference_or_id: str) -> CaseRecord | None:
@@ -136,7 +138,7 @@ async def find_case(session: AsyncSession, reference_or_id: str) -> CaseRecord |
     row = (
         await session.execute(select(Case).where(Case.reference == reference_or_id.strip().upper()))
     ).scalar_one_or_none()
-    return None if row is None else _record(row)
+    return None if row is None else _record(session, row)
 
 
 async def set_status(
@@ -162,14 +164,14 @@ async def overdue_unacknowledged(session: AsyncSession, now: datetime) -> list[C
         .order_by(Case.id)
         .with_for_update(skip_locked=True)
     )
-    return [_record(row) for row in rows.scalars()]
+    return [_record(session, row) for row in rows.scalars()]
 
 
 async def cases_of_reporter(session: AsyncSession, user_id: int) -> list[CaseRecord]:
     rows = await session.execute(
         select(Case).where(Case.reporter_user_id == user_id).order_by(Case.id.desc()).limit(10)
     )
-    return [_record(row) for row in rows.scalars()]
+    return [_record(session, row) for row in rows.scalars()]
 
 
 async def cases_in_region(
@@ -184,7 +186,7 @@ async def cases_in_region(
         statement = statement.where(Case.status.in_(OPEN_STATUSES))
     if limit:
         statement = statement.limit(limit)
-    return [_record(row) for row in (await session.execute(statement)).scalars()]
+    return [_record(session, row) for row in (await session.execute(statement)).scalars()]
 
 
 async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
@@ -193,7 +195,9 @@ async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
         .where(CaseEvent.case_id == case_id)
         .order_by(CaseEvent.id)
     )
-    return [EventRecord(*row) for row in rows]
+    return [
+        EventRecord(at, actor, action, crypto.open_text(session, note)) for at, actor, action, note in rows
+    ]
 
 
 async def purge_closed(
@@ -211,7 +215,7 @@ async def purge_closed(
         .scalars()
         .all()
     )
-    purged = [(row.id, str(row.details.get("photo") or "")) for row in rows]
+    purged = [(row.id, str(crypto.open_json(session, row.details).get("photo") or "")) for row in rows]
     for row in rows:
         row.details = {}
         row.purged_at = now

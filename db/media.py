@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
+from db import crypto
 from db.models import StoredMedia
 
 PREFIX = "media:"
@@ -16,7 +17,9 @@ PREFIX = "media:"
 
 async def store(session: AsyncSession, content: bytes, mime_type: str, now: datetime) -> str:
     """Keeps the picture; returns the reference a case stores and a Reply carries ("media:N")."""
-    row = StoredMedia(mime_type=mime_type[:64] or "image/jpeg", content=content, created_at=now)
+    row = StoredMedia(
+        mime_type=mime_type[:64] or "image/jpeg", content=crypto.seal_bytes(session, content), created_at=now
+    )
     session.add(row)
     await session.flush()
     return f"{PREFIX}{row.id}"
@@ -37,7 +40,7 @@ async def load(session: AsyncSession, reference: str) -> tuple[bytes, str] | Non
             )
         )
     ).one_or_none()
-    return None if row is None else (bytes(row.content), row.mime_type)
+    return None if row is None else (crypto.open_bytes(session, bytes(row.content)), row.mime_type)
 
 
 async def forget(session: AsyncSession, reference: str) -> None:

@@ -10,6 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from db.crypto import FieldCipher
+
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
 # echo): report names and phone numbers. They stay at WARNING whatever level the app logs at.
 QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
@@ -61,9 +63,12 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_sessionmaker(
+    engine: AsyncEngine, cipher: FieldCipher | None = None
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions carry the cipher for personal fields (db/crypto.py) in session.info."""
     # expire_on_commit=False: attributes must stay readable after commit without lazy IO.
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, info={"cipher": cipher})
 
 
 def is_postgresql(engine: AsyncEngine) -> bool:

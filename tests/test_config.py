@@ -72,6 +72,9 @@ def test_production_refuses_placeholder_secrets(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(ConfigError, match="WEBHOOK_SECRET"):
         load_settings(config)
     monkeypatch.setenv("SIGAP_TELEGRAM_WEBHOOK_SECRET", "a-long-random-secret-0123456789")
+    with pytest.raises(ConfigError, match="SIGAP_DATA_KEYS"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_DATA_KEYS", "GgsnTDE5S3Y3Q0lBOnliZ3RhOmJxd3lkYWV1c2J5cmE=")
     assert load_settings(config).environment == "production"
 
 
@@ -91,6 +94,7 @@ def test_whatsapp_needs_its_secrets_and_number(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(ConfigError, match="SIGAP_WHATSAPP_VERIFY_TOKEN is a placeholder"):
         load_settings(config)
     monkeypatch.setenv("SIGAP_WHATSAPP_VERIFY_TOKEN", "k3J9-made-up-by-the-operator")
+    monkeypatch.setenv("SIGAP_DATA_KEYS", "GgsnTDE5S3Y3Q0lBOnliZ3RhOmJxd3lkYWV1c2J5cmE=")
     settings = load_settings(config)
     assert settings.telegram_token is None and settings.whatsapp.phone_number_id == "1234567890"
     assert "EAAG-real-looking" not in repr(settings)

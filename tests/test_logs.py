@@ -31,3 +31,29 @@ def test_tokens_and_secrets_are_redacted() -> None:
     assert "webhook-secret-xyz" not in output
     assert output.count("[redacted") == 3
     assert "RuntimeError" in output, "the traceback itself is kept"
+
+
+def test_json_lines_are_one_redacted_object_per_record() -> None:
+    import json
+
+    from bot.logs import JsonLines
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(["webhook-secret-xyz"]))
+    handler.setFormatter(JsonLines())
+    logger = logging.getLogger("test.json")
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        logger.warning("token %s and secret %s", TOKEN, "webhook-secret-xyz")
+        try:
+            raise ValueError(f"/bot{TOKEN}/getMe")
+        except ValueError:
+            logger.exception("failed")
+    finally:
+        logger.removeHandler(handler)
+    first, second = (json.loads(line) for line in stream.getvalue().splitlines() if line.startswith("{"))
+    assert (first["level"], first["logger"]) == ("WARNING", "test.json")
+    assert first["message"] == "token [redacted-token] and secret [redacted]"
+    assert "ValueError" in second["exception"] and TOKEN not in second["exception"]
