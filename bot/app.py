@@ -11,12 +11,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.channels.base import Channel
-from bot.channels.telegram import TelegramChannel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_format import MAX_ROWS
 from bot.config import ConfigError, Settings
@@ -37,6 +37,9 @@ from handlers.context import Contact, Services
 from handlers.offer_rules import parse_offer_rules
 from handlers.region_search import RegionDirectory
 from handlers.report_form import parse_form
+
+if TYPE_CHECKING:
+    from bot.channels.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +112,9 @@ def retry_policy(settings: Settings) -> RetryPolicy:
 
 
 def telegram_channel(core: Core) -> TelegramChannel:
+    # Imported here: aiogram takes seconds to import, and most `sigap` commands never need it.
+    from bot.channels.telegram import TelegramChannel
+
     settings = core.settings
     if settings.telegram_token is None:
         raise ConfigError("set SIGAP_TELEGRAM_TOKEN to the token @BotFather gave you")
@@ -202,7 +208,7 @@ class SigapService:
     @property
     def telegram(self) -> TelegramChannel | None:
         channel = self.channels.get("telegram")
-        return channel if isinstance(channel, TelegramChannel) else None
+        return cast("TelegramChannel", channel) if channel is not None else None
 
     @property
     def whatsapp(self) -> WhatsAppChannel | None:

@@ -120,6 +120,15 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.fixture
+def cli_database(tmp_path: Path, sqlite_template: Path) -> Path:
+    """A SQLite file for `sigap` run as a process, regions already loaded (the first start of a
+    blank database loads 83,762 villages: seconds each time)."""
+    path = tmp_path / "sigap.db"
+    shutil.copy(sqlite_template, path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def postgres_template(request: pytest.FixtureRequest) -> Iterator[str]:
     _need_postgres(request)

@@ -67,9 +67,9 @@ async def test_the_chat_says_what_the_register_says(bot: BotHarness) -> None:
     )
 
 
-def test_import_command_and_check_offer_json(tmp_path: Path) -> None:
+def test_import_command_and_check_offer_json(tmp_path: Path, cli_database: Path) -> None:
     def sigap(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-        return sigap_command(*args, sqlite_path=tmp_path / "sigap.db", stdin=stdin)
+        return sigap_command(*args, sqlite_path=cli_database, stdin=stdin)
 
     bad = tmp_path / "bad.csv"
     bad.write_text("Kode,Kota\n1,Medan\n")

@@ -23,7 +23,7 @@ from handlers.report_form import Invalid, validate
 # Random examples on a developer's machine (new ones every run); the same examples in CI, so a red
 # CI run can be reproduced.
 FUZZ = settings(
-    max_examples=300,
+    max_examples=150,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
     derandomize=bool(os.environ.get("CI")),

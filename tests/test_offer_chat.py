@@ -56,10 +56,8 @@ async def test_from_the_menu_in_english_and_too_short(bot: BotHarness) -> None:
         assert (await session.execute(select(func.count()).select_from(OfferCheck))).scalar_one() == 1
 
 
-def test_check_offer_command_prints_json(tmp_path: Path) -> None:
-    done = sigap_command(
-        "check-offer", "--json", "--language", "en", sqlite_path=tmp_path / "s.db", stdin=SCAM_AD
-    )
+def test_check_offer_command_prints_json(cli_database: Path) -> None:
+    done = sigap_command("check-offer", "--json", "--language", "en", sqlite_path=cli_database, stdin=SCAM_AD)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["risk"] == "high" and isinstance(result["score"], int)

@@ -95,8 +95,8 @@ async def test_no_name_or_phone_of_a_report_reaches_the_logs(
         assert secret not in caplog.text, secret
 
 
-def test_audit_command_shows_exports(tmp_path: Path) -> None:
-    database = tmp_path / "sigap.db"
+def test_audit_command_shows_exports(tmp_path: Path, cli_database: Path) -> None:
+    database = cli_database
     export = sigap_command("cases", "export", "--output", str(tmp_path / "k.csv"), sqlite_path=database)
     assert export.returncode == 0, export.stderr
     shown = sigap_command("audit", sqlite_path=database)
