@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Incoming, Reply, compact
+from bot.messages import Incoming, Reply, compact, whole_number
 from bot.router import Router
 from db import media, queries
 from handlers.context import Services, Turn
@@ -129,15 +129,9 @@ class ConversationEngine:
 
 def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
     """ "3" typed under a numbered text menu is the third choice, as if its button were pressed."""
-    number = incoming.text.strip().rstrip(".")
-    if (
-        menu
-        and incoming.kind == "text"
-        and number.isascii()
-        and number.isdigit()
-        and 1 <= int(number) <= len(menu)
-    ):
-        return replace(incoming, kind="button", data=menu[int(number) - 1], text="")
+    number = whole_number(incoming.text.strip().rstrip("."))
+    if menu and incoming.kind == "text" and number is not None and 1 <= number <= len(menu):
+        return replace(incoming, kind="button", data=menu[number - 1], text="")
     return incoming
 
 

@@ -8,6 +8,13 @@ from typing import Literal
 IncomingKind = Literal["text", "command", "button", "photo", "unsupported"]
 
 
+def whole_number(text: str) -> int | None:
+    """The number a text is when written with the digits 0-9 only ("12"), else None: every number
+    a user types or a button carries goes through here (str.isdigit() alone also accepts "²",
+    which int() refuses)."""
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
 @dataclass(frozen=True)
 class Incoming:
     """One thing a user did: typed text, a /command, pressed a button, or sent something we can't read."""

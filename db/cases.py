@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.messages import whole_number
 from db import crypto
 from db.models import Case, CaseCounter, CaseEvent
 from db.sql import dialect_of, insert_for, run
@@ -133,8 +134,9 @@ async def get_case(session: AsyncSession, case_id: int, lock: bool = False) -> C
 
 async def find_case(session: AsyncSession, reference_or_id: str) -> CaseRecord | None:
     """By reference (TPPO-6112-000001) or by number."""
-    if reference_or_id.isascii() and reference_or_id.isdigit():
-        return await get_case(session, int(reference_or_id))
+    case_id = whole_number(reference_or_id)
+    if case_id is not None:
+        return await get_case(session, case_id)
     row = (
         await session.execute(select(Case).where(Case.reference == reference_or_id.strip().upper()))
     ).scalar_one_or_none()

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Reply
+from bot.messages import Reply, whole_number
 from db import crypto
 from db.models import StoredMedia
 
@@ -25,19 +25,23 @@ async def store(session: AsyncSession, content: bytes, mime_type: str, now: date
     return f"{PREFIX}{row.id}"
 
 
+def _media_id(reference: str) -> int | None:
+    """N of "media:N"; None for anything else (another platform's photo id)."""
+    return whole_number(reference.removeprefix(PREFIX)) if reference.startswith(PREFIX) else None
+
+
 def is_stored(reference: str) -> bool:
-    return reference.startswith(PREFIX) and (n := reference.removeprefix(PREFIX)).isascii() and n.isdigit()
+    return _media_id(reference) is not None
 
 
 async def load(session: AsyncSession, reference: str) -> tuple[bytes, str] | None:
     """The picture and its MIME type, or None if it is gone (deleted with the case's personal data)."""
-    if not is_stored(reference):
+    media_id = _media_id(reference)
+    if media_id is None:
         return None
     row = (
         await session.execute(
-            select(StoredMedia.content, StoredMedia.mime_type).where(
-                StoredMedia.id == int(reference.removeprefix(PREFIX))
-            )
+            select(StoredMedia.content, StoredMedia.mime_type).where(StoredMedia.id == media_id)
         )
     ).one_or_none()
     return None if row is None else (crypto.open_bytes(session, bytes(row.content)), row.mime_type)
@@ -45,10 +49,9 @@ async def load(session: AsyncSession, reference: str) -> tuple[bytes, str] | Non
 
 async def forget(session: AsyncSession, reference: str) -> None:
     """Deletes a stored picture (a report cancelled, a photo replaced); other references are ignored."""
-    if is_stored(reference):
-        await session.execute(
-            delete(StoredMedia).where(StoredMedia.id == int(reference.removeprefix(PREFIX)))
-        )
+    media_id = _media_id(reference)
+    if media_id is not None:
+        await session.execute(delete(StoredMedia).where(StoredMedia.id == media_id))
 
 
 async def attach(session: AsyncSession, reply: Reply) -> Reply:

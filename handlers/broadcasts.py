@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import Button
+from bot.messages import Button, whole_number
 from db import broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from db.roles import Role, RoleRecord, active_roles
@@ -96,8 +96,9 @@ async def on_button(turn: Turn) -> None:
     if not roles:
         turn.say(turn.t("cases.not_allowed"))
         return
-    if len(parts) == 3 and parts[1] in ACTIONS and parts[2].isascii() and parts[2].isdigit():
-        record = await broadcasts.get(turn.session, int(parts[2]))
+    broadcast_id = whole_number(parts[2]) if len(parts) == 3 and parts[1] in ACTIONS else None
+    if broadcast_id is not None:
+        record = await broadcasts.get(turn.session, broadcast_id)
         if record is None or not _may_manage(roles, record.region_code):
             turn.say(turn.t("cases.not_allowed"))
             return

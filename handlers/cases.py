@@ -5,7 +5,7 @@ button claims is never trusted (a forged or forwarded button from an outsider ch
 
 from __future__ import annotations
 
-from bot.messages import Button, Reply, Template
+from bot.messages import Button, Reply, Template, whole_number
 from db import audit, cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case, task_force_roles
@@ -23,11 +23,7 @@ STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
 
 def _case_id(data: str, position: int = 2) -> int | None:
     parts = data.split(":")
-    return (
-        int(parts[position])
-        if len(parts) > position and parts[position].isascii() and parts[position].isdigit()
-        else None
-    )
+    return whole_number(parts[position]) if len(parts) > position else None
 
 
 async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:

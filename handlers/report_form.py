@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from bot.messages import whole_number
+
 FIELD_TYPES = {"text", "number", "choice", "date", "village", "phone", "photo"}
 KINDS = ("missing", "warning")
 DATE_FORMATS = ("%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%d %m %Y", "%Y-%m-%d")
@@ -96,9 +98,10 @@ def validate(field: Field, text: str, today: date) -> str:
             raise Invalid("report.too_long", limit=field.max_length)
         return value
     if field.type == "number":
-        if not (value.isascii() and value.isdigit()) or not field.low <= int(value) <= field.high:
+        number = whole_number(value)
+        if number is None or not field.low <= number <= field.high:
             raise Invalid("report.not_a_number", low=field.low, high=field.high)
-        return str(int(value))
+        return str(number)
     if field.type == "date":
         return _date(value, field.past_only, today)
     if field.type == "phone":

@@ -6,7 +6,7 @@ import asyncio
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.messages import Button, Incoming, IncomingKind, Reply
+from bot.messages import Button, Incoming, IncomingKind, Reply, whole_number
 
 CHANNEL = "console"
 QUIT_COMMANDS = ("/quit", "/keluar", "/exit")
@@ -54,9 +54,10 @@ class ConsoleChannel:
                 await self._converse(self.incoming_for(text))
 
     def incoming_for(self, text: str) -> Incoming:
-        if text.isascii() and text.isdigit() and 1 <= int(text) <= len(self._buttons):
+        number = whole_number(text)
+        if number is not None and 1 <= number <= len(self._buttons):
             return Incoming(
-                CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[int(text) - 1].data
+                CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[number - 1].data
             )
         kind: IncomingKind = "command" if text.startswith("/") else "text"
         return Incoming(CHANNEL, self._user_id, self._user_id, kind, text=text)
