@@ -7,6 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -28,10 +29,20 @@ from db import media, outbox, queries
 
 # Credentials refused: look again after this long (the operator is told in the log).
 CREDENTIALS_PAUSE_SECONDS = 300.0
-NO_TEMPLATE = "outside the 24-hour window and no template for it"
 
-# outcome ("sent", "retry", "postpone", "failed", "blocked"), seconds to wait, error, platform id, keep text
-Outcome = tuple[str, float, str, str, bool]
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one attempt came to: "sent", "retry" (counts an attempt), "postpone" (does not),
+    "failed" or "blocked"; how long to wait; the error; the platform's id of a sent message, and
+    whether to keep its text until delivery is confirmed."""
+
+    kind: str
+    wait: float = 0.0
+    error: str = ""
+    platform_id: str = ""
+    keep_text: bool = False
+
 
 log = logging.getLogger(__name__)
 
@@ -162,11 +173,11 @@ class OutboxSender:
         channel = self._channels.get(message.channel)
         if channel is None:
             # Not running here (e.g. WhatsApp not configured in this process): try again later.
-            return ("retry", 60.0, f"channel {message.channel} not running", "", False)
+            return Outcome("retry", 60.0, f"channel {message.channel} not running")
         reply = message.reply
         if message.template_only or window_open is False:
             if reply.template is None:
-                return ("failed", 0.0, NO_TEMPLATE, "", False)
+                return Outcome("failed", error=outbox.NO_TEMPLATE)
             reply = Reply("", template=reply.template)
         try:
             reply = await self._with_stored_photo(reply)
@@ -181,28 +192,29 @@ class OutboxSender:
             # Keep the text until delivery is confirmed: a late "window closed" report resends
             # it as the template (see record_statuses).
             keep = bool(platform_id and reply.text and reply.template)
-            return ("sent", 0.0, "", platform_id, keep)
+            return Outcome("sent", platform_id=platform_id, keep_text=keep)
         except RetryLater as exc:
-            return ("retry", exc.retry_after, str(exc), "", False)
+            return Outcome("retry", exc.retry_after, str(exc))
         except Unauthorized as exc:
-            return ("postpone", CREDENTIALS_PAUSE_SECONDS, str(exc), "", False)
+            return Outcome("postpone", CREDENTIALS_PAUSE_SECONDS, str(exc))
         except Transient as exc:
-            failures = message.attempts + 1
-            if failures >= self._policy.max_attempts:
-                return ("failed", 0.0, f"gave up after {failures} attempts: {exc}", "", False)
-            return ("retry", self._policy.backoff(failures), f"transient: {exc}", "", False)
+            return self._again_or_give_up(message, "transient", str(exc))
         except Blocked as exc:
-            return ("blocked", 0.0, f"blocked: {exc}", "", False)
+            return Outcome("blocked", error=f"blocked: {exc}")
         except WindowClosed:
-            return ("failed", 0.0, NO_TEMPLATE, "", False)
+            return Outcome("failed", error=outbox.NO_TEMPLATE)
         except DeliveryError as exc:
-            return ("failed", 0.0, f"refused: {exc}", "", False)
+            return Outcome("failed", error=f"refused: {exc}")
         except Exception as exc:  # an adapter's bug must not stall the batch until the lease ends
             log.exception("unexpected error sending outbox message %d", message.id)
-            failures = message.attempts + 1
-            if failures >= self._policy.max_attempts:
-                return ("failed", 0.0, f"gave up after {failures} attempts: {type(exc).__name__}", "", False)
-            return ("retry", self._policy.backoff(failures), f"unexpected: {type(exc).__name__}", "", False)
+            return self._again_or_give_up(message, "unexpected", type(exc).__name__)
+
+    def _again_or_give_up(self, message: outbox.Outgoing, what: str, detail: str) -> Outcome:
+        """A failure worth retrying: with backoff, until the policy's attempts are spent."""
+        failures = message.attempts + 1
+        if failures >= self._policy.max_attempts:
+            return Outcome("failed", error=f"gave up after {failures} attempts: {detail}")
+        return Outcome("retry", self._policy.backoff(failures), f"{what}: {detail}")
 
     async def _with_stored_photo(self, reply: Reply) -> Reply:
         if not media.is_stored(reply.photo):
@@ -219,23 +231,24 @@ class OutboxSender:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             sent = [
-                outbox.Sent(m.id, platform_id, keep)
-                for m, (outcome, _, _, platform_id, keep) in outcomes
-                if outcome == "sent"
+                outbox.Sent(m.id, outcome.platform_id, outcome.keep_text)
+                for m, outcome in outcomes
+                if outcome.kind == "sent"
             ]
             await outbox.mark_all_sent(session, sent, now)
             for message, wait in deferred:
                 await outbox.postpone(session, message.id, now + timedelta(seconds=wait))
-            for message, (outcome, delay, error, _, _) in outcomes:
-                if outcome == "retry":
-                    await outbox.retry_later(session, message.id, now + timedelta(seconds=delay), error)
-                elif outcome == "postpone":
-                    await outbox.postpone(session, message.id, now + timedelta(seconds=delay))
-                elif outcome in ("failed", "blocked"):
-                    await outbox.mark_failed(session, message.id, error)
-                    if outcome == "blocked":
+            for message, outcome in outcomes:
+                at = now + timedelta(seconds=outcome.wait)
+                if outcome.kind == "retry":
+                    await outbox.retry_later(session, message.id, at, outcome.error)
+                elif outcome.kind == "postpone":
+                    await outbox.postpone(session, message.id, at)
+                elif outcome.kind in ("failed", "blocked"):
+                    await outbox.mark_failed(session, message.id, outcome.error)
+                    if outcome.kind == "blocked":
                         await queries.mark_blocked(session, message.channel, message.chat_id, now)
-                    log.warning("outbox message %d not delivered: %s", message.id, error)
+                    log.warning("outbox message %d not delivered: %s", message.id, outcome.error)
 
 
 async def record_statuses(

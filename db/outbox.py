@@ -18,6 +18,7 @@ PENDING, SENT, FAILED = "pending", "sent", "failed"
 DELIVERY_ORDER = ("sent", "delivered", "read")
 # WhatsApp error codes a failed-status report may carry.
 REENGAGEMENT_REQUIRED, UNDELIVERABLE = 131047, 131026
+NO_TEMPLATE = "outside the 24-hour window and no template for it"
 
 
 @dataclass(frozen=True)
@@ -144,28 +145,23 @@ async def mark_all_sent(session: AsyncSession, sent: list[Sent], now: datetime) 
     # The text may hold personal data: once delivered, the outbox keeps only that it was sent.
     # One statement for the plain ones (a broadcast batch); one row at a time for those with a
     # platform id to remember.
+    values: dict[str, Any] = {
+        "status": SENT,
+        "sent_at": now,
+        "last_error": None,
+        "attempts": OutboxMessage.attempts + 1,
+    }
     plain = [s.id for s in sent if not s.platform_message_id]
     if plain:
         await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(plain))
-            .values(
-                status=SENT, sent_at=now, payload={}, last_error=None, attempts=OutboxMessage.attempts + 1
-            )
+            update(OutboxMessage).where(OutboxMessage.id.in_(plain)).values(**values, payload={})
         )
     for s in sent:
         if s.platform_message_id:
-            values: dict[str, Any] = {
-                "status": SENT,
-                "sent_at": now,
-                "last_error": None,
-                "attempts": OutboxMessage.attempts + 1,
-                "platform_message_id": s.platform_message_id,
-                "delivery_status": "sent",
-            }
+            tracked = {**values, "platform_message_id": s.platform_message_id, "delivery_status": "sent"}
             if not s.keep_payload:
-                values["payload"] = {}
-            await session.execute(update(OutboxMessage).where(OutboxMessage.id == s.id).values(**values))
+                tracked["payload"] = {}
+            await session.execute(update(OutboxMessage).where(OutboxMessage.id == s.id).values(**tracked))
 
 
 async def record_status(session: AsyncSession, status: DeliveryStatus, now: datetime) -> str:
@@ -199,7 +195,7 @@ async def record_status(session: AsyncSession, status: DeliveryStatus, now: date
         row.last_error = "outside the 24-hour window: sending the template"
         return "resend"
     reason = {
-        REENGAGEMENT_REQUIRED: "outside the 24-hour window and no template for it",
+        REENGAGEMENT_REQUIRED: NO_TEMPLATE,
         UNDELIVERABLE: "undeliverable (not on WhatsApp, or unreachable)",
     }.get(status.error_code or 0, f"platform error {status.error_code}")
     row.status, row.delivery_status, row.payload, row.last_error = FAILED, "failed", {}, reason
