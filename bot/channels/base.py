@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
+from bot.delivery import Blocked, DeliveryError
 from bot.messages import Reply
+
+if TYPE_CHECKING:
+    from bot.engine import ConversationEngine
+
+log = logging.getLogger(__name__)
 
 
 class Channel(Protocol):
@@ -27,3 +34,19 @@ class Channel(Protocol):
         ...
 
     async def close(self) -> None: ...
+
+
+async def send_replies(
+    channel: Channel, engine: ConversationEngine, chat_id: str, replies: list[Reply]
+) -> None:
+    """A turn's replies, in order, each with the channel's retries. The first that cannot be
+    delivered ends the turn's sending: later replies would make no sense without it."""
+    for reply in replies:
+        try:
+            await channel.send(chat_id, reply)
+        except Blocked:
+            await engine.note_blocked(channel.name, chat_id)
+            return
+        except DeliveryError as exc:
+            log.error("reply not delivered: %s", exc)
+            return

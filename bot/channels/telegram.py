@@ -30,7 +30,8 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.delivery import Blocked, DeliveryError, Permanent, RetryLater, RetryPolicy, Transient, deliver
+from bot.channels.base import send_replies
+from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.messages import Button, Incoming, IncomingKind, Reply
 from bot.web import Handler
@@ -132,16 +133,7 @@ class TelegramChannel:
         await self._converse(incoming_from_callback(query, event_update.update_id))
 
     async def _converse(self, incoming: Incoming) -> None:
-        for reply in await self._engine.handle(incoming):
-            try:
-                await self.send(incoming.chat_id, reply)
-            except Blocked:
-                await self._engine.note_blocked(CHANNEL, incoming.chat_id)
-                return
-            except DeliveryError as exc:
-                # Later replies would make no sense without this one.
-                log.error("reply not delivered: %s", exc)
-                return
+        await send_replies(self, self._engine, incoming.chat_id, await self._engine.handle(incoming))
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         return await deliver(lambda: self.send_once(chat_id, reply), self._policy)

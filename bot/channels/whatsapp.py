@@ -19,6 +19,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 
+from bot.channels.base import send_replies
 from bot.channels.whatsapp_format import (
     CHANNEL,
     challenge_answer,
@@ -161,14 +162,7 @@ class WhatsAppChannel:
     async def _converse(self, incoming: Incoming) -> None:
         if incoming.kind == "photo":
             incoming = await self._with_photo(incoming)
-        replies = await self._handle(incoming)
-        for reply in replies:
-            try:
-                await self.send(incoming.chat_id, reply)
-            except DeliveryError as exc:
-                # Later replies would make no sense without this one.
-                log.error("reply not delivered: %s", exc)
-                return
+        await send_replies(self, self._engine, incoming.chat_id, await self._handle(incoming))
 
     async def _handle(self, incoming: Incoming) -> list[Reply]:
         """The webhook was answered already, so a database outage is waited out here."""
