@@ -127,11 +127,19 @@ def telegram_channel(core: Core) -> TelegramChannel:
     )
 
 
+def check_channels(settings: Settings) -> None:
+    """At least one messenger, and everything the configured ones need; raised before anything
+    starts, so the operator reads one clear line instead of a half-started bot."""
+    if settings.telegram_token is None and settings.whatsapp_token is None:
+        raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
+    if settings.whatsapp_token is not None and settings.whatsapp_missing():
+        raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
+
+
 def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppChannel:
     settings = core.settings
-    missing = settings.whatsapp_missing()
-    if settings.whatsapp_token is None or missing:
-        raise ConfigError(f"WhatsApp needs {', '.join(missing or ['SIGAP_WHATSAPP_TOKEN'])}")
+    # configured_channels checked these (check_channels).
+    assert settings.whatsapp_token is not None
     assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
     wa = settings.whatsapp
     return WhatsAppChannel(
@@ -152,13 +160,12 @@ def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppCha
 
 def configured_channels(core: Core, wake_sender: Callable[[], None]) -> dict[str, Channel]:
     """Every channel with a token in the environment: Telegram, WhatsApp or both."""
+    check_channels(core.settings)
     channels: dict[str, Channel] = {}
     if core.settings.telegram_token is not None:
         channels["telegram"] = telegram_channel(core)
     if core.settings.whatsapp_token is not None:
         channels["whatsapp"] = whatsapp_channel(core, wake_sender)
-    if not channels:
-        raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
     return channels
 
 
@@ -186,16 +193,13 @@ class SigapService:
     both webhooks on the built-in web server, one outbox sender and one set of scheduled jobs."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
-        if settings.telegram_token is None and settings.whatsapp_token is None:
-            raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
+        check_channels(settings)
         if (
             settings.telegram_token is not None
             and settings.telegram.mode == "webhook"
             and settings.telegram_webhook_secret is None
         ):
             raise ConfigError("webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET")
-        if settings.whatsapp_token is not None and settings.whatsapp_missing():
-            raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
         self._settings = settings
         self._clock = clock
         self.core: Core | None = None

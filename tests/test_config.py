@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, Settings, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -98,3 +99,13 @@ def test_whatsapp_needs_its_secrets_and_number(tmp_path: Path, monkeypatch: pyte
     settings = load_settings(config)
     assert settings.telegram_token is None and settings.whatsapp.phone_number_id == "1234567890"
     assert "EAAG-real-looking" not in repr(settings)
+
+
+def test_the_service_refuses_to_start_without_what_whatsapp_needs() -> None:
+    from bot.app import SigapService
+
+    with pytest.raises(ConfigError, match="SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both"):
+        SigapService(Settings())
+    half = Settings(whatsapp_token=SecretStr("EAAG-real-looking-token-0123456789"))
+    with pytest.raises(ConfigError, match="SIGAP_WHATSAPP_APP_SECRET, SIGAP_WHATSAPP_VERIFY_TOKEN"):
+        SigapService(half)
