@@ -223,14 +223,13 @@ async def _check_offer(settings: Settings, text: str, as_json: bool, language: s
         t = content.texts(language or content.default_language)
         analysis = analyse(text, core.services.offers)
         async with core.sessions() as session:
-            lookups = [(name, await look_up(session, name)) for name in analysis.entities.companies]
+            lookups = await look_up(session, analysis.entities.companies)
     finally:
         await core.close()
     if as_json:
         result = offer_report.as_json(t, analysis) | {"register": offer_report.register_json(lookups)}
         return json.dumps(result, ensure_ascii=False, indent=2)
-    register = offer_report.register_lines(t, lookups) if lookups else [t("offers.result.no_company")]
-    return "\n".join([offer_report.chat_text(t, analysis), "", *register])
+    return "\n".join([offer_report.chat_text(t, analysis), "", *offer_report.register_lines(t, lookups)])
 
 
 async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:

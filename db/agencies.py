@@ -118,16 +118,21 @@ async def replace_register(session: AsyncSession, rows: list[RegisterRow], as_of
     return len(rows)
 
 
-async def look_up(session: AsyncSession, name: str) -> Lookup:
+async def look_up(session: AsyncSession, names: list[str] | tuple[str, ...]) -> list[tuple[str, Lookup]]:
+    """Each name with what our copy of the register says of it (the copy is read once)."""
     as_of = (await session.execute(select(func.max(Agency.as_of)))).scalar_one_or_none()
     if as_of is None:
-        return Lookup(found=False)
+        return [(name, Lookup(found=False)) for name in names]
     rows = (await session.execute(select(Agency.match_name, Agency.name, Agency.licence))).all()
-    wanted = match_name(name)
-    best = process.extractOne(
-        wanted, [r.match_name for r in rows], scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
-    )
-    if best is None:
-        return Lookup(found=False, as_of=as_of)
-    row = rows[best[2]]
-    return Lookup(found=True, name=row.name, licence=row.licence, as_of=as_of)
+    choices = [r.match_name for r in rows]
+    found = []
+    for name in names:
+        best = process.extractOne(
+            match_name(name), choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
+        )
+        if best is None:
+            found.append((name, Lookup(found=False, as_of=as_of)))
+        else:
+            row = rows[best[2]]
+            found.append((name, Lookup(found=True, name=row.name, licence=row.licence, as_of=as_of)))
+    return found

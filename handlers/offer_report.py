@@ -113,7 +113,10 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
 
 
 def register_lines(t: Texts, lookups: list[tuple[str, Lookup]]) -> list[str]:
-    """What our copy of the P3MI register says of each company the ad names, and no more."""
+    """What our copy of the P3MI register says of each company the ad names, and no more; an ad
+    that names none is told that a real vacancy does."""
+    if not lookups:
+        return [t("offers.result.no_company")]
     lines = []
     for name, lookup in lookups:
         if lookup.as_of is None:

@@ -138,7 +138,6 @@ class OfferRules:
     places: Mapping[str, Place]  # a place's name (normalised words, space-joined) -> where it is
     hub_countries: frozenset[str]
     phone_prefixes: Mapping[str, str]
-    currencies: tuple[Currency, ...]
     # Money: what may stand right before an amount, right after it (multiplier, currency), and
     # which currency and rate a symbol means.
     money_before: re.Pattern[str]
@@ -228,7 +227,6 @@ def parse_offer_rules(content: Content) -> OfferRules:
             places=places,
             hub_countries=frozenset(p.country for p in places.values() if p.hub),
             phone_prefixes={str(k): str(v) for k, v in data["phone_prefixes"].items()},
-            currencies=currencies,
             money_before=re.compile(rf"(?<![\w$])(?P<before>{_alternatives(befores)})\s*$"),
             money_after=re.compile(
                 rf"\s*(?P<mult>{_alternatives(MULTIPLIERS)})?(?![a-z])\s*(?P<after>{_alternatives(afters)})?(?![\w])"

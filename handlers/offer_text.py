@@ -51,8 +51,7 @@ async def check(turn: Turn, text: str) -> None:
         day=turn.now.date(),
     )
     companies = analysis.entities.companies[:MAX_COMPANIES]
-    lookups = [(name, await agencies.look_up(turn.session, name)) for name in companies]
-    register = register_lines(t, lookups) if lookups else [t("offers.result.no_company")]
+    register = register_lines(t, await agencies.look_up(turn.session, companies))
     advice = [
         *register,
         "",

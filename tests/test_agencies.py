@@ -38,14 +38,15 @@ def test_names_are_matched_loosely_but_not_wishfully() -> None:
 
 async def test_look_up_found_not_found_and_no_register(sessions) -> None:  # type: ignore[no-untyped-def]
     async with sessions() as session, session.begin():
-        assert await agencies.look_up(session, "PT Karya Mitra Samudera") == agencies.Lookup(found=False)
+        [(_, before)] = await agencies.look_up(session, ["PT Karya Mitra Samudera"])
+        assert before == agencies.Lookup(found=False)
         await agencies.replace_register(session, agencies.parse_register(EXPORT), date(2026, 11, 1))
     async with sessions() as session:
-        found = await agencies.look_up(session, "pt karya mitra samudra")  # a typo in the ad
+        names = ["pt karya mitra samudra", "PT Karya Mitra Sejahtera Abadi", "PT Lama Sekali"]
+        (_, found), (_, other), (_, revoked) = await agencies.look_up(session, names)
+        # A typo in the ad still finds the register's own spelling.
         assert (found.found, found.name, found.as_of) == (True, "PT. Karya Mitra Samudera", date(2026, 11, 1))
-        other = await agencies.look_up(session, "PT Karya Mitra Sejahtera Abadi")
         assert (other.found, other.as_of) == (False, date(2026, 11, 1))
-        revoked = await agencies.look_up(session, "PT Lama Sekali")
         assert not revoked.found
 
 
