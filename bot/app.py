@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from bot.channels.base import Channel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_format import MAX_ROWS
-from bot.config import ConfigError, Settings
+from bot.config import WEEKDAYS, ConfigError, Settings
 from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
@@ -33,7 +33,7 @@ from db.crypto import FieldCipher
 from db.session import create_engine, create_sessionmaker
 from handlers import route_table
 from handlers.checklist_scoring import parse_rules
-from handlers.context import Contact, Services
+from handlers.context import Contact, DigestSchedule, Services
 from handlers.offer_rules import parse_offer_rules
 from handlers.region_search import RegionDirectory
 from handlers.report_form import parse_form
@@ -54,6 +54,9 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         offers=parse_offer_rules(content),
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         retention_days=settings.privacy.closed_case_retention_days,
+        digest=DigestSchedule(
+            WEEKDAYS.index(settings.digest.weekday), time.fromisoformat(settings.digest.time)
+        ),
         local_contacts=tuple(
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts

@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.app import Core, configured_channels, outbox_sender
 from bot.channels.base import Channel
 from bot.config import ConfigError
-from db import broadcasts, regions
+from db import audit, broadcasts, regions
 from db.broadcasts import BroadcastRecord
+from handlers.broadcast_report import delivery_table
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import fire, schedule_of
+from handlers.tables import to_csv, to_xlsx
 
 
 async def create(
@@ -77,6 +79,18 @@ def describe(record: BroadcastRecord) -> str:
         zone = regions.ZONE_ABBREVIATIONS[record.timezone]
         when = f"every {days[record.weekday or 0]} {record.local_time} ({zone})"
     return f"{what} to {where}, {when}, {record.status}"
+
+
+async def delivery_file(core: Core, region: str | None, output: str) -> tuple[bytes, int]:
+    """The delivery report as the file the name asks for (.csv, else XLSX), and its row count."""
+    texts = core.services.content.texts(core.services.content.default_language)
+    async with core.sessions() as session, session.begin():
+        lines = await broadcasts.delivery_report(session, region)
+        detail = f"{len(lines)} rows: {region or 'all'} -> {output}"
+        await audit.record(session, "cli", "broadcasts_exported", core.engine_clock(), detail=detail)
+    table = delivery_table(texts, lines)
+    content = to_csv(table) if output.lower().endswith(".csv") else to_xlsx([("deliveries", table)])
+    return content, len(lines)
 
 
 async def listing(core: Core, region: str | None) -> list[str]:

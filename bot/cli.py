@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot import admin, broadcast_admin
+from bot import admin, broadcast_admin, stats_admin
 from bot.app import open_core, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
@@ -25,11 +25,12 @@ from db.regions import RegionListError, active_regions, import_regions, read_reg
 from db.roles import Role
 from db.session import create_engine
 from handlers import offer_report
-from handlers.case_export import case_table, to_csv, to_xlsx
+from handlers.case_export import case_table, cases_workbook
 from handlers.checklist_scoring import RulesError
 from handlers.offer_analysis import analyse
 from handlers.offer_rules import OfferRulesError
 from handlers.region_search import RegionIndex
+from handlers.tables import to_csv
 
 
 def _config_path(given: str | None) -> Path | None:
@@ -76,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
     _admin_parser(commands)
     _broadcast_parser(commands)
+    stats = commands.add_parser("stats", help="a region's numbers: cases, checks, red flags (anonymous)")
+    stats.add_argument("--region", help="regency (61.12) or province (61) code; default: the whole country")
+    stats.add_argument("--days", type=int, default=7, help="how many days, up to --until (default: 7)")
+    stats.add_argument("--until", help="last day, YYYY-MM-DD (default: today in the region's zone)")
+    stats.add_argument("--language", help="id or en (default: the configured default)")
+    stats.add_argument(
+        "--html", metavar="FILE", help="also write a self-contained HTML report with the chart"
+    )
+    stats.add_argument("--xlsx", metavar="FILE", help="also write the numbers as an XLSX workbook")
     cases_cmd = commands.add_parser("cases", help="task-force cases")
     case_commands = cases_cmd.add_subparsers(dest="cases_command", required=True)
     export = case_commands.add_parser("export", help="write cases as CSV or XLSX (holds personal data)")
@@ -110,6 +120,9 @@ def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
         command.add_argument("id", type=int)
     status = sub.add_parser("status", help="sent / pending / failed (same as list)")
     status.add_argument("--region")
+    report = sub.add_parser("report", help="delivery report per run and channel, as CSV or XLSX")
+    report.add_argument("--region", help="broadcasts aimed at this region or inside it; default: all")
+    report.add_argument("--output", required=True, help="file to write: .csv or .xlsx")
 
 
 def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -190,6 +203,13 @@ def main(argv: list[str] | None = None) -> int:
             configure_logging(logging.WARNING, secrets, json_lines)
             for line in asyncio.run(_broadcast(settings, args)):
                 print(line)
+        elif args.command == "stats":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            text, files = asyncio.run(_stats(settings, args))
+            print(text)
+            for path, data in files.items():
+                Path(path).write_bytes(data)
+                print(f"written: {path}")
         elif args.command == "cases":
             configure_logging(logging.WARNING, secrets, json_lines)
             print(_export_cases(settings, args))
@@ -282,6 +302,10 @@ async def _broadcast(settings: Settings, args: argparse.Namespace) -> list[str]:
             return await broadcast_admin.listing(core, args.region)
         if command == "send":
             return [await broadcast_admin.send_now(core, args.id)]
+        if command == "report":
+            content, rows = await broadcast_admin.delivery_file(core, args.region, args.output)
+            await asyncio.to_thread(Path(args.output).write_bytes, content)
+            return [f"{rows} row(s) written to {args.output}"]
         status = {"pause": "paused", "resume": "active", "cancel": "cancelled"}[command]
         return [await broadcast_admin.set_status(core, args.id, status)]
     finally:
@@ -298,6 +322,16 @@ async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
         if args.admin_command == "invite":
             return [await admin.invite(core, args.village, args.hours)]
         return await admin.listing(core) or ["nobody holds a role yet"]
+    finally:
+        await core.close()
+
+
+async def _stats(settings: Settings, args: argparse.Namespace) -> tuple[str, dict[str, bytes]]:
+    core = await open_core(settings)
+    try:
+        return await stats_admin.report(
+            core, args.region, args.days, args.until, args.language, args.html, args.xlsx
+        )
     finally:
         await core.close()
 
@@ -334,12 +368,12 @@ async def _audit(settings: Settings, case: str | None, limit: int) -> list[str]:
 
 
 def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
-    table, count = asyncio.run(_case_table(settings, args))
-    Path(args.output).write_bytes(to_csv(table) if args.format == "csv" else to_xlsx(table))
+    content, count = asyncio.run(_case_file(settings, args))
+    Path(args.output).write_bytes(content)
     return f"{count} case(s) written to {args.output}"
 
 
-async def _case_table(settings: Settings, args: argparse.Namespace) -> tuple[list[list[str]], int]:
+async def _case_file(settings: Settings, args: argparse.Namespace) -> tuple[bytes, int]:
     core = await open_core(settings)
     try:
         async with core.sessions() as session, session.begin():
@@ -351,7 +385,7 @@ async def _case_table(settings: Settings, args: argparse.Namespace) -> tuple[lis
         table = case_table(texts, core.services.report_form, index, list(reversed(found)))
     finally:
         await core.close()
-    return table, len(found)
+    return (to_csv(table) if args.format == "csv" else cases_workbook(texts, table)), len(found)
 
 
 async def _import_regions(settings: Settings, path: Path) -> None:

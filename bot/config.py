@@ -104,6 +104,15 @@ class PrivacySettings(_Section):
     closed_case_retention_days: int = Field(default=180, ge=1)
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class DigestSettings(_Section):
+    # The weekly digest to coordinators: the day and the local time (the region's own zone) it goes.
+    weekday: Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] = "monday"
+    time: str = Field(default="07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+
+
 class LocalContact(_Section):
     """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
 
@@ -126,6 +135,7 @@ class Settings(BaseSettings):
     cases: CaseSettings = CaseSettings()
     privacy: PrivacySettings = PrivacySettings()
     logging: LoggingSettings = LoggingSettings()
+    digest: DigestSettings = DigestSettings()
     local_contacts: list[LocalContact] = []
 
     database_url: SecretStr | None = None

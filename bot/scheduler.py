@@ -11,9 +11,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import audit, cases, media, outbox, queries, roles
+from db import audit, cases, media, outbox, queries, roles, statistics
 from handlers.broadcasting import fire_due
 from handlers.context import Services
+from handlers.digest import queue_digests
 from handlers.forwarding import send_case
 
 log = logging.getLogger(__name__)
@@ -22,6 +23,9 @@ log = logging.getLogger(__name__)
 PROCESSED_UPDATE_RETENTION = timedelta(days=2)
 ESCALATION_TICK_SECONDS = 60
 BROADCAST_TICK_SECONDS = 30
+DIGEST_TICK_SECONDS = 300
+# A digest's chart picture is kept this long after the digest went (a slow delivery still finds it).
+DIGEST_CHART_RETENTION = timedelta(days=14)
 
 
 class Jobs:
@@ -46,6 +50,7 @@ class Jobs:
         jobs = (
             (self.fire_broadcasts, BROADCAST_TICK_SECONDS),
             (self.escalate_overdue, ESCALATION_TICK_SECONDS),
+            (self.send_digests, DIGEST_TICK_SECONDS),
             (self.forget_old_updates, 3600),
             (self.purge_closed_cases, 3600),
         )
@@ -96,6 +101,15 @@ class Jobs:
             self._on_queued()
         return queued
 
+    async def send_digests(self) -> int:
+        """Queues the weekly digests that are due; returns how many messages were queued."""
+        async with self._sessions() as session, session.begin():
+            queued = await queue_digests(session, self._services, self._clock())
+        if queued:
+            log.info("queued %d weekly digest message(s)", queued)
+            self._on_queued()
+        return queued
+
     async def purge_closed_cases(self) -> int:
         """Personal fields of cases closed longer ago than [privacy] closed_case_retention_days."""
         now = self._clock()
@@ -115,6 +129,8 @@ class Jobs:
             removed = await queries.forget_processed_updates(session, cutoff)
             # Texts kept for a WhatsApp delivery report that never came go after the same time.
             await outbox.forget_unconfirmed_texts(session, cutoff)
+            for chart in await statistics.old_digest_charts(session, self._clock() - DIGEST_CHART_RETENTION):
+                await media.forget(session, chart)
         if removed:
             log.info("forgot %d processed update keys", removed)
         return removed

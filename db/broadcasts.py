@@ -139,3 +139,78 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
     )
     counts = {status: int(n) for status, n in rows}
     return Progress(int(recipients), counts.get("sent", 0), counts.get("pending", 0), counts.get("failed", 0))
+
+
+@dataclass(frozen=True)
+class RunDelivery:
+    """One run of a broadcast on one channel: how many of its messages reached which state."""
+
+    broadcast_id: int
+    region_code: str | None
+    library_key: str | None
+    text: str | None
+    due_at: datetime
+    recipients: int
+    channel: str
+    # Outbox status (sent, pending, failed) and, where the platform reports it, delivered / read.
+    counts: dict[str, int]
+
+
+async def delivery_report(session: AsyncSession, region_code: str | None) -> list[RunDelivery]:
+    """Every run of the broadcasts aimed at the region or inside it (None: all), newest first."""
+    statement = (
+        select(
+            Broadcast.id,
+            Broadcast.region_code,
+            Broadcast.library_key,
+            Broadcast.text,
+            BroadcastRun.id,
+            BroadcastRun.due_at,
+            BroadcastRun.recipients,
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.delivery_status,
+            func.count(),
+        )
+        .join(BroadcastRun, BroadcastRun.broadcast_id == Broadcast.id)
+        .join(OutboxMessage, OutboxMessage.run_id == BroadcastRun.id)
+        .group_by(
+            Broadcast.id,
+            Broadcast.region_code,
+            Broadcast.library_key,
+            Broadcast.text,
+            BroadcastRun.id,
+            BroadcastRun.due_at,
+            BroadcastRun.recipients,
+            OutboxMessage.channel,
+            OutboxMessage.status,
+            OutboxMessage.delivery_status,
+        )
+        .order_by(BroadcastRun.due_at.desc(), BroadcastRun.id.desc(), OutboxMessage.channel)
+    )
+    if region_code is not None:
+        statement = statement.where(Broadcast.region_code.startswith(region_code))
+    lines: dict[tuple[int, str], RunDelivery] = {}
+    for (
+        broadcast_id,
+        region,
+        key,
+        text,
+        run_id,
+        due_at,
+        recipients,
+        channel,
+        status,
+        seen,
+        n,
+    ) in await session.execute(statement):
+        line = lines.setdefault(
+            (run_id, channel), RunDelivery(broadcast_id, region, key, text, due_at, recipients, channel, {})
+        )
+        line.counts[status] = line.counts.get(status, 0) + int(n)
+        if seen in ("delivered", "read"):
+            # "read" implies delivered: both columns count it, as WhatsApp's own reports do.
+            line.counts["delivered"] = line.counts.get("delivered", 0) + int(n)
+            if seen == "read":
+                line.counts["read"] = line.counts.get("read", 0) + int(n)
+    return list(lines.values())

@@ -345,6 +345,21 @@ class BroadcastRun(Base):
     recipients: Mapped[int]
 
 
+class DigestRun(Base):
+    """A weekly digest of one region ("" for the whole country) for the week ending on week_end.
+    Unique per (region, week): a job that fires twice, or two processes, send one digest."""
+
+    __tablename__ = "digest_runs"
+    __table_args__ = (UniqueConstraint("region_code", "week_end"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(16))
+    week_end: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    # The stored chart pictures ("media:N") the digest's messages show, deleted after a while.
+    charts: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
 class RateWindow(Base):
     """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
 

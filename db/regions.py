@@ -7,9 +7,11 @@ import gzip
 import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -136,3 +138,18 @@ async def get_region(session: AsyncSession, code: str) -> RegionRow | None:
         )
     ).one_or_none()
     return None if row is None else RegionRow(*row)
+
+
+async def names(session: AsyncSession, codes: Iterable[str]) -> dict[str, str]:
+    """The official names of the given codes (kept ones too: an old case's village still has a name)."""
+    wanted = sorted(set(codes))
+    if not wanted:
+        return {}
+    rows = await session.execute(select(Region.code, Region.name).where(Region.code.in_(wanted)))
+    return {code: name for code, name in rows}
+
+
+def local_day(moment: datetime, code: str | None) -> date:
+    """The calendar day in the region's zone (WIB when the region is unknown): statistics count
+    a check made at 07:00 WIT on Monday as Monday's, though it was Sunday in UTC."""
+    return moment.astimezone(ZoneInfo(timezone_of(code or ""))).date()

@@ -160,3 +160,14 @@ async def redeem_invite(
     role = Role(invite.role)
     await grant_role(session, user_id, role, invite.region_code, f"invite:{code}", now)
     return RoleRecord(role, invite.region_code), None
+
+
+async def task_force_regions(session: AsyncSession) -> list[str | None]:
+    """Every region some coordinator holds (None: the whole country, when an admin exists)."""
+    rows = await session.execute(
+        select(RoleAssignment.role, RoleAssignment.region_code)
+        .where(RoleAssignment.revoked_at.is_(None), RoleAssignment.role.in_((Role.COORDINATOR, Role.ADMIN)))
+        .distinct()
+    )
+    found = {None if role == Role.ADMIN else region for role, region in rows}
+    return sorted(found, key=lambda code: code or "")

@@ -37,6 +37,13 @@ async def subscribe(
         },
     )
     await run(session, statement)
+    await set_home_village(session, user_id, region_code)
+
+
+async def set_home_village(session: AsyncSession, user_id: int, village_code: str) -> None:
+    """The village a user told us they are from (subscribing, registering as its official): their
+    anonymous checks count for it in the task force's statistics, nothing else."""
+    await session.execute(update(User).where(User.id == user_id).values(region_code=village_code))
 
 
 async def follow_language(session: AsyncSession, user_id: int, language: str) -> None:

@@ -12,6 +12,7 @@ from handlers import (
     officials,
     report,
     start,
+    statistics_chat,
     subscriptions,
 )
 from handlers.context import RouteTable
@@ -59,6 +60,8 @@ def route_table() -> RouteTable:
             "myreports": cases.my_reports,
             "kasus": cases.list_cases,
             "cases": cases.list_cases,
+            "statistik": statistics_chat.begin,
+            "stats": statistics_chat.begin,
             "siaran": broadcasts.overview,
             "broadcasts": broadcasts.overview,
             "siaga": subscriptions.begin,
@@ -81,6 +84,7 @@ def route_table() -> RouteTable:
             "sb": subscriptions.on_button,
             "bx": broadcasts.on_button,
             "dx": my_data.on_button,
+            "st": statistics_chat.on_button,
         },
         keywords={
             "keywords.menu": show_menu,

@@ -6,15 +6,18 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bot.messages import Button, whole_number
-from db import broadcasts, regions, subscriptions
+from bot.messages import Button, Reply, whole_number
+from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from db.roles import Role, RoleRecord, active_roles
 from handlers.access import covers, task_force_roles
+from handlers.broadcast_report import delivery_table
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import schedule_of
+from handlers.cases import actor
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
+from handlers.tables import to_xlsx
 
 NAME = "broadcasts"
 MAX_TEXT = 900
@@ -80,6 +83,7 @@ async def overview(turn: Turn) -> None:
     if len(lines) == 1:
         lines.append(turn.t("broadcast_admin.none"))
     rows.append((Button(turn.t("broadcast_admin.new"), "bx:new"),))
+    rows.append((Button(turn.t("broadcast_admin.report"), "bx:report"),))
     turn.say("\n".join(lines), tuple(rows))
 
 
@@ -107,10 +111,31 @@ async def on_button(turn: Turn) -> None:
         await overview(turn)
     elif parts[1:] == ["new"]:
         await _choose_message(turn)
+    elif parts[1:] == ["report"]:
+        await _delivery_report(turn, roles)
     elif turn.state.dialog == NAME:
         await STEPS[turn.state.step](turn)
     else:
         await overview(turn)
+
+
+async def _delivery_report(turn: Turn, roles: list[RoleRecord]) -> None:
+    """An XLSX of every run of the broadcasts this coordinator may manage, per channel."""
+    if any(r.role == Role.ADMIN for r in roles):
+        lines = await broadcasts.delivery_report(turn.session, None)
+    else:
+        found = {}
+        for role in roles:
+            for line in await broadcasts.delivery_report(turn.session, role.region_code):
+                found[(line.due_at, line.broadcast_id, line.channel)] = line
+        lines = [found[key] for key in sorted(found, reverse=True)]
+    content = to_xlsx([("deliveries", delivery_table(turn.t, lines))])
+    await audit.record(
+        turn.session, actor(turn), "broadcasts_exported", turn.now, detail=f"xlsx, {len(lines)} rows"
+    )
+    name = f"siaran-{turn.now.date().isoformat()}.xlsx"
+    caption = turn.t("broadcast_admin.report_caption", count=len(lines))
+    turn.replies.append(Reply(caption, document_name=name, document=content))
 
 
 async def _choose_message(turn: Turn) -> None:

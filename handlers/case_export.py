@@ -1,21 +1,20 @@
-"""Cases as a table for the task force: CSV and XLSX, times in the region's own zone."""
+"""Cases as a table for the task force: CSV, or XLSX with a summary and one sheet per status;
+times in the region's own zone."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-
 from bot.i18n import Texts
-from db.cases import CaseRecord
+from db.cases import OPEN_STATUSES, CaseRecord
 from handlers.case_messages import field_value
 from handlers.region_search import RegionIndex
 from handlers.report_form import ReportForm
+from handlers.tables import Table, to_xlsx
 
-Table = list[list[str]]
+STATUSES = (*OPEN_STATUSES, "closed")
+KINDS = ("missing", "warning")
 
 
 def case_table(t: Texts, form: ReportForm, index: RegionIndex, cases: list[CaseRecord]) -> Table:
@@ -70,20 +69,16 @@ def case_table(t: Texts, form: ReportForm, index: RegionIndex, cases: list[CaseR
     return rows
 
 
-def to_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(table)
-    return buffer.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Indonesian names right
-
-
-def to_xlsx(table: Table) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "cases"
-    for row in table:
-        sheet.append(row)
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def cases_workbook(t: Texts, table: Table) -> bytes:
+    """A summary sheet (cases by status and kind), then one sheet per status with its cases."""
+    header, rows = table[0], table[1:]
+    status_at, kind_at = header.index("status"), header.index("kind")
+    summary: Table = [["status", *(t(f"statistics.chart.{kind}") for kind in KINDS), "total"]]
+    sheets: list[tuple[str, Table]] = []
+    for status in STATUSES:
+        mine = [row for row in rows if row[status_at] == status]
+        by_kind = [sum(1 for row in mine if row[kind_at] == kind) for kind in KINDS]
+        summary.append([t(f"cases.status.{status}"), *map(str, by_kind), str(len(mine))])
+        sheets.append((status, [header, *mine]))
+    summary.append(["total", *(str(sum(1 for r in rows if r[kind_at] == k)) for k in KINDS), str(len(rows))])
+    return to_xlsx([("summary", summary), *sheets])

@@ -9,10 +9,11 @@ from bot.messages import Button, Reply, Template, whole_number
 from db import audit, cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case, task_force_roles
-from handlers.case_export import case_table, to_csv, to_xlsx
+from handlers.case_export import case_table, cases_workbook
 from handlers.case_messages import case_alert, case_text, coordinator_buttons
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
+from handlers.tables import to_csv
 
 NAME = "cases"
 MAX_NOTE = 1000
@@ -186,7 +187,7 @@ async def export_document(turn: Turn) -> None:
     ordered = await _cases_of(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
     table = case_table(turn.t, turn.services.report_form, index, ordered)
-    content = to_csv(table) if fmt == "csv" else to_xlsx(table)
+    content = to_csv(table) if fmt == "csv" else cases_workbook(turn.t, table)
     regions_text = ", ".join(r or "all" for r in regions)
     await audit.record(
         turn.session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.messages import Button
 from db import queries
 from db.records import ChecklistOutcome
+from db.regions import local_day
 from handlers import numbers
 from handlers.checklist_scoring import ANSWERS, Answer, Assessment, assess
 from handlers.context import Dialog, Turn
@@ -106,7 +107,7 @@ async def _finish(turn: Turn, assessment: Assessment) -> None:
             flags=tuple(flag.question_id for flag in assessment.raised),
             region_code=turn.user.region_code,
             language=turn.t.language,
-            taken_on=turn.now.date(),
+            taken_on=local_day(turn.now, turn.user.region_code),
         ),
     )
     reasons = [

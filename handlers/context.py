@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,14 @@ class Contact:
 
 
 @dataclass(frozen=True)
+class DigestSchedule:
+    """When the weekly digest goes: a weekday (0 = Monday) at a local time in each region's zone."""
+
+    weekday: int = 0
+    at: time = time(7, 0)
+
+
+@dataclass(frozen=True)
 class Services:
     """Read-only things every handler may use, built once at start-up (no globals)."""
 
@@ -46,6 +54,7 @@ class Services:
     retention_days: int = 180
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
+    digest: DigestSchedule = DigestSchedule()
 
 
 @dataclass

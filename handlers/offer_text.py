@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from bot.messages import Button
 from db import agencies, offer_checks
+from db.regions import local_day
 from handlers import numbers
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG
@@ -44,11 +45,12 @@ async def check(turn: Turn, text: str) -> None:
         turn.session,
         risk=analysis.risk,
         score=analysis.score,
-        signs=[found.code for found in analysis.signs],
+        # Red flags only: the statistics count what raised the risk, not the legal route's signs.
+        signs=[found.code for found in analysis.signs if found.weight > 0],
         destination=analysis.entities.destination,
         region_code=turn.user.region_code,
         language=turn.user.language,
-        day=turn.now.date(),
+        day=local_day(turn.now, turn.user.region_code),
     )
     companies = analysis.entities.companies[:MAX_COMPANIES]
     register = register_lines(t, await agencies.look_up(turn.session, companies))

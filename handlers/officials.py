@@ -6,7 +6,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from db import queries, roles
+from db import queries, roles, subscriptions
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
 from handlers.context import Dialog, Turn
@@ -109,6 +109,7 @@ async def register(turn: Turn) -> None:
             log.warning("invite codes guessed %d times in a row: /daftar locked for one user", INVITE_TRIES)
     else:
         await queries.clear_invite_failures(turn.session, turn.user.id)
+        await subscriptions.set_home_village(turn.session, turn.user.id, record.region_code)
         index = await turn.services.regions.index(turn.session)
         place = index.get(record.region_code)
         turn.say(turn.t("officials.registered", village=place.label if place else record.region_code))

@@ -252,8 +252,9 @@ async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarne
     await bot.press(COORDINATOR, "cx:csv")
     xlsx, csv_file = bot.api.documents(COORDINATOR)
     assert xlsx["filename"].endswith(".xlsx") and "data pribadi" in xlsx["caption"]
-    sheet = load_workbook(io.BytesIO(xlsx["content"])).active
-    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    book = load_workbook(io.BytesIO(xlsx["content"]))
+    assert book.sheetnames[0] == "summary" and "received" in book.sheetnames
+    rows = [[cell.value for cell in row] for row in book["received"].iter_rows()]  # not acknowledged yet
     assert rows[0][:3] == ["reference", "kind", "status"] and rows[1][0] == reference
     assert "Siti Aminah" in rows[1] and "Kabupaten Kubu Raya" in rows[1]
     assert rows[1][8].endswith("WIB"), "times in the region's own zone"

@@ -73,6 +73,8 @@ class ConsoleChannel:
         self._write("\n" + render(reply, 1))
         if reply.document:
             self._write(f"[file {reply.document_name}, {len(reply.document)} bytes]")
+        if reply.photo_data:
+            self._write(f"[picture, {len(reply.photo_data)} bytes]")
         return ""
 
     async def send_once(self, chat_id: str, reply: Reply) -> str:

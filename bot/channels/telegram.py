@@ -79,6 +79,11 @@ def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
     )
 
 
+def _photo_name(mime: str) -> str:
+    """Telegram guesses the picture's format from the upload's file name."""
+    return "photo.png" if mime == "image/png" else "photo.jpg"
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return _keyboard(reply.buttons) if reply.buttons else None
 
@@ -147,9 +152,9 @@ class TelegramChannel:
                     document=BufferedInputFile(reply.document, filename=reply.document_name),
                     caption=reply.text[:1024],
                 )
-            elif reply.photo:
+            elif reply.photo or reply.photo_data:
                 photo = (
-                    BufferedInputFile(reply.photo_data, filename="photo.jpg")
+                    BufferedInputFile(reply.photo_data, filename=_photo_name(reply.photo_mime))
                     if reply.photo_data
                     else reply.photo
                 )
