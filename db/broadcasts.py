@@ -158,34 +158,23 @@ class RunDelivery:
 
 async def delivery_report(session: AsyncSession, region_code: str | None) -> list[RunDelivery]:
     """Every run of the broadcasts aimed at the region or inside it (None: all), newest first."""
+    columns = (
+        Broadcast.id,
+        Broadcast.region_code,
+        Broadcast.library_key,
+        Broadcast.text,
+        BroadcastRun.id,
+        BroadcastRun.due_at,
+        BroadcastRun.recipients,
+        OutboxMessage.channel,
+        OutboxMessage.status,
+        OutboxMessage.delivery_status,
+    )
     statement = (
-        select(
-            Broadcast.id,
-            Broadcast.region_code,
-            Broadcast.library_key,
-            Broadcast.text,
-            BroadcastRun.id,
-            BroadcastRun.due_at,
-            BroadcastRun.recipients,
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.delivery_status,
-            func.count(),
-        )
+        select(*columns, func.count())
         .join(BroadcastRun, BroadcastRun.broadcast_id == Broadcast.id)
         .join(OutboxMessage, OutboxMessage.run_id == BroadcastRun.id)
-        .group_by(
-            Broadcast.id,
-            Broadcast.region_code,
-            Broadcast.library_key,
-            Broadcast.text,
-            BroadcastRun.id,
-            BroadcastRun.due_at,
-            BroadcastRun.recipients,
-            OutboxMessage.channel,
-            OutboxMessage.status,
-            OutboxMessage.delivery_status,
-        )
+        .group_by(*columns)
         .order_by(BroadcastRun.due_at.desc(), BroadcastRun.id.desc(), OutboxMessage.channel)
     )
     if region_code is not None:

@@ -19,7 +19,7 @@ from db import media, queries, roles
 from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage
 from db.roles import Role
 from handlers.charts import HEIGHT, WIDTH, weekly_chart
-from handlers.statistics import Period, Scope, gather
+from handlers.statistics import Period, Scope, Summary, gather
 from handlers.statistics_export import statistics_xlsx
 from handlers.statistics_text import summary_text
 from tests.harness import FakeClock
@@ -110,14 +110,18 @@ async def seed(session: AsyncSession) -> None:
 KUBU_RAYA = Scope("61.12", "Kabupaten Kubu Raya", "Asia/Jakarta")
 
 
-async def test_the_weeks_numbers_are_computed_from_the_database(
-    sessions: async_sessionmaker[AsyncSession],
-) -> None:
+async def seeded_summaries(sessions: async_sessionmaker[AsyncSession], *scopes: Scope) -> list[Summary]:
+    """The seeded week's summary of each scope."""
     async with sessions() as session, session.begin():
         await seed(session)
     async with sessions() as session:
-        summary = await gather(session, KUBU_RAYA, WEEK, NOW)
+        return [await gather(session, scope, WEEK, NOW) for scope in scopes]
 
+
+async def test_the_weeks_numbers_are_computed_from_the_database(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    [summary] = await seeded_summaries(sessions, KUBU_RAYA)
     cases = summary.cases
     assert (cases.new, cases.new_by_kind) == (4, {"missing": 2, "warning": 2})
     assert (cases.open, cases.overdue, cases.closed) == (3, 1, 1)
@@ -158,11 +162,9 @@ async def test_the_weeks_numbers_are_computed_from_the_database(
 async def test_broader_scopes_hide_small_counts_and_break_down_by_area(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    async with sessions() as session, session.begin():
-        await seed(session)
-    async with sessions() as session:
-        province = await gather(session, Scope("61", "Kalimantan Barat", "Asia/Jakarta"), WEEK, NOW)
-        country = await gather(session, Scope(None, "Indonesia", "Asia/Jakarta"), WEEK, NOW)
+    province, country = await seeded_summaries(
+        sessions, Scope("61", "Kalimantan Barat", "Asia/Jakarta"), Scope(None, "Indonesia", "Asia/Jakarta")
+    )
     t = build_services(Settings()).content.texts("en")
 
     assert province.cases.new == 4 and province.shown(province.cases.new) == "<5"
@@ -204,18 +206,16 @@ async def test_the_chart_is_a_png_of_the_expected_size_showing_the_data(
 ) -> None:
     from PIL import Image
 
-    async with sessions() as session, session.begin():
-        await seed(session)
-    async with sessions() as session:
-        summary = await gather(session, KUBU_RAYA, WEEK, NOW)
-        empty = await gather(session, Scope("91.03", "Kabupaten Jayapura", "Asia/Jayapura"), WEEK, NOW)
+    summary, empty = await seeded_summaries(
+        sessions, KUBU_RAYA, Scope("91.03", "Kabupaten Jayapura", "Asia/Jayapura")
+    )
     t = build_services(Settings()).content.texts("id")
     chart, blank = weekly_chart(t, summary), weekly_chart(t, empty)
     assert png_size(chart) == (WIDTH, HEIGHT) == png_size(blank)
 
     def red_pixels(data: bytes) -> int:  # the "high risk" / "missing" bars are this red
         image = Image.open(io.BytesIO(data)).convert("RGB")
-        return sum(1 for pixel in image.getdata() if pixel == (0xB2, 0x18, 0x2B))
+        return {colour: n for n, colour in image.getcolors(1 << 20) or []}.get((0xB2, 0x18, 0x2B), 0)
 
     assert red_pixels(chart) > 20 * red_pixels(blank) + 1000, "the bars of the seeded weeks are drawn"
 
