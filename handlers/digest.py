@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -41,8 +42,8 @@ async def queue_digests(session: AsyncSession, services: Services, now: datetime
     """Queues every digest that is due and not sent yet; returns how many messages were queued.
     A digest is claimed per (region, week) first, so two processes or a repeated tick send one."""
     queued = 0
+    everywhere = services.content.texts(services.content.default_language)("statistics.everywhere")
     for region_code in await roles.task_force_regions(session):
-        everywhere = services.content.texts(services.content.default_language)("statistics.everywhere")
         scope = await scope_of(session, region_code, everywhere)
         week_end = due_week_end(now, scope.timezone, services.digest)
         due = datetime.combine(week_end, services.digest.at, ZoneInfo(scope.timezone))
@@ -58,9 +59,10 @@ async def queue_digests(session: AsyncSession, services: Services, now: datetime
         charts: dict[str, str] = {}
         for recipient in recipients:
             language = recipient.language
+            mine = _named_in(services, language, summary)
             if language not in charts:
-                charts[language] = await _stored_chart(session, services, language, summary, now)
-            for key, reply in _messages(services, language, summary, names, charts[language]):
+                charts[language] = await _stored_chart(session, services, language, mine, now)
+            for key, reply in _messages(services, language, mine, names, charts[language]):
                 queued += await outbox.enqueue(
                     session,
                     f"digest:{run_id}:{recipient.user_id}:{key}",
@@ -71,6 +73,14 @@ async def queue_digests(session: AsyncSession, services: Services, now: datetime
                 )
         await statistics.set_digest_charts(session, run_id, list(charts.values()))
     return queued
+
+
+def _named_in(services: Services, language: str, summary: Summary) -> Summary:
+    """The whole country's name in the reader's language (a region's official name has one)."""
+    if summary.scope.region_code is not None:
+        return summary
+    name = services.content.texts(language)("statistics.everywhere")
+    return replace(summary, scope=replace(summary.scope, name=name))
 
 
 async def _stored_chart(

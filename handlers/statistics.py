@@ -254,7 +254,7 @@ async def place_names(session: AsyncSession, summary: Summary) -> dict[str, str]
     found = await regions.names(
         session, [*villages, *(line.code for line in summary.areas), *(code[:5] for code in villages)]
     )
-    named = {code: found.get(code, code) for code in found}
+    named = dict(found)
     for code in villages:
         regency = found.get(code[:5])
         named[code] = f"{found.get(code, code)}, {regency}" if regency else found.get(code, code)

@@ -220,8 +220,10 @@ async def test_the_chart_is_a_png_of_the_expected_size_showing_the_data(
     assert red_pixels(chart) > 20 * red_pixels(blank) + 1000, "the bars of the seeded weeks are drawn"
 
 
-async def coordinator(session: AsyncSession, account: str, role: Role, region: str | None) -> int:
-    user, _ = await queries.get_or_create_user(session, "telegram", account, account, "id", NOW)
+async def coordinator(
+    session: AsyncSession, account: str, role: Role, region: str | None, language: str = "id"
+) -> int:
+    user, _ = await queries.get_or_create_user(session, "telegram", account, account, language, NOW)
     await roles.grant_role(session, user.id, role, region, "test", NOW)
     return user.id
 
@@ -235,6 +237,7 @@ async def test_the_digest_goes_once_a_week_at_each_regions_local_time(
         kubu_raya = await coordinator(session, "1001", Role.COORDINATOR, "61.12")
         jayapura = await coordinator(session, "1002", Role.COORDINATOR, "91.03")
         admin = await coordinator(session, "1003", Role.ADMIN, None)
+        admin_en = await coordinator(session, "1004", Role.ADMIN, None, "en")
     jobs = Jobs(sessions, clock, build_services(Settings()))  # Monday 07:00 by default
 
     assert await jobs.send_digests() == 2, "Jayapura's text and chart: 07:00 WIT has passed"
@@ -242,7 +245,7 @@ async def test_the_digest_goes_once_a_week_at_each_regions_local_time(
     clock.advance(hours=1)  # 06:30 WIB
     assert await jobs.send_digests() == 0
     clock.advance(hours=1)  # 07:30 WIB: Kubu Raya and the admins' national digest
-    assert await jobs.send_digests() == 4
+    assert await jobs.send_digests() == 6
     clock.advance(days=1)
     assert await jobs.send_digests() == 0, "not again the next day"
 
@@ -250,7 +253,7 @@ async def test_the_digest_goes_once_a_week_at_each_regions_local_time(
         rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
         by_key = {row.idempotency_key.split(":", 2)[2]: row for row in rows}
         assert set(by_key) == {
-            f"{user}:{part}" for user in (jayapura, kubu_raya, admin) for part in ("text", "chart")
+            f"{user}:{part}" for user in (jayapura, kubu_raya, admin, admin_en) for part in ("text", "chart")
         }
         text = by_key[f"{kubu_raya}:text"].payload["text"]
         assert "Ringkasan mingguan: Kabupaten Kubu Raya" in text
@@ -259,6 +262,9 @@ async def test_the_digest_goes_once_a_week_at_each_regions_local_time(
         national = by_key[f"{admin}:text"].payload["text"]
         assert "Seluruh Indonesia" in national and "Baru: 5 (<5)" in national
         assert by_key[f"{admin}:text"].payload["template"][:2] == ["digest", "id"]
+        english = by_key[f"{admin_en}:text"].payload["text"]
+        assert "Weekly digest: All of Indonesia" in english and "New: 5 (<5)" in english
+        assert by_key[f"{admin_en}:chart"].payload["photo"] != by_key[f"{admin}:chart"].payload["photo"]
         chart = by_key[f"{kubu_raya}:chart"].payload["photo"]
         stored = await media.load(session, chart)
         assert stored is not None and stored[1] == "image/png" and png_size(stored[0]) == (WIDTH, HEIGHT)
