@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Broadcast, BroadcastRun, OutboxMessage
-from db.sql import dialect_of, insert_for, run
+from db.sql import insert_once
 
 STATUSES = ("active", "paused", "cancelled", "finished")
 
@@ -109,13 +109,14 @@ async def set_status(session: AsyncSession, broadcast_id: int, status: str) -> N
 
 async def start_run(session: AsyncSession, broadcast_id: int, due_at: datetime, now: datetime) -> int | None:
     """The run for this due time, or None if it exists already (fired before, here or elsewhere)."""
-    statement = (
-        insert_for(dialect_of(session), BroadcastRun.__table__)
-        .values(broadcast_id=broadcast_id, due_at=due_at, started_at=now, recipients=0)
-        .on_conflict_do_nothing()
-        .returning(BroadcastRun.__table__.c.id)
+    return await insert_once(
+        session,
+        BroadcastRun.__table__,
+        broadcast_id=broadcast_id,
+        due_at=due_at,
+        started_at=now,
+        recipients=0,
     )
-    return (await run(session, statement)).scalar_one_or_none()  # type: ignore[no-any-return]
 
 
 async def set_recipients(session: AsyncSession, run_id: int, recipients: int) -> None:

@@ -27,3 +27,12 @@ async def run(session: AsyncSession, statement: Any, parameters: Parameters = No
     """
     connection = await session.connection()
     return await connection.execute(statement, parameters)
+
+
+async def insert_once(session: AsyncSession, table: Any, **values: Any) -> int | None:
+    """Inserts the row unless one with the same unique key exists (a job that fired twice, another
+    process): the new row's id, or None."""
+    statement = (
+        insert_for(dialect_of(session), table).values(**values).on_conflict_do_nothing().returning(table.c.id)
+    )
+    return (await run(session, statement)).scalar_one_or_none()  # type: ignore[no-any-return]

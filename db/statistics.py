@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, ChecklistResult, DigestRun, OfferCheck
-from db.sql import dialect_of, insert_for, run
+from db.sql import insert_once
 
 CHECKLIST = "checklist"
 AD = "ad"
@@ -133,14 +133,14 @@ async def claim_digest(
     session: AsyncSession, region_code: str | None, week_end: date, now: datetime
 ) -> int | None:
     """The digest run for this region and week, or None if one exists (sent before, here or elsewhere)."""
-    table = DigestRun.__table__
-    statement = (
-        insert_for(dialect_of(session), table)
-        .values(region_code=region_code or "", week_end=week_end, created_at=now, charts=[])
-        .on_conflict_do_nothing()
-        .returning(table.c.id)
+    return await insert_once(
+        session,
+        DigestRun.__table__,
+        region_code=region_code or "",
+        week_end=week_end,
+        created_at=now,
+        charts=[],
     )
-    return (await run(session, statement)).scalar_one_or_none()  # type: ignore[no-any-return]
 
 
 async def set_digest_charts(session: AsyncSession, run_id: int, charts: list[str]) -> None:
