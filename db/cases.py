@@ -14,6 +14,7 @@ from db import crypto
 from db.models import Case, CaseCounter, CaseEvent
 from db.sql import dialect_of, insert_for, run
 
+KINDS = ("missing", "warning")  # a missing or unreachable migrant, or an early warning
 OPEN_STATUSES = ("received", "acknowledged", "info_requested", "in_progress")
 OUTCOMES = ("found_safe", "returned_home", "police", "embassy", "unfounded")
 

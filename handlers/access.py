@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from db.roles import Role, RoleRecord
+from db.roles import Role, RoleRecord, active_roles
+from handlers.context import Turn
 
 
 def covers(record: RoleRecord, region_code: str) -> bool:
@@ -19,6 +20,19 @@ def covers(record: RoleRecord, region_code: str) -> bool:
 def task_force_roles(roles: Iterable[RoleRecord]) -> list[RoleRecord]:
     """The coordinator and admin roles: those that act on cases, invites and broadcasts."""
     return [r for r in roles if r.role in (Role.COORDINATOR, Role.ADMIN)]
+
+
+async def my_task_force_roles(turn: Turn) -> list[RoleRecord]:
+    """The coordinator and admin roles the user holds now, read from the database."""
+    return task_force_roles(await active_roles(turn.session, turn.user.id))
+
+
+def may_oversee(roles: Iterable[RoleRecord], region_code: str | None) -> bool:
+    """May see and manage what concerns a region (its broadcasts, its statistics): admins
+    everywhere, including the whole country (None); coordinators their region and inside it."""
+    if region_code is None:
+        return any(r.role == Role.ADMIN for r in roles)
+    return any(covers(r, region_code) for r in roles)
 
 
 def may_handle_case(roles: Iterable[RoleRecord], village_code: str) -> bool:

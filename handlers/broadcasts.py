@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.messages import Button, Reply, whole_number
 from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
-from db.roles import Role, RoleRecord, active_roles
-from handlers.access import covers, task_force_roles
+from db.roles import Role, RoleRecord
+from handlers.access import may_oversee, my_task_force_roles
 from handlers.broadcast_report import delivery_table
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import schedule_of
@@ -22,16 +22,6 @@ from handlers.tables import to_xlsx
 NAME = "broadcasts"
 MAX_TEXT = 900
 ACTIONS = {"pause": "paused", "resume": "active", "cancel": "cancelled"}
-
-
-async def _roles(turn: Turn) -> list[RoleRecord]:
-    return task_force_roles(await active_roles(turn.session, turn.user.id))
-
-
-def _may_manage(roles: list[RoleRecord], region: str | None) -> bool:
-    if any(r.role == Role.ADMIN for r in roles):
-        return True
-    return region is not None and any(covers(r, region) for r in roles)
 
 
 def _when(turn: Turn, record: BroadcastRecord) -> str:
@@ -48,7 +38,7 @@ def _when(turn: Turn, record: BroadcastRecord) -> str:
 
 
 async def overview(turn: Turn) -> None:
-    roles = await _roles(turn)
+    roles = await my_task_force_roles(turn)
     if not roles:
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
@@ -56,7 +46,7 @@ async def overview(turn: Turn) -> None:
     lines: list[str] = [turn.t("broadcast_admin.title")]
     rows: list[tuple[Button, ...]] = []
     for record in (await broadcasts.listing(turn.session))[:30]:
-        if not _may_manage(roles, record.region_code) or len(rows) >= 8:
+        if not may_oversee(roles, record.region_code) or len(rows) >= 8:
             continue
         progress = await broadcasts.progress(turn.session, record.id)
         title = _title(turn, record)
@@ -96,14 +86,14 @@ def _title(turn: Turn, record: BroadcastRecord) -> str:
 async def on_button(turn: Turn) -> None:
     """bx:pause|resume|cancel:<id>, bx:new, and the steps of a new broadcast (bx:lib:<key>, ...)."""
     parts = turn.incoming.data.split(":")
-    roles = await _roles(turn)
+    roles = await my_task_force_roles(turn)
     if not roles:
         turn.say(turn.t("cases.not_allowed"))
         return
     broadcast_id = whole_number(parts[2]) if len(parts) == 3 and parts[1] in ACTIONS else None
     if broadcast_id is not None:
         record = await broadcasts.get(turn.session, broadcast_id)
-        if record is None or not _may_manage(roles, record.region_code):
+        if record is None or not may_oversee(roles, record.region_code):
             turn.say(turn.t("cases.not_allowed"))
             return
         await broadcasts.set_status(turn.session, record.id, ACTIONS[parts[1]])
@@ -120,15 +110,14 @@ async def on_button(turn: Turn) -> None:
 
 
 async def _delivery_report(turn: Turn, roles: list[RoleRecord]) -> None:
-    """An XLSX of every run of the broadcasts this coordinator may manage, per channel."""
-    if any(r.role == Role.ADMIN for r in roles):
-        lines = await broadcasts.delivery_report(turn.session, None)
-    else:
-        found = {}
-        for role in roles:
-            for line in await broadcasts.delivery_report(turn.session, role.region_code):
-                found[(line.due_at, line.broadcast_id, line.channel)] = line
-        lines = [found[key] for key in sorted(found, reverse=True)]
+    """An XLSX of every run of the broadcasts this coordinator may manage, per channel (an
+    admin's region is None: all of them). A province and one of its regencies overlap: once each."""
+    found = {}
+    for role in roles:
+        for line in await broadcasts.delivery_report(turn.session, role.region_code):
+            found[(line.due_at, line.broadcast_id, line.channel)] = line
+    # Newest run first; a run's channels stay in the report's order (a stable sort).
+    lines = sorted(found.values(), key=lambda line: (line.due_at, line.broadcast_id), reverse=True)
     content = to_xlsx([("deliveries", delivery_table(turn.t, lines))])
     await audit.record(
         turn.session, actor(turn), "broadcasts_exported", turn.now, detail=f"xlsx, {len(lines)} rows"
@@ -163,7 +152,7 @@ async def on_message(turn: Turn) -> None:
 
 
 async def _choose_region(turn: Turn) -> None:
-    roles = await _roles(turn)
+    roles = await my_task_force_roles(turn)
     rows = []
     for role in roles:
         if role.role == Role.ADMIN:
@@ -179,13 +168,9 @@ async def _choose_region(turn: Turn) -> None:
 
 async def on_region(turn: Turn) -> None:
     region = turn.incoming.data.removeprefix("bx:region:")
-    roles = await _roles(turn)
+    roles = await my_task_force_roles(turn)
     chosen = None if region == "all" else region
-    if (
-        not turn.incoming.data.startswith("bx:region:")
-        or not _may_manage(roles, chosen)
-        or (chosen is None and not any(r.role == Role.ADMIN for r in roles))
-    ):
+    if not turn.incoming.data.startswith("bx:region:") or not may_oversee(roles, chosen):
         turn.say(turn.t("cases.not_allowed"))
         await _choose_region(turn)
         return

@@ -7,14 +7,13 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from bot.i18n import Texts
-from db.cases import OPEN_STATUSES, CaseRecord
+from db.cases import KINDS, OPEN_STATUSES, CaseRecord
 from handlers.case_messages import field_value
 from handlers.region_search import RegionIndex
 from handlers.report_form import ReportForm
 from handlers.tables import Table, to_xlsx
 
 STATUSES = (*OPEN_STATUSES, "closed")
-KINDS = ("missing", "warning")
 
 
 def case_table(t: Texts, form: ReportForm, index: RegionIndex, cases: list[CaseRecord]) -> Table:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.messages import Button, Reply, Template, whole_number
 from db import audit, cases, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
-from handlers.access import may_handle_case, task_force_roles
+from handlers.access import may_handle_case, my_task_force_roles
 from handlers.case_export import case_table, cases_workbook
 from handlers.case_messages import case_alert, case_text, coordinator_buttons
 from handlers.context import Dialog, Turn
@@ -162,8 +162,7 @@ async def list_cases(turn: Turn) -> None:
 
 
 async def _coordinator_regions(turn: Turn) -> list[str | None]:
-    my_roles = await roles.active_roles(turn.session, turn.user.id)
-    return [r.region_code for r in task_force_roles(my_roles)]
+    return [r.region_code for r in await my_task_force_roles(turn)]
 
 
 async def _cases_of(

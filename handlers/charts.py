@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 
 from bot.i18n import Texts
-from handlers.statistics import KINDS, RISKS, SMALL_COUNT, Summary
+from db.cases import KINDS
+from handlers.statistics import RISKS, SMALL_COUNT, Summary
 
 WIDTH, HEIGHT, DPI = 1000, 700, 100
 COLOURS = {

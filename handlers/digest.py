@@ -16,7 +16,8 @@ from db.roles import Role
 from handlers.charts import weekly_chart
 from handlers.context import DigestSchedule, Services
 from handlers.statistics import Period, Summary, gather, place_names, scope_of
-from handlers.statistics_text import period_text, summary_text
+from handlers.statistics_chat import EXPORT, stats_button
+from handlers.statistics_text import chart_caption, period_text, summary_text
 
 DIGEST_DAYS = 7
 # A digest not sent by then (the bot was down) is skipped: next week's comes on time instead of
@@ -31,11 +32,6 @@ def due_week_end(now: datetime, zone: str, schedule: DigestSchedule) -> date:
     if due == local.date() and local.time() < schedule.at:
         due -= timedelta(days=7)
     return due
-
-
-def stats_button(region_code: str | None, days: int) -> str:
-    """The button data that shows a region's statistics on demand (roles are checked on the tap)."""
-    return f"st:p:{region_code or '*'}:{days}"
 
 
 async def queue_digests(session: AsyncSession, services: Services, now: datetime) -> int:
@@ -104,8 +100,8 @@ def _messages(
         stats_button(scope.region_code, DIGEST_DAYS),
     )
     text = summary_text(t, summary, names, weekly=True)
-    caption = t(
-        "statistics.chart_caption", scope=scope.name, end=summary.period.last_day.strftime("%d-%m-%Y")
-    )
-    more = ((Button(t("statistics.export"), f"st:x:{scope.region_code or '*'}:{DIGEST_DAYS}"),),)
-    return [("text", Reply(text, more, template=template)), ("chart", Reply(caption, photo=chart))]
+    more = ((Button(t("statistics.export"), stats_button(scope.region_code, DIGEST_DAYS, EXPORT)),),)
+    return [
+        ("text", Reply(text, more, template=template)),
+        ("chart", Reply(chart_caption(t, summary), photo=chart)),
+    ]

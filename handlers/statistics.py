@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import regions, statistics
+from db.cases import KINDS
 from db.statistics import AD, CHECKLIST, CaseFact, CheckCount, CheckFact
 
 RISKS = ("high", "medium", "low")
-KINDS = ("missing", "warning")
 WEEKS_SHOWN = 12
 TOP = 5
 # Counts from 1 to this minus one are shown as "<5" in anything broader than one regency, so a
@@ -203,10 +203,9 @@ def summarise(
         check.destination for check in checks if check.source == AD and check.destination
     )
     # Warnings from a village: early-warning reports and checks that came out high.
+    start, end = moment(period.start, zone), moment(period.end, zone)
     villages: Counter[str] = Counter(
-        case.village_code
-        for case in cases
-        if case.kind == "warning" and period.contains(case.created_at.astimezone(ZoneInfo(zone)).date())
+        case.village_code for case in cases if case.kind == "warning" and start <= case.created_at < end
     )
     villages.update(check.village_code for check in checks if check.risk == "high" and check.village_code)
     weeks = []

@@ -7,35 +7,28 @@ import asyncio
 from zoneinfo import ZoneInfo
 
 from bot.messages import Button, Reply, whole_number
-from db import audit, roles
-from db.roles import Role, RoleRecord
-from handlers.access import covers, task_force_roles
+from db import audit
+from handlers.access import may_oversee, my_task_force_roles
 from handlers.cases import actor
 from handlers.charts import weekly_chart
 from handlers.context import Turn
-from handlers.digest import stats_button
 from handlers.menu import show_menu
 from handlers.statistics import Summary, gather, last_days, place_names, scope_of
 from handlers.statistics_export import statistics_xlsx
-from handlers.statistics_text import period_text, summary_text
+from handlers.statistics_text import chart_caption, period_text, summary_text
 
 PERIODS = (7, 30, 90, 365)
 EVERYWHERE = "*"
+SHOW, EXPORT = "p", "x"
 
 
-async def _roles(turn: Turn) -> list[RoleRecord]:
-    return task_force_roles(await roles.active_roles(turn.session, turn.user.id))
-
-
-def _may_see(my_roles: list[RoleRecord], region_code: str | None) -> bool:
-    """The whole country for admins; a coordinator's own region and what lies inside it."""
-    if region_code is None:
-        return any(r.role == Role.ADMIN for r in my_roles)
-    return any(covers(r, region_code) for r in my_roles)
+def stats_button(region_code: str | None, days: int, action: str = SHOW) -> str:
+    """The button data that shows (or exports) a region's statistics; roles are checked on the tap."""
+    return f"st:{action}:{region_code or EVERYWHERE}:{days}"
 
 
 async def begin(turn: Turn) -> None:
-    my_roles = await _roles(turn)
+    my_roles = await my_task_force_roles(turn)
     if not my_roles:
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
@@ -47,7 +40,7 @@ async def begin(turn: Turn) -> None:
     buttons = []
     for code in regions:
         scope = await scope_of(turn.session, code, turn.t("statistics.everywhere"))
-        buttons.append((Button(scope.name[:60], f"st:r:{code or EVERYWHERE}"),))
+        buttons.append((Button(scope.name[:60], f"st:r:{code or EVERYWHERE}"),))  # then a period
     turn.say(turn.t("statistics.choose_region"), tuple(buttons))
 
 
@@ -65,15 +58,15 @@ async def on_button(turn: Turn) -> None:
     action = parts[1] if len(parts) > 2 else ""
     region_code = None if len(parts) < 3 or parts[2] == EVERYWHERE else parts[2]
     days = whole_number(parts[3]) if len(parts) > 3 else None
-    if not _may_see(await _roles(turn), region_code):
+    if not may_oversee(await my_task_force_roles(turn), region_code):
         turn.say(turn.t("statistics.not_allowed"))
         return
     if action == "r":
         await _ask_period(turn, region_code)
-    elif action in ("p", "x") and days in PERIODS:
+    elif action in (SHOW, EXPORT) and days in PERIODS:
         summary = await _summary(turn, region_code, days)
         names = await place_names(turn.session, summary)
-        if action == "p":
+        if action == SHOW:
             await _show(turn, summary, names, days)
         else:
             await _export(turn, summary, names)
@@ -89,13 +82,11 @@ async def _summary(turn: Turn, region_code: str | None, days: int) -> Summary:
 
 async def _show(turn: Turn, summary: Summary, names: dict[str, str], days: int) -> None:
     region = summary.scope.region_code or EVERYWHERE
-    export = ((Button(turn.t("statistics.export"), f"st:x:{region}:{days}"),),)
+    export = ((Button(turn.t("statistics.export"), stats_button(summary.scope.region_code, days, EXPORT)),),)
     turn.say(summary_text(turn.t, summary, names), export)
     # Drawn in a thread: a tenth of a second of matplotlib must not stall the other chats.
     png = await asyncio.to_thread(weekly_chart, turn.t, summary)
-    end = summary.period.last_day.strftime("%d-%m-%Y")
-    caption = turn.t("statistics.chart_caption", scope=summary.scope.name, end=end)
-    turn.replies.append(Reply(caption, photo_data=png, photo_mime="image/png"))
+    turn.replies.append(Reply(chart_caption(turn.t, summary), photo_data=png, photo_mime="image/png"))
     await audit.record(
         turn.session, actor(turn), "statistics_viewed", turn.now, detail=f"{region}, {days} days"
     )

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from bot.i18n import Texts
-from handlers.statistics import KINDS, RISKS, Summary
+from db.cases import KINDS
+from handlers.statistics import RISKS, Summary
 from handlers.tables import Table, to_xlsx
 
 

@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from html import escape
 
 from bot.i18n import Texts
-from handlers.statistics import KINDS, RISKS, Summary
+from db.cases import KINDS
+from handlers.statistics import RISKS, Summary
 from handlers.statistics_text import compared, period_text
 
 STYLE = """

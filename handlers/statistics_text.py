@@ -16,6 +16,10 @@ def period_text(t: Texts, summary: Summary) -> str:
     return t("statistics.period", start=period.start.strftime(DATE), end=period.last_day.strftime(DATE))
 
 
+def chart_caption(t: Texts, summary: Summary) -> str:
+    return t("statistics.chart_caption", scope=summary.scope.name, end=summary.period.last_day.strftime(DATE))
+
+
 def compared(summary: Summary, now: int, before: int) -> str:
     """ "12 (7)": this period and, in brackets, the one before; both hidden alike when small."""
     return f"{summary.shown(now)} ({summary.shown(before)})"
