@@ -360,6 +360,44 @@ async def test_statistik_in_chat_shows_numbers_chart_and_xlsx_for_own_regions_on
     assert bot.api.documents(elsewhere) == []
 
 
+async def seed_broadcast_runs(session: AsyncSession) -> dict[str, int]:
+    """A red-flags broadcast run to Kubu Raya and one to Cilacap, six messages each: Telegram sent,
+    sent, failed; WhatsApp sent and delivered, sent and read, pending. Returns broadcast ids."""
+    from db import broadcasts
+
+    ids = {}
+    for region in ("61.12", "33.01"):
+        record = await broadcasts.create_library_once(session, "red_flags", region, NOW, "test")
+        run_id = await broadcasts.start_run(session, record.id, NOW, NOW)
+        assert run_id is not None
+        await broadcasts.set_recipients(session, run_id, 6)
+        ids[region] = record.id
+        states = [
+            ("telegram", "sent", None),
+            ("telegram", "sent", None),
+            ("telegram", "failed", None),
+            ("whatsapp", "sent", "delivered"),
+            ("whatsapp", "sent", "read"),
+            ("whatsapp", "pending", None),
+        ]
+        for n, (channel, status, seen) in enumerate(states):
+            session.add(
+                OutboxMessage(
+                    idempotency_key=f"b:{run_id}:{n}",
+                    channel=channel,
+                    chat_id=str(n),
+                    payload={},
+                    status=status,
+                    next_attempt_at=NOW,
+                    created_at=NOW,
+                    priority=1,
+                    run_id=run_id,
+                    delivery_status=seen,
+                )
+            )
+    return ids
+
+
 async def test_broadcast_delivery_report_counts_each_state_per_run_and_channel(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
@@ -367,36 +405,7 @@ async def test_broadcast_delivery_report_counts_each_state_per_run_and_channel(
     from handlers.broadcast_report import delivery_table
 
     async with sessions() as session, session.begin():
-        ids = {}
-        for region in ("61.12", "33.01"):
-            record = await broadcasts.create_library_once(session, "red_flags", region, NOW, "test")
-            run_id = await broadcasts.start_run(session, record.id, NOW, NOW)
-            assert run_id is not None
-            await broadcasts.set_recipients(session, run_id, 6)
-            ids[region] = record.id
-            states = [
-                ("telegram", "sent", None),
-                ("telegram", "sent", None),
-                ("telegram", "failed", None),
-                ("whatsapp", "sent", "delivered"),
-                ("whatsapp", "sent", "read"),
-                ("whatsapp", "pending", None),
-            ]
-            for n, (channel, status, seen) in enumerate(states):
-                session.add(
-                    OutboxMessage(
-                        idempotency_key=f"b:{run_id}:{n}",
-                        channel=channel,
-                        chat_id=str(n),
-                        payload={},
-                        status=status,
-                        next_attempt_at=NOW,
-                        created_at=NOW,
-                        priority=1,
-                        run_id=run_id,
-                        delivery_status=seen,
-                    )
-                )
+        ids = await seed_broadcast_runs(session)
     async with sessions() as session:
         mine = await broadcasts.delivery_report(session, "61.12")
         everything = await broadcasts.delivery_report(session, None)
@@ -415,4 +424,32 @@ async def test_broadcast_delivery_report_counts_each_state_per_run_and_channel(
         "1",
         "1",
         "0",
+    ]
+
+
+async def test_siaran_delivery_report_in_chat_holds_own_regions_only(bot: Any) -> None:
+    from bot import admin
+
+    core = bot.service.core
+    async with core.sessions() as session, session.begin():
+        await seed_broadcast_runs(session)
+    coordinator_id, admin_id = 911, 912
+    await admin.grant(core, Role.COORDINATOR, f"telegram:{coordinator_id}", "61.12")
+    await admin.grant(core, Role.ADMIN, f"telegram:{admin_id}", None)
+    for account in (coordinator_id, admin_id):
+        await bot.onboard(account)
+        await bot.press(account, "bx:report")
+    [mine] = bot.api.documents(coordinator_id)
+    assert mine["filename"].endswith(".xlsx") and "2 baris" in mine["caption"]
+    rows = rows_of(mine, "deliveries")
+    assert [(r[2], r[4], r[6:]) for r in rows[1:]] == [
+        ("61.12", "telegram", ("2", "0", "0", "0", "1")),
+        ("61.12", "whatsapp", ("2", "2", "1", "1", "0")),
+    ]
+    [everything] = bot.api.documents(admin_id)
+    assert sorted((r[2], r[4]) for r in rows_of(everything, "deliveries")[1:]) == [
+        ("33.01", "telegram"),
+        ("33.01", "whatsapp"),
+        ("61.12", "telegram"),
+        ("61.12", "whatsapp"),
     ]
