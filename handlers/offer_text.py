@@ -45,8 +45,7 @@ async def check(turn: Turn, text: str) -> None:
         turn.session,
         risk=analysis.risk,
         score=analysis.score,
-        # Red flags only: the statistics count what raised the risk, not the legal route's signs.
-        signs=[found.code for found in analysis.signs if found.weight > 0],
+        signs=[found.code for found in analysis.signs],
         destination=analysis.entities.destination,
         region_code=turn.user.region_code,
         language=turn.user.language,
