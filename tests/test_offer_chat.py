@@ -77,3 +77,20 @@ def test_check_offer_command_prints_json(cli_database: Path) -> None:
     assert entities["phones"] == [{"number": "+85512555000", "country": "KH"}]
     assert entities["channels"] == ["whatsapp"]
     assert result["register"] == [], "the ad names no company"
+
+
+async def test_a_check_counts_for_the_users_village_on_its_local_day_with_red_flags_only(
+    bot: BotHarness,
+) -> None:
+    from datetime import UTC, date, datetime
+
+    sentani_kota = "91.03.01.1001"  # Kabupaten Jayapura, WIT (UTC+9)
+    await bot.onboard(ALICE)
+    await bot.press(ALICE, f"sb:v:{sentani_kota}")  # subscribing says where the user lives
+    bot.clock.now = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)  # Monday 05:00 WIT, Sunday in UTC
+    await bot.say(ALICE, SCAM_AD + " Ada kontrak kerja dan BPJS.")  # and one sign of the legal route
+    assert bot.service.core is not None
+    async with bot.service.core.sessions() as session:
+        row = (await session.execute(select(OfferCheck))).scalar_one()
+    assert (row.region_code, row.checked_on) == (sentani_kota, date(2026, 11, 23))
+    assert "tourist_visa" in row.flags["raised"] and "official_process" not in row.flags["raised"]
