@@ -109,3 +109,19 @@ def test_the_service_refuses_to_start_without_what_whatsapp_needs() -> None:
     half = Settings(whatsapp_token=SecretStr("EAAG-real-looking-token-0123456789"))
     with pytest.raises(ConfigError, match="SIGAP_WHATSAPP_APP_SECRET, SIGAP_WHATSAPP_VERIFY_TOKEN"):
         SigapService(half)
+
+
+def test_digest_day_and_time_are_read_and_checked(tmp_path: Path) -> None:
+    from datetime import time
+
+    from bot.app import build_services
+    from handlers.context import DigestSchedule
+
+    config = tmp_path / "config.toml"
+    config.write_text("[digest]\nweekday = 'wednesday'\ntime = '19:30'\n")
+    assert build_services(load_settings(config)).digest == DigestSchedule(2, time(19, 30))
+    assert build_services(Settings()).digest == DigestSchedule(0, time(7, 0))  # Monday 07:00
+    for bad in ("weekday = 'rabu'", "time = '25:00'", "time = '7'"):
+        config.write_text(f"[digest]\n{bad}\n")
+        with pytest.raises(ConfigError, match="digest"):
+            load_settings(config)

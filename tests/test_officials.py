@@ -9,7 +9,7 @@ import pytest
 
 from bot import admin
 from bot.config import ConfigError
-from db import roles
+from db import queries, roles
 from db.roles import Role, RoleRecord
 from tests.harness import BotHarness, buttons_of
 
@@ -20,8 +20,6 @@ CILACAP = "33.01.21.1002"  # another province altogether
 
 async def user_roles(bot: BotHarness, external_id: int) -> set[RoleRecord]:
     assert bot.service.core is not None
-    from db import queries
-
     async with bot.service.core.sessions() as session:
         user = await queries.find_user(session, "telegram", str(external_id))
         return set() if user is None else await roles.active_roles(session, user.id)
@@ -40,6 +38,10 @@ async def test_invite_and_register_over_telegram(bot: BotHarness) -> None:
     replies = await bot.say(OFFICIAL, f"/daftar {code.lower()}")
     assert "terdaftar sebagai perangkat desa Sungai Kakap" in replies[0]["text"]
     assert await user_roles(bot, OFFICIAL) == {RoleRecord(Role.OFFICIAL, SUNGAI_KAKAP)}
+    async with bot.service.core.sessions() as session:
+        official = await queries.find_user(session, "telegram", str(OFFICIAL))
+    # Their anonymous checks count for the village they serve.
+    assert official is not None and official.region_code == SUNGAI_KAKAP
 
     await bot.onboard(STRANGER)
     replies = await bot.say(STRANGER, f"/daftar {code}")

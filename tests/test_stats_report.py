@@ -7,16 +7,18 @@ import io
 import os
 import shutil
 import subprocess
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.session import create_engine, create_sessionmaker
 from handlers.charts import HEIGHT, WIDTH
 from tests.harness import sigap_command
-from tests.test_statistics import png_size, seed
+from tests.test_statistics import png_size, seed, seed_broadcast_runs
 
 SCREEN = (1200, 1700)
 # In CI the browser must be there (.ci/run installs it): a skipped rendering check proves nothing.
@@ -41,11 +43,11 @@ def browse(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def seeded(path: Path) -> None:
+async def seeded(path: Path, how: Callable[[AsyncSession], Awaitable[object]] = seed) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     try:
         async with create_sessionmaker(engine)() as session, session.begin():
-            await seed(session)
+            await how(session)
     finally:
         await engine.dispose()
 
@@ -109,9 +111,18 @@ def test_sigap_stats_refuses_an_unknown_region_politely(cli_database: Path) -> N
     assert done.returncode == 2 and "is not a date" in done.stderr
 
 
-def test_broadcast_report_from_the_cli(cli_database: Path, tmp_path: Path) -> None:
+async def test_broadcast_report_from_the_cli(cli_database: Path, tmp_path: Path) -> None:
+    await seeded(cli_database, seed_broadcast_runs)
     output = tmp_path / "deliveries.xlsx"
     done = sigap_command("broadcast", "report", "--output", str(output), sqlite_path=cli_database)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 0 and "4 row(s)" in done.stdout, done.stderr
     rows = list(load_workbook(io.BytesIO(output.read_bytes()))["deliveries"].iter_rows(values_only=True))
     assert rows[0][:6] == ("broadcast", "message", "region", "due", "channel", "recipients")
+    as_csv = tmp_path / "kubu-raya.csv"
+    done = sigap_command(
+        "broadcast", "report", "--region", "61.12", "--output", str(as_csv), sqlite_path=cli_database
+    )
+    assert done.returncode == 0, done.stderr
+    lines = as_csv.read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 3 and lines[1].startswith("1,") and ",61.12," in lines[1]
+    assert lines[2].endswith(",whatsapp,6,2,2,1,1,0")
