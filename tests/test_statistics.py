@@ -453,3 +453,32 @@ async def test_siaran_delivery_report_in_chat_holds_own_regions_only(bot: Any) -
         ("61.12", "telegram"),
         ("61.12", "whatsapp"),
     ]
+
+
+async def test_digest_charts_are_deleted_two_weeks_after_their_digest(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    from sqlalchemy import func
+
+    from db.models import DigestRun, StoredMedia
+
+    clock = FakeClock(NOW)
+    async with sessions() as session, session.begin():
+        await coordinator(session, "1001", Role.COORDINATOR, "61.12")
+        await coordinator(session, "1002", Role.COORDINATOR, "61.12", "en")
+    jobs = Jobs(sessions, clock, build_services(Settings()))
+    assert await jobs.send_digests() == 4
+
+    async def pictures() -> int:
+        async with sessions() as session:
+            return int((await session.execute(select(func.count()).select_from(StoredMedia))).scalar_one())
+
+    assert await pictures() == 2, "one chart per language"
+    clock.advance(days=13)
+    await jobs.forget_old_updates()
+    assert await pictures() == 2, "kept while a slow delivery may still need it"
+    clock.advance(days=2)
+    await jobs.forget_old_updates()
+    assert await pictures() == 0
+    async with sessions() as session:
+        assert (await session.execute(select(DigestRun.charts))).scalar_one() == []
