@@ -24,7 +24,7 @@ def read_header(path: Path) -> dict[str, str]:
     missing = [field for field in FIELDS if field not in meta]
     if missing:
         raise ValueError(f"{path.name}: missing {', '.join(missing)}")
-    number, label, language = path.stem.split("_")
+    _number, label, language = path.stem.split("_")
     if (label, language) != (meta["label"], meta["language"]):
         raise ValueError(f"{path.name}: name and header disagree")
     meta["chars"] = str(len(text.strip()))
@@ -46,10 +46,11 @@ def main() -> None:
     ads = {split: [read_header(path) for path in sorted((HERE / split).glob("*.txt"))] for split in SPLITS}
     for column in ("label", "language", "modus", "style"):
         table(column, {split: collections.Counter(ad[column] for ad in ads[split]) for split in SPLITS})
-    table(
-        "modus / language",
-        {split: collections.Counter(f"{ad['modus']} ({ad['language']})" for ad in ads[split]) for split in SPLITS},
-    )
+    by_language = {
+        split: collections.Counter(f"{ad['modus']} ({ad['language']})" for ad in ads[split])
+        for split in SPLITS
+    }
+    table("modus / language", by_language)
     problems = [
         f"{split}: {ad['modus']} {ad['style']} ad of {ad['chars']} characters"
         for split in SPLITS
