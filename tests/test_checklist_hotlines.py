@@ -4,6 +4,7 @@ shown; `sigap hotlines` lists them and warns about old sources, with the age fro
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import replace
@@ -99,3 +100,26 @@ def test_sigap_hotlines_command() -> None:
     completed = run_sigap("hotlines", "--language", "en", env={"SIGAP_HOTLINES__MAX_AGE_DAYS": "100000"})
     assert "max_age_days = 100000" in completed.stdout and "days old" not in completed.stdout
     assert "Ministry for the Protection of Migrant Workers" in completed.stdout
+
+
+PHONE = re.compile(r"(?<!\d)(?:\+\d[\d ]{6,}\d|0\d[\d-]{2,}\d)(?!\d)")
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_broadcasts_quote_only_confirmed_numbers_as_written_in_hotlines(language: str) -> None:
+    texts = CONTENT.texts(language)
+    entries = hotlines.load(CONTENT)
+    confirmed = {getattr(h, f) for h in entries if h.confirmed for f in ("phone", "phone_abroad", "whatsapp")}
+    unconfirmed = {h.phone for h in entries if not h.confirmed and h.phone}
+    keys = {key.split(".")[1] for key in texts.keys() if key.startswith("broadcasts.")}
+    assert {"splp", "call_today", "embassy_free", "nonprocedural_help", "tourist_visa"} <= keys
+    quoted = 0
+    for key in keys:
+        text = texts(f"broadcasts.{key}.text")
+        for number in PHONE.findall(text):
+            assert number in confirmed, (language, key, number)
+            quoted += 1
+        assert not any(number in text for number in unconfirmed), (language, key)
+        assert texts(f"broadcasts.{key}.source").strip(), (language, key)
+        assert "gelap" not in text and "illegal worker" not in text, "never blame the worker"
+    assert quoted >= 10
