@@ -17,14 +17,14 @@ from bot import admin, broadcast_admin, stats_admin
 from bot.app import open_core, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import ContentError
+from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, look_up, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
-from handlers import offer_report
+from handlers import hotlines, offer_report
 from handlers.case_export import case_table, cases_workbook
 from handlers.checklist_scoring import RulesError
 from handlers.offer_analysis import analyse
@@ -86,6 +86,11 @@ def _parser() -> argparse.ArgumentParser:
         "--html", metavar="FILE", help="also write a self-contained HTML report with the chart"
     )
     stats.add_argument("--xlsx", metavar="FILE", help="also write the numbers as an XLSX workbook")
+    hotlines_cmd = commands.add_parser(
+        "hotlines", help="the national hotlines with their sources; warns about old or unconfirmed ones"
+    )
+    hotlines_cmd.add_argument("--language", help="id or en (default: the configured default)")
+    hotlines_cmd.add_argument("--strict", action="store_true", help="exit with 1 when there is a warning")
     cases_cmd = commands.add_parser("cases", help="task-force cases")
     case_commands = cases_cmd.add_subparsers(dest="cases_command", required=True)
     export = case_commands.add_parser("export", help="write cases as CSV or XLSX (holds personal data)")
@@ -213,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "cases":
             configure_logging(logging.WARNING, secrets, json_lines)
             print(_export_cases(settings, args))
+        elif args.command == "hotlines":
+            return _hotlines(settings, args.language, args.strict)
         elif args.command == "regions":
             configure_logging(logging.WARNING, secrets, json_lines)
             if args.regions_command == "import":
@@ -233,6 +240,22 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _hotlines(settings: Settings, language: str | None, strict: bool) -> int:
+    """`sigap hotlines`: what users are shown and where it comes from, and what to re-check."""
+    content = Content.load(default_content_dir(), settings.conversation.default_language)
+    max_age = settings.hotlines.max_age_days
+    lines, warnings = hotlines.listing(content, language or content.default_language, date.today(), max_age)
+    print("\n".join(lines))
+    print(
+        f"\n{len(warnings)} warning(s) ([hotlines] max_age_days = {max_age}):"
+        if warnings
+        else "\nno warnings"
+    )
+    for warning in warnings:
+        print(f"  ! {warning}")
+    return 1 if warnings and strict else 0
 
 
 async def _check_offer(settings: Settings, text: str, as_json: bool, language: str | None) -> str:

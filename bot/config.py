@@ -114,6 +114,11 @@ class DigestSettings(_Section):
     time: str = Field(default="07:00", pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
 
 
+class HotlinesSettings(_Section):
+    # `sigap hotlines` warns about a national hotline whose source is older than this many days.
+    max_age_days: int = Field(default=365, ge=1)
+
+
 class LocalContact(_Section):
     """A regency's own number (Gugus Tugas PP-TPPO, Disnaker): there is no national one to ship."""
 
@@ -137,6 +142,7 @@ class Settings(BaseSettings):
     privacy: PrivacySettings = PrivacySettings()
     logging: LoggingSettings = LoggingSettings()
     digest: DigestSettings = DigestSettings()
+    hotlines: HotlinesSettings = HotlinesSettings()
     local_contacts: list[LocalContact] = []
 
     database_url: SecretStr | None = None

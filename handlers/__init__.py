@@ -85,6 +85,8 @@ def route_table() -> RouteTable:
             "bx": broadcasts.on_button,
             "dx": my_data.on_button,
             "st": statistics_chat.on_button,
+            # The checklist result's "all reasons" button carries its answers: valid from any step.
+            "cr": checklist.show_all_reasons,
         },
         keywords={
             "keywords.menu": show_menu,

@@ -29,6 +29,7 @@ class Contact:
     whatsapp: str = ""
     sms: str = ""
     web: str = ""
+    app: str = ""
 
 
 @dataclass(frozen=True)

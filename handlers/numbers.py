@@ -1,24 +1,28 @@
-"""Important numbers: the regency's own contacts from config, then national hotlines from content/."""
+"""Important numbers: the regency's own contacts from config, then the confirmed national hotlines."""
 
 from __future__ import annotations
 
 from bot.i18n import Texts
 from bot.messages import Button
+from handlers import hotlines
 from handlers.context import Contact, Services, Turn
 
 
 def contacts(services: Services, t: Texts) -> list[Contact]:
     national = [
         Contact(
-            name=t(f"hotlines.{entry['key']}.name"),
-            when=t(f"hotlines.{entry['key']}.when"),
-            phone=entry.get("phone", ""),
-            phone_abroad=entry.get("phone_abroad", ""),
-            whatsapp=entry.get("whatsapp", ""),
-            sms=entry.get("sms", ""),
-            web=entry.get("web", ""),
+            name=t(f"hotlines.{hotline.key}.name"),
+            when=t(f"hotlines.{hotline.key}.when"),
+            phone=hotline.phone,
+            phone_abroad=hotline.phone_abroad,
+            whatsapp=hotline.whatsapp,
+            sms=hotline.sms,
+            web=hotline.web,
+            app=hotline.app,
         )
-        for entry in services.content.data("hotlines").get("hotlines", [])
+        # Unconfirmed numbers stay in content/ for `sigap hotlines`, but a wrong number is worse
+        # than none: users never see them.
+        for hotline in hotlines.confirmed(services.content)
     ]
     return [*services.local_contacts, *national]
 
@@ -31,6 +35,7 @@ def render(services: Services, t: Texts) -> str:
             (f"{t('numbers.phone_abroad')}: ", contact.phone_abroad),
             ("WhatsApp: ", contact.whatsapp),
             ("SMS: ", contact.sms),
+            (f"{t('numbers.app')}: ", contact.app),
             ("", contact.web),
             ("", contact.when),
         )
@@ -40,7 +45,8 @@ def render(services: Services, t: Texts) -> str:
 
 
 async def show(turn: Turn) -> None:
+    # The short last paragraph goes with the button; on WhatsApp the list itself is a text before it.
     turn.say(
-        f"{turn.t('numbers.title')}\n\n{render(turn.services, turn.t)}",
+        f"{turn.t('numbers.title')}\n\n{render(turn.services, turn.t)}\n\n{turn.t('numbers.save')}",
         ((Button(turn.t("menu.back_to_menu"), "menu:main"),),),
     )

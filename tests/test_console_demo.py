@@ -36,23 +36,24 @@ def run_demo(database: Path, typed: list[str]) -> str:
 
 def test_demo_checklist_and_resume(tmp_path: Path) -> None:
     database = tmp_path / "demo.db"
-    # Language 1 (Indonesia), privacy 1 (OK), awareness offer 2 (later), menu 1 (check),
-    # then answer three questions "Ya".
+    # Language 1 (Indonesia), privacy 1 (OK), awareness offer 2 (later), menu 1 (check), then the
+    # route 1 (placement company), the work 1 (factory) and the place 1 (Malaysia).
     output = run_demo(database, ["1", "1", "2", "1", "1", "1", "1"])
     assert "Pilih bahasa / Choose your language:" in output
+    assert "[1] Perusahaan penyalur" in output
     assert "[1] Ya   [2] Tidak   [3] Tidak tahu" in output
-    assert "Pertanyaan 4 dari 14" in output
+    assert "Pertanyaan 4 dari" in output
 
     # A new process on the same database continues at question 4; answer the rest "Tidak".
     output = run_demo(database, ["2"] * 11)
-    assert "Pertanyaan 4 dari 14" in output.split("\n> ")[0], "resumed where the user was"
-    assert "Risiko" in output and "Mengapa:" in output
+    assert "Pertanyaan 4 dari" in output.split("\n> ")[0], "resumed where the user was"
+    assert "Risiko TINGGI" in output and "Alasan utama:" in output
     assert "0800-1000" in output
+    assert "[1] Semua alasan" in output
 
     with create_engine(f"sqlite:///{database}").connect() as connection:
         risks = connection.execute(text("SELECT risk FROM checklist_results")).scalars().all()
-    # Social-media offer (2) + sponsor (2) + not checked at Disnaker (2) + no contract (3)
-    # + no official steps (2) = 11, at or above high_from = 8.
+    # "Tidak" to "18 or older?" alone makes it HIGH.
     assert risks == ["high"]
 
 

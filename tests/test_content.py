@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import Content, ContentError, default_content_dir
-from handlers.checklist_scoring import ANSWERS, parse_rules
+from handlers import hotlines
+from handlers.checklist_scoring import YES_NO, parse_rules
 
 CONTENT = Content.load(default_content_dir(), "id")
 
@@ -17,8 +18,15 @@ def test_default_language_is_indonesian_and_english_exists() -> None:
 
 def translated(keys: set[str]) -> set[str]:
     """Keys every language must have. The words an ad is searched for (offers.slang.*,
-    offers.flags.*.phrases) are each language's own: all of them are searched in every ad."""
-    return {k for k in keys if not k.startswith("offers.slang.") and not k.endswith(".phrases")}
+    offers.flags.*.phrases) and the words people type for an answer (answers.*, *.words.*) are each
+    language's own: all of them are understood whatever the language."""
+    return {
+        k
+        for k in keys
+        if not k.startswith(("offers.slang.", "answers."))
+        and not k.endswith(".phrases")
+        and ".words." not in k
+    }
 
 
 @pytest.mark.parametrize("language", CONTENT.languages)
@@ -36,32 +44,54 @@ def test_every_key_exists_in_every_language(language: str) -> None:
 
 
 @pytest.mark.parametrize("language", CONTENT.languages)
-def test_every_checklist_question_and_raising_answer_has_text(language: str) -> None:
+def test_every_checklist_question_option_and_rule_has_text(language: str) -> None:
     texts = CONTENT.texts(language)
     rules = parse_rules(CONTENT.data("checklist"))
     for question in rules.questions:
-        assert texts.has(f"checklist.questions.{question.id}.question"), question.id
-        for answer in ANSWERS:
-            key = f"checklist.questions.{question.id}.reasons.{answer}"
-            raises = question.weights[answer] > 0 or answer in question.forces_high
-            assert texts.has(key) == raises, key  # no reason for a harmless answer, one for every other
+        key = f"checklist.questions.{question.id}"
+        assert texts.has(f"{key}.question") and texts.has(f"{key}.find_out"), question.id
+        for option in question.options if question.is_choice else ():
+            assert texts.has(f"{key}.options.{option}") and texts.has(f"{key}.details.{option}"), option
+    for rule in rules.rules:
+        raises = rule.points > 0 or rule.forces_high
+        assert texts.has(f"checklist.reasons.{rule.id}.short"), rule.id
+        # A reason that raises the risk also says why under "all reasons"; a good sign needs no more.
+        assert texts.has(f"checklist.reasons.{rule.id}.more") == raises, rule.id
+        # Every reason a result stores has a label in the statistics.
+        assert texts.has(f"statistics.flag.{rule.id}") or not raises, rule.id
+    stray = {k.split(".")[2] for k in texts.keys() if k.startswith("checklist.reasons.")}
+    assert stray <= {rule.id for rule in rules.rules}, "reasons for rules that do not exist"
 
 
 @pytest.mark.parametrize("language", CONTENT.languages)
-def test_every_hotline_is_named_and_sourced(language: str) -> None:
+def test_every_hotline_is_named_dated_and_sourced(language: str) -> None:
     texts = CONTENT.texts(language)
-    for entry in CONTENT.data("hotlines")["hotlines"]:
-        assert texts.has(f"hotlines.{entry['key']}.name") and texts.has(f"hotlines.{entry['key']}.when")
-        assert entry.get("source") and entry.get("checked"), entry["key"]
-        assert any(entry.get(field) for field in ("phone", "whatsapp", "sms", "web")), entry["key"]
+    entries = hotlines.load(CONTENT)
+    shown = {h.key for h in entries if h.confirmed}
+    assert {"p2mi", "kemlu", "peduliwni", "safetravel", "police"} <= shown
+    for hotline in entries:
+        assert texts.has(f"hotlines.{hotline.key}.name") and texts.has(f"hotlines.{hotline.key}.when")
+        assert hotline.source and hotline.as_of, hotline.key
+    # The official spelling.
+    assert "Pelindungan" in CONTENT.texts("id")("hotlines.p2mi.name")
+    assert not any("Perlindungan" in texts(f"hotlines.{key}.name") for key in shown)
 
 
 @pytest.mark.parametrize("language", CONTENT.languages)
 def test_button_labels_fit_whatsapp(language: str) -> None:
-    """WhatsApp reply buttons allow 20 characters: the checklist answers must fit as they are."""
+    """WhatsApp reply buttons allow 20 characters (list rows 24): every checklist label fits as it
+    is, without being cut."""
     texts = CONTENT.texts(language)
-    for answer in ANSWERS:
-        assert len(texts(f"checklist.answer.{answer}")) <= 20
+    rules = parse_rules(CONTENT.data("checklist"))
+    labels = [texts(f"checklist.answer.{answer}") for answer in YES_NO]
+    labels += [texts(f"checklist.buttons.{name}") for name in ("all_reasons", "numbers", "report", "menu")]
+    labels += [
+        texts(f"checklist.questions.{q.id}.options.{option}")
+        for q in rules.questions
+        if q.is_choice
+        for option in q.options
+    ]
+    assert [label for label in labels if len(label) > 20] == []
 
 
 def test_missing_default_language_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -43,11 +43,10 @@ async def test_postgres_dropping_all_connections_loses_nothing(database_url: str
     try:
         await harness.onboard(ALICE)
         await harness.press(ALICE, "menu:check")
-        questions = [q.id for q in harness.service.core.services.checklist.questions]  # type: ignore[union-attr]
         await _drop_connections(database_url)
 
         # Telegram re-delivers an update until it gets a 200: so does this loop.
-        update = callback_update(ALICE, f"ck:a:{questions[0]}:y")
+        update = callback_update(ALICE, "ck:a:route:p3mi")
         before = len(fake_api.sent(ALICE))
         statuses = []
         for _ in range(25):
@@ -56,11 +55,11 @@ async def test_postgres_dropping_all_connections_loses_nothing(database_url: str
                 break
         assert statuses[-1] == 200 and set(statuses) <= {200, 503}, statuses
         replies = fake_api.sent(ALICE)[before:]
-        assert len(replies) == 1 and "Pertanyaan 2 dari 14" in replies[0]["text"], "answered once"
+        assert len(replies) == 1 and "Pertanyaan 2 dari" in replies[0]["text"], "answered once"
 
         # The conversation goes on where it was.
-        replies = await harness.press(ALICE, f"ck:a:{questions[1]}:n")
-        assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
+        replies = await harness.press(ALICE, "ck:a:work:factory")
+        assert "Pertanyaan 3 dari" in replies[-1]["text"]
     finally:
         await stop_harness(harness)
 

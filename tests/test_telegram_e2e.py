@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from sqlalchemy import func, select, text
@@ -15,9 +16,24 @@ ALICE = 501
 BOB = 502
 
 
-def question_ids(bot: BotHarness) -> list[str]:
-    assert bot.service.core is not None
-    return [q.id for q in bot.service.core.services.checklist.questions]
+def open_question(message: dict[str, Any]) -> str | None:
+    """The checklist question a message asks, read from its answer buttons ("ck:a:<id>:<answer>")."""
+    data = next((d for d in buttons_of(message) if d.startswith("ck:a:")), None)
+    return data.split(":")[2] if data else None
+
+
+async def answer_checklist(
+    bot: BotHarness, user: int, answers: dict[str, str], default: str = "y"
+) -> list[dict[str, Any]]:
+    """Presses the answer buttons of each question asked until the result: the given answer code
+    (y/n/u, or a choice's option id), else the default."""
+    replies = await bot.press(user, "menu:check")
+    while (question := open_question(replies[-1])) is not None:
+        replies = await bot.press(user, f"ck:a:{question}:{answers.get(question, default)}")
+    return replies
+
+
+SCAM = {"route": "unknown", "work": "online_office", "destination": "scam_hubs", "passport_kept": "n"}
 
 
 async def scalar(bot: BotHarness, statement: Any) -> Any:
@@ -63,51 +79,70 @@ async def test_start_language_privacy_menu(bot: BotHarness) -> None:
 async def test_full_checklist_high_risk_stores_only_anonymous_result(bot: BotHarness) -> None:
     await bot.onboard(ALICE)
     replies = await bot.press(ALICE, "menu:check")
-    assert "Pertanyaan 1 dari 14" in replies[-1]["text"]
-    for number, question_id in enumerate(question_ids(bot), start=1):
-        replies = await bot.press(ALICE, f"ck:a:{question_id}:y")
-        if number < 14:
-            assert f"Pertanyaan {number + 1} dari 14" in replies[-1]["text"]
-    verdict, steps, menu = replies
-    assert "Risiko TINGGI" in verdict["text"]
-    assert "paspor" in verdict["text"].lower()  # the reason from documents_held, in the user's language
-    assert "110" in steps["text"]  # the official numbers are part of the answer
-    assert buttons_of(menu)[0] == "menu:check"
+    assert re.search(r"Pertanyaan 1 dari \d+", replies[-1]["text"])
+    replies = await answer_checklist(bot, ALICE, SCAM)
+    [result] = replies
+    assert "Risiko TINGGI" in result["text"]
+    assert "Kamboja" in result["text"], "the reason, in the user's language"
+    assert "0800-1000" in result["text"] and "110" in result["text"], "what to do, with the numbers"
+    assert len(result["text"]) <= 1024, "short first"
+    assert [b.split(":")[0] for b in buttons_of(result)] == ["cr", "menu", "menu"]
+    assert buttons_of(result)[1:] == ["menu:numbers", "menu:report"]
 
     assert await scalar(bot, select(func.count()).select_from(ChecklistResult)) == 1
-    result = await scalar(bot, select(ChecklistResult))
-    assert result.risk == "high"
-    assert "documents_held" in result.flags["raised"]
-    assert "company_named" not in result.flags["raised"], "answering yes to 'company named' is safe"
+    stored = await scalar(bot, select(ChecklistResult))
+    assert stored.risk == "high"
+    assert stored.flags["raised"][:2] == ["passport_taken", "scam_compound_job"]
     # Anonymous: the result row has no column that could point back to the user.
     assert not {"user_id", "chat_id", "external_id"} & set(ChecklistResult.__table__.columns.keys())
 
+    # All reasons, from the button: every reason with its explanation, within Telegram's limit.
+    replies = await bot.press(ALICE, buttons_of(result)[0])
+    text = "\n".join(r["text"] for r in replies)
+    assert "Semua alasan" in text and "Cari tahu dulu" in text and "tanpa nama" in text
+    assert all(len(r["text"]) <= 4096 for r in replies)
+    assert buttons_of(replies[-1]) == ["menu:numbers", "menu:report", "menu:main"]
+    # "Laporkan" starts the report dialogue (its consent first); "Nomor penting" lists the numbers.
+    [consent] = await bot.press(ALICE, "menu:report")
+    assert buttons_of(consent) == ["rp:yes", "rp:no"]
+    # A result button from before a change of questions is not trusted.
+    [old] = await bot.press(ALICE, "cr:000000:0")
+    assert "versi lama" in old["text"]
 
-async def test_safe_offer_rates_low_in_english(bot: BotHarness) -> None:
+
+async def test_legal_route_rates_low_in_english(bot: BotHarness) -> None:
     await bot.onboard(BOB, "en")
-    await bot.press(BOB, "menu:check")
-    safe_yes = {"company_named", "company_verified", "contract_before", "official_steps"}
-    for question_id in question_ids(bot):
-        replies = await bot.press(BOB, f"ck:a:{question_id}:{'y' if question_id in safe_yes else 'n'}")
+    replies = await answer_checklist(
+        bot, BOB, {"route": "government", "work": "factory", "destination": "east_asia"}
+    )
     assert "LOW risk" in replies[0]["text"]
-    assert "Why:" not in replies[0]["text"]
+    assert "registered in an official government programme" in replies[0]["text"]
     assert await scalar(bot, select(ChecklistResult.risk)) == "low"
 
 
 async def test_typed_answers_back_restart_and_cancel(bot: BotHarness) -> None:
     await bot.onboard(ALICE)
     await bot.say(ALICE, "/cek")
-    await bot.say(ALICE, "ya")
-    replies = await bot.say(ALICE, "tidak tahu")
-    assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
-    replies = await bot.press(ALICE, "ck:back")
-    assert "Pertanyaan 2 dari 14" in replies[-1]["text"]
+    replies = await bot.say(ALICE, "ya")  # a yes/no word is no answer to "who arranges it?"
+    assert "1 sampai 5" in replies[0]["text"]
+    assert re.search(r"Pertanyaan 1 dari \d+", replies[-1]["text"])
+    replies = await bot.say(ALICE, "2")  # the numbers shown beside the options are answers
+    assert re.search(r"Pertanyaan 2 dari \d+", replies[-1]["text"])
+    replies = await bot.say(ALICE, "pabrik")
+    replies = await bot.say(ALICE, "korea")
+    assert re.search(r"Pertanyaan 4 dari \d+", replies[-1]["text"])
+    replies = await bot.say(ALICE, "1")  # no number is offered at a yes/no question: not "Ya"
+    assert "Ketik ya, tidak, atau tidak tahu" in replies[0]["text"]
+    assert re.search(r"Pertanyaan 4 dari \d+", replies[-1]["text"])
+    replies = await bot.say(ALICE, "iyaa sudah")
+    assert re.search(r"Pertanyaan 5 dari \d+", replies[-1]["text"])
+    replies = await bot.say(ALICE, "kembali")
+    assert re.search(r"Pertanyaan 4 dari \d+", replies[-1]["text"])
     replies = await bot.say(ALICE, "hmm")
-    assert "tombol Ya, Tidak, atau Tidak tahu" in replies[0]["text"]
-    assert "Pertanyaan 2 dari 14" in replies[-1]["text"]
-    replies = await bot.press(ALICE, "ck:restart")
-    assert "Pertanyaan 1 dari 14" in replies[-1]["text"]
-    replies = await bot.press(ALICE, "ck:cancel")
+    assert "Ketik ya, tidak, atau tidak tahu" in replies[0]["text"]
+    replies = await bot.say(ALICE, "ulang dari awal")
+    assert re.search(r"Pertanyaan 1 dari \d+", replies[-1]["text"])
+    replies = await bot.press(ALICE, "ck:cancel")  # a button on an older message still works
     assert "dibatalkan" in replies[0]["text"]
     assert "menu:check" in buttons_of(replies[-1])
     assert await scalar(bot, select(func.count()).select_from(ChecklistResult)) == 0
@@ -116,38 +151,37 @@ async def test_typed_answers_back_restart_and_cancel(bot: BotHarness) -> None:
 async def test_old_and_unknown_buttons_change_nothing(bot: BotHarness) -> None:
     await bot.onboard(ALICE)
     await bot.press(ALICE, "menu:check")
-    first, second, third = question_ids(bot)[:3]
-    await bot.press(ALICE, f"ck:a:{first}:y")
-    await bot.press(ALICE, f"ck:a:{second}:n")
-    replies = await bot.press(ALICE, f"ck:a:{first}:n")  # pressed again on the old message
+    await bot.press(ALICE, "ck:a:route:p3mi")
+    await bot.press(ALICE, "ck:a:work:factory")
+    replies = await bot.press(ALICE, "ck:a:route:sponsor")  # pressed again on the old message
     assert "pertanyaan sebelumnya" in replies[0]["text"]
-    assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
+    assert open_question(replies[-1]) == "destination"
     replies = await bot.press(ALICE, "zz:made-up")
     assert "pesan lama" in replies[0]["text"]
     replies = await bot.press(ALICE, "ck:a:no_such_question:y")
-    assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
-    replies = await bot.press(ALICE, f"ck:a:{third}:q")  # malformed answer code
-    assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
+    assert open_question(replies[-1]) == "destination"
+    replies = await bot.press(ALICE, "ck:a:destination:mars")  # malformed answer
+    assert open_question(replies[-1]) == "destination"
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session:
         user = await queries.find_user(session, "telegram", str(ALICE))
         assert user is not None
         state = await queries.load_state(session, user.id)
-    assert state.data["answers"] == {first: "yes", second: "no"}
+    assert state.data["answers"] == {"route": "p3mi", "work": "factory"}
 
 
 async def test_stickers_and_long_text_get_a_polite_reply_and_keep_state(bot: BotHarness) -> None:
     await bot.onboard(ALICE)
     await bot.press(ALICE, "menu:check")
-    await bot.press(ALICE, f"ck:a:{question_ids(bot)[0]}:y")
+    await bot.press(ALICE, "ck:a:route:p3mi")
     before = len(bot.api.sent(ALICE))
     assert await bot.post(sticker_update(ALICE)) == 200
     replies = bot.api.sent(ALICE)[before:]
     assert "Stiker" in replies[0]["text"]
-    assert "Pertanyaan 2 dari 14" in replies[-1]["text"]
+    assert open_question(replies[-1]) == "work"
     replies = await bot.say(ALICE, "x" * 5000)
     assert "terlalu panjang" in replies[0]["text"]
-    assert "Pertanyaan 2 dari 14" in replies[-1]["text"]
+    assert open_question(replies[-1]) == "work"
     replies = await bot.say(ALICE, "/nonsense")
     assert "tidak dikenal" in replies[0]["text"]
 
@@ -225,19 +259,18 @@ async def test_restart_and_second_process_continue_the_checklist(database_url: s
     try:
         await first.onboard(ALICE)
         await first.press(ALICE, "menu:check")
-        ids = question_ids(first)
-        await first.press(ALICE, f"ck:a:{ids[0]}:y")
-        replies = await second.press(ALICE, f"ck:a:{ids[1]}:n")
-        assert "Pertanyaan 3 dari 14" in replies[-1]["text"]
+        await first.press(ALICE, "ck:a:route:p3mi")
+        replies = await second.press(ALICE, "ck:a:work:factory")
+        assert open_question(replies[-1]) == "destination"
     finally:
         await stop_harness(first)
-    await second.press(ALICE, f"ck:a:{ids[2]}:y")
+    await second.press(ALICE, "ck:a:destination:malaysia")
     await stop_harness(second)
 
     restarted = await start_harness(database_url, fake_api)
     try:
-        replies = await restarted.press(ALICE, f"ck:a:{ids[3]}:y")
-        assert "Pertanyaan 5 dari 14" in replies[-1]["text"]
+        replies = await restarted.press(ALICE, "ck:a:adult:y")
+        assert "Pertanyaan 5 dari" in replies[-1]["text"] and open_question(replies[-1]) == "company_named"
     finally:
         await stop_harness(restarted)
 

@@ -107,18 +107,48 @@ async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
     # Six choices: more than WhatsApp's 3 reply buttons, so a list.
     assert menu["kind"] == "list" and menu["buttons"][0] == "menu:check"
     replies = await wa.press(ALICE, "menu:check")
-    # Yes, No, Don't know, Back and Cancel: five choices, so a list again.
-    assert "Pertanyaan 1 dari 14" in replies[-1]["text"] and replies[-1]["kind"] == "list"
-    assert wa.service.core is not None
-    questions = [q.id for q in wa.service.core.services.checklist.questions]
-    for number, question_id in enumerate(questions, start=1):
-        replies = await wa.press(ALICE, f"ck:a:{question_id}:y")
-        if number < 14:
-            assert f"Pertanyaan {number + 1} dari 14" in replies[-1]["text"]
-    text = "\n".join(r["text"] for r in replies)
-    assert "Risiko TINGGI" in text and "110" in text
+    # Five routes: more than 3 choices, so a list; the numbered options are in the text too.
+    route = replies[-1]
+    assert route["kind"] == "list" and route["buttons"][0] == "ck:a:route:p3mi"
+    assert "Pertanyaan 1 dari" in route["text"] and "1. Perusahaan penyalur" in route["text"]
+    choices = {"route": "unknown", "work": "online_office", "destination": "scam_hubs"}
+    yes_no_messages = 0
+    while (ask := next((b for b in replies[-1]["buttons"] if b.startswith("ck:a:")), None)) is not None:
+        question = ask.split(":")[2]
+        if question not in choices:
+            # Ya / Tidak / Tidak tahu are reply buttons of their own, never hidden in a list.
+            assert replies[-1]["kind"] == "button" and len(replies[-1]["buttons"]) == 3
+            yes_no_messages += 1
+        replies = await wa.press(ALICE, f"ck:a:{question}:{choices.get(question, 'y')}")
+    assert yes_no_messages >= 10
+    [result] = replies
+    assert result["kind"] == "button" and len(result["buttons"]) == 3, "the result's three buttons"
+    assert "Risiko TINGGI" in result["text"] and "110" in result["text"]
     assert await scalar(wa, select(ChecklistResult.risk)) == "high"
+    replies = await wa.press(ALICE, result["buttons"][0])  # all reasons
+    assert replies[-1]["kind"] == "button" and replies[-1]["buttons"] == [
+        "menu:numbers",
+        "menu:report",
+        "menu:main",
+    ]
+    replies = await wa.press(ALICE, "menu:numbers")
+    assert "0800-1000" in "\n".join(r["text"] for r in replies)
     assert wa.api.refused == [], "every payload matched Meta's schema"
+
+
+async def test_typed_checklist_answers_on_whatsapp(wa: WhatsAppHarness) -> None:
+    await wa.say(ALICE, "halo")
+    await wa.press(ALICE, "lang:id")
+    await wa.press(ALICE, "privacy:ok")
+    await wa.press(ALICE, "menu:check")
+    for typed in ("3", "kebun sawit", "malaysia"):  # a number shown beside the options, then words
+        replies = await wa.say(ALICE, typed)
+    assert "Pertanyaan 4 dari" in replies[-1]["text"] and replies[-1]["kind"] == "button"
+    replies = await wa.say(ALICE, "2")  # no number is offered at a yes/no question
+    assert "Ketik ya, tidak, atau tidak tahu" in replies[0]["text"]
+    replies = await wa.say(ALICE, "umurnya 16 tahun")
+    assert "Pertanyaan 5 dari" in replies[-1]["text"]
+    assert wa.api.refused == []
 
 
 async def test_redelivered_message_is_handled_once(wa: WhatsAppHarness) -> None:

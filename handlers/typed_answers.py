@@ -1,0 +1,102 @@
+"""Typed answers: which answer ("yes", "no", an option...) the words a user typed stand for.
+
+Villagers type rather than tap: "iyaa", "gak", "blm", "ga tau", "tidak, tiketnya gratis". The
+phrases live in content/ (content/<lang>/answers.toml for the shared ones, a dialogue's own file for
+its own); this module only compares. Both sides are normalised the same way, so "nggak", "ngak" and
+"nggaaak" meet, and a phrase of several words wins over a shorter one inside it ("tidak tahu" is
+not "tidak"). Any dialogue can use it; the checklist was the first.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz.distance import DamerauLevenshtein
+
+from bot.i18n import Content
+
+_NOT_A_WORD = re.compile(r"[^\w]|_")
+_REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")
+_CLAUSE_BREAK = re.compile(r"[,.;:!\n]+")
+# One slip of the finger ("tidka", "sduah") is forgiven in words this long; shorter words would
+# collide ("ya" and "yg", "ga" and "gt").
+FUZZY_FROM = 4
+
+
+def normalise(text: str) -> tuple[str, ...]:
+    """Lower case, punctuation dropped, letters typed twice or more counted once ("iyaa" -> "iya",
+    "nggak" -> "ngak"), then split into words. A message of nothing but "?" stays "?": it means
+    "I don't know"; "apa itu?" is a question, not an answer."""
+    if text.strip() and not text.strip().strip("?"):
+        return ("?",)
+    spaced = _NOT_A_WORD.sub(" ", text.lower().replace("'", "").replace("?", " "))
+    return tuple(_REPEATED_LETTER.sub(r"\1", word) for word in spaced.split())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Phrases (already normalised) and the answer each stands for, longest first."""
+
+    phrases: tuple[tuple[tuple[str, ...], str], ...]
+
+    @classmethod
+    def of(cls, *layers: Mapping[str, Iterable[str]]) -> Vocabulary:
+        """Layers of answer -> phrases, the most specific first (a question's own words before the
+        shared yes / no / don't-know): on phrases of equal length an earlier layer wins."""
+        ranked: dict[tuple[str, ...], tuple[int, str]] = {}
+        for rank, layer in enumerate(layers):
+            for answer, phrases in layer.items():
+                for phrase in phrases:
+                    words = normalise(phrase)
+                    if words and words not in ranked:
+                        ranked[words] = (rank, answer)
+        # Longest first, so the scan below takes "tidak tahu" before "tidak".
+        ordered = sorted(ranked.items(), key=lambda item: (-len(item[0]), item[1][0], item[0]))
+        return cls(tuple((words, answer) for words, (_, answer) in ordered))
+
+    def answers_in(self, text: str) -> frozenset[str]:
+        """Every answer a phrase of the text stands for: one answer is a clear reply, two or
+        more ("ya... tidak") are not, none means the words are unknown to us."""
+        found: set[str] = set()
+        # A phrase never spans a comma: "tidak, ada utang" is "no" then "there is debt".
+        for clause in _CLAUSE_BREAK.split(text):
+            words = normalise(clause)
+            position = 0
+            while position < len(words):
+                for phrase, answer in self.phrases:
+                    if words[position : position + len(phrase)] == phrase:
+                        found.add(answer)
+                        position += len(phrase)
+                        break
+                else:
+                    position += 1
+        return frozenset(found) or self._near_misses(normalise(text))
+
+    def _near_misses(self, words: tuple[str, ...]) -> frozenset[str]:
+        singles = [(phrase[0], answer) for phrase, answer in self.phrases if len(phrase) == 1]
+        return frozenset(
+            answer
+            for word in words
+            if len(word) >= FUZZY_FROM
+            for known, answer in singles
+            if len(known) >= FUZZY_FROM and DamerauLevenshtein.distance(word, known) == 1
+        )
+
+
+def phrases(content: Content, key: str) -> tuple[str, ...]:
+    """The phrases under one content key in every language: people mix languages ("ok", "no",
+    "tidak") whatever they chose in the menu."""
+    found: list[str] = []
+    for language in content.languages:
+        try:
+            found.extend(content.texts(language).words(key))
+        except KeyError:
+            continue
+    return tuple(found)
+
+
+def labels(content: Content, key: str) -> tuple[str, ...]:
+    """A button's label in every language: typing what the button says must work too."""
+    return tuple(content.texts(lang)(key) for lang in content.languages if content.texts(lang).has(key))
