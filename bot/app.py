@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import doctor
 from bot.channels.base import Channel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_format import MAX_ROWS
@@ -290,6 +291,7 @@ async def run_service(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
+    await doctor.log_at_start(settings)
     try:
         stopper = asyncio.create_task(stop.wait())
         runner = asyncio.create_task(service.wait())
