@@ -291,7 +291,8 @@ async def run_service(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
-    await doctor.log_at_start(settings)
+    # The set-up checks are logged beside the first updates: they never delay serving.
+    checks = asyncio.create_task(doctor.log_at_start(settings))
     try:
         stopper = asyncio.create_task(stop.wait())
         runner = asyncio.create_task(service.wait())
@@ -302,4 +303,7 @@ async def run_service(settings: Settings) -> None:
             raise runner.exception()  # type: ignore[misc]
         log.info("stopping")
     finally:
+        checks.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await checks
         await service.stop()

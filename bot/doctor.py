@@ -50,7 +50,7 @@ DISK_WARN_BYTES = 1_000_000_000
 RECENT_ERROR_SECONDS = 3600
 PENDING_UPDATES_WARN = 100
 DOCTOR_TIMEOUT = 10.0  # seconds per network call, `sigap doctor`
-START_TIMEOUT = 2.0  # `sigap run`: checks must not hold up the start
+START_TIMEOUT = 2.0  # `sigap run`: the checks run beside serving; answers come quickly or not at all
 
 
 class Status(StrEnum):
@@ -777,7 +777,7 @@ def main(config_path: Path | None, public_url: str | None, timeout: float = DOCT
 
 
 async def log_at_start(settings: Settings) -> None:
-    """`sigap run`: the same checks, logged, with short timeouts; nothing here stops the start."""
+    """`sigap run`: the same checks, logged, with short timeouts; nothing here stops Sigap."""
     configuration = ok("configuration", f"loaded; environment {settings.environment}")
     try:
         findings = await examine(settings, configuration, seconds_per_call=START_TIMEOUT)
