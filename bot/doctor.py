@@ -14,11 +14,12 @@ import secrets
 import shutil
 import subprocess
 import tomllib
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -389,9 +390,16 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-async def check_public_url(probe: Probe, check: str, url: str, expect: Callable[[int, str], bool]) -> Finding:
-    """Whether the webhook's public address reaches Sigap through the TLS proxy."""
-    shown = url.split("?")[0]
+async def check_public_url(
+    probe: Probe,
+    check: str,
+    url: str,
+    expect: Callable[[int, str], bool],
+    meanings: Mapping[int, tuple[str, str]] = MappingProxyType({}),
+) -> Finding:
+    """Whether the webhook's public address reaches Sigap through the TLS proxy; `meanings` says
+    what other statuses mean at this address (problem, fix)."""
+    shown = url.split("?")[0]  # a query may hold a secret (WhatsApp's verify token)
     try:
         status, _, text = await _get(probe, url)
     except _Unreachable as exc:
@@ -403,6 +411,9 @@ async def check_public_url(probe: Probe, check: str, url: str, expect: Callable[
         )
     if expect(status, text):
         return ok(check, f"{shown} reaches Sigap")
+    if status in meanings:
+        problem, fix = meanings[status]
+        return blocker(check, f"{shown} {problem}", fix)
     if status in (502, 503, 504):
         return blocker(
             check,
@@ -655,17 +666,18 @@ async def check_whatsapp_public_url(probe: Probe) -> Finding:
         "hub.challenge": challenge,
     }
     url = f"{base}{settings.whatsapp.webhook_path}?{httpx.QueryParams(query)}"
-    found = await check_public_url(
-        probe, "whatsapp public URL", url, lambda status, text: status == 200 and text == challenge
+    refused = (
+        "refuses our verify token",
+        "the Sigap answering there runs with another SIGAP_WHATSAPP_VERIFY_TOKEN: restart it with "
+        "this environment",
     )
-    if found.status is Status.BLOCKER and " 403" in found.message:
-        return blocker(
-            "whatsapp public URL",
-            f"{base}{settings.whatsapp.webhook_path} refuses our verify token",
-            "the Sigap answering there runs with another SIGAP_WHATSAPP_VERIFY_TOKEN: restart it "
-            "with this environment",
-        )
-    return found
+    return await check_public_url(
+        probe,
+        "whatsapp public URL",
+        url,
+        lambda status, text: status == 200 and text == challenge,
+        {403: refused},
+    )
 
 
 async def whatsapp_checks(probe: Probe, languages: tuple[str, ...]) -> list[Finding]:
