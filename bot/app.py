@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, cast
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from bot import doctor
 from bot.channels.base import Channel
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_format import MAX_ROWS
@@ -290,6 +291,8 @@ async def run_service(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await service.start()
+    # The set-up checks are logged beside the first updates: they never delay serving.
+    checks = asyncio.create_task(doctor.log_at_start(settings))
     try:
         stopper = asyncio.create_task(stop.wait())
         runner = asyncio.create_task(service.wait())
@@ -300,4 +303,7 @@ async def run_service(settings: Settings) -> None:
             raise runner.exception()  # type: ignore[misc]
         log.info("stopping")
     finally:
+        checks.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await checks
         await service.stop()

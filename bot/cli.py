@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot import admin, broadcast_admin, stats_admin
+from bot import admin, broadcast_admin, doctor, stats_admin
 from bot.app import open_core, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
@@ -52,6 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="chat with Sigap in this terminal (no token, embedded database)")
     demo.add_argument("--database", help="SQLite file for the demo (default: sqlite_path from the config)")
     commands.add_parser("run", help="run the bot on Telegram and/or WhatsApp (as configured)")
+    doctor_cmd = commands.add_parser("doctor", help="check the set-up: what is wrong and how to fix it")
+    doctor_cmd.add_argument(
+        "--public-url",
+        help="https://YOUR-HOST, to check the webhooks through the proxy "
+        "(default: the host of telegram.webhook_url)",
+    )
+    doctor_cmd.add_argument(
+        "--timeout", type=float, default=doctor.DOCTOR_TIMEOUT, help="seconds per network check"
+    )
     check_offer = commands.add_parser("check-offer", help="check a job ad read from standard input")
     check_offer.add_argument("--json", action="store_true", help="print the analysis as JSON")
     check_offer.add_argument("--language", default=None, help="language of the explanations (id, en)")
@@ -155,6 +164,8 @@ def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "doctor":  # reports a configuration that does not load instead of stopping
+        return doctor.main(_config_path(args.config), args.public_url, args.timeout)
     try:
         settings = load_settings(_config_path(args.config))
         secrets = [

@@ -24,6 +24,15 @@ from tests.contract.openapi import problems
 from tests.fakes.waiting import wait_for_count
 
 PHONE_NUMBER_ID = "123456"
+PHONE_NUMBER = {
+    "verified_name": "Sigap Test",
+    "code_verification_status": "VERIFIED",
+    "display_phone_number": "+1 555-000-1111",
+    "quality_rating": "GREEN",
+    "platform_type": "CLOUD_API",
+    "throughput": {"level": "STANDARD"},
+    "id": PHONE_NUMBER_ID,
+}
 
 
 @dataclass
@@ -151,6 +160,8 @@ class FakeGraphAPI:
         if not self._authorised(request):
             return _error(401, 190, "Invalid OAuth access token.")
         media_id = request.match_info["media_id"]
+        if media_id == PHONE_NUMBER_ID:  # the business phone number itself, as `sigap doctor` asks
+            return web.json_response(PHONE_NUMBER)
         if media_id not in self.media:
             return _error(404, 100, "media not found")
         content, mime = self.media[media_id]

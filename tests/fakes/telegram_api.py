@@ -55,6 +55,13 @@ class FakeBotAPI:
     _received_all: list[dict[str, Any]] = field(default_factory=list)
     _window: int = 0
     _window_used: int = 0
+    # Like Telegram, a token it does not know gets 401 Unauthorized (None: any token is a bot's).
+    token: str | None = None
+    # The webhook as Telegram keeps it: set by setWebhook, reported by getWebhookInfo with
+    # Telegram's own last delivery error and the updates waiting, which a test may set.
+    webhook_url: str = ""
+    webhook_error: str = ""
+    pending_updates: int = 0
 
     async def start(self) -> str:
         app = web.Application()
@@ -120,6 +127,8 @@ class FakeBotAPI:
         params = await self._params(request)
         call = Call(request.match_info["token"], method, params)
         self.calls.append(call)
+        if self.token is not None and call.token != self.token:
+            return self._error(401)
         fault = self._take_fault(method, str(params.get("chat_id", "")))
         if fault is not None:
             if fault.delay:
@@ -247,7 +256,25 @@ class FakeBotAPI:
                     "file_name": params["document"]["filename"],
                 },
             }
+        if method in ("setwebhook", "deletewebhook"):
+            self.webhook_url = params.get("url", "") if method == "setwebhook" else ""
+            self.webhook_error = ""
+        if method == "getwebhookinfo":
+            return self._webhook_info()
         return True  # answerCallbackQuery, setWebhook, deleteWebhook, ...
+
+    def _webhook_info(self) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": self.pending_updates,
+        }
+        if self.webhook_url:
+            info["max_connections"] = 40
+        if self.webhook_error:
+            info["last_error_date"] = int(time.time()) - 60
+            info["last_error_message"] = self.webhook_error
+        return info
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)
