@@ -1,0 +1,200 @@
+"""An ad's words as the rules read them: normalised, slang spelled out, Indonesian affixes removed
+(ditahan / menahan / penahanan -> tahan), misspellings of the rules' own words corrected, and where
+each word came from so that a match can be quoted as the ad wrote it.
+
+The stemmer is a set of affix rules guided by the rules' vocabulary: a word is reduced only to a
+root that some rule uses, so it never over-stems into something the rules could match by accident,
+and it costs a few microseconds where PySastrawi costs about 400 (docs/offers.md, bench/offers.py
+--stemmer)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.process import extractOne
+
+# Numbers with their separators ("15.000.000"), and runs of letters in which single look-alike
+# digits may stand for letters ("p4spor"): read as one word, undone only when that gives a word
+# the rules know.
+WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[0134][^\W\d_]+)*")
+LOOK_ALIKES = str.maketrans("0134", "oiea")
+REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> "paspor"
+# Text between two words that ends a sentence or a bulleted line: windows do not reach across it.
+BREAKS = re.compile(r"[\n.!?;•|]|[^\x00-\u2000]")
+# Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
+CACHE_LIMIT = 50_000
+MIN_ROOT = 3
+
+
+@dataclass
+class Words:
+    """An ad's words, normalised (lower case, slang spelled out, stems), the segment (sentence or
+    bulleted line) each is in, and where each came from in the text, for quoting."""
+
+    text: str  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
+    words: list[str]
+    segments: list[int]
+    spans: list[tuple[int, int]]
+
+    def quote(self, first: int, last: int) -> str:
+        """The ad's text from word `first` to word `last` (inclusive)."""
+        return self.text[self.spans[first][0] : self.spans[last][1]]
+
+
+class Stemmer:
+    """Reduces a word to a root the rules use, by Indonesian affix rules (and the informal ones of
+    chat: nahan, megang, dipegangin); failing that, to a rule word one letter away ("pasport").
+    Words that reduce to no known root are left as they are. (WordReader caches the result.)"""
+
+    def __init__(self, roots: Iterable[str], fuzzy_roots: Iterable[str] = ()) -> None:
+        self.roots = frozenset(roots)
+        # Only long words are corrected, and only towards long rule words: "tahun" must not read
+        # as "tahan".
+        self._fuzzy = sorted({r for r in fuzzy_roots if len(r) >= 6 and r.isalpha()})
+
+    def __call__(self, word: str) -> str:
+        roots = self.roots
+        if word in roots or not word.isalpha() or len(word) <= MIN_ROOT:
+            return word
+        for candidate in affix_candidates(word):
+            if candidate in roots:
+                return candidate
+        if len(word) >= 6 and self._fuzzy:
+            best = extractOne(word, self._fuzzy, scorer=Levenshtein.distance, score_cutoff=1)
+            if best is not None and best[0][0] == word[0]:
+                return best[0]
+        return word
+
+
+PARTICLES = ("lah", "kah", "tah", "pun")
+POSSESSIVES = ("nya", "ku", "mu")
+DERIVATIONAL = ("kan", "an", "i", "in")  # "-in" is the chat form of -kan / -i (dipegangin)
+
+
+def _without_suffixes(word: str) -> Iterator[str]:
+    """The word with none, some or all of its suffixes taken off, longest remainder first."""
+    forms = [word]
+    for group in (PARTICLES, POSSESSIVES, DERIVATIONAL):
+        more = []
+        for form in forms:
+            for suffix in group:
+                if form.endswith(suffix) and len(form) - len(suffix) >= MIN_ROOT:
+                    more.append(form[: -len(suffix)])
+        forms += more
+    yield from forms
+
+
+VOWELS = "aeiou"
+
+
+def _without_prefix(word: str, informal: bool) -> Iterator[str]:
+    """What the word may be with one prefix taken off (meN-, peN-, di-, ber-, ter-, ke-, se-, per-,
+    and, if `informal`, the chat forms nge-, ny-, n-, m-), with the sound changes of meN- and peN-."""
+    for head in ("di", "ke", "se", "ku", "ter", "ber", "per", "bel", "be", "pe", "te"):
+        if word.startswith(head):
+            yield word[len(head) :]
+    for head in ("me", "pe", "ng", "ny", "m", "n") if informal and len(word) >= 5 else ("me", "pe"):
+        if not word.startswith(head):
+            continue
+        rest = word[len(head) :]
+        if head in ("me", "pe"):
+            yield rest  # melamar -> lamar, pelamar -> lamar, menikah -> nikah
+            if rest.startswith("nge"):
+                yield rest[3:]  # mengecek -> cek
+            if rest.startswith("ng"):
+                after = rest[2:]
+                yield after  # mengambil -> ambil, menggaji -> gaji
+                if after[:1] in VOWELS:
+                    yield "k" + after  # mengirim -> kirim
+            elif rest.startswith("ny"):
+                yield "s" + rest[2:]  # menyimpan -> simpan
+            elif rest.startswith("m"):
+                after = rest[1:]
+                yield after  # membayar -> bayar
+                if after[:1] in VOWELS:
+                    yield "p" + after  # memegang -> pegang
+            elif rest.startswith("n"):
+                after = rest[1:]
+                yield after  # mencari -> cari, menjual -> jual
+                if after[:1] in VOWELS:
+                    yield "t" + after  # menahan -> tahan
+            elif rest.startswith("r"):
+                yield rest[1:]  # perekrut -> rekrut
+        elif head == "ng":
+            yield word[2:]  # ngurus -> urus
+            if word.startswith("nge"):
+                yield word[3:]  # ngecek -> cek
+            if word[2:3] in VOWELS:
+                yield "k" + word[2:]  # ngirim -> kirim
+        elif head == "ny":
+            yield "s" + word[2:]  # nyimpan -> simpan
+        elif word[1:2] in VOWELS:
+            yield ("p" if head == "m" else "t") + word[1:]  # megang -> pegang, nahan -> tahan
+
+
+def affix_candidates(word: str, informal: bool = True) -> Iterator[str]:
+    """Roots the word may have, most likely first: suffixes off, then one prefix, then two.
+    `informal` adds the chat forms (nahan, megang, ngurus)."""
+    for form in _without_suffixes(word):
+        if form != word:
+            yield form
+    for form in _without_suffixes(word):
+        for once in _without_prefix(form, informal):
+            if len(once) < MIN_ROOT:
+                continue
+            yield once
+            for twice in _without_prefix(once, informal):  # diberangkatkan, keberangkatan
+                if len(twice) >= MIN_ROOT:
+                    yield twice
+
+
+class WordReader:
+    """Cuts an ad into words: each lower-cased, long runs of one letter shortened ("gajiii"),
+    look-alike digits undone when that gives a word the rules know ("p4spor"), slang spelled out,
+    then stemmed. What each distinct word becomes is cached, so a word costs one look-up."""
+
+    def __init__(self, slang: Mapping[str, str], stem: Callable[[str], str], known: frozenset[str]) -> None:
+        self._slang = slang
+        self._stem = stem
+        self._known = known
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> Words:
+        plain = unicodedata.normalize("NFKC", text)
+        cache = self._cache
+        words: list[str] = []
+        segments: list[int] = []
+        spans: list[tuple[int, int]] = []
+        segment, previous_end = 0, 0
+        for match in WORD.finditer(plain):
+            start, end = match.span()
+            if start > previous_end and BREAKS.search(plain, previous_end, start):
+                segment += 1
+            previous_end = end
+            raw = match.group().lower()
+            word = cache.get(raw)
+            if word is None:
+                if len(cache) >= CACHE_LIMIT:
+                    cache.clear()
+                word = cache[raw] = self._normalise(raw)
+            words.append(word)
+            segments.append(segment)
+            spans.append((start, end))
+        return Words(plain, words, segments, spans)
+
+    def _normalise(self, word: str) -> str:
+        if word[0].isdigit():
+            return word
+        slang = self._slang
+        if not word.isalpha():
+            undone = word.translate(LOOK_ALIKES)
+            if undone in self._known or slang.get(undone, "") in self._known:
+                word = undone
+        if REPEATED.search(word):
+            word = REPEATED.sub(r"\1", word)
+        word = slang.get(word, word)
+        return self._stem(word)
