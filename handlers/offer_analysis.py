@@ -47,6 +47,8 @@ PHONE = re.compile(
     r"|(?:wa\.me/|whatsapp\.com/send\?phone=)(?P<link>\d{8,15})"
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
+# Cheap tests that tell whether the costlier patterns below can match at all.
+COMPANY_HINT = re.compile(r"\b(?:PT|CV|P\.T|Sdn|Co\.|Ltd|Inc|LLC|Corp|Group|Company|Limited|[Pp]erusahaan|[Cc]ompany)\b")
 COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?<![\w&'\-])(?P<suffixed>(?:[A-Z][\w&'\-]*\s+){1,4}(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited))"
@@ -220,8 +222,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         companies=companies,
         phones=phones,
         channels=tuple(channels),
-        links=tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(words.text))),
-        handles=tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(words.text))),
+        links=_links(words.text),
+        handles=tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(words.text)))
+        if "@" in words.text
+        else (),
     )
     risk, score = _verdict(found, rules, abroad, legal_route)
     shown = [f for f in found.values() if rules.signs[f.code].shown]
@@ -465,6 +469,8 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 
 
 def _companies(text: str) -> tuple[str, ...]:
+    if not COMPANY_HINT.search(text):
+        return ()
     names: list[str] = []
     for match in COMPANY.finditer(text):
         name = (match.group("prefixed") or match.group("suffixed") or match.group("labelled") or "").strip()
@@ -474,6 +480,12 @@ def _companies(text: str) -> tuple[str, ...]:
         if len(name) >= 4 and name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _links(text: str) -> tuple[str, ...]:
+    if "/" not in text and "www" not in text.lower():
+        return ()
+    return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))
 
 
 def _minimum_age(lowered: str) -> str | None:

@@ -26,28 +26,55 @@ class PhraseIndex:
     with hundreds of alternatives (bench/offers.py)."""
 
     def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]) -> None:
-        self._by_first: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # Per first word: the tags of the one-word phrases; the longer phrases by their second
+        # word (most words of an ad start no phrase, and most that do are not followed by a word
+        # that continues one); and those whose second word is "*". Longest first, so that a
+        # phrase is quoted whole.
+        Candidates = list[tuple[tuple[str, ...], str]]
+        singles: dict[str, list[str]] = {}
+        by_second: dict[str, dict[str, Candidates]] = {}
+        wild: dict[str, Candidates] = {}
         for words, tag in phrases:
             if not words or words[0] == "*" or words[-1] == "*":
                 raise OfferRulesError(f"phrase {' '.join(words)!r} must start and end with a word")
-            self._by_first.setdefault(words[0], []).append((words, tag))
-        for candidates in self._by_first.values():
-            candidates.sort(key=lambda c: -len(c[0]))  # longest first: quoted whole
+            if len(words) == 1:
+                singles.setdefault(words[0], []).append(tag)
+            elif words[1] == "*":
+                wild.setdefault(words[0], []).append((words, tag))
+            else:
+                by_second.setdefault(words[0], {}).setdefault(words[1], []).append((words, tag))
+        self._by_first: dict[str, tuple[tuple[str, ...], dict[str, Candidates], Candidates]] = {}
+        for first in singles.keys() | by_second.keys() | wild.keys():
+            seconds = {
+                second: sorted(candidates, key=lambda c: -len(c[0]))
+                for second, candidates in by_second.get(first, {}).items()
+            }
+            self._by_first[first] = (
+                tuple(dict.fromkeys(singles.get(first, ()))),
+                seconds,
+                sorted(wild.get(first, ()), key=lambda c: -len(c[0])),
+            )
 
     def find(self, words: list[str]) -> Iterator[tuple[str, int, int]]:
         """(tag, first word, last word) of every phrase found, in the order of the ad."""
         by_first = self._by_first
+        last = len(words) - 1
         for i, word in enumerate(words):
-            candidates = by_first.get(word)
-            if candidates is None:
+            entry = by_first.get(word)
+            if entry is None:
                 continue
-            for phrase, tag in candidates:
-                if len(phrase) == 1:
-                    yield tag, i, i
-                    continue
-                end = _match_at(phrase, 1, words, i + 1)
-                if end is not None:
-                    yield tag, i, end - 1
+            singles, by_second, wild = entry
+            if i < last:
+                for phrase, tag in by_second.get(words[i + 1], ()):
+                    end = _match_at(phrase, 2, words, i + 2)
+                    if end is not None:
+                        yield tag, i, end - 1
+                for phrase, tag in wild:
+                    end = _match_at(phrase, 1, words, i + 1)
+                    if end is not None:
+                        yield tag, i, end - 1
+            for tag in singles:
+                yield tag, i, i
 
 
 def _match_at(phrase: tuple[str, ...], p: int, words: list[str], w: int) -> int | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
@@ -30,19 +29,39 @@ CACHE_LIMIT = 50_000
 MIN_ROOT = 3
 
 
-@dataclass
 class Words:
-    """An ad's words, normalised (lower case, slang spelled out, stems), the segment (sentence or
-    bulleted line) each is in, and where each came from in the text, for quoting."""
+    """An ad's words, normalised (lower case, slang spelled out, stems), and, computed only when a
+    sign needs them, where each came from (to quote the ad's own words) and which sentence or
+    bulleted line each is in (windows do not reach across them)."""
 
-    text: str  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
-    words: list[str]
-    segments: list[int]
-    spans: list[tuple[int, int]]
+    def __init__(self, text: str, words: list[str]) -> None:
+        self.text = text  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
+        self.words = words
+        self._spans: list[tuple[int, int]] | None = None
+        self._segments: list[int] | None = None
+
+    @property
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = [m.span() for m in WORD.finditer(self.text)]
+        return self._spans
+
+    @property
+    def segments(self) -> list[int]:
+        if self._segments is None:
+            segments, segment, previous_end = [], 0, 0
+            for start, end in self.spans:
+                if start > previous_end and BREAKS.search(self.text, previous_end, start):
+                    segment += 1
+                segments.append(segment)
+                previous_end = end
+            self._segments = segments
+        return self._segments
 
     def quote(self, first: int, last: int) -> str:
         """The ad's text from word `first` to word `last` (inclusive)."""
-        return self.text[self.spans[first][0] : self.spans[last][1]]
+        spans = self.spans
+        return self.text[spans[first][0] : spans[last][1]]
 
 
 class Stemmer:
@@ -166,25 +185,20 @@ class WordReader:
     def __call__(self, text: str) -> Words:
         plain = unicodedata.normalize("NFKC", text)
         cache = self._cache
-        words: list[str] = []
-        segments: list[int] = []
-        spans: list[tuple[int, int]] = []
-        segment, previous_end = 0, 0
-        for match in WORD.finditer(plain):
-            start, end = match.span()
-            if start > previous_end and BREAKS.search(plain, previous_end, start):
-                segment += 1
-            previous_end = end
-            raw = match.group().lower()
-            word = cache.get(raw)
-            if word is None:
-                if len(cache) >= CACHE_LIMIT:
-                    cache.clear()
-                word = cache[raw] = self._normalise(raw)
-            words.append(word)
-            segments.append(segment)
-            spans.append((start, end))
-        return Words(plain, words, segments, spans)
+        if len(cache) >= CACHE_LIMIT:
+            cache.clear()
+        # One pass of the regular expression, one dictionary look-up a word: where each word
+        # stands is worked out later, and only if a sign is found that needs quoting.
+        lowered = plain.lower()
+        if len(lowered) == len(plain):
+            words = [cache.get(raw) or self._learn(raw) for raw in WORD.findall(lowered)]
+        else:  # lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans
+            words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
+        return Words(plain, words)
+
+    def _learn(self, raw: str) -> str:
+        word = self._cache[raw] = self._normalise(raw)
+        return word
 
     def _normalise(self, word: str) -> str:
         if word[0].isdigit():
