@@ -48,7 +48,9 @@ PHONE = re.compile(
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
 # Cheap tests that tell whether the costlier patterns below can match at all.
-COMPANY_HINT = re.compile(r"\b(?:PT|CV|P\.T|Sdn|Co\.|Ltd|Inc|LLC|Corp|Group|Company|Limited|[Pp]erusahaan|[Cc]ompany)\b")
+COMPANY_HINT = re.compile(
+    r"\b(?:PT|CV|P\.T|Sdn|Co\.|Ltd|Inc|LLC|Corp|Group|Company|Limited|[Pp]erusahaan|[Cc]ompany)\b"
+)
 COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?<![\w&'\-])(?P<suffixed>(?:[A-Z][\w&'\-]*\s+){1,4}(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited))"
@@ -60,6 +62,9 @@ LINK = re.compile(
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"(?<![\w.@/])@(?P<name>[A-Za-z][A-Za-z0-9_.]{2,31})(?<!\.)")
+ADULT = re.compile(
+    r"(?:usia|umur|age)\s*(?:min(?:imal|imum)?\.?)?\s*:?\s*(?:1[89]|[2-9]\d)\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|\+|and above|or older)"
+)
 AGE_RANGE = re.compile(
     r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})"
     r"|(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})\s*(?:tahun|thn|th|years?|yo)\b"
@@ -155,28 +160,37 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         if code not in found:
             found[code] = Found(code, _clip(evidence), rules.signs[code].weight)
 
-    places: list[tuple[str, str]] = []  # (name in content, as the ad wrote it)
+    places: list[tuple[str, int, int]] = []  # (name in content, first word, last word)
     channels: list[str] = []
     concepts: dict[str, list[tuple[int, int]]] = {}
+    sign_matches: list[tuple[str, int, int]] = []
     for tag, first, last in rules.phrases.find(words.words):
         kind, _, name = tag.partition(":")
         if kind == "concept":
             concepts.setdefault(name, []).append((first, last))
         elif kind == "sign":
-            if name not in found and not _negated(words.words, first, rules):
-                raise_sign(name, words.quote(first, last))
+            sign_matches.append((name, first, last))
         elif kind == "place":
-            places.append((name, words.quote(first, last)))
+            places.append((name, first, last))
         elif kind == "channel" and name not in channels:
             channels.append(name)
+    denied = _Denied(words, rules, concepts, sign_matches)
+    for name, first, last in sign_matches:
+        if name not in found and not denied.any(first, rules.signs[name].weight >= 0):
+            raise_sign(name, words.quote(first, last))
     for code, near in rules.near_signs:
         if code not in found and all(c in concepts for c in near.concepts):
-            span = _near(near, concepts, words, rules)
+            span = _near(near, concepts, words, denied, rules.signs[code].weight >= 0)
             if span is not None:
                 raise_sign(code, words.quote(*span))
+    # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
+    # is not where the job is.
+    quoted_places = [
+        (name, words.quote(first, last)) for name, first, last in places if not denied.any(first, True)
+    ]
     lowered = words.text.lower()
     phones = _phones(words.text, rules)
-    destination, province = _destination(places, rules, phones, raise_sign)
+    destination, province = _destination(quoted_places, rules, phones, raise_sign)
     abroad = bool(destination and destination != "ID")
     if "abroad_unnamed" in found and not abroad:
         abroad = True
@@ -184,25 +198,35 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     if "destination_withheld" in found:
         abroad = True
     if abroad:
-        raise_sign("abroad", next((q for n, q in places if rules.places[n].country == destination), ""))
-    salary = _salary(lowered, rules)
+        raise_sign(
+            "abroad", next((q for n, q in quoted_places if rules.places[n].country == destination), "")
+        )
+    salary, fees = _amounts(lowered, rules)
+    for start, quoted in fees:
+        if not denied.any(words.word_at(start), True):
+            raise_sign("fees", quoted)
+            break
     skilled = "skilled_job" in concepts
     pay = _pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
     if salary is not None and pay is not None and pay.high:
         raise_sign("high_pay", salary.text)
     if (young := _minimum_age(lowered)) is not None:
         raise_sign("minors", young)
+    elif "school_leavers" in found and not _adults_only(lowered):
+        raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
+    if not companies:
+        raise_sign("no_company", "")
+    provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
+    if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
+        raise_sign(
+            "far_from_home",
+            " · ".join(dict.fromkeys(q for n, q in quoted_places if rules.places[n].province)),
+        )
     lookups = tuple(register.look_up(companies[:MAX_COMPANIES])) if register and companies else ()
     for name, lookup in lookups:
         if lookup.found:
             raise_sign("registered_company", name)
-    legal_route = any(rules.signs[code].legal_route for code in found)
-    if abroad and not legal_route:
-        withheld = found.get("destination_withheld")
-        raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
-        if not companies:
-            raise_sign("abroad_no_company", "")
     folded: set[str] = set()
     for combination in rules.combinations:
         if (
@@ -214,9 +238,17 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             quoted = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
             raise_sign(combination.code, " · ".join(quoted))
             folded.update(parts)
+    legal_route = any(rules.signs[code].legal_route for code in found) and not any(
+        rules.signs[code].voids_legal_route for code in found
+    )
+    if abroad and not legal_route:
+        withheld = found.get("destination_withheld")
+        raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
+        if not any(name.startswith(("PT ", "CV ")) for name in companies):
+            raise_sign("abroad_no_company", "")
     entities = Entities(
         destination=destination,
-        places=tuple(dict.fromkeys(quoted for _, quoted in places)),
+        places=tuple(dict.fromkeys(quoted for _, quoted in quoted_places)),
         province=province,
         salary=salary,
         companies=companies,
@@ -269,22 +301,109 @@ def _clip(evidence: str) -> str:
     return evidence[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-def _negated(words: list[str], first: int, rules: OfferRules) -> bool:
-    """ "no processing fee", "tidak ada potongan gaji": the sign's words are denied."""
-    before = words[max(0, first - 2) : first]
-    if before and before[-1] in rules.negations:
-        return True
-    return len(before) == 2 and before[0] in rules.negations and before[1] in rules.negation_fillers
+class _Denied:
+    """Which words an ad denies or warns about, worked out once and only if asked.
+
+    Negated: up to NEGATION_REACH words after a negation in the same clause ("tidak ada potongan
+    gaji", "bukan lewat jalan tikus"), until a contrast word ("tapi"); a denied list goes on over
+    commas when it is a list of alternatives ("tidak ada uang pelicin, biaya jalur cepat, atau
+    titipan uang"). A negation that opens a sign's own phrase ("tanpa ujian") denies nothing.
+    Warned: every word of a sentence that warns against something ("Waspada ...", "Bila ada yang
+    menahan dokumen, laporkan"): legitimate ads list the traps they are not."""
+
+    def __init__(
+        self,
+        words: Words,
+        rules: OfferRules,
+        concepts: dict[str, list[tuple[int, int]]],
+        sign_matches: list[tuple[str, int, int]],
+    ) -> None:
+        self._words = words
+        self._rules = rules
+        self._warnings = concepts.get("warning", [])
+        self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
+        self._negated: list[bool] | None = None
+        self._warned: set[int] | None = None
+
+    def any(self, first: int, warnings_count: bool) -> bool:
+        """Is the word at `first` negated, or (if `warnings_count`) in a warning sentence?"""
+        if self.negated[first]:
+            return True
+        return warnings_count and self.warned_segment(first)
+
+    def warned_segment(self, first: int) -> bool:
+        if not self._warnings:
+            return False
+        if self._warned is None:
+            segments = self._words.segments
+            self._warned = {segments[f] for f, _ in self._warnings}
+        return self._words.segments[first] in self._warned
+
+    @property
+    def negated(self) -> list[bool]:
+        if self._negated is None:
+            self._negated = self._work_out_negated()
+        return self._negated
+
+    def _work_out_negated(self) -> list[bool]:
+        words = self._words.words
+        rules = self._rules
+        negated = [False] * len(words)
+        negations = rules.negations
+        starts = [i for i, word in enumerate(words) if word in negations and i not in self._consumed]
+        if not starts:
+            return negated
+        clauses = self._words.clauses
+        for start in starts:
+            clause, reach, j = clauses[start], start + 1 + NEGATION_REACH, start + 1
+            while j < min(reach, len(words)):
+                if clauses[j] != clause:
+                    if not self._list_goes_on(j):
+                        break
+                    clause, reach = clauses[j], j + NEGATION_REACH
+                if words[j] in rules.contrasts:
+                    break
+                negated[j] = True
+                j += 1
+        return negated
+
+    def _list_goes_on(self, j: int) -> bool:
+        """Does the clause starting at word j carry on a list of alternatives ("..., atau C")?"""
+        words, clauses = self._words.words, self._words.clauses
+        this = [w for k, w in enumerate(words[j : j + 9]) if clauses[j + k] == clauses[j]]
+        after = j + len(this)
+        following = [
+            w for k, w in enumerate(words[after : after + 9]) if clauses[after + k] == clauses[after]
+        ]
+        alternatives = self._rules.alternatives
+        return len(this) <= 8 and (
+            any(w in alternatives for w in this) or bool(following and following[0] in alternatives)
+        )
+
+
+NEGATION_REACH = 5
 
 
 def _near(
-    near: Near, concepts: dict[str, list[tuple[int, int]]], words: Words, rules: OfferRules
+    near: Near, concepts: dict[str, list[tuple[int, int]]], words: Words, denied: _Denied, danger: bool
 ) -> tuple[int, int] | None:
     """The span of the first place where every concept of `near` stands within `near.window` words
-    of the rarest one, in one sentence, with no `unless` concept around and no member negated."""
+    of the rarest one, in one sentence, with no `unless` concept around. Words that are denied
+    (if the sign is negatable) or in a warning (if it is a danger sign) do not count."""
+    usable: dict[str, list[tuple[int, int]]] = {}
+    for concept in near.concepts:
+        spans = [
+            span
+            for span in concepts[concept]
+            if not (near.negatable and denied.negated[span[0]])
+            and not (danger and denied.warned_segment(span[0]))
+        ]
+        if not spans:
+            return None
+        usable[concept] = spans
     segments = words.segments
-    anchor_concept = min(near.concepts, key=lambda c: len(concepts[c]))
-    for anchor in concepts[anchor_concept]:
+    anchor_concept = min(near.concepts, key=lambda c: len(usable[c]))
+    for anchor in usable[anchor_concept]:
         segment = segments[anchor[0]]
         chosen = [anchor]
         for concept in near.concepts:
@@ -292,16 +411,15 @@ def _near(
                 continue
             best: tuple[int, int] | None = None
             best_gap = near.window + 1
-            for span in concepts[concept]:
+            for span in usable[concept]:
                 if span == anchor or segments[span[0]] != segment:
                     continue
-                gap = (
-                    span[0] - anchor[1]
-                    if span[0] > anchor[1]
-                    else anchor[0] - span[1]
-                    if span[1] < anchor[0]
-                    else 0
-                )
+                if span[0] > anchor[1]:
+                    gap = span[0] - anchor[1]
+                elif span[1] < anchor[0]:
+                    gap = anchor[0] - span[1]
+                else:
+                    gap = 0
                 if gap < best_gap:
                     best, best_gap = span, gap
             if best is None:
@@ -309,11 +427,8 @@ def _near(
             chosen.append(best)
         else:
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
-            if near.negatable and any(_negated(words.words, s[0], rules) for s in chosen):
-                continue
-            if _cancelled(near, concepts, segments, segment, low, high):
-                continue
-            return low, high
+            if not _cancelled(near, concepts, segments, segment, low, high):
+                return low, high
     return None
 
 
@@ -407,11 +522,13 @@ def _pay_check(
     return PayCheck(reference, kind, place, name, ratio, ratio >= factor)
 
 
-def _salary(lowered: str, rules: OfferRules) -> Salary | None:
-    """The highest pay the ad names, as monthly rupiah. Amounts are found as runs of digits, then
-    read with what stands right before (Rp, $, RM ...) and after (jt, rb, k, dollar, /hari ...):
-    far quicker than one pattern tried at every position."""
+def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str]]]:
+    """The highest pay the ad names, as monthly rupiah; and the money it asks the worker to pay
+    (where it stands, and the words: "biaya verifikasi rp 3.750.000"). Amounts are found as runs
+    of digits, then read with what stands right before (Rp, $, RM ...) and after (jt, rb, k,
+    dollar, /hari ...): far quicker than one pattern tried at every position."""
     best: Salary | None = None
+    fees: list[tuple[int, str]] = []
     for number in NUMBER.finditer(lowered):
         start, end = number.span()
         if start and (lowered[start - 1].isdigit() or lowered[start - 1] in ".,"):
@@ -422,11 +539,18 @@ def _salary(lowered: str, rules: OfferRules) -> Salary | None:
         multiplier = (tail.group("mult") or "") if tail else ""
         if not symbol and not multiplier:
             continue  # a bare number is not money
-        if any(word in lowered[max(0, start - 25) : start] for word in rules.not_pay_before):
-            continue
         currency = rules.currency_of.get(symbol, "IDR")
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
+        before = lowered[max(0, start - 25) : start]
+        if any(word in before for word in rules.not_pay_before):
+            fee_word = next((w for w in rules.fee_words if w in before), None)
+            after = lowered[finish : finish + 30]
+            worth = amount * rules.rates[currency]
+            if fee_word and worth >= 50_000 and not any(w in after for w in rules.covered_after):
+                at = max(0, start - 25) + before.rindex(fee_word)
+                fees.append((at, lowered[at:finish]))
+            continue
         period_match = PERIOD.match(lowered, finish)
         period = "month"
         if period_match:
@@ -440,7 +564,7 @@ def _salary(lowered: str, rules: OfferRules) -> Salary | None:
         candidate = Salary(amount, currency, period, monthly, text.strip())
         if best is None or candidate.monthly_idr > best.monthly_idr:
             best = candidate
-    return best
+    return best, fees
 
 
 def _number(digits: str) -> float:
@@ -486,6 +610,15 @@ def _links(text: str) -> tuple[str, ...]:
     if "/" not in text and "www" not in text.lower():
         return ()
     return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))
+
+
+def _adults_only(lowered: str) -> bool:
+    """The ad asks for 18 or older ("usia 18-35", "umur minimal 18 tahun")."""
+    for match in AGE_RANGE.finditer(lowered):
+        low = match.group(1) or match.group(3)
+        if low is not None and int(low) >= 18:
+            return True
+    return bool(ADULT.search(lowered))
 
 
 def _minimum_age(lowered: str) -> str | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.i18n import Content
-from handlers.offer_words import Stemmer, WordReader, Words, affix_candidates
+from handlers.offer_words import Stemmer, WordReader, Words
 
 
 class OfferRulesError(ValueError):
@@ -116,6 +116,8 @@ class Sign:
     # A sign of the legal route strong enough to make work abroad LOW (a government programme,
     # registration through Disnaker / SISKOP2MI, a company found in the register).
     legal_route: bool = False
+    # A sign that shows the legal route named in the ad is a pretence (a "G to G" with fees).
+    voids_legal_route: bool = False
 
 
 @dataclass(frozen=True)
@@ -178,8 +180,11 @@ class OfferRules:
     currency_of: Mapping[str, str]
     rates: Mapping[str, float]
     not_pay_before: tuple[str, ...]
+    fee_words: tuple[str, ...]
+    covered_after: tuple[str, ...]
     negations: frozenset[str]
-    negation_fillers: frozenset[str]
+    contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
+    alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
     # Every phrase of every sign, concept, place and contact channel, tagged "sign:CODE",
     # "concept:NAME", "place:NAME" or "channel:NAME".
     phrases: PhraseIndex
@@ -196,15 +201,14 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 def _vocabulary(phrases: Iterable[str], slang: Mapping[str, str]) -> tuple[set[str], set[str]]:
-    """The roots the stemmer may reduce words to: every word of every phrase, except a word that
-    is itself an affixed form of another ("ditahan" when "tahan" is there). Also the long words,
-    towards which misspellings are corrected."""
+    """The roots the stemmer may reduce words to: every word of every phrase (a word the rules
+    write is kept as written: "seaman" must not become "aman"). Also the long words, towards which
+    misspellings are corrected."""
     words = set()
     for phrase in phrases:
         for part in re.findall(r"[^\W\d_]+", phrase.lower()):
             words.add(slang.get(part, part))
-    roots = {w for w in words if not any(c != w and c in words for c in affix_candidates(w, informal=False))}
-    return roots, {w for w in roots if len(w) >= 6}
+    return words, {w for w in words if len(w) >= 6}
 
 
 def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None) -> OfferRules:
@@ -250,7 +254,8 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             *(name for name, _ in place_names),
             *(name for name, _ in channels),
             *data["negations"],
-            *data["negation_fillers"],
+            *data["contrasts"],
+            *data["alternatives"],
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         stemmer = stem or Stemmer(roots, long_roots)
@@ -305,8 +310,11 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             currency_of={s: c.code for c in reversed(currencies) for s in (*c.after, *c.before)},
             rates={c.code: c.rate for c in currencies},
             not_pay_before=tuple(data["pay"]["not_pay_before"]),
+            fee_words=tuple(data["pay"]["fee_words"]),
+            covered_after=tuple(data["pay"]["covered_after"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),
-            negation_fillers=frozenset(w for n in data["negation_fillers"] for w in read(n).words),
+            contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
+            alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
         )
@@ -332,6 +340,7 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
         bool(spec.get("shown", True)),
         near,
         bool(spec.get("legal_route", False)),
+        bool(spec.get("voids_legal_route", False)),
     )
 
 

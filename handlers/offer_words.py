@@ -9,6 +9,7 @@ and it costs a few microseconds where PySastrawi costs about 400 (docs/offers.md
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -24,6 +25,8 @@ LOOK_ALIKES = str.maketrans("0134", "oiea")
 REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> "paspor"
 # Text between two words that ends a sentence or a bulleted line: windows do not reach across it.
 BREAKS = re.compile(r"[\n.!?;•|]|[^\x00-\u2000]")
+# ... and that ends a clause: a negation denies words in its own clause only.
+CLAUSE_BREAKS = re.compile(r"[\n.!?;•|,:]|[^\x00-\u2000]")
 # Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
 CACHE_LIMIT = 50_000
 MIN_ROOT = 3
@@ -39,6 +42,7 @@ class Words:
         self.words = words
         self._spans: list[tuple[int, int]] | None = None
         self._segments: list[int] | None = None
+        self._clauses: list[int] | None = None
 
     @property
     def spans(self) -> list[tuple[int, int]]:
@@ -48,15 +52,30 @@ class Words:
 
     @property
     def segments(self) -> list[int]:
+        """The sentence or bulleted line of each word, numbered from 0."""
         if self._segments is None:
-            segments, segment, previous_end = [], 0, 0
-            for start, end in self.spans:
-                if start > previous_end and BREAKS.search(self.text, previous_end, start):
-                    segment += 1
-                segments.append(segment)
-                previous_end = end
-            self._segments = segments
+            self._segments = self._numbered(BREAKS)
         return self._segments
+
+    @property
+    def clauses(self) -> list[int]:
+        """The clause of each word (sentences cut also at commas and colons), numbered from 0."""
+        if self._clauses is None:
+            self._clauses = self._numbered(CLAUSE_BREAKS)
+        return self._clauses
+
+    def _numbered(self, breaks: re.Pattern[str]) -> list[int]:
+        numbers, number, previous_end = [], 0, 0
+        for start, end in self.spans:
+            if start > previous_end and breaks.search(self.text, previous_end, start):
+                number += 1
+            numbers.append(number)
+            previous_end = end
+        return numbers
+
+    def word_at(self, position: int) -> int:
+        """The word that starts at or after character `position` (the last word if none does)."""
+        return min(bisect.bisect_left(self.spans, (position, 0)), len(self.spans) - 1)
 
     def quote(self, first: int, last: int) -> str:
         """The ad's text from word `first` to word `last` (inclusive)."""
@@ -71,8 +90,8 @@ class Stemmer:
 
     def __init__(self, roots: Iterable[str], fuzzy_roots: Iterable[str] = ()) -> None:
         self.roots = frozenset(roots)
-        # Only long words are corrected, and only towards long rule words: "tahun" must not read
-        # as "tahan".
+        # Only long words are corrected (7 letters or more), and only towards long rule words:
+        # "tahun" must not read as "tahan", nor "hostel" as "hostes".
         self._fuzzy = sorted({r for r in fuzzy_roots if len(r) >= 6 and r.isalpha()})
 
     def __call__(self, word: str) -> str:
@@ -82,7 +101,7 @@ class Stemmer:
         for candidate in affix_candidates(word):
             if candidate in roots:
                 return candidate
-        if len(word) >= 6 and self._fuzzy:
+        if len(word) >= 7 and self._fuzzy:
             best = extractOne(word, self._fuzzy, scorer=Levenshtein.distance, score_cutoff=1)
             if best is not None and best[0][0] == word[0]:
                 return best[0]
