@@ -96,11 +96,16 @@ class Stemmer:
 
     def __call__(self, word: str) -> str:
         roots = self.roots
-        if word in roots or not word.isalpha() or len(word) <= MIN_ROOT:
+        if not word.isalpha() or len(word) <= MIN_ROOT:
             return word
-        for candidate in affix_candidates(word):
-            if candidate in roots:
+        # A word the rules themselves use loses only sure affixes ("ditahan" -> "tahan", but
+        # "seaman" and "pekerja" stay); another word may lose any.
+        known = word in roots
+        for candidate, sure in affix_candidates(word):
+            if candidate in roots and (sure or not known):
                 return candidate
+        if known:
+            return word
         if len(word) >= 7 and self._fuzzy:
             best = extractOne(word, self._fuzzy, scorer=Levenshtein.distance, score_cutoff=1)
             if best is not None and best[0][0] == word[0]:
@@ -111,83 +116,92 @@ class Stemmer:
 PARTICLES = ("lah", "kah", "tah", "pun")
 POSSESSIVES = ("nya", "ku", "mu")
 DERIVATIONAL = ("kan", "an", "i", "in")  # "-in" is the chat form of -kan / -i (dipegangin)
-
-
-def _without_suffixes(word: str) -> Iterator[str]:
-    """The word with none, some or all of its suffixes taken off, longest remainder first."""
-    forms = [word]
-    for group in (PARTICLES, POSSESSIVES, DERIVATIONAL):
-        more = []
-        for form in forms:
-            for suffix in group:
-                if form.endswith(suffix) and len(form) - len(suffix) >= MIN_ROOT:
-                    more.append(form[: -len(suffix)])
-        forms += more
-    yield from forms
-
-
 VOWELS = "aeiou"
 
 
-def _without_prefix(word: str, informal: bool) -> Iterator[str]:
-    """What the word may be with one prefix taken off (meN-, peN-, di-, ber-, ter-, ke-, se-, per-,
-    and, if `informal`, the chat forms nge-, ny-, n-, m-), with the sound changes of meN- and peN-."""
-    for head in ("di", "ke", "se", "ku", "ter", "ber", "per", "bel", "be", "pe", "te"):
+def _without_suffixes(word: str) -> list[tuple[str, bool]]:
+    """The word with none, some or all of its suffixes taken off, longest remainder first, and
+    whether "-an" was among them (for the circumfixes ke-...-an, peN-...-an, per-...-an)."""
+    forms = [(word, False)]
+    for group in (PARTICLES, POSSESSIVES, DERIVATIONAL):
+        more = []
+        for form, an in forms:
+            for suffix in group:
+                if form.endswith(suffix) and len(form) - len(suffix) >= MIN_ROOT:
+                    more.append((form[: -len(suffix)], an or suffix == "an"))
+        forms += more
+    return forms
+
+
+def _without_prefix(word: str, circumfix: bool, informal: bool) -> Iterator[tuple[str, bool]]:
+    """What the word may be with one prefix taken off, and whether that prefix is a sure one.
+
+    Sure: di-, meN-, ber-, and ke-, peN-, per- with -an (keberangkatan, penahanan, perbatasan).
+    Not sure: se-, ku-, ter-, and ke-, peN-, per- alone, whose words often mean something else
+    (terbatas is not batas, pekerja is not kerja, seaman is not aman); with `informal` also the
+    chat forms nge-, ny-, n-, m- (nahan, megang, ngurus). Sound changes of meN- and peN- are undone
+    (menahan -> tahan, memegang -> pegang, menyimpan -> simpan, mengirim -> kirim)."""
+    for head in ("di", "ber", "bel", "be"):
         if word.startswith(head):
-            yield word[len(head) :]
-    for head in ("me", "pe", "ng", "ny", "m", "n") if informal and len(word) >= 5 else ("me", "pe"):
+            yield word[len(head) :], True
+    for head in ("ke", "per"):
+        if word.startswith(head):
+            yield word[len(head) :], circumfix
+    for head in ("se", "ku", "ter", "te"):
+        if word.startswith(head):
+            yield word[len(head) :], False
+    for head in ("me", "pe"):
         if not word.startswith(head):
             continue
-        rest = word[len(head) :]
-        if head in ("me", "pe"):
-            yield rest  # melamar -> lamar, pelamar -> lamar, menikah -> nikah
-            if rest.startswith("nge"):
-                yield rest[3:]  # mengecek -> cek
-            if rest.startswith("ng"):
-                after = rest[2:]
-                yield after  # mengambil -> ambil, menggaji -> gaji
-                if after[:1] in VOWELS:
-                    yield "k" + after  # mengirim -> kirim
-            elif rest.startswith("ny"):
-                yield "s" + rest[2:]  # menyimpan -> simpan
-            elif rest.startswith("m"):
-                after = rest[1:]
-                yield after  # membayar -> bayar
-                if after[:1] in VOWELS:
-                    yield "p" + after  # memegang -> pegang
-            elif rest.startswith("n"):
-                after = rest[1:]
-                yield after  # mencari -> cari, menjual -> jual
-                if after[:1] in VOWELS:
-                    yield "t" + after  # menahan -> tahan
-            elif rest.startswith("r"):
-                yield rest[1:]  # perekrut -> rekrut
-        elif head == "ng":
-            yield word[2:]  # ngurus -> urus
-            if word.startswith("nge"):
-                yield word[3:]  # ngecek -> cek
-            if word[2:3] in VOWELS:
-                yield "k" + word[2:]  # ngirim -> kirim
-        elif head == "ny":
-            yield "s" + word[2:]  # nyimpan -> simpan
-        elif word[1:2] in VOWELS:
-            yield ("p" if head == "m" else "t") + word[1:]  # megang -> pegang, nahan -> tahan
+        sure = head == "me" or circumfix
+        rest = word[2:]
+        yield rest, sure  # melamar -> lamar, menikah -> nikah
+        if rest.startswith("nge"):
+            yield rest[3:], sure  # mengecek -> cek
+        if rest.startswith("ng"):
+            yield rest[2:], sure  # mengambil -> ambil, menggaji -> gaji
+            if rest[2:3] in VOWELS:
+                yield "k" + rest[2:], sure  # mengirim -> kirim
+        elif rest.startswith("ny"):
+            yield "s" + rest[2:], sure  # menyimpan -> simpan
+        elif rest.startswith("m"):
+            yield rest[1:], sure  # membayar -> bayar
+            if rest[1:2] in VOWELS:
+                yield "p" + rest[1:], sure  # memegang -> pegang
+        elif rest.startswith("n"):
+            yield rest[1:], sure  # mencari -> cari
+            if rest[1:2] in VOWELS:
+                yield "t" + rest[1:], sure  # menahan -> tahan
+        elif rest.startswith("r"):
+            yield rest[1:], sure  # perekrut -> rekrut
+    if not informal or len(word) < 5:
+        return
+    if word.startswith("ng"):
+        yield word[2:], False  # ngurus -> urus
+        if word.startswith("nge"):
+            yield word[3:], False  # ngecek -> cek
+        if word[2:3] in VOWELS:
+            yield "k" + word[2:], False  # ngirim -> kirim
+    elif word.startswith("ny"):
+        yield "s" + word[2:], False  # nyimpan -> simpan
+    elif word[0] in "mn" and word[1:2] in VOWELS:
+        yield ("p" if word[0] == "m" else "t") + word[1:], False  # megang -> pegang, nahan -> tahan
 
 
-def affix_candidates(word: str, informal: bool = True) -> Iterator[str]:
-    """Roots the word may have, most likely first: suffixes off, then one prefix, then two.
-    `informal` adds the chat forms (nahan, megang, ngurus)."""
-    for form in _without_suffixes(word):
-        if form != word:
-            yield form
-    for form in _without_suffixes(word):
-        for once in _without_prefix(form, informal):
+def affix_candidates(word: str, informal: bool = True) -> Iterator[tuple[str, bool]]:
+    """Roots the word may have, most likely first, each with whether its affixes are sure ones:
+    suffixes off, then one prefix, then two (diberangkatkan, keberangkatan)."""
+    forms = _without_suffixes(word)
+    for form, _ in forms[1:]:
+        yield form, True
+    for form, circumfix in forms:
+        for once, sure in _without_prefix(form, circumfix, informal):
             if len(once) < MIN_ROOT:
                 continue
-            yield once
-            for twice in _without_prefix(once, informal):  # diberangkatkan, keberangkatan
+            yield once, sure
+            for twice, sure_too in _without_prefix(once, circumfix, informal):
                 if len(twice) >= MIN_ROOT:
-                    yield twice
+                    yield twice, sure and sure_too
 
 
 class WordReader:
