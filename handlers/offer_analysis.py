@@ -191,8 +191,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     lowered = words.text.lower()
     phones = _phones(words.text, rules)
     destination, province = _destination(quoted_places, rules, phones, raise_sign)
-    abroad = bool(destination and destination != "ID")
-    if "abroad_unnamed" in found and not abroad:
+    # Working from home for a company abroad is not going abroad, unless the ad also speaks of
+    # travel, visas or passports.
+    stays_home = "remote_work" in found and not any(c in concepts for c in ("travel", "visa", "passport"))
+    abroad = bool(destination and destination != "ID") and not stays_home
+    if "abroad_unnamed" in found and not abroad and not stays_home:
         abroad = True
         raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
     if "destination_withheld" in found:
@@ -542,13 +545,12 @@ def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple
         currency = rules.currency_of.get(symbol, "IDR")
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
-        before = lowered[max(0, start - 25) : start]
-        if any(word in before for word in rules.not_pay_before):
-            fee_word = next((w for w in rules.fee_words if w in before), None)
-            after = lowered[finish : finish + 30]
+        window = max(0, start - 25)
+        if rules.not_pay_before.search(lowered, window, start):
+            fee_words = list(rules.fee_words.finditer(lowered, window, start))
             worth = amount * rules.rates[currency]
-            if fee_word and worth >= 50_000 and not any(w in after for w in rules.covered_after):
-                at = max(0, start - 25) + before.rindex(fee_word)
+            if fee_words and worth >= 50_000 and not rules.covered_after.search(lowered, finish, finish + 30):
+                at = fee_words[-1].start()
                 fees.append((at, lowered[at:finish]))
             continue
         period_match = PERIOD.match(lowered, finish)

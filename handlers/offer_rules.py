@@ -179,9 +179,11 @@ class OfferRules:
     money_after: re.Pattern[str]
     currency_of: Mapping[str, str]
     rates: Mapping[str, float]
-    not_pay_before: tuple[str, ...]
-    fee_words: tuple[str, ...]
-    covered_after: tuple[str, ...]
+    # Words before an amount that make it a cost, not pay; the costs asked of the worker; words
+    # after it that say someone else pays it. Whole words at their end ("bayar", not "bayaran").
+    not_pay_before: re.Pattern[str]
+    fee_words: re.Pattern[str]
+    covered_after: re.Pattern[str]
     negations: frozenset[str]
     contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
     alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
@@ -198,6 +200,11 @@ MULTIPLIERS = {"jt": 1e6, "juta": 1e6, "jta": 1e6, "million": 1e6, "rb": 1e3, "r
 
 def _alternatives(words: Iterable[str]) -> str:
     return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+def _words_ending(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of the words, ending where a word ends ("bayar" in "membayar", not in "bayaran")."""
+    return re.compile(rf"(?:{_alternatives(w.strip() for w in words)})(?![a-z])")
 
 
 def _vocabulary(phrases: Iterable[str], slang: Mapping[str, str]) -> tuple[set[str], set[str]]:
@@ -258,7 +265,8 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             *data["alternatives"],
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
-        stemmer = stem or Stemmer(roots, long_roots)
+        names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
+        stemmer = stem or Stemmer(roots, long_roots, names)
         read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
 
         def normalised(phrase: str) -> tuple[str, ...]:
@@ -309,9 +317,9 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             ),
             currency_of={s: c.code for c in reversed(currencies) for s in (*c.after, *c.before)},
             rates={c.code: c.rate for c in currencies},
-            not_pay_before=tuple(data["pay"]["not_pay_before"]),
-            fee_words=tuple(data["pay"]["fee_words"]),
-            covered_after=tuple(data["pay"]["covered_after"]),
+            not_pay_before=_words_ending(data["pay"]["not_pay_before"]),
+            fee_words=_words_ending(data["pay"]["fee_words"]),
+            covered_after=_words_ending(data["pay"]["covered_after"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),
             contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),

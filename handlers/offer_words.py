@@ -88,15 +88,19 @@ class Stemmer:
     chat: nahan, megang, dipegangin); failing that, to a rule word one letter away ("pasport").
     Words that reduce to no known root are left as they are. (WordReader caches the result.)"""
 
-    def __init__(self, roots: Iterable[str], fuzzy_roots: Iterable[str] = ()) -> None:
+    def __init__(
+        self, roots: Iterable[str], fuzzy_roots: Iterable[str] = (), names: Iterable[str] = ()
+    ) -> None:
         self.roots = frozenset(roots)
+        # Names (of places, of apps) are never stemmed: "Busan" is not "bus".
+        self._names = frozenset(names)
         # Only long words are corrected (7 letters or more), and only towards long rule words:
         # "tahun" must not read as "tahan", nor "hostel" as "hostes".
         self._fuzzy = sorted({r for r in fuzzy_roots if len(r) >= 6 and r.isalpha()})
 
     def __call__(self, word: str) -> str:
         roots = self.roots
-        if not word.isalpha() or len(word) <= MIN_ROOT:
+        if not word.isalpha() or len(word) <= MIN_ROOT or word in self._names:
             return word
         # A word the rules themselves use loses only sure affixes ("ditahan" -> "tahan", but
         # "seaman" and "pekerja" stay); another word may lose any.
