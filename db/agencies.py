@@ -138,15 +138,26 @@ class Register:
             return [(name, Lookup(found=False)) for name in names]
         found = []
         for name in names:
-            best = process.extractOne(
-                match_name(name), self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
-            )
+            best = None
+            for variant in _variants(match_name(name)):
+                match = process.extractOne(
+                    variant, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
+                )
+                if match is not None and (best is None or match[1] > best[1]):
+                    best = match
             if best is None:
                 found.append((name, Lookup(found=False, as_of=self.as_of)))
             else:
                 row = self.rows[best[2]]
                 found.append((name, Lookup(found=True, name=row.name, licence=row.licence, as_of=self.as_of)))
         return found
+
+
+def _variants(name: str) -> list[str]:
+    """The name, and the name without its last word or two: an ad's "PT Karya Mitra Samudera
+    Membuka" or "PT KARYA MITRA LICENSED" runs on into the next words."""
+    words = name.split()
+    return [" ".join(words[:n]) for n in range(len(words), max(len(words) - 3, 1), -1)]
 
 
 async def load_register(session: AsyncSession) -> Register:

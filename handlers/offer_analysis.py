@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -48,27 +48,32 @@ PHONE = re.compile(
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
 # Cheap tests that tell whether the costlier patterns below can match at all.
-COMPANY_HINT = re.compile(
-    r"\b(?:PT|CV|P\.T|Sdn|Co\.|Ltd|Inc|LLC|Corp|Group|Company|Limited|[Pp]erusahaan|[Cc]ompany)\b"
-)
 COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
-    r"|(?<![\w&'\-])(?P<suffixed>(?:[A-Z][\w&'\-]*\s+){1,4}(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited))"
     r"|(?:[Pp]erusahaan|[Cc]ompany)\s*:\s*(?P<labelled>[^\n,.;]{3,60})"
 )
+# "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
+SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
+SUFFIXED_COMPANY = re.compile(
+    r"(?<![\w&'\-])(?:[A-Z][\w&'\-]*\s+){1,4}"
+    r"(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited)"
+)
 LINK = re.compile(
-    r"(?:https?://|www\.)[^\s<>\"')\]]+"
-    r"|\b(?:wa\.me|t\.me|bit\.ly|s\.id|linktr\.ee|forms\.gle|tinyurl\.com|m\.me)/[^\s<>\"')\]]+",
+    r"\b(?:https?://|www\.|(?:wa|t|m)\.me/|bit\.ly/|s\.id/|linktr\.ee/|forms\.gle/|tinyurl\.com/)[^\s<>\"')\]]+",
     re.IGNORECASE,
 )
 HANDLE = re.compile(r"(?<![\w.@/])@(?P<name>[A-Za-z][A-Za-z0-9_.]{2,31})(?<!\.)")
 ADULT = re.compile(
-    r"(?:usia|umur|age)\s*(?:min(?:imal|imum)?\.?)?\s*:?\s*(?:1[89]|[2-9]\d)\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|\+|and above|or older)"
+    r"(?:usia|umur|age)\s*(?:min(?:imal|imum)?\.?)?\s*:?\s*(?:1[89]|[2-9]\d)\s*(?:tahun|thn|th|years?)?"
+    r"\s*(?:ke\s*atas|\+|and above|or older)"
 )
-AGE_RANGE = re.compile(
-    r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})"
-    r"|(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})\s*(?:tahun|thn|th|years?|yo)\b"
-)
+# An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
+# The pattern starts with a digit so that the search skips quickly to the numbers.
+AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
+AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
+AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
+# A run that may hold a phone number: the full pattern is tried only there.
+PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
 
 
 class Register(Protocol):
@@ -178,8 +183,9 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     for name, first, last in sign_matches:
         if name not in found and not denied.any(first, rules.signs[name].weight >= 0):
             raise_sign(name, words.quote(first, last))
+    present = concepts.keys()
     for code, near in rules.near_signs:
-        if code not in found and all(c in concepts for c in near.concepts):
+        if code not in found and near.needs <= present:
             span = _near(near, concepts, words, denied, rules.signs[code].weight >= 0)
             if span is not None:
                 raise_sign(code, words.quote(*span))
@@ -213,9 +219,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     pay = _pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
     if salary is not None and pay is not None and pay.high:
         raise_sign("high_pay", salary.text)
-    if (young := _minimum_age(lowered)) is not None:
+    ages = _age_ranges(lowered)
+    young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
+    if young is not None:
         raise_sign("minors", young)
-    elif "school_leavers" in found and not _adults_only(lowered):
+    elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
     if not companies:
@@ -577,7 +585,12 @@ def _number(digits: str) -> float:
 
 def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
     phones: dict[str, Phone] = {}
-    for match in PHONE.finditer(text):
+    if "wa.me/" in text or "phone=" in text:
+        matches: Iterable[re.Match[str]] = PHONE.finditer(text)
+    else:
+        runs = PHONE_CANDIDATE.finditer(text)
+        matches = (m for run in runs for m in PHONE.finditer(text, run.start(), run.end()))
+    for match in matches:
         raw = match.group("intl") or match.group("link")
         if raw:
             digits = re.sub(r"\D", "", raw)
@@ -595,37 +608,41 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 
 
 def _companies(text: str) -> tuple[str, ...]:
-    if not COMPANY_HINT.search(text):
-        return ()
-    names: list[str] = []
+    """Companies the ad names: "PT/CV Name", "Perusahaan: Name", "Name Co., Ltd / Sdn Bhd"."""
+    found: list[str] = []
     for match in COMPANY.finditer(text):
-        name = (match.group("prefixed") or match.group("suffixed") or match.group("labelled") or "").strip()
         if match.group("prefixed"):
-            name = "PT " + name if text[match.start() : match.start() + 2].upper() == "PT" else "CV " + name
-        name = re.sub(r"\s+", " ", name).strip(" .-")
+            legal_form = "PT" if text[match.start() : match.start() + 2].upper() == "PT" else "CV"
+            found.append(f"{legal_form} {match.group('prefixed')}")
+        else:
+            found.append(match.group("labelled"))
+    if SUFFIX_HINT.search(text):
+        found += (match.group() for match in SUFFIXED_COMPANY.finditer(text))
+    names: list[str] = []
+    for name in found:
+        name = " ".join(name.split()).strip(" .-")
         if len(name) >= 4 and name not in names:
             names.append(name)
     return tuple(names)
 
 
+LINK_HINTS = ("http", "www.", ".me/", ".ly/", "s.id/", ".ee/", ".gle/", ".com/")
+
+
 def _links(text: str) -> tuple[str, ...]:
-    if "/" not in text and "www" not in text.lower():
+    lowered = text.lower()
+    if not any(hint in lowered for hint in LINK_HINTS):
         return ()
     return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))
 
 
-def _adults_only(lowered: str) -> bool:
-    """The ad asks for 18 or older ("usia 18-35", "umur minimal 18 tahun")."""
+def _age_ranges(lowered: str) -> list[tuple[int, str]]:
+    """The lowest age of each age range the ad gives, with its words ("usia 16-25")."""
+    ranges = []
     for match in AGE_RANGE.finditer(lowered):
-        low = match.group(1) or match.group(3)
-        if low is not None and int(low) >= 18:
-            return True
-    return bool(ADULT.search(lowered))
-
-
-def _minimum_age(lowered: str) -> str | None:
-    for match in AGE_RANGE.finditer(lowered):
-        low = match.group(1) or match.group(3)
-        if low is not None and 10 <= int(low) < 18:
-            return match.group().strip()
-    return None
+        start, end = match.span()
+        before = AGE_BEFORE.search(lowered, max(0, start - 14), start)
+        if before or AGE_AFTER.match(lowered, end):
+            quoted = lowered[before.start() if before else start : end]
+            ranges.append((int(match.group(1)), quoted.strip()))
+    return ranges

@@ -104,6 +104,7 @@ class Near:
     unless: tuple[str, ...]
     reach: int  # how many words beyond the match an `unless` concept may stand
     negatable: bool
+    needs: frozenset[str] = frozenset()  # the concepts, as a set (to skip a sign missing one)
 
 
 @dataclass(frozen=True)
@@ -337,7 +338,10 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
     unless = tuple(spec.get("unless", ()))
     reach = int(spec.get("reach", 2))
     negatable = bool(spec.get("negatable", True))
-    near = tuple(Near(tuple(group), window, unless, reach, negatable) for group in spec.get("near", ()))
+    near = tuple(
+        Near(tuple(group), window, unless, reach, negatable, frozenset(group))
+        for group in spec.get("near", ())
+    )
     for concept in {c for n in near for c in (*n.concepts, *n.unless)}:
         if concept not in concepts:
             raise OfferRulesError(f"sign {code} names concept {concept!r}, which no language lists")

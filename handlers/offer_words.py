@@ -23,10 +23,11 @@ from rapidfuzz.process import extractOne
 WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[0134][^\W\d_]+)*")
 LOOK_ALIKES = str.maketrans("0134", "oiea")
 REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> "paspor"
-# Text between two words that ends a sentence or a bulleted line: windows do not reach across it.
-BREAKS = re.compile(r"[\n.!?;•|]|[^\x00-\u2000]")
-# ... and that ends a clause: a negation denies words in its own clause only.
-CLAUSE_BREAKS = re.compile(r"[\n.!?;•|,:]|[^\x00-\u2000]")
+# Characters that end a sentence or a bulleted line (windows do not reach across them), and that
+# also end a clause (a negation denies words in its own clause only). A dot or comma followed by a
+# digit is inside a number ("15.000.000"), not a break.
+BREAKS = re.compile(r"[\n!?;•|]|\.(?!\d)|[^\x00-\u2000]")
+CLAUSE_BREAKS = re.compile(r"[\n!?;•|:]|[.,](?!\d)|[^\x00-\u2000]")
 # Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
 CACHE_LIMIT = 50_000
 MIN_ROOT = 3
@@ -35,11 +36,12 @@ MIN_ROOT = 3
 class Words:
     """An ad's words, normalised (lower case, slang spelled out, stems), and, computed only when a
     sign needs them, where each came from (to quote the ad's own words) and which sentence or
-    bulleted line each is in (windows do not reach across them)."""
+    bulleted line, and which clause, each is in."""
 
-    def __init__(self, text: str, words: list[str]) -> None:
+    def __init__(self, text: str, words: list[str], lowered: str | None = None) -> None:
         self.text = text  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
         self.words = words
+        self._lowered = lowered  # the text lower-cased, when that kept every character in place
         self._spans: list[tuple[int, int]] | None = None
         self._segments: list[int] | None = None
         self._clauses: list[int] | None = None
@@ -47,7 +49,7 @@ class Words:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = [m.span() for m in WORD.finditer(self.text)]
+            self._spans = [m.span() for m in WORD.finditer(self._lowered or self.text)]
         return self._spans
 
     @property
@@ -65,13 +67,12 @@ class Words:
         return self._clauses
 
     def _numbered(self, breaks: re.Pattern[str]) -> list[int]:
-        numbers, number, previous_end = [], 0, 0
-        for start, end in self.spans:
-            if start > previous_end and breaks.search(self.text, previous_end, start):
-                number += 1
-            numbers.append(number)
-            previous_end = end
-        return numbers
+        """Each word's number: how many breaks stand before it (breaks are never inside a word)."""
+        positions = [m.start() for m in breaks.finditer(self._lowered or self.text)]
+        if not positions:
+            return [0] * len(self.words)
+        after = bisect.bisect_right
+        return [after(positions, start) for start, _ in self.spans]
 
     def word_at(self, position: int) -> int:
         """The word that starts at or after character `position` (the last word if none does)."""
@@ -229,8 +230,9 @@ class WordReader:
         lowered = plain.lower()
         if len(lowered) == len(plain):
             words = [cache.get(raw) or self._learn(raw) for raw in WORD.findall(lowered)]
-        else:  # lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans
-            words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
+            return Words(plain, words, lowered)
+        # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
+        words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
         return Words(plain, words)
 
     def _learn(self, raw: str) -> str:
