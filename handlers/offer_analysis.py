@@ -69,6 +69,15 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
+# Years of experience asked for: "min. 5 yrs", "4+ years", "pengalaman minimal 2 tahun",
+# "3 tahun pengalaman" (at most 15: "usia min 18 tahun" is an age).
+_YEARS = r"(?:tahun|thn|th|yrs?|years?)\b"
+EXPERIENCE = re.compile(
+    rf"(?:min(?:imal|imum)?\.?|at least)\s*(?P<years>\d{{1,2}})\s*\+?\s*{_YEARS}(?!\s*(?:ke\s*atas|\+))"
+    rf"|(?P<years_plus>\d{{1,2}})\s*\+\s*{_YEARS}"
+    rf"|(?:pengalaman|experience)\s*:?\s*(?:min(?:imal|imum)?\.?\s*)?(?P<years_of>\d{{1,2}})\s*{_YEARS}"
+    rf"|(?P<years_before>\d{{1,2}})\s*{_YEARS}\s*(?:of\s+)?(?:pengalaman|experience|exp|berpengalaman)"
+)
 AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
 AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
@@ -114,6 +123,7 @@ class PayCheck:
     place_name: str  # the province's name (the same in every language); "" otherwise
     ratio: float
     high: bool
+    skilled: bool = False  # skilled work: its pay is not judged
 
 
 @dataclass(frozen=True)
@@ -181,8 +191,14 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             channels.append(name)
     denied = _Denied(words, rules, concepts, sign_matches)
     for name, first, last in sign_matches:
-        if name not in found and not denied.any(first, rules.signs[name].weight >= 0):
-            raise_sign(name, words.quote(first, last))
+        sign = rules.signs[name]
+        if name in found or denied.any(first, sign.weight >= 0):
+            continue
+        if first != last and words.clauses[first] != words.clauses[last]:
+            continue  # "mess gratis, tiket pesawat": a phrase does not run across a comma
+        if sign.unless and _in_clause(sign.unless, sign.reach, concepts, words.clauses, first, last):
+            continue
+        raise_sign(name, words.quote(first, last))
     present = concepts.keys()
     for code, near in rules.near_signs:
         if code not in found and near.needs <= present:
@@ -215,7 +231,12 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         if not denied.any(words.word_at(start), True):
             raise_sign("fees", quoted)
             break
-    skilled = "skilled_job" in concepts
+    # Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is only
+    # judged for work anyone could do, which is what the bait offers.
+    skilled = "no_experience" not in found and (
+        any(not denied.any(first, False) for first, _ in concepts.get("skilled_job", ()))
+        or any(_years(m) <= 15 for m in EXPERIENCE.finditer(lowered))
+    )
     pay = _pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
     if salary is not None and pay is not None and pay.high:
         raise_sign("high_pay", salary.text)
@@ -295,14 +316,18 @@ AD_MIN_WORDS = 4
 
 def reads_like_an_ad(analysis: Analysis) -> bool:
     """A message sent outside a form reads like a job ad, however short: at least AD_MIN_WORDS
-    words with two distinct words of a job ad ("loker ... gaji"), or one with a danger sign, a pay
-    or a destination."""
+    words with two distinct words of a job ad ("loker ... gaji"), or one with a danger sign or a
+    pay."""
     if analysis.words < AD_MIN_WORDS:
         return False
     if analysis.job_cues >= 2:
         return True
-    said = analysis.signs or analysis.entities.salary or analysis.entities.destination
-    return analysis.job_cues >= 1 and bool(said)
+    # Signs the ad's own words raised (not "abroad without evidence", which a worried parent's
+    # "anak saya kerja di Malaysia" would raise too).
+    worded = any(
+        s.evidence and s.code not in ("abroad_unverified", "abroad_no_company") for s in analysis.signs
+    )
+    return analysis.job_cues >= 1 and (worded or analysis.entities.salary is not None)
 
 
 def _clip(evidence: str) -> str:
@@ -398,8 +423,8 @@ NEGATION_REACH = 5
 def _near(
     near: Near, concepts: dict[str, list[tuple[int, int]]], words: Words, denied: _Denied, danger: bool
 ) -> tuple[int, int] | None:
-    """The span of the first place where every concept of `near` stands within `near.window` words
-    of the rarest one, in one sentence, with no `unless` concept around. Words that are denied
+    """The span where every concept of `near` stands within `near.window` words of the rarest one,
+    in one sentence, with no `unless` concept around (the tightest such span). Words that are denied
     (if the sign is negatable) or in a warning (if it is a danger sign) do not count."""
     usable: dict[str, list[tuple[int, int]]] = {}
     for concept in near.concepts:
@@ -411,17 +436,20 @@ def _near(
         ]
         if not spans:
             return None
-        usable[concept] = spans
-    segments = words.segments
+        usable[concept] = _outermost(spans)
+    segments, clauses = words.segments, words.clauses
     anchor_concept = min(near.concepts, key=lambda c: len(usable[c]))
+    found: tuple[tuple[bool, int], tuple[int, int]] | None = None
     for anchor in usable[anchor_concept]:
         segment = segments[anchor[0]]
         chosen = [anchor]
         for concept in near.concepts:
             if concept == anchor_concept:
                 continue
+            # The nearest, preferring one in the anchor's own clause ("mess gratis, tiket pesawat
+            # ditanggung": the ticket is covered by "ditanggung", not by "gratis").
             best: tuple[int, int] | None = None
-            best_gap = near.window + 1
+            best_key = (True, near.window + 1)
             for span in usable[concept]:
                 if span == anchor or segments[span[0]] != segment:
                     continue
@@ -431,16 +459,47 @@ def _near(
                     gap = anchor[0] - span[1]
                 else:
                     gap = 0
-                if gap < best_gap:
-                    best, best_gap = span, gap
+                key = (clauses[span[0]] != clauses[anchor[0]], gap)
+                if gap <= near.window and key < best_key:
+                    best, best_key = span, key
             if best is None:
                 break
             chosen.append(best)
         else:
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
             if not _cancelled(near, concepts, segments, segment, low, high):
-                return low, high
-    return None
+                # The tightest match, one clause before several: it is the one quoted.
+                key = (clauses[low] != clauses[high], high - low)
+                if found is None or key < found[0]:
+                    found = (key, (low, high))
+    return found[1] if found else None
+
+
+def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not inside a longer one ("tiket pesawat", not also "tiket" and "pesawat")."""
+    kept: list[tuple[int, int]] = []
+    reach = -1
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if span[1] > reach:
+            kept.append(span)
+            reach = span[1]
+    return kept
+
+
+def _in_clause(
+    unless: tuple[str, ...],
+    reach: int,
+    concepts: dict[str, list[tuple[int, int]]],
+    clauses: list[int],
+    first: int,
+    last: int,
+) -> bool:
+    """Does one of the `unless` concepts stand within `reach` words of a phrase, in its clause?"""
+    for concept in unless:
+        for start, end in concepts.get(concept, ()):
+            if first - reach <= start and end <= last + reach and clauses[start] == clauses[first]:
+                return True
+    return False
 
 
 def _cancelled(
@@ -507,8 +566,8 @@ def _pay_check(
 ) -> PayCheck:
     """Is the pay far above ordinary pay for the job and the place? Abroad: against the
     destination's reference pay; in Indonesia: against the province's minimum wage (its highest
-    UMK where shipped), or the highest UMK in the country when no province is named. Skilled work
-    (nurse, engineer) may earn `skilled_factor` times more before it looks too good."""
+    UMK where shipped), or the highest UMK in the country when no province is named. The pay of
+    skilled work (nurse, engineer, "min. 3 years") is never called too high."""
     wages = rules.wages
     if abroad:
         factor = wages.abroad_factor
@@ -528,9 +587,8 @@ def _pay_check(
         else:
             reference, kind, place = wages.national_top, "indonesia", ""
     ratio = salary.monthly_idr / reference
-    factor *= wages.skilled_factor if skilled else 1.0
     name = wages.province_name.get(place, "") if kind == "province" else ""
-    return PayCheck(reference, kind, place, name, ratio, ratio >= factor)
+    return PayCheck(reference, kind, place, name, ratio, ratio >= factor and not skilled, skilled)
 
 
 def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str]]]:
@@ -634,6 +692,10 @@ def _links(text: str) -> tuple[str, ...]:
     if not any(hint in lowered for hint in LINK_HINTS):
         return ()
     return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))
+
+
+def _years(match: re.Match[str]) -> int:
+    return int(next(g for g in match.group("years", "years_plus", "years_of", "years_before") if g))
 
 
 def _age_ranges(lowered: str) -> list[tuple[int, str]]:

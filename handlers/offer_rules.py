@@ -114,6 +114,10 @@ class Sign:
     forces_high: bool
     shown: bool
     near: tuple[Near, ...] = ()
+    # Concepts that cancel the sign's phrases too when they stand within `reach` words in the same
+    # clause ("biaya visa ditanggung perusahaan").
+    unless: tuple[str, ...] = ()
+    reach: int = 2
     # A sign of the legal route strong enough to make work abroad LOW (a government programme,
     # registration through Disnaker / SISKOP2MI, a company found in the register).
     legal_route: bool = False
@@ -158,7 +162,6 @@ class Wages:
     abroad_unknown: float
     local_factor: float
     abroad_factor: float
-    skilled_factor: float
     year: int
 
 
@@ -351,6 +354,8 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
         bool(spec.get("forces_high", False)),
         bool(spec.get("shown", True)),
         near,
+        unless,
+        reach,
         bool(spec.get("legal_route", False)),
         bool(spec.get("voids_legal_route", False)),
     )
@@ -374,6 +379,5 @@ def _wages(data: Mapping[str, Any], rates: Mapping[str, float]) -> Wages:
         abroad_unknown=float(data["abroad_unknown_idr"]),
         local_factor=float(data["local_factor"]),
         abroad_factor=float(data["abroad_factor"]),
-        skilled_factor=float(data["skilled_factor"]),
         year=int(data["year"]),
     )
