@@ -148,7 +148,9 @@ def test_the_myawaddy_modus_is_high_however_it_is_written(ad: str) -> None:
 def test_transit_then_pick_up_is_named_with_the_ads_words() -> None:
     result = check(MYAWADDY[0])
     assert "transit_pickup" in codes(result)
-    assert "transit" in evidence(result, "transit_pickup") and "dijemput" in evidence(result, "transit_pickup")
+    assert "transit" in evidence(result, "transit_pickup") and "dijemput" in evidence(
+        result, "transit_pickup"
+    )
 
 
 @pytest.mark.parametrize("ad", BORDER_ROUTE)
@@ -444,7 +446,12 @@ def test_a_short_ad_reads_like_an_ad_and_chat_does_not() -> None:
     short = "Loker admin Kamboja gaji 15jt, WA 0812-0000-1111"
     assert len(short) < 60 and reads_like_an_ad(check(short))
     assert reads_like_an_ad(check("Hiring CS in Thailand, salary 20 million"))
-    for chat in ("halo apa kabar", "admin job", "anak saya kerja di Malaysia tidak ada kabar", "terima kasih"):
+    for chat in (
+        "halo apa kabar",
+        "admin job",
+        "anak saya kerja di Malaysia tidak ada kabar",
+        "terima kasih",
+    ):
         assert not reads_like_an_ad(check(chat)), chat
 
 
