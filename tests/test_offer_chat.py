@@ -77,7 +77,7 @@ def test_check_offer_command_prints_json(cli_database: Path) -> None:
         "monthly_idr": 15000000,
         "text": "15jt/bln",
     }
-    assert entities["pay_check"]["place"] == "Kamboja" and entities["pay_check"]["high"] is True
+    assert entities["pay_check"]["place"] == "Cambodia" and entities["pay_check"]["high"] is True
     assert entities["phones"] == [{"number": "+85512555000", "country": "KH"}]
     assert entities["channels"] == ["whatsapp"]
     assert result["register"] == [], "the ad names no company"
