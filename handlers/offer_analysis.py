@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -231,12 +231,15 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         if not denied.any(words.word_at(start), True):
             raise_sign("fees", quoted)
             break
+
     # Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is only
     # judged for work anyone could do, which is what the bait offers.
-    skilled = "no_experience" not in found and (
-        any(not denied.any(first, False) for first, _ in concepts.get("skilled_job", ()))
-        or any(_years(m) <= 15 for m in EXPERIENCE.finditer(lowered))
-    )
+    def skilled() -> bool:
+        return "no_experience" not in found and (
+            any(not denied.any(first, False) for first, _ in concepts.get("skilled_job", ()))
+            or any(_years(m) <= 15 for m in EXPERIENCE.finditer(lowered))
+        )
+
     pay = _pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
     if salary is not None and pay is not None and pay.high:
         raise_sign("high_pay", salary.text)
@@ -267,8 +270,8 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             and not any(c in found for c in combination.none)
         ):
             parts = [c for c in (*combination.all, *combination.any) if c in found]
-            quoted = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
-            raise_sign(combination.code, " · ".join(quoted))
+            evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
+            raise_sign(combination.code, " · ".join(evidences))
             folded.update(parts)
     legal_route = any(rules.signs[code].legal_route for code in found) and not any(
         rules.signs[code].voids_legal_route for code in found
@@ -562,7 +565,12 @@ class _RaiseSign(Protocol):
 
 
 def _pay_check(
-    salary: Salary, destination: str, province: str, abroad: bool, skilled: bool, rules: OfferRules
+    salary: Salary,
+    destination: str,
+    province: str,
+    abroad: bool,
+    skilled: Callable[[], bool],
+    rules: OfferRules,
 ) -> PayCheck:
     """Is the pay far above ordinary pay for the job and the place? Abroad: against the
     destination's reference pay; in Indonesia: against the province's minimum wage (its highest
@@ -588,7 +596,10 @@ def _pay_check(
             reference, kind, place = wages.national_top, "indonesia", ""
     ratio = salary.monthly_idr / reference
     name = wages.province_name.get(place, "") if kind == "province" else ""
-    return PayCheck(reference, kind, place, name, ratio, ratio >= factor and not skilled, skilled)
+    if ratio < factor:
+        return PayCheck(reference, kind, place, name, ratio, False)
+    is_skilled = skilled()  # only asked when the pay would otherwise count as high
+    return PayCheck(reference, kind, place, name, ratio, not is_skilled, is_skilled)
 
 
 def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str]]]:

@@ -8,7 +8,7 @@ search (PhraseIndex)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -55,9 +55,11 @@ class PhraseIndex:
                 sorted(wild.get(first, ()), key=lambda c: -len(c[0])),
             )
 
-    def find(self, words: list[str]) -> Iterator[tuple[str, int, int]]:
+    def find(self, words: list[str]) -> list[tuple[str, int, int]]:
         """(tag, first word, last word) of every phrase found, in the order of the ad."""
         by_first = self._by_first
+        found: list[tuple[str, int, int]] = []
+        add = found.append
         last = len(words) - 1
         for i, word in enumerate(words):
             entry = by_first.get(word)
@@ -68,13 +70,14 @@ class PhraseIndex:
                 for phrase, tag in by_second.get(words[i + 1], ()):
                     end = _match_at(phrase, 2, words, i + 2)
                     if end is not None:
-                        yield tag, i, end - 1
+                        add((tag, i, end - 1))
                 for phrase, tag in wild:
                     end = _match_at(phrase, 1, words, i + 1)
                     if end is not None:
-                        yield tag, i, end - 1
+                        add((tag, i, end - 1))
             for tag in singles:
-                yield tag, i, i
+                add((tag, i, i))
+        return found
 
 
 def _match_at(phrase: tuple[str, ...], p: int, words: list[str], w: int) -> int | None:

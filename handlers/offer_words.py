@@ -23,11 +23,11 @@ from rapidfuzz.process import extractOne
 WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[0134][^\W\d_]+)*")
 LOOK_ALIKES = str.maketrans("0134", "oiea")
 REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> "paspor"
-# Characters that end a sentence or a bulleted line (windows do not reach across them), and that
-# also end a clause (a negation denies words in its own clause only). A dot or comma followed by a
-# digit is inside a number ("15.000.000"), not a break.
-BREAKS = re.compile(r"[\n!?;•|]|\.(?!\d)|[^\x00-\u2000]")
-CLAUSE_BREAKS = re.compile(r"[\n!?;•|:]|[.,](?!\d)|[^\x00-\u2000]")
+# Characters that may end a sentence or a bulleted line (windows do not reach across them) or a
+# clause (a negation denies words in its own clause only): one character class, so that the
+# search skips quickly; a dot or comma followed by a digit is inside a number ("15.000.000").
+BREAK_CHARACTERS = re.compile("[\n!?;•|.,:\u2001-\U0010ffff]")
+CLAUSE_ONLY = ",:"
 # Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
 CACHE_LIMIT = 50_000
 MIN_ROOT = 3
@@ -56,23 +56,35 @@ class Words:
     def segments(self) -> list[int]:
         """The sentence or bulleted line of each word, numbered from 0."""
         if self._segments is None:
-            self._segments = self._numbered(BREAKS)
+            self._number_words()
+        assert self._segments is not None
         return self._segments
 
     @property
     def clauses(self) -> list[int]:
         """The clause of each word (sentences cut also at commas and colons), numbered from 0."""
         if self._clauses is None:
-            self._clauses = self._numbered(CLAUSE_BREAKS)
+            self._number_words()
+        assert self._clauses is not None
         return self._clauses
 
-    def _numbered(self, breaks: re.Pattern[str]) -> list[int]:
-        """Each word's number: how many breaks stand before it (breaks are never inside a word)."""
-        positions = [m.start() for m in breaks.finditer(self._lowered or self.text)]
-        if not positions:
-            return [0] * len(self.words)
+    def _number_words(self) -> None:
+        """Each word's sentence and clause: how many breaks of each kind stand before it (breaks
+        are never inside a word)."""
+        text = self._lowered or self.text
+        sentence_breaks, clause_breaks = [], []
+        for match in BREAK_CHARACTERS.finditer(text):
+            at = match.start()
+            character = text[at]
+            if character in ".," and text[at + 1 : at + 2].isdigit():
+                continue  # inside a number
+            clause_breaks.append(at)
+            if character not in CLAUSE_ONLY:
+                sentence_breaks.append(at)
+        starts = [start for start, _ in self.spans]
         after = bisect.bisect_right
-        return [after(positions, start) for start, _ in self.spans]
+        self._segments = [after(sentence_breaks, s) for s in starts] if sentence_breaks else [0] * len(starts)
+        self._clauses = [after(clause_breaks, s) for s in starts] if clause_breaks else [0] * len(starts)
 
     def word_at(self, position: int) -> int:
         """The word that starts at or after character `position` (the last word if none does)."""
