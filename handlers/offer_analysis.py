@@ -622,11 +622,14 @@ def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple
         currency = rules.currency_of.get(symbol, "IDR")
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
-        window = max(0, start - 25)
+        window = _clause_start(lowered, max(0, start - 40), start)
         if rules.not_pay_before.search(lowered, window, start):
             fee_words = list(rules.fee_words.finditer(lowered, window, start))
             worth = amount * rules.rates[currency]
-            if fee_words and worth >= 50_000 and not rules.covered_after.search(lowered, finish, finish + 30):
+            covered = rules.covered_after.search(
+                lowered, finish, finish + 30
+            ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
+            if fee_words and worth >= 50_000 and not covered:
                 at = fee_words[-1].start()
                 fees.append((at, lowered[at:finish]))
             continue
@@ -644,6 +647,13 @@ def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple
         if best is None or candidate.monthly_idr > best.monthly_idr:
             best = candidate
     return best, fees
+
+
+def _clause_start(lowered: str, earliest: int, position: int) -> int:
+    """Where the clause holding `position` starts, but not before `earliest`: what is said about
+    an amount is said in its own clause ("biaya medical dan sertifikat 8 juta")."""
+    starts = [lowered.rfind(mark, earliest, position) for mark in (",", ";", "\n", "!", "?", ". ")]
+    return max(earliest, max(starts) + 1)
 
 
 def _number(digits: str) -> float:

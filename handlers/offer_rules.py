@@ -191,6 +191,7 @@ class OfferRules:
     not_pay_before: re.Pattern[str]
     fee_words: re.Pattern[str]
     covered_after: re.Pattern[str]
+    paid_by_worker: re.Pattern[str]
     negations: frozenset[str]
     contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
     alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
@@ -327,6 +328,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             not_pay_before=_words_ending(data["pay"]["not_pay_before"]),
             fee_words=_words_ending(data["pay"]["fee_words"]),
             covered_after=_words_ending(data["pay"]["covered_after"]),
+            paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),
             contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
