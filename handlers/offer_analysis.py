@@ -179,8 +179,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     channels: list[str] = []
     concepts: dict[str, list[tuple[int, int]]] = {}
     sign_matches: list[tuple[str, int, int]] = []
-    for tag, first, last in rules.phrases.find(words.words):
-        kind, _, name = tag.partition(":")
+    for (kind, name), first, last in rules.phrases.find(words.words):
         if kind == "concept":
             concepts.setdefault(name, []).append((first, last))
         elif kind == "sign":
@@ -363,6 +362,25 @@ class _Denied:
         self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
         self._negated: list[bool] | None = None
         self._warned: set[int] | None = None
+        self._usable: dict[tuple[str, bool, bool], list[tuple[int, int]]] = {}
+
+    def usable(
+        self, concept: str, spans: list[tuple[int, int]], negatable: bool, danger: bool
+    ) -> list[tuple[int, int]]:
+        """A concept's outermost spans, without those denied (if `negatable`) or warned about (if
+        `danger`): worked out once per concept and kind of sign."""
+        key = (concept, negatable, danger)
+        kept = self._usable.get(key)
+        if kept is None:
+            negated = self.negated if negatable else None
+            kept = self._usable[key] = _outermost(
+                [
+                    span
+                    for span in spans
+                    if not (negated and negated[span[0]]) and not (danger and self.warned_segment(span[0]))
+                ]
+            )
+        return kept
 
     def any(self, first: int, warnings_count: bool) -> bool:
         """Is the word at `first` negated, or (if `warnings_count`) in a warning sentence?"""
@@ -431,15 +449,10 @@ def _near(
     (if the sign is negatable) or in a warning (if it is a danger sign) do not count."""
     usable: dict[str, list[tuple[int, int]]] = {}
     for concept in near.concepts:
-        spans = [
-            span
-            for span in concepts[concept]
-            if not (near.negatable and denied.negated[span[0]])
-            and not (danger and denied.warned_segment(span[0]))
-        ]
+        spans = denied.usable(concept, concepts[concept], near.negatable, danger)
         if not spans:
             return None
-        usable[concept] = _outermost(spans)
+        usable[concept] = spans
     segments, clauses = words.segments, words.clauses
     anchor_concept = min(near.concepts, key=lambda c: len(usable[c]))
     found: tuple[tuple[bool, int], tuple[int, int]] | None = None

@@ -20,18 +20,22 @@ class OfferRulesError(ValueError):
     """content/offers.toml or a language's offers.toml does not describe usable rules."""
 
 
+# What a phrase stands for: ("sign", code), ("concept", name), ("place", name) or ("channel", name).
+Tag = tuple[str, str]
+
+
 class PhraseIndex:
     """Finds many phrases in a list of words in one pass: phrases are indexed by their first word,
     and "*" in a phrase stands for up to two words. Much faster than one big regular expression
     with hundreds of alternatives (bench/offers.py)."""
 
-    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], str]]) -> None:
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], Tag]]) -> None:
         # Per first word: the tags of the one-word phrases; the longer phrases by their second
         # word (most words of an ad start no phrase, and most that do are not followed by a word
         # that continues one); and those whose second word is "*". Longest first, so that a
         # phrase is quoted whole.
-        Candidates = list[tuple[tuple[str, ...], str]]
-        singles: dict[str, list[str]] = {}
+        Candidates = list[tuple[tuple[str, ...], Tag]]
+        singles: dict[str, list[Tag]] = {}
         by_second: dict[str, dict[str, Candidates]] = {}
         wild: dict[str, Candidates] = {}
         for words, tag in phrases:
@@ -43,7 +47,7 @@ class PhraseIndex:
                 wild.setdefault(words[0], []).append((words, tag))
             else:
                 by_second.setdefault(words[0], {}).setdefault(words[1], []).append((words, tag))
-        self._by_first: dict[str, tuple[tuple[str, ...], dict[str, Candidates], Candidates]] = {}
+        self._by_first: dict[str, tuple[tuple[Tag, ...], dict[str, Candidates], Candidates]] = {}
         for first in singles.keys() | by_second.keys() | wild.keys():
             seconds = {
                 second: sorted(candidates, key=lambda c: -len(c[0]))
@@ -55,10 +59,10 @@ class PhraseIndex:
                 sorted(wild.get(first, ()), key=lambda c: -len(c[0])),
             )
 
-    def find(self, words: list[str]) -> list[tuple[str, int, int]]:
+    def find(self, words: list[str]) -> list[tuple[Tag, int, int]]:
         """(tag, first word, last word) of every phrase found, in the order of the ad."""
         by_first = self._by_first
-        found: list[tuple[str, int, int]] = []
+        found: list[tuple[Tag, int, int]] = []
         add = found.append
         last = len(words) - 1
         for i, word in enumerate(words):
@@ -195,8 +199,7 @@ class OfferRules:
     negations: frozenset[str]
     contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
     alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
-    # Every phrase of every sign, concept, place and contact channel, tagged "sign:CODE",
-    # "concept:NAME", "place:NAME" or "channel:NAME".
+    # Every phrase of every sign, concept, place and contact channel, with its Tag.
     phrases: PhraseIndex
     # Signs that combine concepts, by the concepts they need (to skip those with one missing).
     near_signs: tuple[tuple[str, Near], ...] = field(default_factory=tuple)
@@ -292,16 +295,16 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             )
             for name, p in place_names
         }
-        tagged = [
-            (normalised(phrase), f"sign:{code}")
+        tagged: list[tuple[tuple[str, ...], Tag]] = [
+            (normalised(phrase), ("sign", code))
             for code, phrases in phrases_by_sign.items()
             for phrase in phrases
         ]
         tagged += [
-            (normalised(word), f"concept:{name}") for name, words in concepts.items() for word in words
+            (normalised(word), ("concept", name)) for name, words in concepts.items() for word in words
         ]
-        tagged += [(tuple(name.split()), f"place:{name}") for name in places]
-        tagged += [(normalised(name), f"channel:{channel}") for name, channel in channels]
+        tagged += [(tuple(name.split()), ("place", name)) for name in places]
+        tagged += [(normalised(name), ("channel", channel)) for name, channel in channels]
         currencies = tuple(
             Currency(code, float(c["rate"]), tuple(c["before"]), tuple(c["after"]))
             for code, c in data["currencies"].items()
