@@ -10,6 +10,11 @@ from db.agencies import Lookup
 from handlers.offer_analysis import MAX_CHARS, Analysis, Found, PayCheck, Salary
 
 
+# The chat shows the strongest signs (the JSON lists all), and stays within one message.
+CHAT_SIGNS = 7
+CHAT_CHARS = 4000
+
+
 def explanation(t: Texts, found: Found, analysis: Analysis) -> str:
     entities = analysis.entities
     if entities.destination and entities.destination != "ID":
@@ -84,16 +89,20 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
     signs = [found for found in analysis.signs if found.code not in analysis.folded]
     if signs:
         lines += ["", t("offers.result.signs")]
-        for found in signs:
+        for found in signs[:CHAT_SIGNS]:
             lines.append(f"• {explanation(t, found, analysis)}")
             if found.evidence:
                 lines.append(f"  ({t('offers.result.quote', evidence=found.evidence)})")
+        if len(signs) > CHAT_SIGNS:
+            lines.append(t("offers.result.more_signs", count=len(signs) - CHAT_SIGNS))
     if analysis.good_signs:
         lines += ["", t("offers.result.good_signs")]
         lines += [f"• {explanation(t, found, analysis)}" for found in analysis.good_signs]
     lines += ["", t("offers.result.found")]
     lines += entity_lines(t, analysis) or [t("offers.result.nothing_found")]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    # A message holds 4,096 characters (Telegram, WhatsApp): an answer never needs more.
+    return text if len(text) <= CHAT_CHARS else text[:CHAT_CHARS].rsplit("\n", 1)[0]
 
 
 def entity_lines(t: Texts, analysis: Analysis) -> list[str]:

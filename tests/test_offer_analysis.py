@@ -493,3 +493,13 @@ def test_every_indonesian_place_has_a_minimum_wage() -> None:
         if place.province:
             assert place.province in wages.province_minimum, name
     assert all(2_000_000 < ump < 6_000_000 for ump in wages.province_minimum.values())
+
+
+def test_the_chat_answer_fits_one_message_however_many_signs() -> None:
+    ad = "\n".join([*MYAWADDY, *BORDER_ROUTE, *BORDER_PASS, *PASSPORT_HELD, *DIPLOMA_HELD])
+    result = check(ad)
+    shown = [s for s in result.signs if s.code not in result.folded]
+    assert len(shown) > 10
+    for language in ("id", "en"):
+        text = chat_text(texts(language), result)  # type: ignore[arg-type]
+        assert len(text) <= 4000 and ("tanda lain" in text or "more signs" in text)
