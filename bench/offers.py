@@ -10,9 +10,10 @@ Definitions (docs/offers.md):
 - local legit MEDIUM+: the share of legitimate jobs in Indonesia (modus local_job, local_high_pay,
   remote_online, job_fair) rated MEDIUM or HIGH: a villager is told to check a job that is fine.
 The register of licensed P3MI used is tests/data/job_ads/register_sample.csv (fictitious), as
-`sigap agencies import` would load it. Speed: ads analysed per second of this process's CPU time (one core; CPU time, not wall time, so that other work on a shared machine does not count),
-over the split's ads repeated with the word cache warm (the best of rounds of 0.2 s), the same over an ad of about 8,000
-characters, and once cold (a fresh rule set: every word seen for the first time).
+`sigap agencies import` would load it. Speed: ads analysed per second of this process's CPU time
+(one core; CPU time, not wall time, so that other work on a shared machine counts less), over the
+split's ads repeated with the word cache warm (the best of rounds of 0.2 s), over an ad of about
+8,000 characters, and once cold (a fresh rule set: every word seen for the first time).
 
 The held-out split is measured ONCE, at the end of the work: printing per-ad results for it is
 not offered."""
@@ -95,7 +96,8 @@ def quality(ads: list[Ad], rules: OfferRules, register: Register) -> list[str]:
         f"ads: {len(scam)} scam, {len(legit)} legitimate",
         f"recall on scam ads (rated HIGH):   {_ratio(caught, len(scam))}  (target >= {TARGETS['recall']})",
         f"scam ads rated LOW:                {low}  (target 0)",
-        f"false alarms (legitimate HIGH):    {_ratio(alarms, len(legit))}  (target <= {TARGETS['false_alarms']})",
+        f"false alarms (legitimate HIGH):    {_ratio(alarms, len(legit))}"
+        f"  (target <= {TARGETS['false_alarms']})",
         f"local legitimate rated MEDIUM+:    {_ratio(local_checked, len(local))}",
         "recall per modus family (scam; HIGH / all, and how many MEDIUM, LOW):",
     ]

@@ -9,7 +9,6 @@ from bot.i18n import Texts
 from db.agencies import Lookup
 from handlers.offer_analysis import MAX_CHARS, Analysis, Found, PayCheck, Salary
 
-
 # The chat shows the strongest signs (the JSON lists all), and stays within one message.
 CHAT_SIGNS = 7
 CHAT_CHARS = 4000
