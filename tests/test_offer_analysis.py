@@ -503,3 +503,31 @@ def test_the_chat_answer_fits_one_message_however_many_signs() -> None:
     for language in ("id", "en"):
         text = chat_text(texts(language), result)  # type: ignore[arg-type]
         assert len(text) <= 4000 and ("tanda lain" in text or "more signs" in text)
+
+
+def test_what_the_ads_say_is_read_back() -> None:
+    """Destination, pay and phone numbers against what the writer of each dev ad recorded."""
+    t = texts("id")
+    destinations = salaries = phones = total = 0
+    for path in [*sorted(ADS.glob("*.txt")), *sorted((ADS / "dev").glob("*.txt"))]:
+        head, _, text = path.read_text(encoding="utf-8").partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        entities = check(text).entities
+        total += 1
+        named = t(f"offers.countries.{entities.destination}") if entities.destination else "none"  # type: ignore[operator]
+        destinations += meta["destination"] in (named, "withheld" if not entities.destination else named)
+        if meta["salary"] in ("none", ""):
+            salaries += 1
+        else:
+            amount, currency = meta["salary"].split()[:2]
+            salary = entities.salary
+            salaries += bool(salary and salary.currency == currency and salary.amount >= float(amount) * 0.99)
+        expected = (
+            [] if meta["phones"] == "none" else [p.strip().lstrip("+") for p in meta["phones"].split(",")]
+        )
+        found = {p.number.lstrip("+") for p in entities.phones}
+        phones += all(p in found or "62" + p.lstrip("0") in found for p in expected)
+    # Not every ad can be read perfectly (two currencies, pay per contract, places we do not list).
+    assert destinations / total >= 0.85, destinations / total
+    assert salaries / total >= 0.85, salaries / total
+    assert phones / total >= 0.9, phones / total
