@@ -52,6 +52,13 @@ COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?:[Pp]erusahaan|[Cc]ompany)\s*:\s*(?P<labelled>[^\n,.;]{3,60})"
 )
+# A local employer named by its kind of business ("Toko Sinar Jaya", "RM Padang Sederhana",
+# "RSUD Kabupaten"): not a company for the register, but the ad does say who employs.
+BUSINESS = re.compile(
+    r"\b(?:Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RSUD|RS|"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD)\.?\s+"
+    r"[\"“]?[A-Z0-9][\w&'.\-]*"
+)
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
 SUFFIXED_COMPANY = re.compile(
@@ -226,10 +233,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             "abroad", next((q for n, q in quoted_places if rules.places[n].country == destination), "")
         )
     salary, fees = _amounts(lowered, rules)
-    for start, quoted in fees:
+    for start, quoted, worth in fees:
         if not denied.any(words.word_at(start), True):
             raise_sign("fees", quoted)
-            break
+            if worth >= rules.large_fee_idr:
+                raise_sign("large_fee", quoted)
 
     # Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is only
     # judged for work anyone could do, which is what the bait offers.
@@ -249,7 +257,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
-    if not companies:
+    if not companies and not BUSINESS.search(words.text):
         raise_sign("no_company", "")
     provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
     if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
@@ -615,13 +623,14 @@ def _pay_check(
     return PayCheck(reference, kind, place, name, ratio, not is_skilled, is_skilled)
 
 
-def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str]]]:
+def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str, float]]]:
     """The highest pay the ad names, as monthly rupiah; and the money it asks the worker to pay
-    (where it stands, and the words: "biaya verifikasi rp 3.750.000"). Amounts are found as runs
-    of digits, then read with what stands right before (Rp, $, RM ...) and after (jt, rb, k,
-    dollar, /hari ...): far quicker than one pattern tried at every position."""
+    (where it stands, the words, "biaya verifikasi rp 3.750.000", and its worth in rupiah).
+    Amounts are found as runs of digits, then read with what stands right before (Rp, $, RM ...)
+    and after (jt, rb, k, dollar, /hari ...): far quicker than one pattern tried at every
+    position."""
     best: Salary | None = None
-    fees: list[tuple[int, str]] = []
+    fees: list[tuple[int, str, float]] = []
     for number in NUMBER.finditer(lowered):
         start, end = number.span()
         if start and (lowered[start - 1].isdigit() or lowered[start - 1] in ".,"):
@@ -644,7 +653,7 @@ def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple
             ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
             if fee_words and worth >= 50_000 and not covered:
                 at = fee_words[-1].start()
-                fees.append((at, lowered[at:finish]))
+                fees.append((at, lowered[at:finish], worth))
             continue
         period_match = PERIOD.match(lowered, finish)
         period = "month"

@@ -196,6 +196,7 @@ class OfferRules:
     fee_words: re.Pattern[str]
     covered_after: re.Pattern[str]
     paid_by_worker: re.Pattern[str]
+    large_fee_idr: float
     negations: frozenset[str]
     contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
     alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
@@ -332,6 +333,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             fee_words=_words_ending(data["pay"]["fee_words"]),
             covered_after=_words_ending(data["pay"]["covered_after"]),
             paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
+            large_fee_idr=float(data["pay"]["large_fee_idr"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),
             contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
