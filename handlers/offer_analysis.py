@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
-from handlers.offer_rules import MULTIPLIERS, Near, OfferRules
+from handlers.offer_denials import Denied
+from handlers.offer_pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
+from handlers.offer_rules import Near, OfferRules
 from handlers.offer_words import Words
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -26,28 +28,11 @@ MAX_CHARS = 12_000
 # Companies looked up in the register per ad (an ad rarely names more).
 MAX_COMPANIES = 3
 EVIDENCE_CHARS = 100
-# Pay per day, week, hour or year read as pay per month.
-PER_MONTH = {"day": 26.0, "week": 4.33, "hour": 173.0, "year": 1 / 12, "month": 1.0}
-PERIOD = re.compile(
-    r"\s*(?:/|per\s*|se|tiap\s*|a\s+|an\s+|each\s+)\s*"
-    r"(?P<unit>hari|hr|day|minggu|mgg|week|wk|jam|hour|bulan|bln|month|mo|tahun|thn|year|yr)\b"
-    r"|\s*(?P<adverb>harian|daily|mingguan|weekly|hourly|bulanan|monthly|tahunan|yearly|annually)\b"
-)
-UNITS = {
-    "hari": "day", "hr": "day", "day": "day", "harian": "day", "daily": "day",
-    "minggu": "week", "mgg": "week", "week": "week", "wk": "week", "mingguan": "week", "weekly": "week",
-    "jam": "hour", "hour": "hour", "hrs": "hour", "hourly": "hour",
-    "bulan": "month", "bln": "month", "month": "month", "mo": "month", "bulanan": "month", "monthly": "month",
-    "tahun": "year", "thn": "year", "year": "year", "yr": "year", "tahunan": "year", "yearly": "year",
-    "annually": "year",
-}  # fmt: skip
-NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
 PHONE = re.compile(
     r"(?:(?:\+|\b00)\s?(?P<intl>\d[\d\s\-.()]{7,17}\d))"
     r"|(?:wa\.me/|whatsapp\.com/send\?phone=)(?P<link>\d{8,15})"
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
-# Cheap tests that tell whether the costlier patterns below can match at all.
 COMPANY = re.compile(
     r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?:[Pp]erusahaan|[Cc]ompany)\s*:\s*(?P<labelled>[^\n,.;]{3,60})"
@@ -76,15 +61,6 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
-# Years of experience asked for: "min. 5 yrs", "4+ years", "pengalaman minimal 2 tahun",
-# "3 tahun pengalaman" (at most 15: "usia min 18 tahun" is an age).
-_YEARS = r"(?:tahun|thn|th|yrs?|years?)\b"
-EXPERIENCE = re.compile(
-    rf"(?:min(?:imal|imum)?\.?|at least)\s*(?P<years>\d{{1,2}})\s*\+?\s*{_YEARS}(?!\s*(?:ke\s*atas|\+))"
-    rf"|(?P<years_plus>\d{{1,2}})\s*\+\s*{_YEARS}"
-    rf"|(?:pengalaman|experience)\s*:?\s*(?:min(?:imal|imum)?\.?\s*)?(?P<years_of>\d{{1,2}})\s*{_YEARS}"
-    rf"|(?P<years_before>\d{{1,2}})\s*{_YEARS}\s*(?:of\s+)?(?:pengalaman|experience|exp|berpengalaman)"
-)
 AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
 AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
@@ -105,32 +81,6 @@ class Found:
     code: str
     evidence: str
     weight: int
-
-
-@dataclass(frozen=True)
-class Salary:
-    amount: float
-    currency: str
-    period: str  # "month", "day", "week", "hour" or "year", as the ad gave it
-    monthly_idr: float
-    text: str
-
-    @property
-    def per_day(self) -> bool:
-        return self.period == "day"
-
-
-@dataclass(frozen=True)
-class PayCheck:
-    """The ad's monthly pay against ordinary pay for the place (wages.toml)."""
-
-    reference_idr: float
-    place_kind: str  # "province", "country", "abroad" (country not named or not listed), "indonesia"
-    place: str  # BPS province code or ISO country code; "" for "abroad" and "indonesia"
-    place_name: str  # the province's name (the same in every language); "" otherwise
-    ratio: float
-    high: bool
-    skilled: bool = False  # skilled work: its pay is not judged
 
 
 @dataclass(frozen=True)
@@ -195,7 +145,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             places.append((name, first, last))
         elif kind == "channel" and name not in channels:
             channels.append(name)
-    denied = _Denied(words, rules, concepts, sign_matches)
+    denied = Denied(words, rules, concepts, sign_matches)
     for name, first, last in sign_matches:
         sign = rules.signs[name]
         if name in found or denied.any(first, sign.weight >= 0):
@@ -232,7 +182,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         raise_sign(
             "abroad", next((q for n, q in quoted_places if rules.places[n].country == destination), "")
         )
-    salary, fees = _amounts(lowered, rules)
+    salary, fees = read_amounts(lowered, rules)
     for start, quoted, worth in fees:
         if not denied.any(words.word_at(start), True):
             raise_sign("fees", quoted)
@@ -244,10 +194,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     def skilled() -> bool:
         return "no_experience" not in found and (
             any(not denied.any(first, False) for first, _ in concepts.get("skilled_job", ()))
-            or any(_years(m) <= 15 for m in EXPERIENCE.finditer(lowered))
+            or asks_experience(lowered)
         )
 
-    pay = _pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
+    pay = pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
     if salary is not None and pay is not None and pay.high:
         raise_sign("high_pay", salary.text)
     ages = _age_ranges(lowered)
@@ -347,110 +297,8 @@ def _clip(evidence: str) -> str:
     return evidence[:EVIDENCE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
-class _Denied:
-    """Which words an ad denies or warns about, worked out once and only if asked.
-
-    Negated: up to NEGATION_REACH words after a negation in the same clause ("tidak ada potongan
-    gaji", "bukan lewat jalan tikus"), until a contrast word ("tapi"); a denied list goes on over
-    commas when it is a list of alternatives ("tidak ada uang pelicin, biaya jalur cepat, atau
-    titipan uang"). A negation that opens a sign's own phrase ("tanpa ujian") denies nothing.
-    Warned: every word of a sentence that warns against something ("Waspada ...", "Bila ada yang
-    menahan dokumen, laporkan"): legitimate ads list the traps they are not."""
-
-    def __init__(
-        self,
-        words: Words,
-        rules: OfferRules,
-        concepts: dict[str, list[tuple[int, int]]],
-        sign_matches: list[tuple[str, int, int]],
-    ) -> None:
-        self._words = words
-        self._rules = rules
-        self._warnings = concepts.get("warning", [])
-        self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
-        self._negated: list[bool] | None = None
-        self._warned: set[int] | None = None
-        self._usable: dict[tuple[str, bool, bool], list[tuple[int, int]]] = {}
-
-    def usable(
-        self, concept: str, spans: list[tuple[int, int]], negatable: bool, danger: bool
-    ) -> list[tuple[int, int]]:
-        """A concept's outermost spans, without those denied (if `negatable`) or warned about (if
-        `danger`): worked out once per concept and kind of sign."""
-        key = (concept, negatable, danger)
-        kept = self._usable.get(key)
-        if kept is None:
-            negated = self.negated if negatable else None
-            kept = self._usable[key] = _outermost(
-                [
-                    span
-                    for span in spans
-                    if not (negated and negated[span[0]]) and not (danger and self.warned_segment(span[0]))
-                ]
-            )
-        return kept
-
-    def any(self, first: int, warnings_count: bool) -> bool:
-        """Is the word at `first` negated, or (if `warnings_count`) in a warning sentence?"""
-        if self.negated[first]:
-            return True
-        return warnings_count and self.warned_segment(first)
-
-    def warned_segment(self, first: int) -> bool:
-        if not self._warnings:
-            return False
-        if self._warned is None:
-            segments = self._words.segments
-            self._warned = {segments[f] for f, _ in self._warnings}
-        return self._words.segments[first] in self._warned
-
-    @property
-    def negated(self) -> list[bool]:
-        if self._negated is None:
-            self._negated = self._work_out_negated()
-        return self._negated
-
-    def _work_out_negated(self) -> list[bool]:
-        words = self._words.words
-        rules = self._rules
-        negated = [False] * len(words)
-        negations = rules.negations
-        starts = [i for i, word in enumerate(words) if word in negations and i not in self._consumed]
-        if not starts:
-            return negated
-        clauses = self._words.clauses
-        for start in starts:
-            clause, reach, j = clauses[start], start + 1 + NEGATION_REACH, start + 1
-            while j < min(reach, len(words)):
-                if clauses[j] != clause:
-                    if not self._list_goes_on(j):
-                        break
-                    clause, reach = clauses[j], j + NEGATION_REACH
-                if words[j] in rules.contrasts:
-                    break
-                negated[j] = True
-                j += 1
-        return negated
-
-    def _list_goes_on(self, j: int) -> bool:
-        """Does the clause starting at word j carry on a list of alternatives ("..., atau C")?"""
-        words, clauses = self._words.words, self._words.clauses
-        this = [w for k, w in enumerate(words[j : j + 9]) if clauses[j + k] == clauses[j]]
-        after = j + len(this)
-        following = [
-            w for k, w in enumerate(words[after : after + 9]) if clauses[after + k] == clauses[after]
-        ]
-        alternatives = self._rules.alternatives
-        return len(this) <= 8 and (
-            any(w in alternatives for w in this) or bool(following and following[0] in alternatives)
-        )
-
-
-NEGATION_REACH = 5
-
-
 def _near(
-    near: Near, concepts: dict[str, list[tuple[int, int]]], words: Words, denied: _Denied, danger: bool
+    near: Near, concepts: dict[str, list[tuple[int, int]]], words: Words, denied: Denied, danger: bool
 ) -> tuple[int, int] | None:
     """The span where every concept of `near` stands within `near.window` words of the rarest one,
     in one sentence, with no `unless` concept around (the tightest such span). Words that are denied
@@ -497,17 +345,6 @@ def _near(
                 if found is None or key < found[0]:
                     found = (key, (low, high))
     return found[1] if found else None
-
-
-def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The spans not inside a longer one ("tiket pesawat", not also "tiket" and "pesawat")."""
-    kept: list[tuple[int, int]] = []
-    reach = -1
-    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
-        if span[1] > reach:
-            kept.append(span)
-            reach = span[1]
-    return kept
 
 
 def _in_clause(
@@ -585,105 +422,6 @@ class _RaiseSign(Protocol):
     def __call__(self, code: str, evidence: str) -> None: ...
 
 
-def _pay_check(
-    salary: Salary,
-    destination: str,
-    province: str,
-    abroad: bool,
-    skilled: Callable[[], bool],
-    rules: OfferRules,
-) -> PayCheck:
-    """Is the pay far above ordinary pay for the job and the place? Abroad: against the
-    destination's reference pay; in Indonesia: against the province's minimum wage (its highest
-    UMK where shipped), or the highest UMK in the country when no province is named. The pay of
-    skilled work (nurse, engineer, "min. 3 years") is never called too high."""
-    wages = rules.wages
-    if abroad:
-        factor = wages.abroad_factor
-        if destination and destination != "ID" and destination in wages.country_minimum:
-            reference, kind, place = wages.country_minimum[destination], "country", destination
-        else:
-            reference, kind, place = (
-                wages.abroad_unknown,
-                "abroad",
-                destination if destination != "ID" else "",
-            )
-    else:
-        factor = wages.local_factor
-        if province in wages.province_minimum:
-            reference = max(wages.province_minimum[province], wages.province_top[province])
-            kind, place = "province", province
-        else:
-            reference, kind, place = wages.national_top, "indonesia", ""
-    ratio = salary.monthly_idr / reference
-    name = wages.province_name.get(place, "") if kind == "province" else ""
-    if ratio < factor:
-        return PayCheck(reference, kind, place, name, ratio, False)
-    is_skilled = skilled()  # only asked when the pay would otherwise count as high
-    return PayCheck(reference, kind, place, name, ratio, not is_skilled, is_skilled)
-
-
-def _amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str, float]]]:
-    """The highest pay the ad names, as monthly rupiah; and the money it asks the worker to pay
-    (where it stands, the words, "biaya verifikasi rp 3.750.000", and its worth in rupiah).
-    Amounts are found as runs of digits, then read with what stands right before (Rp, $, RM ...)
-    and after (jt, rb, k, dollar, /hari ...): far quicker than one pattern tried at every
-    position."""
-    best: Salary | None = None
-    fees: list[tuple[int, str, float]] = []
-    for number in NUMBER.finditer(lowered):
-        start, end = number.span()
-        if start and (lowered[start - 1].isdigit() or lowered[start - 1] in ".,"):
-            continue
-        head = rules.money_before.search(lowered, max(0, start - 8), start)
-        tail = rules.money_after.match(lowered, end)
-        symbol = (head.group("before") if head else "") or (tail.group("after") if tail else "") or ""
-        multiplier = (tail.group("mult") or "") if tail else ""
-        if not symbol and not multiplier:
-            continue  # a bare number is not money
-        currency = rules.currency_of.get(symbol, "IDR")
-        amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
-        finish = tail.end() if tail else end
-        window = _clause_start(lowered, max(0, start - 40), start)
-        if rules.not_pay_before.search(lowered, window, start):
-            fee_words = list(rules.fee_words.finditer(lowered, window, start))
-            worth = amount * rules.rates[currency]
-            covered = rules.covered_after.search(
-                lowered, finish, finish + 30
-            ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
-            if fee_words and worth >= 50_000 and not covered:
-                at = fee_words[-1].start()
-                fees.append((at, lowered[at:finish], worth))
-            continue
-        period_match = PERIOD.match(lowered, finish)
-        period = "month"
-        if period_match:
-            period = UNITS[period_match.group("unit") or period_match.group("adverb")]
-        monthly = amount * rules.rates[currency] * PER_MONTH[period]
-        if monthly < 300_000:  # a fee, a typo, a bonus: not a salary
-            continue
-        text = lowered[
-            head.start("before") if head else start : period_match.end() if period_match else finish
-        ]
-        candidate = Salary(amount, currency, period, monthly, text.strip())
-        if best is None or candidate.monthly_idr > best.monthly_idr:
-            best = candidate
-    return best, fees
-
-
-def _clause_start(lowered: str, earliest: int, position: int) -> int:
-    """Where the clause holding `position` starts, but not before `earliest`: what is said about
-    an amount is said in its own clause ("biaya medical dan sertifikat 8 juta")."""
-    starts = [lowered.rfind(mark, earliest, position) for mark in (",", ";", "\n", "!", "?", ". ")]
-    return max(earliest, max(starts) + 1)
-
-
-def _number(digits: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
-        return float(re.sub(r"[.,]", "", digits))
-    return float(digits.replace(",", "."))
-
-
 def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
     phones: dict[str, Phone] = {}
     if "wa.me/" in text or "phone=" in text:
@@ -735,10 +473,6 @@ def _links(text: str) -> tuple[str, ...]:
     if not any(hint in lowered for hint in LINK_HINTS):
         return ()
     return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))
-
-
-def _years(match: re.Match[str]) -> int:
-    return int(next(g for g in match.group("years", "years_plus", "years_of", "years_before") if g))
 
 
 def _age_ranges(lowered: str) -> list[tuple[int, str]]:

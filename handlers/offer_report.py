@@ -7,7 +7,8 @@ from typing import Any
 
 from bot.i18n import Texts
 from db.agencies import Lookup
-from handlers.offer_analysis import MAX_CHARS, Analysis, Found, PayCheck, Salary
+from handlers.offer_analysis import MAX_CHARS, Analysis, Found
+from handlers.offer_pay import PayCheck, Salary
 
 # The chat shows the strongest signs (the JSON lists all), and stays within one message.
 CHAT_SIGNS = 7
