@@ -20,7 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
 from db import audit, cases, crypto, migrate
-from db.agencies import RegisterError, look_up, read_register, replace_register
+from db.agencies import RegisterError, load_register, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
@@ -193,7 +193,14 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_service(settings))
         elif args.command == "check-offer":
             configure_logging(logging.WARNING, secrets, json_lines)
-            print(asyncio.run(_check_offer(settings, sys.stdin.read(), args.json, args.language)))
+            ad = sys.stdin.read()
+            if not ad.strip():
+                print(
+                    "sigap: check-offer: no ad to check: pipe or paste the ad's text on standard input",
+                    file=sys.stderr,
+                )
+                return 2
+            print(asyncio.run(_check_offer(settings, ad, args.json, args.language)))
         elif args.command == "keys":
             configure_logging(logging.WARNING, secrets, json_lines)
             print(
@@ -275,15 +282,18 @@ async def _check_offer(settings: Settings, text: str, as_json: bool, language: s
     try:
         content = core.services.content
         t = content.texts(language or content.default_language)
-        analysis = analyse(text, core.services.offers)
         async with core.sessions() as session:
-            lookups = await look_up(session, analysis.entities.companies)
+            register = await load_register(session)
+        analysis = analyse(text, core.services.offers, register)
     finally:
         await core.close()
     if as_json:
-        result = offer_report.as_json(t, analysis) | {"register": offer_report.register_json(lookups)}
+        result = offer_report.as_json(t, analysis) | {
+            "register": offer_report.register_json(analysis.register)
+        }
         return json.dumps(result, ensure_ascii=False, indent=2)
-    return "\n".join([offer_report.chat_text(t, analysis), "", *offer_report.register_lines(t, lookups)])
+    register_lines = offer_report.register_lines(t, analysis.register)
+    return "\n".join([offer_report.chat_text(t, analysis), "", *register_lines])
 
 
 async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:

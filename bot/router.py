@@ -25,7 +25,11 @@ class Router:
             turn.say(turn.t("errors.unsupported"))
             await dialog.reprompt(turn)
             return
-        if incoming.kind == "text" and len(incoming.text) > self._max_text_chars:
+        if (
+            incoming.kind == "text"
+            and len(incoming.text) > self._max_text_chars
+            and not dialog.accepts_long_text
+        ):
             turn.say(turn.t("errors.too_long", limit=self._max_text_chars))
             await dialog.reprompt(turn)
             return

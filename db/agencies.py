@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -118,21 +119,56 @@ async def replace_register(session: AsyncSession, rows: list[RegisterRow], as_of
     return len(rows)
 
 
-async def look_up(session: AsyncSession, names: list[str] | tuple[str, ...]) -> list[tuple[str, Lookup]]:
-    """Each name with what our copy of the register says of it (the copy is read once)."""
+@dataclass(frozen=True)
+class Register:
+    """A copy of the register held in memory: looking names up in it needs no database, so the ad
+    analysis stays a pure function (handlers.offer_analysis) and bench/offers.py can use a CSV."""
+
+    rows: tuple[RegisterRow, ...]
+    as_of: date | None
+    _choices: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, rows: Sequence[RegisterRow], as_of: date | None) -> Register:
+        return cls(tuple(rows), as_of, tuple(match_name(r.name) for r in rows))
+
+    def look_up(self, names: Sequence[str]) -> list[tuple[str, Lookup]]:
+        """Each name with what this copy says of it."""
+        if self.as_of is None:
+            return [(name, Lookup(found=False)) for name in names]
+        found = []
+        for name in names:
+            best = None
+            for variant in _variants(match_name(name)):
+                match = process.extractOne(
+                    variant, self._choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
+                )
+                if match is not None and (best is None or match[1] > best[1]):
+                    best = match
+            if best is None:
+                found.append((name, Lookup(found=False, as_of=self.as_of)))
+            else:
+                row = self.rows[best[2]]
+                found.append((name, Lookup(found=True, name=row.name, licence=row.licence, as_of=self.as_of)))
+        return found
+
+
+def _variants(name: str) -> list[str]:
+    """The name, and the name without its last word or two: an ad's "PT Karya Mitra Samudera
+    Membuka" or "PT KARYA MITRA LICENSED" runs on into the next words."""
+    words = name.split()
+    return [" ".join(words[:n]) for n in range(len(words), max(len(words) - 3, 1), -1)]
+
+
+async def load_register(session: AsyncSession) -> Register:
+    """Our copy of the register, read once (a few hundred rows)."""
     as_of = (await session.execute(select(func.max(Agency.as_of)))).scalar_one_or_none()
     if as_of is None:
-        return [(name, Lookup(found=False)) for name in names]
-    rows = (await session.execute(select(Agency.match_name, Agency.name, Agency.licence))).all()
-    choices = [r.match_name for r in rows]
-    found = []
-    for name in names:
-        best = process.extractOne(
-            match_name(name), choices, scorer=fuzz.token_sort_ratio, score_cutoff=MATCH_THRESHOLD
-        )
-        if best is None:
-            found.append((name, Lookup(found=False, as_of=as_of)))
-        else:
-            row = rows[best[2]]
-            found.append((name, Lookup(found=True, name=row.name, licence=row.licence, as_of=as_of)))
-    return found
+        return Register.of((), None)
+    rows = (await session.execute(select(Agency.name, Agency.licence, Agency.address))).all()
+    return Register.of([RegisterRow(r.name, r.licence, r.address) for r in rows], as_of)
+
+
+async def look_up(session: AsyncSession, names: Sequence[str]) -> list[tuple[str, Lookup]]:
+    """Each name with what our copy of the register says of it (the copy is read once)."""
+    return (await load_register(session)).look_up(names)

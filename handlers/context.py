@@ -98,6 +98,9 @@ class Dialog:
     button_prefix: str = ""
     # Photos reach the current step only in dialogues that ask for one; elsewhere "unsupported".
     accepts_photos: bool = False
+    # Texts longer than [conversation] max_text_chars reach the step only in dialogues that read
+    # long texts themselves (a pasted job ad: the analysis caps what it reads).
+    accepts_long_text: bool = False
 
 
 @dataclass(frozen=True)

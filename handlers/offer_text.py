@@ -1,6 +1,7 @@
-"""Check a job ad: the user pastes or forwards the ad (from the menu, or any long message outside
-a form) and gets the risk, each danger sign with the ad's own words, what the ad says, and what
-to do next. Only an anonymous record is kept (risk, signs, destination, date), never the text."""
+"""Check a job ad: the user pastes or forwards the ad (from the menu, or any message outside a form
+that reads like a job ad, however short or long) and gets the risk, each danger sign with the ad's
+own words, what the ad says, and what to do next. Only an anonymous record is kept (risk, signs,
+destination, date), never the text."""
 
 from __future__ import annotations
 
@@ -10,19 +11,19 @@ from db.regions import local_day
 from handlers import numbers
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG
-from handlers.offer_analysis import analyse
+from handlers.offer_analysis import analyse, reads_like_an_ad
 from handlers.offer_report import chat_text, register_lines
+from handlers.offer_rules import OfferRules
 
 NAME = "offer"
-# Companies looked up in the register per ad (an ad rarely names more, and each is a query).
-MAX_COMPANIES = 3
-# A message at least this long, sent outside a form, is taken as an ad to check.
-AD_MIN_CHARS = 80
+# Pasted after "check an ad", a text of this many words is checked even if it does not read like
+# a job ad (the user said it is one); fewer, and it is too short to say anything.
 AD_MIN_WORDS = 5
 
 
-def looks_like_an_ad(text: str) -> bool:
-    return len(text) >= AD_MIN_CHARS and len(text.split()) >= AD_MIN_WORDS
+def looks_like_an_ad(text: str, rules: OfferRules) -> bool:
+    """A message sent outside a form that reads like a job ad ("Loker Kamboja gaji 15jt, WA ...")."""
+    return bool(text.strip()) and reads_like_an_ad(analyse(text, rules))
 
 
 async def begin(turn: Turn) -> None:
@@ -32,7 +33,9 @@ async def begin(turn: Turn) -> None:
 
 async def on_paste(turn: Turn) -> None:
     text = turn.incoming.text.strip()
-    if turn.incoming.kind != "text" or len(text.split()) < AD_MIN_WORDS:
+    if turn.incoming.kind != "text" or (
+        len(text.split()) < AD_MIN_WORDS and not looks_like_an_ad(text, turn.services.offers)
+    ):
         turn.say(turn.t("offers.result.too_short"))
         return
     await check(turn, text)
@@ -40,7 +43,8 @@ async def on_paste(turn: Turn) -> None:
 
 async def check(turn: Turn, text: str) -> None:
     t = turn.t
-    analysis = analyse(text, turn.services.offers)
+    register = await agencies.load_register(turn.session)
+    analysis = analyse(text, turn.services.offers, register)
     await offer_checks.record(
         turn.session,
         risk=analysis.risk,
@@ -51,10 +55,8 @@ async def check(turn: Turn, text: str) -> None:
         language=turn.user.language,
         day=local_day(turn.now, turn.user.region_code),
     )
-    companies = analysis.entities.companies[:MAX_COMPANIES]
-    register = register_lines(t, await agencies.look_up(turn.session, companies))
     advice = [
-        *register,
+        *register_lines(t, analysis.register),
         "",
         t("offers.result.next_steps"),
         "",
@@ -76,4 +78,4 @@ async def check(turn: Turn, text: str) -> None:
     turn.go(HOME_DIALOG, "idle")
 
 
-DIALOG = Dialog(name=NAME, steps={"paste": on_paste}, reprompt=begin)
+DIALOG = Dialog(name=NAME, steps={"paste": on_paste}, reprompt=begin, accepts_long_text=True)

@@ -102,7 +102,7 @@ async def cancel(turn: Turn) -> None:
 
 async def idle_input(turn: Turn) -> None:
     text = turn.incoming.text.strip()
-    if turn.incoming.kind == "text" and offer_text.looks_like_an_ad(text):
+    if turn.incoming.kind == "text" and offer_text.looks_like_an_ad(text, turn.services.offers):
         await offer_text.check(turn, text)  # a pasted or forwarded job ad
         return
     turn.say(turn.t("menu.not_understood"))
@@ -133,4 +133,5 @@ DIALOG = Dialog(
     name=NAME,
     steps={"language": reprompt, "privacy": reprompt, "idle": idle_input},
     reprompt=reprompt,
+    accepts_long_text=True,  # a long job ad pasted at the menu is checked, not refused
 )

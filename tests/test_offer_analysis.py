@@ -1,19 +1,26 @@
-"""The job-ad rules on the labelled development set (tests/data/job_ads/) and on the ways ads
-really write pay, phone numbers, slang and capitals."""
+"""The job-ad analysis: the cases quoted in issue 15 and differently worded variants of each, the
+legal-route principle, pay against the place, Indonesian morphology, negations and warnings, the
+identifiers an ad gives, and the floor agreed for the development split (no scam ad LOW)."""
 
 from __future__ import annotations
 
 import functools
+import shutil
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bot.i18n import Content, default_content_dir
-from handlers.offer_analysis import Analysis, analyse
+from db.agencies import Register, RegisterRow
+from handlers.offer_analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
+from handlers.offer_report import chat_text
 from handlers.offer_rules import OfferRules, OfferRulesError, parse_offer_rules
+from handlers.offer_words import Stemmer
 
 ADS = Path(__file__).parent / "data" / "job_ads"
+LOCAL_LEGIT = {"local_job", "local_high_pay", "remote_online", "job_fair"}
 
 
 @dataclass(frozen=True)
@@ -21,22 +28,25 @@ class LabelledAd:
     name: str
     label: str
     language: str
-    destination: str
-    salary: str
-    phones: tuple[str, ...]
+    modus: str
     text: str
 
 
-def read_ad(path: Path) -> LabelledAd:
-    head, _, text = path.read_text().partition("\n---\n")
-    meta = dict(line.split(": ", 1) for line in head.splitlines())
-    phones = () if meta["phones"] == "none" else tuple(p.strip() for p in meta["phones"].split(","))
-    return LabelledAd(
-        path.stem, meta["label"], meta["language"], meta["destination"], meta["salary"], phones, text
-    )
+def read_ads(folder: Path) -> list[LabelledAd]:
+    ads = []
+    for path in sorted(folder.glob("*.txt")):
+        head, _, text = path.read_text(encoding="utf-8").partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        ads.append(LabelledAd(path.stem, meta["label"], meta["language"], meta.get("modus", ""), text))
+    return ads
 
 
-DEV_SET = [read_ad(p) for p in sorted(ADS.glob("*.txt"))]
+# Development data only: the 73 first ads and the dev split. The held-out split is measured once
+# by bench/offers.py, never asserted ad by ad.
+DEV_SET = read_ads(ADS) + read_ads(ADS / "dev")
+SAMPLE_REGISTER = Register.of(
+    [RegisterRow("PT CONTOH Sejahtera Penempatan", "SAMPEL/0001/2026", None)], date(2026, 11, 1)
+)
 
 
 @functools.cache
@@ -44,78 +54,341 @@ def rules() -> OfferRules:
     return parse_offer_rules(Content.load(default_content_dir(), "id"))
 
 
-def check(text: str) -> Analysis:
-    return analyse(text, rules())
+@functools.cache
+def texts(language: str) -> object:
+    return Content.load(default_content_dir(), "id").texts(language)
 
 
-def test_the_development_set_is_big_and_varied_enough() -> None:
+def check(text: str, register: Register | None = None) -> Analysis:
+    return analyse(text, rules(), register)
+
+
+def codes(result: Analysis) -> set[str]:
+    return {s.code for s in result.signs}
+
+
+def evidence(result: Analysis, code: str) -> str:
+    return next(s.evidence for s in (*result.signs, *result.good_signs) if s.code == code)
+
+
+# --- The development split: the agreed floor --------------------------------------------------
+
+
+def test_the_development_data_is_big_and_varied_enough() -> None:
     labels = [(ad.label, ad.language) for ad in DEV_SET]
-    assert len(DEV_SET) >= 60
+    assert len(DEV_SET) >= 250
     for combination in (("scam", "id"), ("scam", "en"), ("legit", "id"), ("legit", "en")):
-        assert labels.count(combination) >= 8, combination
+        assert labels.count(combination) >= 20, combination
 
 
 @pytest.mark.parametrize("ad", DEV_SET, ids=[ad.name for ad in DEV_SET])
-def test_scam_ads_are_high_and_legitimate_ads_are_not(ad: LabelledAd) -> None:
+def test_no_scam_ad_is_low_and_local_jobs_are_not_flagged_for_pay(ad: LabelledAd) -> None:
     result = check(ad.text)
     if ad.label == "scam":
-        assert result.risk == "high", (result.score, [s.code for s in result.signs])
-        assert result.signs, "a high rating always says why"
-    else:
-        assert result.risk != "high", [(s.code, s.evidence) for s in result.signs]
+        assert result.risk != "low", [(s.code, s.evidence) for s in result.signs]
+        assert result.signs, "a rating above LOW always says why"
+    elif ad.modus in LOCAL_LEGIT:
+        assert "high_pay" not in codes(result), result.pay
 
 
-COUNTRY_NAMES = {"KH": "Kamboja", "MM": "Myanmar", "LA": "Laos", "PH": "Filipina", "TH": "Thailand"}
+def test_the_development_split_meets_the_targets() -> None:
+    """The aggregate figures bench/offers.py prints for the dev split (docs/offers.md)."""
+    dev = read_ads(ADS / "dev")
+    risks = [(ad.label, analyse(ad.text, rules(), SAMPLE_REGISTER).risk) for ad in dev]
+    scam = [risk for label, risk in risks if label == "scam"]
+    legit = [risk for label, risk in risks if label == "legit"]
+    assert scam.count("high") / len(scam) >= 0.97
+    assert legit.count("high") / len(legit) <= 0.03
 
 
-def test_what_the_ads_say_is_read_back() -> None:
-    """Destination, pay and phone numbers against what the writer of each ad recorded."""
-    names = {
-        code: Content.load(default_content_dir(), "id").texts("id")(f"offers.countries.{code}")
-        for code in (
-            "KH",
-            "MM",
-            "LA",
-            "PH",
-            "TH",
-            "MY",
-            "SG",
-            "TW",
-            "HK",
-            "JP",
-            "KR",
-            "CN",
-            "SA",
-            "AE",
-            "QA",
-            "KW",
-            "OM",
-            "JO",
-            "ID",
-        )
-    }
-    destinations = salaries = phones = 0
-    for ad in DEV_SET:
-        entities = check(ad.text).entities
-        destinations += names.get(entities.destination, "none") == ad.destination
-        if ad.salary != "none":
-            amount, currency = ad.salary.split()
-            salaries += bool(
-                entities.salary
-                and entities.salary.currency == currency
-                and entities.salary.amount >= float(amount)
-            )
-        else:
-            salaries += 1
-        found = {p.number.lstrip("+") for p in entities.phones}
-        phones += all(
-            p.lstrip("+") in found or "+62" + p.lstrip("0") in {"+" + f for f in found} for p in ad.phones
-        )
-    total = len(DEV_SET)
-    # Not every ad can be read perfectly (two currencies, pay only per contract); most must be.
-    assert destinations / total >= 0.85, destinations
-    assert salaries / total >= 0.85, salaries
-    assert phones / total >= 0.9, phones
+# --- The cases quoted in issue 15, and variants written differently ---------------------------
+
+MYAWADDY = [
+    "Lowongan kerja luar negeri tanpa biaya! Penempatan Thailand, posisi staff IT support & chatting, "
+    "gaji 17 juta. Syarat cuma KTP & paspor. Berangkat dari Medan, transit Bangkok lalu dijemput mobil "
+    "kantor. Proses 5 hari.",
+    "Dibuka lowongan CS chatting utk perusahaan di Mae Sot 🇹🇭 Gaji 18jt/bln. Modal paspor aja. Terbang "
+    "dr Jakarta ke Bangkok, nanti sopir perusahaan yg jemput. Seminggu langsung berangkat!",
+    "Hiring live chat agents for our office in Thailand, USD 1,200 a month, no experience. Fly to "
+    "Bangkok, our driver will pick you up at the airport. Only passport needed, visa on arrival.",
+]
+BORDER_ROUTE = [
+    "kerja kebun sawit Malaysia. Tidak perlu paspor, lewat jalur Entikong dijemput agen. Biaya transport "
+    "2 juta bayar di depan.",
+    "Lowongan panen sawit di Sarawak. Paspor gak usah, nanti lewat Badau dijemput sponsor. Ongkos 1,5jt "
+    "transfer dulu ya.",
+    "Palm oil work in Sabah. No passport required: we cross at Nunukan by boat, fee 2 million paid first.",
+]
+BORDER_PASS = [
+    "karyawan restoran di Kuching, gaji RM1.800, berangkat lewat perbatasan Aruk pakai PLB saja",
+    "Dicari pelayan kedai makan di Kuching. Berangkat via Entikong, cukup bawa Pas Lintas Batas.",
+    "Restaurant crew wanted in Kuching, we go through Aruk, a border pass is enough.",
+]
+PASSPORT_HELD = [
+    "Operator pabrik elektronik di Johor, Malaysia. Gaji RM2.000. Paspor dipegang HRD selama kontrak.",
+    "Kerja kilang di Penang. Paspor akan dipegang oleh pihak HRD perusahaan sampai kontrak selesai.",
+    "Kerja kilang Selangor, HRD yg pegang paspornya biar aman.",
+    "Factory work in Johor. Your passport will be kept by HR until the contract ends.",
+]
+DIPLOMA_HELD = [
+    "Dibutuhkan staf gudang di Surabaya, gaji 3jt. Jaminan ijazah asli ditahan selama kontrak.",
+    "Admin toko di Medan. Ijazah asli wajib dititipkan ke pemilik toko sebagai jaminan selama kontrak.",
+    "KTP asli kami tahan sampai kontrak selesai. Kerja di gudang Bekasi.",
+    "Warehouse staff in Bekasi. Your original diploma is kept by the company as collateral.",
+]
+
+
+@pytest.mark.parametrize("ad", MYAWADDY)
+def test_the_myawaddy_modus_is_high_however_it_is_written(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and result.abroad
+    assert {"online_job_abroad", "abroad_unverified"} <= codes(result)
+
+
+def test_transit_then_pick_up_is_named_with_the_ads_words() -> None:
+    result = check(MYAWADDY[0])
+    assert "transit_pickup" in codes(result)
+    assert "transit" in evidence(result, "transit_pickup") and "dijemput" in evidence(
+        result, "transit_pickup"
+    )
+
+
+@pytest.mark.parametrize("ad", BORDER_ROUTE)
+def test_no_passport_through_a_border_crossing_is_high(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high"
+    assert "no_passport" in codes(result) and "fees" in codes(result)
+
+
+@pytest.mark.parametrize("ad", BORDER_PASS)
+def test_a_border_pass_for_work_is_high(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and "border_pass" in codes(result)
+
+
+@pytest.mark.parametrize("ad", PASSPORT_HELD + DIPLOMA_HELD)
+def test_documents_held_however_it_is_written(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and "documents_held" in codes(result)
+
+
+def test_documents_held_quotes_the_ads_own_words() -> None:
+    assert evidence(check(PASSPORT_HELD[0]), "documents_held") == "Paspor dipegang"
+    assert evidence(check(DIPLOMA_HELD[0]), "documents_held").lower().startswith("jaminan ijazah")
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Paspor tetap dipegang pekerja sendiri, perusahaan tidak menahan dokumen apa pun.",
+        "Kami tidak menahan paspor, ijazah atau KTP.",
+        "Lamaran: fotokopi KTP, ijazah terakhir, pas foto. Diantar langsung ke toko.",
+        "Crew keep their own passport and seaman's book.",
+        "Waspada: bila ada yang menahan paspor atau ijazah Anda, laporkan ke Disnaker.",
+    ],
+)
+def test_documents_kept_by_the_worker_denied_or_warned_about_are_no_sign(ad: str) -> None:
+    assert "documents_held" not in codes(check(ad))
+
+
+LOCAL_AT_UMR = [
+    "DIBUTUHKAN SEGERA karyawan toko di Pontianak, tanpa pengalaman boleh, gaji Rp 3.100.000 (UMR), "
+    "hubungi 0812-3456-7890",
+    "Dicari kasir minimarket di Semarang, gaji UMK Rp 3.701.709, tidak perlu pengalaman, segera!",
+    "Operator produksi pabrik di Bekasi, gaji sesuai UMK Rp 5.999.443, lulusan SMA, tanpa pengalaman.",
+    "Urgently needed: shop assistant in Pontianak, no experience needed, Rp 3,000,000 a month.",
+]
+
+
+@pytest.mark.parametrize("ad", LOCAL_AT_UMR)
+def test_local_work_at_the_minimum_wage_is_not_too_good(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "low", [(s.code, s.evidence) for s in result.signs]
+    assert not {"high_pay", "too_good_to_be_true"} & codes(result)
+    assert result.pay is not None and not result.pay.high
+
+
+def test_pay_is_judged_against_the_province() -> None:
+    kalbar = check("Admin online di Pontianak, gaji 8 juta, tanpa pengalaman")
+    jakarta = check("Admin online di Jakarta, gaji 8 juta, tanpa pengalaman")
+    assert kalbar.pay is not None and kalbar.pay.place_name == "Kalimantan Barat" and kalbar.pay.high
+    assert jakarta.pay is not None and not jakarta.pay.high
+    assert "too_good_to_be_true" in codes(kalbar) and "too_good_to_be_true" not in codes(jakarta)
+
+
+def test_pay_abroad_is_judged_against_the_destination_and_the_job() -> None:
+    assert not check("Operator pabrik Korea lewat EPS, gaji KRW 2.200.000").pay.high  # type: ignore[union-attr]
+    assert check("Staff admin di Kamboja gaji USD 1.000").pay.high  # type: ignore[union-attr]
+    nurse = check("Registered nurses for a hospital in Jeddah, SAR 6,500/month, 2 years experience")
+    maid = check("Housemaid in Jeddah, SAR 6,500/month")
+    assert nurse.pay is not None and not nurse.pay.high
+    assert maid.pay is not None and maid.pay.high
+
+
+def test_nothing_is_said_about_pay_the_ad_does_not_state() -> None:
+    result = check("Lowongan admin online di Kamboja, tanpa pengalaman, WA 0812-0000-1111")
+    assert result.entities.salary is None and result.pay is None
+    assert not {"high_pay", "too_good_to_be_true"} & codes(result)
+    assert "Gaji" not in chat_text(texts("id"), result)  # type: ignore[arg-type]
+
+
+# --- The legal-route principle ------------------------------------------------------------------
+
+TAIWAN = "Lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun. Hubungi 0812-0000-2222."
+
+
+def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() -> None:
+    result = check(TAIWAN)
+    assert result.risk == "medium" and result.abroad and not result.legal_route
+    assert "abroad_unverified" in codes(result)
+    text = chat_text(texts("id"), result)  # type: ignore[arg-type]
+    assert "Disnaker" in text and "SISKOP2MI" in text, "the steps to verify are given"
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Dibutuhkan tenaga kerja ke luar negeri, negara dijelaskan setelah interview. Gaji besar.",
+        "Peluang kerja di Asia Tenggara untuk lulusan SMA, hubungi kami.",
+        "Overseas job opportunity, country will be informed after interview.",
+    ],
+)
+def test_a_withheld_destination_is_abroad_and_never_low(ad: str) -> None:
+    result = check(ad)
+    assert result.abroad and result.risk != "low"
+
+
+def test_a_licensed_company_found_in_the_register_makes_work_abroad_low() -> None:
+    ad = TAIWAN + " Penempatan oleh PT CONTOH Sejahtera Penempatan."
+    assert check(ad).risk == "medium", "named, but not looked up: still to be checked"
+    found = check(ad, SAMPLE_REGISTER)
+    assert found.risk == "low" and found.legal_route
+    assert "registered_company" in {s.code for s in found.good_signs}
+    not_found = check(TAIWAN + " Penempatan oleh PT Lain Sama Sekali.", SAMPLE_REGISTER)
+    assert not_found.risk == "medium"
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Pendaftaran ujian EPS-TOPIK Korea Selatan sektor manufaktur dibuka di situs resmi KP2MI.",
+        "Program G to G ke Jepang (IM Japan): daftar di Dinas Tenaga Kerja kabupaten Anda.",
+        "Triple Win programme for nurses in Germany: register through Disnaker and SISKOP2MI.",
+    ],
+)
+def test_a_government_programme_or_registration_at_disnaker_makes_work_abroad_low(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "low" and result.legal_route
+    summary = chat_text(texts("id"), result).splitlines()[1]  # type: ignore[arg-type]
+    assert "jalur resmi" in summary
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Program G to G Korea jalur khusus tanpa antre, biaya administrasi Rp 25 juta.",
+        "Special quota G TO G Korea, processing contribution IDR 27,500,000 to the coordinator.",
+        "IM Japan dijamin lolos, biaya pendaftaran 15jt.",
+    ],
+)
+def test_a_government_programme_with_fees_or_insiders_is_a_fake(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and "fake_programme" in codes(result) and not result.legal_route
+
+
+def test_low_never_says_no_danger_signs_while_it_lists_one() -> None:
+    t = texts("id")
+    clean = check("Dibutuhkan kasir toko di Pontianak, gaji Rp3.200.000, BPJS, interview di kantor.")
+    assert clean.risk == "low" and not clean.signs
+    assert "Tidak ditemukan tanda bahaya" in chat_text(t, clean)  # type: ignore[arg-type]
+    with_sign = check(LOCAL_AT_UMR[0])
+    assert with_sign.risk == "low" and with_sign.signs
+    text = chat_text(t, with_sign)  # type: ignore[arg-type]
+    assert "Tidak ditemukan tanda bahaya" not in text and "SEGERA" in text
+
+
+# --- Concepts: morphology, proximity, slang, misspellings --------------------------------------
+
+
+def test_the_stemmer_undoes_indonesian_affixes_towards_the_rules_roots() -> None:
+    stem = Stemmer({"tahan", "pegang", "titip", "simpan", "berangkat", "potong", "paspor", "seaman", "aman"})
+    for word, root in [
+        ("ditahan", "tahan"),
+        ("menahan", "tahan"),
+        ("penahanan", "tahan"),
+        ("dipegang", "pegang"),
+        ("memegang", "pegang"),
+        ("megang", "pegang"),
+        ("dipegangin", "pegang"),
+        ("dititipkan", "titip"),
+        ("menyimpan", "simpan"),
+        ("keberangkatan", "berangkat"),
+        ("diberangkatkan", "berangkat"),
+        ("potongan", "potong"),
+        ("paspornya", "paspor"),
+        ("seaman", "seaman"),  # a word the rules use keeps what only looks like a prefix
+        ("tahun", "tahun"),  # no root one letter away is taken for a short word
+    ]:
+        assert stem(word) == root, word
+
+
+def test_misspellings_and_look_alike_digits_are_read() -> None:
+    for ad in ("Pasport dipegang agen", "P4SPOR DITAHAN perusahaan", "paspooor ditahannn HRD"):
+        assert "documents_held" in codes(check(ad)), ad
+
+
+def test_concepts_meet_in_any_order_within_a_sentence_but_not_across_sentences() -> None:
+    assert "documents_held" in codes(check("Selama kontrak, HRD yang menyimpan semua paspor pekerja baru."))
+    assert "documents_held" not in codes(check("Bawa paspor. Gaji ditahan? Tidak."))
+    far = "Syarat paspor aktif, sehat jasmani dan rohani, bisa bekerja dalam tim, siap lembur, dan ditahan"
+    assert "documents_held" not in codes(check(far)), "more than six words apart"
+
+
+def test_slang_capitals_emoji_and_missing_spaces() -> None:
+    ad = "🔥🔥LOWKER ADMIN ONLINE🔥 gaji15jt TNPA PENGALAMAN!!! tiket ditanggung, brgkt mgg ini ke PHNOM PENH"
+    result = check(ad)
+    assert {"scam_hub", "too_good_to_be_true", "ticket_paid"} <= codes(result)
+    assert "TNPA PENGALAMAN" in evidence(result, "too_good_to_be_true"), "the ad's own words are quoted"
+    assert result.entities.destination == "KH" and result.risk == "high"
+
+
+def test_the_ticket_sign_quotes_the_ticket_not_the_meals() -> None:
+    result = check("Kerja di Taiwan: makan gratis, mess gratis, tiket pesawat ditanggung perusahaan.")
+    assert evidence(result, "ticket_paid").lower().startswith("tiket pesawat")
+
+
+def test_fancy_unicode_letters_are_read() -> None:
+    assert check("𝐕𝐈𝐒𝐀 𝐓𝐔𝐑𝐈𝐒 𝐒𝐀𝐉𝐀, kerja di Malaysia").risk == "high"
+
+
+def test_denied_signs_do_not_count() -> None:
+    assert "fees" not in codes(check("Tidak ada biaya proses dan tidak ada potongan gaji."))
+    assert "fees" not in codes(check("No processing fee. No deposit."))
+    assert "fees" in codes(check("Biaya proses 3jt dipotong gaji"))
+    listed = check("Tidak ada uang pelicin, biaya jalur cepat, atau titipan uang lewat perorangan.")
+    assert not {"fees", "non_procedural", "insider_route"} & codes(listed), "a denied list goes on"
+    assert "documents_held" in codes(check("Tidak ada biaya, paspor dipegang HRD.")), "a new clause"
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Cari PRT Medan 5jt, tanpa KTP, umur 15 boleh.",
+        "Kerja sawit Kaltim, ongkos kapal dari Kupang ditalangi, potong gaji.",
+        "Dicari LC karaoke di Batam, gaji 15jt/bln, usia 16 boleh.",
+        "Cari istri untuk pria Tiongkok, keluarga dapat uang 50 juta.",
+        "Lowongan kapal pesiar, pasti berangkat, DP 10 juta.",
+        "LPK Maju: pelatihan 3 bulan, biaya 30 juta, dijamin berangkat ke Jepang.",
+        "ABK kapal ikan Taiwan, uang jaminan 5 juta, gaji dibayar di akhir kontrak.",
+        "Jangan bilang keluarga, berangkat diam-diam lewat Batam ke Johor malam ini.",
+    ],
+)
+def test_the_other_families_of_the_issue(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high", [(s.code, s.evidence) for s in result.signs]
+
+
+# --- What the ad says ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -131,67 +404,77 @@ def test_what_the_ads_say_is_read_back() -> None:
         ("RM 2500 sebulan", 2500, "MYR", 9_000_000),
         ("RM2,500", 2500, "MYR", 9_000_000),
         ("upah 30rb/hari", 30_000, "IDR", 780_000),
+        ("upah Rp 700rb per minggu", 700_000, "IDR", 3_031_000),
+        ("NT$ 200 per jam", 200, "TWD", 17_300_000),
         ("php 50k", 50_000, "PHP", 14_000_000),
     ],
 )
-def test_pay_is_read_however_it_is_written(text: str, amount: float, currency: str, monthly: float) -> None:
+def test_pay_is_read_however_it_is_written_and_as_monthly(
+    text: str, amount: float, currency: str, monthly: float
+) -> None:
     salary = check(text).entities.salary
     assert salary is not None
     assert (salary.amount, salary.currency, round(salary.monthly_idr)) == (amount, currency, monthly)
 
 
-def test_costs_are_not_read_as_pay() -> None:
-    assert check("biaya proses 5jt, bisa dipotong gaji").entities.salary is None
+def test_costs_are_not_read_as_pay_and_are_fees() -> None:
+    result = check("biaya verifikasi Rp 3.750.000 ke rekening panitia")
+    assert result.entities.salary is None
+    assert evidence(result, "fees").lower() == "biaya verifikasi rp 3.750.000"
+    assert "fees" not in codes(check("Biaya visa Rp 3 juta ditanggung perusahaan."))
+    assert check("bayaran Rp 3,5 juta per bulan").entities.salary is not None, "pay received is pay"
 
 
-def test_phone_numbers_and_their_countries() -> None:
-    phones = check("WA +855 12 555 000 / 0812-5550-0001 atau wa.me/959555000111").entities.phones
-    assert sorted((p.number, p.country) for p in phones) == [
+def test_phone_numbers_links_handles_and_companies_are_read() -> None:
+    result = check(
+        "WA +855 12 555 000 / 0812-5550-0001 atau wa.me/959555000111. Info: https://bit.ly/kerja-ok "
+        "atau Telegram @rekrut_cepat. PT Sinar Jaya Abadi bersama Golden Fortune Co., Ltd."
+    )
+    entities = result.entities
+    assert sorted((p.number, p.country) for p in entities.phones) == [
         ("+85512555000", "KH"),
         ("+959555000111", "MM"),
         ("081255500001", "ID"),
     ]
+    assert "https://bit.ly/kerja-ok" in entities.links and "wa.me/959555000111" in entities.links
+    assert entities.handles == ("@rekrut_cepat",)
+    assert "PT Sinar Jaya Abadi" in entities.companies
+    assert any("Golden Fortune" in c for c in entities.companies)
 
 
-def test_slang_capitals_emoji_and_missing_spaces() -> None:
-    ad = "🔥🔥LOWKER ADMIN ONLINE🔥 gaji15jt TNPA PENGALAMAN!!! tiket ditanggung, brgkt mgg ini ke PHNOM PENH"
+def test_a_short_ad_reads_like_an_ad_and_chat_does_not() -> None:
+    short = "Loker admin Kamboja gaji 15jt, WA 0812-0000-1111"
+    assert len(short) < 60 and reads_like_an_ad(check(short))
+    assert reads_like_an_ad(check("Hiring CS in Thailand, salary 20 million"))
+    for chat in (
+        "halo apa kabar",
+        "admin job",
+        "anak saya kerja di Malaysia tidak ada kabar",
+        "terima kasih",
+    ):
+        assert not reads_like_an_ad(check(chat)), chat
+
+
+def test_a_very_long_ad_is_read_up_to_the_cap() -> None:
+    ad = MYAWADDY[0] + "\n" + "Info lain tentang mess dan makan. " * 2000
     result = check(ad)
-    codes = {s.code for s in result.signs}
-    assert {"scam_hub", "no_experience", "easy_online_job", "ticket_paid", "too_good_to_be_true"} <= codes
-    quoted = {s.code: s.evidence for s in result.signs}
-    assert quoted["no_experience"] == "TNPA PENGALAMAN", "the ad's own words are quoted"
-    assert result.entities.destination == "KH" and result.risk == "high"
+    assert len(ad) > MAX_CHARS and result.truncated and result.risk == "high"
+    assert not check(MYAWADDY[0]).truncated
 
 
-def test_fancy_unicode_letters_are_read() -> None:
-    assert check("𝐕𝐈𝐒𝐀 𝐓𝐔𝐑𝐈𝐒 𝐒𝐀𝐉𝐀, kerja di Malaysia").risk == "high"
+# --- The rules as data -------------------------------------------------------------------------
 
 
-def test_denied_signs_do_not_count() -> None:
-    assert "fees" not in {s.code for s in check("Tidak ada biaya proses dan tidak ada potongan gaji.").signs}
-    assert "fees" not in {s.code for s in check("No processing fee. No deposit.").signs}
-    assert "fees" in {s.code for s in check("Biaya proses 3jt dipotong gaji").signs}
-
-
-def test_company_names_are_found() -> None:
-    companies = check(
-        "Dibuka lowongan PT Sinar Jaya Abadi, juga Golden Fortune Co., Ltd. Phnom Penh"
-    ).entities.companies
-    assert "PT Sinar Jaya Abadi" in companies and any("Golden Fortune" in c for c in companies)
-
-
-def test_rules_that_name_unknown_signs_are_refused(tmp_path: Path) -> None:
-    import shutil
-
+def test_rules_that_name_unknown_signs_or_concepts_are_refused(tmp_path: Path) -> None:
     copy = tmp_path / "content"
     shutil.copytree(default_content_dir(), copy)
-    text = (
-        (copy / "offers.toml")
-        .read_text()
-        .replace('all = ["fishing_vessel", "fees"]', 'all = ["fishing", "fees"]')
-    )
-    (copy / "offers.toml").write_text(text)
+    offers = copy / "offers.toml"
+    original = offers.read_text()
+    offers.write_text(original.replace('all = ["fishing_vessel"]', 'all = ["fishing"]'))
     with pytest.raises(OfferRulesError, match="unknown sign fishing"):
+        parse_offer_rules(Content.load(copy, "id"))
+    offers.write_text(original.replace('near = [["document", "hold"]]', 'near = [["document", "grab"]]'))
+    with pytest.raises(OfferRulesError, match="concept 'grab'"):
         parse_offer_rules(Content.load(copy, "id"))
 
 
@@ -199,5 +482,52 @@ def test_every_shown_sign_is_explained_in_every_language() -> None:
     content = Content.load(default_content_dir(), "id")
     for sign in rules().signs.values():
         for language in content.languages:
-            texts = content.texts(language)
-            assert texts.has(f"offers.flags.{sign.code}.explanation") == sign.shown, (language, sign.code)
+            texts_ = content.texts(language)
+            assert texts_.has(f"offers.flags.{sign.code}.explanation") == sign.shown, (language, sign.code)
+
+
+def test_every_indonesian_place_has_a_minimum_wage() -> None:
+    wages = rules().wages
+    assert wages.year == 2026 and len(wages.province_minimum) == 38
+    for name, place in rules().places.items():
+        if place.province:
+            assert place.province in wages.province_minimum, name
+    assert all(2_000_000 < ump < 6_000_000 for ump in wages.province_minimum.values())
+
+
+def test_the_chat_answer_fits_one_message_however_many_signs() -> None:
+    ad = "\n".join([*MYAWADDY, *BORDER_ROUTE, *BORDER_PASS, *PASSPORT_HELD, *DIPLOMA_HELD])
+    result = check(ad)
+    shown = [s for s in result.signs if s.code not in result.folded]
+    assert len(shown) > 10
+    for language in ("id", "en"):
+        text = chat_text(texts(language), result)  # type: ignore[arg-type]
+        assert len(text) <= 4000 and ("tanda lain" in text or "more signs" in text)
+
+
+def test_what_the_ads_say_is_read_back() -> None:
+    """Destination, pay and phone numbers against what the writer of each dev ad recorded."""
+    t = texts("id")
+    destinations = salaries = phones = total = 0
+    for path in [*sorted(ADS.glob("*.txt")), *sorted((ADS / "dev").glob("*.txt"))]:
+        head, _, text = path.read_text(encoding="utf-8").partition("\n---\n")
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        entities = check(text).entities
+        total += 1
+        named = t(f"offers.countries.{entities.destination}") if entities.destination else "none"  # type: ignore[operator]
+        destinations += meta["destination"] in (named, "withheld" if not entities.destination else named)
+        if meta["salary"] in ("none", ""):
+            salaries += 1
+        else:
+            amount, currency = meta["salary"].split()[:2]
+            salary = entities.salary
+            salaries += bool(salary and salary.currency == currency and salary.amount >= float(amount) * 0.99)
+        expected = (
+            [] if meta["phones"] == "none" else [p.strip().lstrip("+") for p in meta["phones"].split(",")]
+        )
+        found = {p.number.lstrip("+") for p in entities.phones}
+        phones += all(p in found or "62" + p.lstrip("0") in found for p in expected)
+    # Not every ad can be read perfectly (two currencies, pay per contract, places we do not list).
+    assert destinations / total >= 0.85, destinations / total
+    assert salaries / total >= 0.85, salaries / total
+    assert phones / total >= 0.9, phones / total
