@@ -51,7 +51,7 @@ PHONE_FIELD = re.compile(r"^(0\d{8,12}|\+\d{9,15})$")
 # dots or brackets between groups). Licence numbers (KEP.0000/...) are not matched: they contain "/".
 PHONE_IN_TEXT = re.compile(
     r"(?<![\w/.])"
-    r"(\+\d{2,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,5}){2,4}|\(?0\d{2,4}\)?(?:[\s.-]?\d{3,5}){2,3})"
+    r"(\+\d{1,3}[\s.-]?\(?\d{1,4}\)?(?:[\s.-]?\d{2,5}){2,4}|\(?0\d{2,4}\)?(?:[\s.-]?\d{3,5}){2,3})"
     r"(?![\w/])"
 )
 DOMAIN = re.compile(
