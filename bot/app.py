@@ -137,6 +137,10 @@ def check_channels(settings: Settings) -> None:
         raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
     if settings.whatsapp_token is not None and settings.whatsapp_missing():
         raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
+    # In every environment: a webhook anybody can post to lets them act as any user.
+    problems = settings.telegram_webhook_problems()
+    if problems:
+        raise ConfigError("; ".join(problems))
 
 
 def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppChannel:
@@ -197,12 +201,6 @@ class SigapService:
 
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         check_channels(settings)
-        if (
-            settings.telegram_token is not None
-            and settings.telegram.mode == "webhook"
-            and settings.telegram_webhook_secret is None
-        ):
-            raise ConfigError("webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET")
         self._settings = settings
         self._clock = clock
         self.core: Core | None = None

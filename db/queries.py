@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChecklistResult, ProcessedUpdate, User
@@ -57,12 +57,14 @@ def _statements(dialect: str) -> _HotStatements:
     )
     # Flood control: count this message in the current minute, or start a new minute.
     same_minute = users.c.flood_window_start > bindparam("minute_ago", type_=users.c.flood_window_start.type)
-    # Writing again means the user has not blocked us (any more), and may have a new chat.
+    # Writing again means the user has not blocked us (any more), and may have a new chat; but
+    # only a message from their own chat says where to write to them (get_or_create_user).
+    own_chat = bindparam("own_chat", type_=Boolean())
     upsert = upsert.on_conflict_do_update(
         index_elements=[users.c.channel, users.c.external_id],
         set_={
             "last_seen_at": upsert.excluded.last_seen_at,
-            "chat_id": upsert.excluded.chat_id,
+            "chat_id": case((own_chat, upsert.excluded.chat_id), else_=users.c.chat_id),
             "blocked": False,
             "flood_count": case((same_minute, users.c.flood_count + 1), else_=1),
             "flood_window_start": case(
@@ -119,11 +121,19 @@ async def get_or_create_user(
 
     One statement, which also locks the row: that serialises two processes handling the same
     user on PostgreSQL until commit (SQLite's BEGIN IMMEDIATE serialises all writers anyway).
+
+    The stored chat (where case forwards and notifications go) changes only for a message from
+    the user's own one-to-one chat, whose id is the user's id on every channel we speak
+    (Telegram's private chats, WhatsApp's numbers): a message in a group, or an update naming
+    another person's chat, must not redirect what is sent to this user. A user first met
+    elsewhere is written to in their private chat.
     """
+    own_chat = chat_id == external_id
     parameters = {
         "channel": channel,
         "external_id": external_id,
-        "chat_id": chat_id,
+        "chat_id": chat_id if own_chat else external_id,
+        "own_chat": own_chat,
         "language": default_language,
         "now": now,
         "minute_ago": now - FLOOD_WINDOW,
