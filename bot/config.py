@@ -115,6 +115,8 @@ class PrivacySettings(_Section):
     # Days after a case is closed before its personal fields (names, phone numbers, free text,
     # photo) are purged; the case's kind, place, dates and outcome stay for statistics.
     closed_case_retention_days: int = Field(default=180, ge=1)
+    # Days a report left unsent (no answer since) is kept before it is dropped with its photo.
+    report_draft_days: int = Field(default=3, ge=1)
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]

@@ -203,12 +203,10 @@ async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
     ]
 
 
-async def purge_closed(
-    session: AsyncSession, closed_before: datetime, now: datetime
-) -> list[tuple[int, str]]:
+async def purge_closed(session: AsyncSession, closed_before: datetime, now: datetime) -> list[int]:
     """Removes the personal fields of cases closed before the cut-off: the answers (names, phone
-    numbers, free text, the photo's reference) and the notes of their history. Returns each
-    purged case's id and its photo reference ("" if none), for the caller to delete the photo."""
+    numbers, free text, the photo's reference) and the notes of their history. Returns the purged
+    cases' ids (the caller deletes what else they own: photos)."""
     rows = (
         (
             await session.execute(
@@ -218,11 +216,10 @@ async def purge_closed(
         .scalars()
         .all()
     )
-    purged = [(row.id, str(crypto.open_json(session, row.details).get("photo") or "")) for row in rows]
     for row in rows:
         row.details = {}
         row.purged_at = now
+    purged = [row.id for row in rows]
     if purged:
-        ids = [case_id for case_id, _ in purged]
-        await session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids)).values(note=None))
+        await session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(purged)).values(note=None))
     return purged

@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import Boolean, Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import crypto
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
 from db.sql import dialect_of, insert_for, run
@@ -104,7 +105,8 @@ _USER_COLUMNS = [
 async def claim_update(session: AsyncSession, channel: str, update_key: str, now: datetime) -> bool:
     """Record an inbound update; False if it was handled before (a platform re-delivery)."""
     statement = _statements(dialect_of(session)).claim_update
-    result = await run(session, statement, {"channel": channel, "update_key": update_key, "received_at": now})
+    parameters = {"channel": channel, "update_key": update_key, "received_at": now}
+    result = await run(session, statement, parameters)
     return bool(result.rowcount == 1)
 
 
@@ -140,7 +142,15 @@ async def get_or_create_user(
         "empty": {},
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
-    return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data, row.menu_choices)
+    try:
+        state = ConversationState(
+            row.dialog, row.step, crypto.open_json(session, row.dialog_data), row.menu_choices
+        )
+    except crypto.DataKeyError:
+        # Saved under a key this process does not have: the conversation starts afresh rather
+        # than failing every message the user sends.
+        state = ConversationState()
+    return _user_record(row), state
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
@@ -191,18 +201,34 @@ async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
     table = User.__table__
     statement = select(table.c.dialog, table.c.step, table.c.dialog_data).where(table.c.id == user_id)
     row = (await run(session, statement)).one()
-    return ConversationState(dialog=row.dialog, step=row.step, data=row.dialog_data)
+    return ConversationState(
+        dialog=row.dialog, step=row.step, data=crypto.open_json(session, row.dialog_data)
+    )
 
 
 async def save_state(session: AsyncSession, user_id: int, state: ConversationState) -> None:
+    """The state's data is encrypted like a case's answers: an unsent report holds the same."""
     parameters = {
         "user_id": user_id,
         "dialog": state.dialog,
         "step": state.step,
-        "dialog_data": state.data,
+        "dialog_data": crypto.seal_json(session, state.data),
         "menu_choices": state.menu,
     }
     await run(session, _statements(dialect_of(session)).save_state, parameters)
+
+
+async def expire_dialogs(session: AsyncSession, dialog: str, idle_since: datetime) -> list[int]:
+    """Users who left a conversation in `dialog` unfinished before the cut-off start afresh: what
+    it gathered is dropped. Returns their ids (for the caller to drop what the dialogue kept)."""
+    fresh = ConversationState()
+    result = await session.execute(
+        update(User)
+        .where(User.dialog == dialog, User.last_seen_at < idle_since)
+        .values(dialog=fresh.dialog, step=fresh.step, dialog_data={}, menu_choices=None)
+        .returning(User.id)
+    )
+    return list(result.scalars())
 
 
 async def save_checklist_outcome(session: AsyncSession, outcome: ChecklistOutcome) -> None:
