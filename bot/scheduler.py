@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import audit, cases, media, outbox, queries, roles, statistics
+from db import audit, cases, media, outbox, personal_data, queries, roles, statistics
 from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.digest import queue_digests
@@ -117,8 +117,7 @@ class Jobs:
         now = self._clock()
         cutoff = now - timedelta(days=self._services.retention_days)
         async with self._sessions() as session, session.begin():
-            purged = await cases.purge_closed(session, cutoff, now)
-            await media.forget_case_photos(session, purged)
+            purged = await personal_data.purge_closed_cases(session, cutoff, now)
             for case_id in purged:
                 await audit.record(session, "system", "case_purged", now, case_id, "retention")
         if purged:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
@@ -102,10 +103,17 @@ _USER_COLUMNS = [
 ]
 
 
+def update_fingerprint(update_key: str) -> str:
+    """What is stored of a platform's update key: its SHA-256. WhatsApp's message ids embed the
+    sender's number (base64 in "wamid.HBgN..."), and a user who asks to be forgotten must not stay
+    in a table of keys kept two days; re-deliveries are still recognised."""
+    return hashlib.sha256(update_key.encode()).hexdigest()
+
+
 async def claim_update(session: AsyncSession, channel: str, update_key: str, now: datetime) -> bool:
     """Record an inbound update; False if it was handled before (a platform re-delivery)."""
     statement = _statements(dialect_of(session)).claim_update
-    parameters = {"channel": channel, "update_key": update_key, "received_at": now}
+    parameters = {"channel": channel, "update_key": update_fingerprint(update_key), "received_at": now}
     result = await run(session, statement, parameters)
     return bool(result.rowcount == 1)
 

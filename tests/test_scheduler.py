@@ -24,7 +24,7 @@ async def test_old_processed_update_keys_are_forgotten(sessions: async_sessionma
     assert await jobs.forget_old_updates() == 1
     async with sessions() as session:
         keys = (await session.execute(select(ProcessedUpdate.update_key))).scalars().all()
-        assert keys == ["recent"]
+        assert keys == [queries.update_fingerprint("recent")]
         assert (await session.execute(select(func.count()).select_from(ProcessedUpdate))).scalar_one() == 1
 
 
