@@ -57,14 +57,12 @@ def is_stored(reference: str) -> bool:
     return _media_id(reference) is not None
 
 
-async def drop_draft_photos(session: AsyncSession, user_id: int, keep: str = "") -> None:
+async def drop_draft_photos(session: AsyncSession, user_id: int) -> None:
     """Deletes the photos the user's unsent report uploaded (cancelled, replaced, skipped, or a new
-    report begun), except `keep`; photos already sent with a case are not the draft's any more."""
-    statement = delete(StoredMedia).where(StoredMedia.draft_user_id == user_id, StoredMedia.case_id.is_(None))
-    keep_id = _media_id(keep)
-    if keep_id is not None:
-        statement = statement.where(StoredMedia.id != keep_id)
-    await session.execute(statement)
+    report begun); photos already sent with a case are not the report's any more."""
+    await session.execute(
+        delete(StoredMedia).where(StoredMedia.draft_user_id == user_id, StoredMedia.case_id.is_(None))
+    )
 
 
 async def give_draft_photo_to_case(session: AsyncSession, user_id: int, reference: str, case_id: int) -> bool:
