@@ -29,10 +29,10 @@ from bot.rate import SharedRate
 from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
-from db import migrate, regions
+from db import media, migrate, regions
 from db.crypto import FieldCipher
 from db.session import create_engine, create_sessionmaker
-from handlers import route_table
+from handlers import report, route_table
 from handlers.checklist_scoring import parse_rules
 from handlers.context import Contact, DigestSchedule, Services
 from handlers.offer_rules import parse_offer_rules
@@ -55,6 +55,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         offers=parse_offer_rules(content),
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         retention_days=settings.privacy.closed_case_retention_days,
+        draft_days=settings.privacy.report_draft_days,
         digest=DigestSchedule(
             WEEKDAYS.index(settings.digest.weekday), time.fromisoformat(settings.digest.time)
         ),
@@ -88,6 +89,7 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
     await _load_regions_on_first_start(sessions)
+    await _give_old_photos_their_owners(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
     engine = ConversationEngine(
         sessions,
@@ -106,6 +108,13 @@ async def _load_regions_on_first_start(sessions: async_sessionmaker[AsyncSession
         if await regions.count_regions(session) == 0:
             log.warning("first start: loading the shipped list of Indonesian regions")
             await regions.import_regions(session, regions.read_region_file(regions.shipped_list()))
+
+
+async def _give_old_photos_their_owners(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Photos stored before migration 0010 recorded owners get their case or unsent report at the
+    first start (afterwards one query finds none left), so cases show them from then on."""
+    async with sessions() as session, session.begin():
+        await media.adopt_unowned_photos(session, report.NAME)
 
 
 def retry_policy(settings: Settings) -> RetryPolicy:
@@ -138,6 +147,10 @@ def check_channels(settings: Settings) -> None:
         raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
     if settings.whatsapp_token is not None and settings.whatsapp_missing():
         raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
+    # In every environment: a webhook anybody can post to lets them act as any user.
+    problems = settings.telegram_webhook_problems()
+    if problems:
+        raise ConfigError("; ".join(problems))
 
 
 def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppChannel:
@@ -198,12 +211,6 @@ class SigapService:
 
     def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
         check_channels(settings)
-        if (
-            settings.telegram_token is not None
-            and settings.telegram.mode == "webhook"
-            and settings.telegram_webhook_secret is None
-        ):
-            raise ConfigError("webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET")
         self._settings = settings
         self._clock = clock
         self.core: Core | None = None

@@ -19,6 +19,7 @@ from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
+from bot.private_files import write_private
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, load_register, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
@@ -231,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             text, files = asyncio.run(_stats(settings, args))
             print(text)
             for path, data in files.items():
-                Path(path).write_bytes(data)
+                write_private(Path(path), data)
                 print(f"written: {path}")
         elif args.command == "cases":
             configure_logging(logging.WARNING, secrets, json_lines)
@@ -348,7 +349,7 @@ async def _broadcast(settings: Settings, args: argparse.Namespace) -> list[str]:
             return [await broadcast_admin.send_now(core, args.id)]
         if command == "report":
             content, rows = await broadcast_admin.delivery_file(core, args.region, args.output)
-            await asyncio.to_thread(Path(args.output).write_bytes, content)
+            await asyncio.to_thread(write_private, Path(args.output), content)
             return [f"{rows} row(s) written to {args.output}"]
         status = {"pause": "paused", "resume": "active", "cancel": "cancelled"}[command]
         return [await broadcast_admin.set_status(core, args.id, status)]
@@ -413,7 +414,7 @@ async def _audit(settings: Settings, case: str | None, limit: int) -> list[str]:
 
 def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
     content, count = asyncio.run(_case_file(settings, args))
-    Path(args.output).write_bytes(content)
+    write_private(Path(args.output), content)
     return f"{count} case(s) written to {args.output}"
 
 

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Any, Literal, get_args
 
-from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from bot.secret_strength import weakness
+from db.crypto import DataKeyError, FieldCipher
 
 SECRET_FIELDS = (
     "database_url",
@@ -18,8 +23,16 @@ SECRET_FIELDS = (
     "whatsapp_verify_token",
     "data_keys",
 )
-# Values people paste from examples; refusing them in production beats a bot that silently fails.
-PLACEHOLDER_MARKERS = ("changeme", "change-me", "placeholder", "your-", "your_", "example", "xxx")
+# The secrets checked for strength in production (bot/secret_strength.py). The database URL is
+# not a secret of its own (its password may be empty with peer authentication), so only checked
+# for placeholders; Telegram's webhook secret is checked in every environment when it is used
+# (telegram_webhook_problems), and each of SIGAP_DATA_KEYS on its own.
+STRONG_SECRETS = (
+    "telegram_token",
+    "whatsapp_token",
+    "whatsapp_app_secret",
+    "whatsapp_verify_token",
+)
 
 
 class ConfigError(ValueError):
@@ -102,6 +115,8 @@ class PrivacySettings(_Section):
     # Days after a case is closed before its personal fields (names, phone numbers, free text,
     # photo) are purged; the case's kind, place, dates and outcome stay for statistics.
     closed_case_retention_days: int = Field(default=180, ge=1)
+    # Days a report left unsent (no answer since) is kept before it is dropped with its photo.
+    report_draft_days: int = Field(default=3, ge=1)
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -168,37 +183,65 @@ class Settings(BaseSettings):
         return (env_settings, init_settings)
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> Settings:
-        if self.environment != "production":
-            return self
-        problems: list[str] = []
-        if self.telegram_token is None and self.whatsapp_token is None:
-            problems.append("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both")
-        if self.telegram_token is not None and _looks_like_placeholder(self.telegram_token):
-            problems.append("SIGAP_TELEGRAM_TOKEN is a placeholder")
-        if self.whatsapp_token is not None:
-            problems += self._whatsapp_problems()
-        if self.telegram_token is not None and self.telegram.mode == "webhook":
-            secret = self.telegram_webhook_secret
-            if secret is None or _looks_like_placeholder(secret) or len(secret.get_secret_value()) < 16:
-                problems.append("SIGAP_TELEGRAM_WEBHOOK_SECRET must be a real secret of 16+ characters")
-            if not self.telegram.webhook_url.startswith("https://"):
-                problems.append("telegram.webhook_url must be an https:// URL")
-        if self.data_keys is None:
-            problems.append("SIGAP_DATA_KEYS is missing: personal fields must be encrypted at rest")
-        if self.database_url is not None and _looks_like_placeholder(self.database_url):
-            problems.append("SIGAP_DATABASE_URL is a placeholder")
+    def _refuse_unsafe_settings(self) -> Settings:
+        problems = self._data_key_problems()
+        if self.environment == "production":
+            problems += self._production_problems()
         if problems:
             raise ValueError("; ".join(problems))
         return self
 
-    def _whatsapp_problems(self) -> list[str]:
-        problems = [f"{name} is missing" for name in self.whatsapp_missing()]
-        for name in ("whatsapp_token", "whatsapp_app_secret", "whatsapp_verify_token"):
+    def _production_problems(self) -> list[str]:
+        problems: list[str] = []
+        if self.telegram_token is None and self.whatsapp_token is None:
+            problems.append("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both")
+        if self.whatsapp_token is not None:
+            problems += [f"{name} is missing" for name in self.whatsapp_missing()]
+        for name in STRONG_SECRETS:
             secret = getattr(self, name)
-            if secret is not None and _looks_like_placeholder(secret):
-                problems.append(f"SIGAP_{name.upper()} is a placeholder")
+            why = None if secret is None else weakness(secret.get_secret_value())
+            if why is not None:
+                problems.append(f"SIGAP_{name.upper()} {why}")
+        problems += self.telegram_webhook_problems()
+        if self.telegram_token is not None and self.telegram.mode == "webhook":
+            if not self.telegram.webhook_url.startswith("https://"):
+                problems.append("telegram.webhook_url must be an https:// URL")
+        if self.data_keys is None or not _key_list(self.data_keys):
+            problems.append("SIGAP_DATA_KEYS is missing or empty: personal fields must be encrypted at rest")
+        else:
+            for number, key in enumerate(_key_list(self.data_keys), 1):
+                why = weakness(key)
+                if why is not None:
+                    problems.append(f"key {number} of SIGAP_DATA_KEYS {why}")
+        if self.database_url is not None and _looks_like_placeholder(self.database_url):
+            problems.append("SIGAP_DATABASE_URL is a placeholder")
         return problems
+
+    def _data_key_problems(self) -> list[str]:
+        """Keys given must all be Fernet keys, whatever the environment: a typo must not turn
+        encryption off. Empty (or unset) means no encryption, refused in production only."""
+        if self.data_keys is None or not _key_list(self.data_keys):
+            return []
+        try:
+            FieldCipher(_key_list(self.data_keys))
+        except DataKeyError as exc:
+            return [str(exc)]
+        return []
+
+    def telegram_webhook_problems(self) -> list[str]:
+        """Webhook mode's secret: without a strong one anybody can post updates as any user."""
+        if self.telegram_token is None or self.telegram.mode != "webhook":
+            return []
+        secret = self.telegram_webhook_secret
+        if secret is None:
+            return ["webhook mode needs SIGAP_TELEGRAM_WEBHOOK_SECRET"]
+        why = weakness(secret.get_secret_value())
+        if why is not None:
+            return [f"SIGAP_TELEGRAM_WEBHOOK_SECRET {why}"]
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret.get_secret_value()):
+            # Telegram's own rule for secret_token: setWebhook refuses anything else.
+            return ["SIGAP_TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (256 at most)"]
+        return []
 
     def whatsapp_missing(self) -> list[str]:
         """What WhatsApp still needs besides its token (empty: ready)."""
@@ -219,8 +262,11 @@ class Settings(BaseSettings):
 
 
 def _looks_like_placeholder(secret: SecretStr) -> bool:
-    value = secret.get_secret_value().strip().lower()
-    return not value or any(marker in value for marker in PLACEHOLDER_MARKERS)
+    return weakness(secret.get_secret_value()) in ("is empty", "is a placeholder")
+
+
+def _key_list(keys: SecretStr) -> list[str]:
+    return [key.strip() for key in keys.get_secret_value().split(",") if key.strip()]
 
 
 def load_settings(config_path: Path | None) -> Settings:
@@ -242,5 +288,30 @@ def load_settings(config_path: Path | None) -> Settings:
         )
     try:
         return Settings(**data)
-    except ValueError as exc:
-        raise ConfigError(str(exc)) from exc
+    except ValidationError as exc:
+        raise ConfigError(_without_values(exc)) from None
+    except ValueError as exc:  # pydantic-settings' own parsing errors name the field, not the value
+        raise ConfigError(_redacted(str(exc))) from None
+
+
+def _without_values(error: ValidationError) -> str:
+    """The errors without the values given: pydantic's own text quotes them (input_value=...),
+    and the value may be a secret (a misspelt SIGAP_TELEGRAM_TOKN, a refused key)."""
+    lines = []
+    for item in error.errors(include_url=False, include_input=False, include_context=False):
+        where = ".".join(str(part) for part in item["loc"])
+        message = item["msg"].removeprefix("Value error, ")
+        lines.append(f"{where}: {message}" if where else message)
+    return _redacted("; ".join(lines))
+
+
+def _redacted(message: str) -> str:
+    """Any secret from the environment that still made it into a message is blanked out."""
+    for name, value in os.environ.items():
+        if (
+            name.startswith("SIGAP_")
+            and len(value) >= 4
+            and name.removeprefix("SIGAP_").lower() in SECRET_FIELDS
+        ):
+            message = message.replace(value, "[redacted]")
+    return message

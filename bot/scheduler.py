@@ -11,11 +11,12 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import audit, cases, media, outbox, queries, roles, statistics
+from db import audit, cases, media, outbox, personal_data, queries, roles, statistics
 from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.digest import queue_digests
 from handlers.forwarding import send_case
+from handlers.report import NAME as REPORT_DIALOG
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Jobs:
             (self.send_digests, DIGEST_TICK_SECONDS),
             (self.forget_old_updates, 3600),
             (self.purge_closed_cases, 3600),
+            (self.drop_abandoned_reports, 3600),
         )
         for job, seconds in jobs:
             # coalesce + max_instances=1: a job that fell behind (process paused) runs once.
@@ -115,13 +117,23 @@ class Jobs:
         now = self._clock()
         cutoff = now - timedelta(days=self._services.retention_days)
         async with self._sessions() as session, session.begin():
-            purged = await cases.purge_closed(session, cutoff, now)
-            for case_id, photo in purged:
-                await media.forget(session, photo)
+            purged = await personal_data.purge_closed_cases(session, cutoff, now)
+            for case_id in purged:
                 await audit.record(session, "system", "case_purged", now, case_id, "retention")
         if purged:
             log.info("purged the personal fields of %d closed case(s)", len(purged))
         return len(purged)
+
+    async def drop_abandoned_reports(self) -> tuple[int, int]:
+        """Reports left unsent longer than [privacy] report_draft_days go, with their answers; then
+        every photo that no unsent report and no case owns any more. Returns (reports, photos)."""
+        cutoff = self._clock() - timedelta(days=self._services.draft_days)
+        async with self._sessions() as session, session.begin():
+            dropped = await queries.expire_dialogs(session, REPORT_DIALOG, cutoff)
+            photos = await media.forget_orphaned_photos(session, REPORT_DIALOG, cutoff)
+        if dropped or photos:
+            log.info("dropped %d unsent report(s) and %d orphaned photo(s)", len(dropped), photos)
+        return len(dropped), photos
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():
@@ -130,7 +142,7 @@ class Jobs:
             # Texts kept for a WhatsApp delivery report that never came go after the same time.
             await outbox.forget_unconfirmed_texts(session, cutoff)
             for chart in await statistics.old_digest_charts(session, self._clock() - DIGEST_CHART_RETENTION):
-                await media.forget(session, chart)
+                await media.forget_chart(session, chart)
         if removed:
             log.info("forgot %d processed update keys", removed)
         return removed

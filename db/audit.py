@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import AuditEntry
@@ -47,3 +47,47 @@ async def entries(session: AsyncSession, case_id: int | None = None, limit: int 
         statement = statement.where(AuditEntry.case_id == case_id)
     rows = (await session.execute(statement)).scalars()
     return [Entry(r.at, r.actor, r.action, r.case_id, r.detail) for r in rows]
+
+
+# What officials do (coordinators, admins, acting on cases, statistics and broadcasts): their
+# accountability outlives their account. Any other entry (a reporter adding to their case, or
+# whatever is audited later) names a person only while Sigap may know who they are.
+OFFICIAL_ACTIONS = frozenset(
+    {
+        "case_viewed",
+        "case_acknowledged",
+        "case_in_progress",
+        "case_info_requested",
+        "case_closed",
+        "cases_listed",
+        "cases_exported",
+        "statistics_viewed",
+        "statistics_exported",
+        "broadcasts_exported",
+    }
+)
+SIGAP_ITSELF = ("system", "cli")
+UNNAMED_REPORTER = "reporter"
+
+
+async def forget_actor(session: AsyncSession, accounts: list[str], instead: str) -> None:
+    """Entries made by these accounts ("whatsapp:62812..."), officials' acts apart, name `instead`."""
+    await session.execute(
+        update(AuditEntry)
+        .where(AuditEntry.actor.in_(accounts), AuditEntry.action.not_in(OFFICIAL_ACTIONS))
+        .values(actor=instead)
+    )
+
+
+async def forget_case_reporters(session: AsyncSession, case_ids: list[int]) -> None:
+    """On these (purged) cases, entries other than officials' acts and Sigap's own name nobody."""
+    if case_ids:
+        await session.execute(
+            update(AuditEntry)
+            .where(
+                AuditEntry.case_id.in_(case_ids),
+                AuditEntry.action.not_in(OFFICIAL_ACTIONS),
+                AuditEntry.actor.not_in(SIGAP_ITSELF),
+            )
+            .values(actor=UNNAMED_REPORTER)
+        )

@@ -203,12 +203,11 @@ async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
     ]
 
 
-async def purge_closed(
-    session: AsyncSession, closed_before: datetime, now: datetime
-) -> list[tuple[int, str]]:
+async def purge_closed(session: AsyncSession, closed_before: datetime, now: datetime) -> list[int]:
     """Removes the personal fields of cases closed before the cut-off: the answers (names, phone
-    numbers, free text, the photo's reference) and the notes of their history. Returns each
-    purged case's id and its photo reference ("" if none), for the caller to delete the photo."""
+    numbers, free text, the photo's reference), the notes of their history, and the reporter (the
+    case and the history no longer point at their account). Returns the purged cases' ids
+    (db/personal_data.purge_closed_cases removes what else refers to them)."""
     rows = (
         (
             await session.execute(
@@ -218,11 +217,17 @@ async def purge_closed(
         .scalars()
         .all()
     )
-    purged = [(row.id, str(crypto.open_json(session, row.details).get("photo") or "")) for row in rows]
     for row in rows:
+        if row.reporter_user_id is not None:
+            await session.execute(
+                update(CaseEvent)
+                .where(CaseEvent.case_id == row.id, CaseEvent.actor_user_id == row.reporter_user_id)
+                .values(actor_user_id=None)
+            )
         row.details = {}
+        row.reporter_user_id = None
         row.purged_at = now
+    purged = [row.id for row in rows]
     if purged:
-        ids = [case_id for case_id, _ in purged]
-        await session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(ids)).values(note=None))
+        await session.execute(update(CaseEvent).where(CaseEvent.case_id.in_(purged)).values(note=None))
     return purged

@@ -68,6 +68,13 @@ class FieldCipher:
             ) from exc
 
 
+def _rotated_json(cipher: FieldCipher, stored: dict[str, Any]) -> dict[str, Any] | None:
+    """The field encrypted with the first key; None when empty (nothing to encrypt)."""
+    if ENCRYPTED in stored:
+        return {ENCRYPTED: cipher.rotate(stored[ENCRYPTED].encode()).decode()}
+    return cipher.seal_json(stored) if stored else None
+
+
 def cipher_of(session: AsyncSession) -> FieldCipher | None:
     cipher = session.info.get("cipher")
     return cipher if isinstance(cipher, FieldCipher) else None
@@ -123,22 +130,26 @@ async def rotate_all(session: AsyncSession) -> dict[str, int]:
     """Every personal field encrypted with the first key: older tokens re-encrypted, fields stored
     before a key was set encrypted now. Run after putting a new key first in SIGAP_DATA_KEYS; the
     old key can be dropped once this has finished. Returns the rows touched per table."""
-    from sqlalchemy import select
+    from sqlalchemy import String, cast, select
 
-    from db.models import Case, CaseEvent, StoredMedia
+    from db.models import Case, CaseEvent, StoredMedia, User
 
     cipher = cipher_of(session)
     if cipher is None:
         raise DataKeyError("set SIGAP_DATA_KEYS first (the new key first, then the old ones)")
-    counts = {"cases": 0, "case_events": 0, "media": 0}
+    counts = {"cases": 0, "case_events": 0, "media": 0, "users": 0}
     for case in (await session.execute(select(Case).with_for_update())).scalars():
-        if ENCRYPTED in case.details:
-            case.details = {ENCRYPTED: cipher.rotate(case.details[ENCRYPTED].encode()).decode()}
-        elif case.details:
-            case.details = cipher.seal_json(case.details)
-        else:
-            continue
-        counts["cases"] += 1
+        details = _rotated_json(cipher, case.details)
+        if details is not None:
+            case.details = details
+            counts["cases"] += 1
+    # Conversation states: an unsent report's answers are as personal as a sent one's.
+    in_conversation = cast(User.dialog_data, String) != "{}"
+    for user in (await session.execute(select(User).where(in_conversation).with_for_update())).scalars():
+        state = _rotated_json(cipher, user.dialog_data)
+        if state is not None:
+            user.dialog_data = state
+            counts["users"] += 1
     for event in (await session.execute(select(CaseEvent).where(CaseEvent.note.is_not(None)))).scalars():
         note = event.note or ""
         event.note = (

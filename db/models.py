@@ -283,8 +283,13 @@ class OutboxMessage(Base):
 
 
 class StoredMedia(Base):
-    """A picture downloaded from a platform whose media ids expire (WhatsApp: the URL in minutes,
-    the id in 30 days), kept so a report's photo reaches coordinators on any channel."""
+    """A picture Sigap keeps itself: a report photo downloaded from a platform whose media ids
+    expire (WhatsApp: the URL in minutes, the id in 30 days), so it reaches coordinators on any
+    channel; or a digest's chart.
+
+    Its owner is in the row, never taken from what a user typed: a photo belongs to the unsent
+    report of draft_user_id (only that report's cancel, or its expiry, deletes it), then to the
+    case it was sent with (deleted with the case's personal fields)."""
 
     __tablename__ = "media"
 
@@ -292,6 +297,9 @@ class StoredMedia(Base):
     mime_type: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime]
+    purpose: Mapped[str] = mapped_column(String(8), default="photo")  # "photo" or "chart"
+    draft_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
 
 
 class Subscription(Base):

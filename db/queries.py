@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db import crypto
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
 from db.sql import dialect_of, insert_for, run
@@ -57,12 +59,14 @@ def _statements(dialect: str) -> _HotStatements:
     )
     # Flood control: count this message in the current minute, or start a new minute.
     same_minute = users.c.flood_window_start > bindparam("minute_ago", type_=users.c.flood_window_start.type)
-    # Writing again means the user has not blocked us (any more), and may have a new chat.
+    # Writing again means the user has not blocked us (any more), and may have a new chat; but
+    # only a message from their own chat says where to write to them (get_or_create_user).
+    own_chat = bindparam("own_chat", type_=Boolean())
     upsert = upsert.on_conflict_do_update(
         index_elements=[users.c.channel, users.c.external_id],
         set_={
             "last_seen_at": upsert.excluded.last_seen_at,
-            "chat_id": upsert.excluded.chat_id,
+            "chat_id": case((own_chat, upsert.excluded.chat_id), else_=users.c.chat_id),
             "blocked": False,
             "flood_count": case((same_minute, users.c.flood_count + 1), else_=1),
             "flood_window_start": case(
@@ -99,10 +103,18 @@ _USER_COLUMNS = [
 ]
 
 
+def update_fingerprint(update_key: str) -> str:
+    """What is stored of a platform's update key: its SHA-256. WhatsApp's message ids embed the
+    sender's number (base64 in "wamid.HBgN..."), and a user who asks to be forgotten must not stay
+    in a table of keys kept two days; re-deliveries are still recognised."""
+    return hashlib.sha256(update_key.encode()).hexdigest()
+
+
 async def claim_update(session: AsyncSession, channel: str, update_key: str, now: datetime) -> bool:
     """Record an inbound update; False if it was handled before (a platform re-delivery)."""
     statement = _statements(dialect_of(session)).claim_update
-    result = await run(session, statement, {"channel": channel, "update_key": update_key, "received_at": now})
+    parameters = {"channel": channel, "update_key": update_fingerprint(update_key), "received_at": now}
+    result = await run(session, statement, parameters)
     return bool(result.rowcount == 1)
 
 
@@ -119,18 +131,34 @@ async def get_or_create_user(
 
     One statement, which also locks the row: that serialises two processes handling the same
     user on PostgreSQL until commit (SQLite's BEGIN IMMEDIATE serialises all writers anyway).
+
+    The stored chat (where case forwards and notifications go) changes only for a message from
+    the user's own one-to-one chat, whose id is the user's id on every channel we speak
+    (Telegram's private chats, WhatsApp's numbers): a message in a group, or an update naming
+    another person's chat, must not redirect what is sent to this user. A user first met
+    elsewhere is written to in their private chat.
     """
+    own_chat = chat_id == external_id
     parameters = {
         "channel": channel,
         "external_id": external_id,
-        "chat_id": chat_id,
+        "chat_id": chat_id if own_chat else external_id,
+        "own_chat": own_chat,
         "language": default_language,
         "now": now,
         "minute_ago": now - FLOOD_WINDOW,
         "empty": {},
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
-    return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data, row.menu_choices)
+    try:
+        state = ConversationState(
+            row.dialog, row.step, crypto.open_json(session, row.dialog_data), row.menu_choices
+        )
+    except crypto.DataKeyError:
+        # Saved under a key this process does not have: the conversation starts afresh rather
+        # than failing every message the user sends.
+        state = ConversationState()
+    return _user_record(row), state
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
@@ -181,18 +209,34 @@ async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
     table = User.__table__
     statement = select(table.c.dialog, table.c.step, table.c.dialog_data).where(table.c.id == user_id)
     row = (await run(session, statement)).one()
-    return ConversationState(dialog=row.dialog, step=row.step, data=row.dialog_data)
+    return ConversationState(
+        dialog=row.dialog, step=row.step, data=crypto.open_json(session, row.dialog_data)
+    )
 
 
 async def save_state(session: AsyncSession, user_id: int, state: ConversationState) -> None:
+    """The state's data is encrypted like a case's answers: an unsent report holds the same."""
     parameters = {
         "user_id": user_id,
         "dialog": state.dialog,
         "step": state.step,
-        "dialog_data": state.data,
+        "dialog_data": crypto.seal_json(session, state.data),
         "menu_choices": state.menu,
     }
     await run(session, _statements(dialect_of(session)).save_state, parameters)
+
+
+async def expire_dialogs(session: AsyncSession, dialog: str, idle_since: datetime) -> list[int]:
+    """Users who left a conversation in `dialog` unfinished before the cut-off start afresh: what
+    it gathered is dropped. Returns their ids (for the caller to drop what the dialogue kept)."""
+    fresh = ConversationState()
+    result = await session.execute(
+        update(User)
+        .where(User.dialog == dialog, User.last_seen_at < idle_since)
+        .values(dialog=fresh.dialog, step=fresh.step, dialog_data={}, menu_choices=None)
+        .returning(User.id)
+    )
+    return list(result.scalars())
 
 
 async def save_checklist_outcome(session: AsyncSession, outcome: ChecklistOutcome) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
+from bot.private_files import make_private
 from db.crypto import FieldCipher
 
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
@@ -33,6 +34,11 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     database = make_url(url).database
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
+        # The database holds every report: readable by the service's user only, whatever the
+        # umask (SQLite would create it 0644). Its -wal and -shm take the same mode; older ones
+        # left readable by an earlier version are closed too.
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            make_private(Path(f"{database}{suffix}"), create=suffix == "")
     # isolation_level=None hands transaction control to us, so BEGIN IMMEDIATE below takes the
     # write lock up front: two concurrent read-then-write turns then queue instead of failing
     # with "database is locked" when one tries to upgrade its read lock.

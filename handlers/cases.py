@@ -6,7 +6,7 @@ button claims is never trusted (a forged or forwarded button from an outsider ch
 from __future__ import annotations
 
 from bot.messages import Button, Reply, Template, whole_number
-from db import audit, cases, outbox, queries, roles
+from db import audit, cases, media, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from handlers.access import may_handle_case, my_task_force_roles
 from handlers.case_export import case_table, cases_workbook
@@ -103,8 +103,10 @@ async def on_coordinator_button(turn: Turn) -> None:
     elif action == "out" and data.split(":")[-1] in OUTCOMES:
         await _change_status(turn, case, "closed", data.split(":")[-1])
     else:
-        if case.details.get("photo"):  # the forwarded photo may not have reached them (WhatsApp window)
-            turn.replies.append(Reply(case.reference, photo=case.details["photo"]))
+        # The forwarded photo may not have reached them (WhatsApp window).
+        photo = await media.case_photo(turn.session, case.id, str(case.details.get("photo") or ""))
+        if photo:
+            turn.replies.append(Reply(case.reference, photo=photo))
         await _show_case(turn, case.id)
 
 

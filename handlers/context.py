@@ -53,6 +53,8 @@ class Services:
     privacy_version: str = "1"
     # Days after a case is closed before its personal fields are purged (config.toml [privacy]).
     retention_days: int = 180
+    # Days an unsent report is kept after its last answer (config.toml [privacy]).
+    draft_days: int = 3
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
     digest: DigestSchedule = DigestSchedule()

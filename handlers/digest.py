@@ -84,7 +84,7 @@ async def _stored_chart(
 ) -> str:
     # Drawn in a thread: a tenth of a second of matplotlib must not stall every chat.
     png = await asyncio.to_thread(weekly_chart, services.content.texts(language), summary)
-    return await media.store(session, png, "image/png", now)
+    return await media.store_chart(session, png, now)
 
 
 def _messages(

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Reply
-from db import outbox
+from db import media, outbox
 from db.cases import CaseRecord
 from db.roles import Recipient
 from handlers.case_messages import case_alert, case_text, coordinator_buttons
@@ -27,6 +27,7 @@ async def send_case(
     The idempotency key names case, purpose and recipient: forwarding the same case twice for the
     same reason (a job that fires twice, two processes) queues nothing the second time."""
     place = (await services.regions.index(session)).get(case.village_code)
+    photo = await media.case_photo(session, case.id, str(case.details.get("photo") or ""))
     queued = 0
     for recipient in recipients:
         t = services.content.texts(recipient.language)
@@ -36,9 +37,13 @@ async def send_case(
         key = f"case:{case.id}:{purpose}:{recipient.user_id}"
         reply = Reply(text, coordinator_buttons(t, case), template=case_alert(recipient.language, case))
         queued += await outbox.enqueue(session, key, recipient.channel, recipient.chat_id, reply, now)
-        if case.details.get("photo"):
-            photo = Reply(case.reference, photo=case.details["photo"])
+        if photo:
             queued += await outbox.enqueue(
-                session, f"{key}:photo", recipient.channel, recipient.chat_id, photo, now
+                session,
+                f"{key}:photo",
+                recipient.channel,
+                recipient.chat_id,
+                Reply(case.reference, photo=photo),
+                now,
             )
     return queued

@@ -23,6 +23,8 @@ NAME = "report"
 
 async def begin(turn: Turn) -> None:
     """No personal data is asked before the user agreed to its purpose (UU PDP)."""
+    # A report left unsent earlier is over: its photo goes (one unsent report per user).
+    await media.drop_draft_photos(turn.session, turn.user.id)
     buttons = ((Button(turn.t("report.agree"), "rp:yes"), Button(turn.t("report.disagree"), "rp:no")),)
     turn.say(turn.t("report.consent", days=turn.services.retention_days), buttons)
     turn.go(NAME, "consent")
@@ -128,18 +130,22 @@ async def on_field(turn: Turn) -> None:
 
 async def _keep_photo(turn: Turn) -> str:
     """The photo's reference for the case. Where the platform's ids expire (WhatsApp), the adapter
-    downloaded the picture and Sigap keeps it; a photo it replaces is deleted (least data)."""
+    downloaded the picture and Sigap keeps it, owned by this user's unsent report; a photo it
+    replaces is deleted (least data)."""
     incoming = turn.incoming
+    await media.drop_draft_photos(turn.session, turn.user.id)
     if not incoming.photo_data:
         return incoming.photo
-    await media.forget(turn.session, turn.state.data["answers"].get(turn.state.data["current"], ""))
-    return await media.store(turn.session, incoming.photo_data, incoming.photo_mime, turn.now)
+    return await media.store_draft_photo(
+        turn.session, turn.user.id, incoming.photo_data, incoming.photo_mime, turn.now
+    )
 
 
 async def _answered(turn: Turn, value: str | None, note: str = "") -> None:
     data = turn.state.data
     if value is None:
-        await media.forget(turn.session, data["answers"].get(data["current"], ""))
+        if _current(turn).type == "photo":
+            await media.drop_draft_photos(turn.session, turn.user.id)
         data["answers"].pop(data["current"], None)
     else:
         data["answers"][data["current"]] = value
@@ -230,6 +236,12 @@ async def _send(turn: Turn) -> None:
         turn.go(NAME, "field", data)
         await ask_field(turn, turn.t("report.required"))
         return
+    photos = [f.id for f in _fields(turn) if f.type == "photo" and f.id in answers]
+    for field_id in photos:  # a stored picture goes with the case only if this report uploaded it
+        if media.is_stored(answers[field_id]) and not await media.is_draft_photo(
+            turn.session, turn.user.id, answers[field_id]
+        ):
+            del answers[field_id]
     my_roles = await roles.active_roles(turn.session, turn.user.id)
     case = await cases.create_case(
         turn.session,
@@ -242,6 +254,9 @@ async def _send(turn: Turn) -> None:
         now=turn.now,
         ack_deadline=turn.now + timedelta(hours=turn.services.ack_hours[data["kind"]]),
     )
+    for field_id in photos:
+        await media.give_draft_photo_to_case(turn.session, turn.user.id, answers.get(field_id, ""), case.id)
+    await media.drop_draft_photos(turn.session, turn.user.id)
     level, recipients = await roles.case_recipients(turn.session, case.regency_code)
     turn.queued_messages += await send_case(
         turn.session, turn.services, case, recipients, "forward", turn.now
@@ -256,8 +271,8 @@ async def _send(turn: Turn) -> None:
 
 
 async def _cancel(turn: Turn) -> None:
-    for answer in turn.state.data.get("answers", {}).values():
-        await media.forget(turn.session, str(answer))
+    """The unsent report's photos go with it; answers are never read as references to anything."""
+    await media.drop_draft_photos(turn.session, turn.user.id)
     turn.say(turn.t("report.cancelled"))
     await show_menu(turn)
 

@@ -73,7 +73,7 @@ async def test_rotation_to_a_new_key_and_refusal_without_the_right_one(database_
             before_keys = await _case(session, "Ani", now)
         async with with_old() as session, session.begin():
             sealed = await _case(session, "Budi", now)
-            photo = await media.store(session, b"\xff\xd8 photo", "image/jpeg", now)
+            photo = await media.store_chart(session, b"\xff\xd8 photo", now)
         both = create_sessionmaker(engine, FieldCipher([NEW, OLD]))
         async with both() as session, session.begin():
             counts = await crypto.rotate_all(session)
@@ -86,7 +86,7 @@ async def test_rotation_to_a_new_key_and_refusal_without_the_right_one(database_
                 if c
             }
             assert names == {before_keys: "Ani", sealed: "Budi"}
-            assert await media.load(session, photo) == (b"\xff\xd8 photo", "image/jpeg")
+            assert await media.load(session, photo) == (b"\xff\xd8 photo", "image/png")
             raw_details = (await session.execute(select(Case.details))).scalars().all()
             assert all("_enc" in d for d in raw_details)
         only_old = create_sessionmaker(engine, FieldCipher([OLD]))

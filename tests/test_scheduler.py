@@ -24,7 +24,7 @@ async def test_old_processed_update_keys_are_forgotten(sessions: async_sessionma
     assert await jobs.forget_old_updates() == 1
     async with sessions() as session:
         keys = (await session.execute(select(ProcessedUpdate.update_key))).scalars().all()
-        assert keys == ["recent"]
+        assert keys == [queries.update_fingerprint("recent")]
         assert (await session.execute(select(func.count()).select_from(ProcessedUpdate))).scalar_one() == 1
 
 
@@ -40,8 +40,9 @@ async def test_closed_cases_lose_their_personal_fields_after_the_retention_perio
     jobs = Jobs(sessions, clock, build_services(Settings()))  # 180 days by default
     made = {}
     async with sessions() as session, session.begin():
+        reporter, _ = await queries.get_or_create_user(session, "telegram", "5", "5", "id", clock())
         for name in ("old", "recent", "open"):
-            photo = await media.store(session, b"jpeg", "image/jpeg", clock())
+            photo = await media.store_draft_photo(session, reporter.id, b"jpeg", "image/jpeg", clock())
             case = await cases.create_case(
                 session,
                 kind="missing",
@@ -54,6 +55,7 @@ async def test_closed_cases_lose_their_personal_fields_after_the_retention_perio
                 ack_deadline=clock() + timedelta(hours=2),
             )
             await cases.add_event(session, case.id, "info_added", None, "nomor WA 0812...", clock())
+            assert await media.give_draft_photo_to_case(session, reporter.id, photo, case.id)
             made[name] = case.id
         await cases.set_status(session, made["old"], "closed", clock(), "found_safe")
     clock.advance(days=100)

@@ -213,7 +213,7 @@ async def test_redelivered_update_is_handled_once(bot: BotHarness) -> None:
             bot,
             select(func.count())
             .select_from(ProcessedUpdate)
-            .where(ProcessedUpdate.update_key == str(update["update_id"])),
+            .where(ProcessedUpdate.update_key == queries.update_fingerprint(str(update["update_id"]))),
         )
         == 1
     )

@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from bot import admin
 from db import cases as case_queries
 from db.models import Case, ChecklistResult, OutboxMessage, ProcessedUpdate, StoredMedia, User
+from db.queries import update_fingerprint
 from db.roles import Role
 from tests.fakes.graph_api import FakeGraphAPI, status_webhook
 from tests.harness import FakeClock
@@ -157,7 +158,9 @@ async def test_redelivered_message_is_handled_once(wa: WhatsAppHarness) -> None:
     again = await wa.deliver(ALICE, message)  # WhatsApp re-sends a webhook it thinks was missed
     assert len(first) == 1 and again == []
     count = (
-        select(func.count()).select_from(ProcessedUpdate).where(ProcessedUpdate.update_key == message["id"])
+        select(func.count())
+        .select_from(ProcessedUpdate)
+        .where(ProcessedUpdate.update_key == update_fingerprint(message["id"]))
     )
     assert await scalar(wa, count) == 1
 
