@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
@@ -94,11 +95,13 @@ def open_picture(data: bytes, limits: Limits) -> Image.Image:
     """Decodes the picture after checking its size in bytes and, from its header, in pixels."""
     if len(data) > limits.max_bytes:
         raise PictureRefused("too_large")
-    # Pillow's own guard, at our limit (it refuses at twice this; our header check comes first).
+    # Pillow's own guard, at our limit: it warns above it (made an error here) and refuses at twice.
     Image.MAX_IMAGE_PIXELS = limits.max_pixels
     try:
-        picture = Image.open(io.BytesIO(data), formats=FORMATS)  # reads the header only
-    except Image.DecompressionBombError as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            picture = Image.open(io.BytesIO(data), formats=FORMATS)  # reads the header only
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise PictureRefused("too_many_pixels") from exc
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise PictureRefused("not_a_picture") from exc

@@ -49,7 +49,8 @@ class Style:
 
 
 def styles_for(index: int) -> list[Style]:
-    """A few different-looking pictures of ad number `index`, drawn with a fixed seed."""
+    """Four different-looking pictures of ad number `index`, drawn with a fixed seed: a
+    screenshot, a group post, a flyer or a photo of a poster, and a hard one."""
     rng = random.Random(index)
     font = rng.choice(list(FONTS))
     dark_paper = rng.random() < 0.25
@@ -87,6 +88,20 @@ def styles_for(index: int) -> list[Style]:
             noise=rng.choice([4.0, 10.0]),
             rotation=rng.uniform(-2.5, 2.5),
             jpeg_quality=rng.choice([55, 70]),
+        ),
+        # The hard one: a long screenshot shrunk by the messenger (small text), pale ink or a
+        # dark flyer, held a little crooked, compressed hard.
+        Style(
+            layout=rng.choice(["screenshot", "post", "flyer"]),
+            font=rng.choice(["sans", "serif", "stix"]),
+            size=rng.choice([14, 16]),
+            width=rng.choice([720, 1080]),
+            ink=(240, 240, 240) if dark_paper else rng.choice([(110, 110, 110), (90, 60, 140)]),
+            paper=(30, 30, 60) if dark_paper else rng.choice([(235, 235, 235), (250, 240, 200)]),
+            noise=rng.choice([8.0, 14.0]),
+            rotation=rng.choice([-1, 1]) * rng.uniform(2.5, 4.0),
+            jpeg_quality=rng.choice([35, 45]),
+            max_side=1280,
         ),
     ]
 
