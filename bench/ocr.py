@@ -7,7 +7,7 @@
     python bench/ocr.py --ablation         # each pre-processing step switched on and off
     python bench/ocr.py --styles 1 --limit 20   # a quick look
 
-Each ad is drawn in two of four looks, in turn (tests/ad_pictures.py: screenshot, group post,
+Each ad is drawn in one of four looks, in turn (tests/ad_pictures.py: screenshot, group post,
 flyer or photo of a poster, and a hard one: small pale text, crooked, heavily compressed; several
 fonts, sizes, colours, emoji, noise, rotation, JPEG compression; --styles 4 draws all four). An
 ad counts as caught when it is rated HIGH, as in bench/offers.py. Character accuracy is one minus
@@ -218,7 +218,7 @@ def _describe(steps: Steps) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--styles", type=int, default=2, help="looks per ad, 1-4, taken in turn (default 2)")
+    parser.add_argument("--styles", type=int, default=1, help="looks per ad, 1-4, taken in turn (default 1)")
     parser.add_argument("--hard", action="store_true", help="only the hard look of each ad")
     parser.add_argument("--limit", type=int, default=0, help="only the first N ads")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the pool (default 2)")
