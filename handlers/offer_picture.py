@@ -36,7 +36,8 @@ async def check_picture(turn: Turn) -> None:
         header += "\n\n" + turn.t("pictures.partly")
     turn.say(header)
     # A caption sent with the picture is part of the ad too ("Lowongan Kamboja, info PM").
-    await offer_text.check(turn, "\n".join(part for part in (reading.text, turn.incoming.text.strip()) if part))
+    caption = turn.incoming.text.strip()
+    await offer_text.check(turn, f"{reading.text}\n{caption}" if caption else reading.text)
 
 
 def first_lines(text: str) -> str:
