@@ -99,7 +99,7 @@ class OcrSettings(_Section):
     # Folder with ind.traineddata and eng.traineddata; "" looks in TESSDATA_PREFIX and the usual places.
     tessdata: str = ""
     languages: str = "ind+eng"
-    # Worker processes reading at once (each holds a Tesseract of about 100 MB); more pictures
+    # Worker processes reading at once (each holds a Tesseract, about 150 MB); more pictures
     # than max_waiting queued behind them are turned away politely ("try again in a minute").
     workers: int = Field(default=1, ge=1, le=16)
     max_waiting: int = Field(default=8, ge=0)
