@@ -219,11 +219,16 @@ def _deskewed(picture: Image.Image) -> Image.Image:
     """Tries angles up to 3 degrees on a small copy; keeps the one whose row profile is sharpest."""
     small = picture.copy()
     small.thumbnail((500, 500))
-    best_angle, best_score = 0.0, -1.0
+
+    def sharpness(angle: float) -> float:
+        rows = _ink_rows(small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255, expand=False))
+        return float(numpy.square(numpy.diff(rows)).sum())
+
+    # Straight unless another angle is clearly sharper: a blank or uniform picture stays as it is.
+    best_angle, best_score = 0.0, sharpness(0.0) * 1.02
     for tenths in range(-30, 31, 5):
         angle = tenths / 10
-        rows = _ink_rows(small.rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255, expand=False))
-        score = float(numpy.square(numpy.diff(rows)).sum())
+        score = sharpness(angle) if angle else 0.0
         if score > best_score:
             best_angle, best_score = angle, score
     if best_angle == 0.0:
