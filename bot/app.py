@@ -25,6 +25,7 @@ from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.i18n import Content, default_content_dir
 from bot.outbox import OutboxSender, record_statuses
+from bot.pictures import PictureReader, PictureSource, tesseract_status
 from bot.rate import SharedRate
 from bot.router import Router
 from bot.scheduler import Jobs
@@ -63,6 +64,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts
         ),
+        reads_pictures=tesseract_status(settings.ocr).ready,
     )
 
 
@@ -76,8 +78,10 @@ class Core:
     services: Services
     engine: ConversationEngine
     engine_clock: Clock
+    pictures: PictureReader
 
     async def close(self) -> None:
+        await self.pictures.close()
         await self.database.dispose()
 
 
@@ -91,6 +95,7 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
     await _load_regions_on_first_start(sessions)
     await _give_old_photos_their_owners(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
+    pictures = PictureReader(settings.ocr)
     engine = ConversationEngine(
         sessions,
         router,
@@ -98,8 +103,9 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
         clock,
         numbered_menus={"whatsapp": MAX_ROWS},
         max_messages_per_minute=settings.conversation.max_messages_per_minute,
+        pictures=pictures,
     )
-    return Core(settings, database, sessions, services, engine, clock)
+    return Core(settings, database, sessions, services, engine, clock, pictures)
 
 
 async def _load_regions_on_first_start(sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -138,6 +144,12 @@ def telegram_channel(core: Core) -> TelegramChannel:
         retry_policy(settings),
         settings.telegram.request_timeout,
     )
+
+
+def picture_source(channel: Channel) -> PictureSource | None:
+    """The channel's download of a picture it only gave an id for (Telegram), if it has one."""
+    download = getattr(channel, "download_picture", None)
+    return cast("PictureSource", download) if callable(download) else None
 
 
 def check_channels(settings: Settings) -> None:
@@ -235,6 +247,10 @@ class SigapService:
         self.core = await open_core(settings, self._clock)
         self.sender = outbox_sender(self.core, self.channels)  # sees the channels added next
         self.channels.update(configured_channels(self.core, self.sender.wake))
+        # Channels that keep pictures on the platform (Telegram) download them when one is read.
+        self.core.pictures.use_sources(
+            {name: source for name, channel in self.channels.items() if (source := picture_source(channel))}
+        )
         self.core.engine.on_queued(self.sender.wake)
         self.sender.start()
         self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)
@@ -290,8 +306,22 @@ class SigapService:
             await self.core.close()
 
 
+def log_picture_reading(settings: Settings) -> None:
+    """One line at start: whether pictures of job ads can be read here, and if not what to install."""
+    status = tesseract_status(settings.ocr)
+    if status.ready:
+        log.info("pictures of job ads are read with %s", status.detail)
+    else:
+        log.warning(
+            "pictures of job ads cannot be read (users are asked for the text instead): %s; install: %s",
+            status.detail,
+            status.fix,
+        )
+
+
 async def run_service(settings: Settings) -> None:
     """`sigap run`: serve until SIGINT or SIGTERM, then finish what is in flight and stop."""
+    log_picture_reading(settings)
     service = SigapService(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -20,6 +20,7 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
 from bot.private_files import write_private
+from bot.pictures import PictureReader, tesseract_status
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, load_register, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
@@ -29,6 +30,7 @@ from handlers import hotlines, offer_report
 from handlers.case_export import case_table, cases_workbook
 from handlers.checklist_scoring import RulesError
 from handlers.offer_analysis import analyse
+from handlers.offer_picture import first_lines
 from handlers.offer_rules import OfferRulesError
 from handlers.region_search import RegionIndex
 from handlers.tables import to_csv
@@ -63,6 +65,7 @@ def _parser() -> argparse.ArgumentParser:
         "--timeout", type=float, default=doctor.DOCTOR_TIMEOUT, help="seconds per network check"
     )
     check_offer = commands.add_parser("check-offer", help="check a job ad read from standard input")
+    check_offer.add_argument("--image", metavar="FILE", help="read the ad from a picture (JPEG, PNG, WEBP)")
     check_offer.add_argument("--json", action="store_true", help="print the analysis as JSON")
     check_offer.add_argument("--language", default=None, help="language of the explanations (id, en)")
     agencies_cmd = commands.add_parser("agencies", help="the register of licensed placement companies (P3MI)")
@@ -194,14 +197,19 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_service(settings))
         elif args.command == "check-offer":
             configure_logging(logging.WARNING, secrets, json_lines)
-            ad = sys.stdin.read()
-            if not ad.strip():
+            if args.image:
+                picture = Path(args.image)
+                text = asyncio.run(_read_picture(settings, _picture_bytes(settings, picture), picture))
+                read = True
+            else:
+                text, read = sys.stdin.read(), False
+            if not text.strip():
                 print(
                     "sigap: check-offer: no ad to check: pipe or paste the ad's text on standard input",
                     file=sys.stderr,
                 )
                 return 2
-            print(asyncio.run(_check_offer(settings, ad, args.json, args.language)))
+            print(asyncio.run(_check_offer(settings, text, args.json, args.language, from_picture=read)))
         elif args.command == "keys":
             configure_logging(logging.WARNING, secrets, json_lines)
             print(
@@ -277,8 +285,38 @@ def _hotlines(settings: Settings, language: str | None, strict: bool) -> int:
     return 1 if warnings and strict else 0
 
 
-async def _check_offer(settings: Settings, text: str, as_json: bool, language: str | None) -> str:
-    """`sigap check-offer`: the chat's analysis, with the companies looked up in the register."""
+def _picture_bytes(settings: Settings, path: Path) -> bytes:
+    status = tesseract_status(settings.ocr)
+    if not status.ready:
+        raise ConfigError(f"pictures cannot be read here: {status.detail}; install: {status.fix}")
+    try:
+        if path.stat().st_size > settings.ocr.max_bytes:
+            raise ConfigError(
+                f"{path}: the picture was not read (over ocr.max_bytes, {settings.ocr.max_bytes})"
+            )
+        return path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+async def _read_picture(settings: Settings, data: bytes, path: Path) -> str:
+    """`sigap check-offer --image`: the picture's text, read as in the chat (worker, limits)."""
+    reader = PictureReader(settings.ocr)
+    try:
+        reading = await reader.read_bytes(data)
+    finally:
+        await reader.close()
+    if reading.problem:
+        raise ConfigError(f"{path}: the picture was not read ({reading.problem.replace('_', ' ')})")
+    return reading.text
+
+
+async def _check_offer(
+    settings: Settings, text: str, as_json: bool, language: str | None, from_picture: bool = False
+) -> str:
+    """`sigap check-offer`: the chat's analysis, with the companies looked up in the register.
+    With from_picture, the text was read from a picture: JSON adds it as "ocr_text", the text
+    output starts with its first lines as the chat does."""
     core = await open_core(settings)
     try:
         content = core.services.content
@@ -292,9 +330,12 @@ async def _check_offer(settings: Settings, text: str, as_json: bool, language: s
         result = offer_report.as_json(t, analysis) | {
             "register": offer_report.register_json(analysis.register)
         }
+        if from_picture:
+            result["ocr_text"] = text
         return json.dumps(result, ensure_ascii=False, indent=2)
+    header = [t("pictures.read", lines=first_lines(text)), ""] if from_picture else []
     register_lines = offer_report.register_lines(t, analysis.register)
-    return "\n".join([offer_report.chat_text(t, analysis), "", *register_lines])
+    return "\n".join([*header, offer_report.chat_text(t, analysis), "", *register_lines])
 
 
 async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:
@@ -316,7 +357,8 @@ async def _demo(settings: Settings) -> None:
     core = await open_core(settings)
     try:
         banner = core.services.content.texts(core.services.content.default_language)("console.banner")
-        await ConsoleChannel(core.engine, sys.stdin, sys.stdout).run(banner)
+        channel = ConsoleChannel(core.engine, sys.stdin, sys.stdout, max_picture_bytes=settings.ocr.max_bytes)
+        await channel.run(banner)
     finally:
         await core.close()
 

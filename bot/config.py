@@ -106,6 +106,23 @@ class CaseSettings(_Section):
     ack_hours_warning: float = Field(default=24.0, gt=0)
 
 
+class OcrSettings(_Section):
+    """Reading job ads sent as pictures (Tesseract through tesserocr, in worker processes)."""
+
+    # Folder with ind.traineddata and eng.traineddata; "" looks in TESSDATA_PREFIX and the usual places.
+    tessdata: str = ""
+    languages: str = "ind+eng"
+    # Worker processes reading at once (each holds a Tesseract, about 150 MB); more pictures
+    # than max_waiting queued behind them are turned away politely ("try again in a minute").
+    workers: int = Field(default=1, ge=1, le=16)
+    max_waiting: int = Field(default=8, ge=0)
+    # A picture still being read after this is abandoned and its worker process killed.
+    timeout_seconds: float = Field(default=20.0, gt=0)
+    max_bytes: int = Field(default=5_000_000, ge=1024)
+    # Width x height, checked in the picture's header before it is decoded.
+    max_pixels: int = Field(default=24_000_000, ge=10_000)
+
+
 class LoggingSettings(_Section):
     # "text" lines for a terminal, or "json" lines (one object per record) for a log collector.
     format: Literal["text", "json"] = "text"
@@ -156,6 +173,7 @@ class Settings(BaseSettings):
     cases: CaseSettings = CaseSettings()
     privacy: PrivacySettings = PrivacySettings()
     logging: LoggingSettings = LoggingSettings()
+    ocr: OcrSettings = OcrSettings()
     digest: DigestSettings = DigestSettings()
     hotlines: HotlinesSettings = HotlinesSettings()
     local_contacts: list[LocalContact] = []

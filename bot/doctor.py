@@ -12,7 +12,6 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
 import tomllib
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.config import SECRET_FIELDS, ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import RedactingFilter, configure_logging
+from bot.pictures import tesseract_status
 from db import health, migrate
 from db.crypto import DataKeyError, FieldCipher
 from db.session import create_engine, create_sessionmaker
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 # Every purpose a handler sends a Template for (tests/test_doctor.py keeps this list complete).
 TEMPLATE_PURPOSES = ("case_alert", "case_update", "broadcast", "digest")
-TESSERACT_LANGUAGES = ("ind", "eng")
 REGISTER_MAX_AGE_DAYS = 90
 # Free space next to the SQLite file: below the first the database soon cannot grow at all;
 # below the second a backup copy or a VACUUM may not fit.
@@ -337,34 +336,12 @@ def check_disk(settings: Settings) -> Finding | None:
     return ok("disk", message)
 
 
-def tesseract_status() -> tuple[str | None, set[str]]:
-    """Where the tesseract program is and which languages it reads (None: not installed)."""
-    program = shutil.which("tesseract")
-    if program is None:
-        return None, set()
-    try:
-        listing = subprocess.run(
-            [program, "--list-langs"], capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return program, set()
-    # The first line is "List of available languages in ...", then one code a line.
-    return program, {line.strip() for line in listing.stdout.splitlines()[1:] if line.strip()}
-
-
-async def check_tesseract(_probe: Probe) -> Finding:
-    program, languages = await asyncio.to_thread(tesseract_status)
-    install = "apt-get install tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng"
-    if program is None:
-        return warn("tesseract", "not installed: photos of job ads cannot be read", install)
-    missing = [code for code in TESSERACT_LANGUAGES if code not in languages]
-    if missing:
-        return warn(
-            "tesseract",
-            f"{program} lacks the language(s) {', '.join(missing)}: photos of ads are read badly",
-            install,
-        )
-    return ok("tesseract", f"{program} with {', '.join(TESSERACT_LANGUAGES)}")
+async def check_tesseract(probe: Probe) -> Finding:
+    """The same test the bot makes before reading a picture (bot.pictures.tesseract_status)."""
+    status = await asyncio.to_thread(tesseract_status, probe.settings.ocr)
+    if not status.ready:
+        return warn("tesseract", f"{status.detail}: pictures of job ads cannot be read", status.fix)
+    return ok("tesseract", status.detail)
 
 
 # --- HTTP ----------------------------------------------------------------------------------------

@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Incoming, Reply, compact, whole_number
+from bot.messages import Incoming, PictureReading, Reply, compact, whole_number
+from bot.pictures import PictureReader
 from bot.router import Router
 from db import media, queries
 from handlers.context import Services, Turn
@@ -31,6 +32,10 @@ class TemporaryFailure(Exception):
     """The database could not be reached; the platform should re-deliver the message later."""
 
 
+class _ReadPictureFirst(Exception):
+    """Rolls a turn back because its step asked for the picture's text (Turn.read_picture_first)."""
+
+
 class ConversationEngine:
     def __init__(
         self,
@@ -40,15 +45,18 @@ class ConversationEngine:
         clock: Clock = utc_now,
         numbered_menus: Mapping[str, int] | None = None,
         max_messages_per_minute: int = 20,
+        pictures: PictureReader | None = None,
     ) -> None:
         """numbered_menus: for each channel that shows a menu of more than N choices as numbered
-        text (WhatsApp: 10), that N; a number the user then types means that choice."""
+        text (WhatsApp: 10), that N; a number the user then types means that choice.
+        pictures: reads the text of pictures for the steps that ask (None: none can be read)."""
         self._sessions = sessions
         self._router = router
         self._services = services
         self._clock = clock
         self._numbered_menus = dict(numbered_menus or {})
         self._max_messages_per_minute = max_messages_per_minute
+        self._pictures = pictures
         # Messages of one user are handled one at a time in this process (a fixed set of
         # locks, so memory stays bounded); across processes the user's row lock does it.
         self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
@@ -60,6 +68,18 @@ class ConversationEngine:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """The replies to send for this message; [] for a re-delivered one already handled."""
+        try:
+            return await self._turn(incoming)
+        except _ReadPictureFirst:
+            pass
+        # Reading a picture takes seconds: never inside a transaction (SQLite has one connection
+        # for every user) nor under the user's lock. Then the message is handled again, with its text.
+        reading = (
+            await self._pictures.read(incoming) if self._pictures else PictureReading(problem="unavailable")
+        )
+        return await self._turn(replace(incoming, reading=reading))
+
+    async def _turn(self, incoming: Incoming) -> list[Reply]:
         lock = self._locks[zlib.crc32(f"{incoming.channel}:{incoming.user_id}".encode()) % LOCK_STRIPES]
         async with lock:
             language = self._services.content.default_language
@@ -90,6 +110,8 @@ class ConversationEngine:
                         services=self._services,
                     )
                     await self._router.route(turn)
+                    if turn.picture_wanted and incoming.reading is None:
+                        raise _ReadPictureFirst
                     replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
                     turn.state.menu = self._numbered_choices(incoming.channel, replies)
                     await queries.save_state(session, user.id, turn.state)
@@ -97,6 +119,8 @@ class ConversationEngine:
                     for listener in self._queue_listeners:
                         listener()
                 return replies
+            except _ReadPictureFirst:
+                raise
             except Exception as exc:
                 if not _database_unavailable(exc):
                     # The transaction rolled back, so the saved state is as before this message.

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-IncomingKind = Literal["text", "command", "button", "photo", "unsupported"]
+# "image": a picture sent as a file (a Telegram document): it can be read like a photo, but not
+# forwarded as one.
+IncomingKind = Literal["text", "command", "button", "photo", "image", "unsupported"]
 
 
 def whole_number(text: str) -> int | None:
@@ -13,6 +15,16 @@ def whole_number(text: str) -> int | None:
     a user types or a button carries goes through here (str.isdigit() alone also accepts "²",
     which int() refuses)."""
     return int(text) if text.isascii() and text.isdigit() else None
+
+
+@dataclass(frozen=True)
+class PictureReading:
+    """The text Sigap read in a picture the user sent, or why it read none: problem is one of
+    unavailable, busy, too_large, too_many_pixels, not_a_picture, timeout, not_readable,
+    not_downloaded ("" when the picture was read)."""
+
+    text: str = ""
+    problem: str = ""
 
 
 @dataclass(frozen=True)
@@ -28,11 +40,13 @@ class Incoming:
     data: str = ""
     # The platform's id for this delivery, to act once when a webhook is re-delivered.
     update_key: str | None = None
-    # kind "photo": the platform's id of the picture (downloadable from that platform only),
+    # kind "photo" or "image": the platform's id of the picture (downloadable from that platform only),
     # or, where those ids expire (WhatsApp), the picture itself, downloaded by the adapter.
     photo: str = ""
     photo_data: bytes = b""
     photo_mime: str = ""
+    # Its text, once the engine read the picture for a step that asked (Turn.read_picture_first).
+    reading: PictureReading | None = None
 
     @property
     def command(self) -> str:

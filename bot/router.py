@@ -21,7 +21,16 @@ class Router:
     async def route(self, turn: Turn) -> None:
         incoming = turn.incoming
         dialog = self._current_dialog(turn)
-        if incoming.kind == "unsupported" or (incoming.kind == "photo" and not dialog.accepts_photos):
+        picture_step = (
+            self._table.pictures.get((turn.state.dialog, turn.state.step))
+            if incoming.kind in ("photo", "image")
+            else None
+        )
+        if (
+            incoming.kind == "unsupported"
+            or (incoming.kind == "photo" and picture_step is None and not dialog.accepts_photos)
+            or (incoming.kind == "image" and picture_step is None)
+        ):
             turn.say(turn.t("errors.unsupported"))
             await dialog.reprompt(turn)
             return
@@ -47,6 +56,8 @@ class Router:
                 await command(turn)
         elif incoming.kind == "button":
             await self._route_button(turn, dialog)
+        elif picture_step is not None:
+            await picture_step(turn)
         else:
             keyword_step = self._keyword_step(turn)
             await (keyword_step or dialog.steps[turn.state.step])(turn)

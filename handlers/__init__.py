@@ -8,6 +8,7 @@ from handlers import (
     checklist,
     my_data,
     numbers,
+    offer_picture,
     offer_text,
     officials,
     report,
@@ -96,4 +97,9 @@ def route_table() -> RouteTable:
             "keywords.stop": subscriptions.stop,
         },
         gate=start.onboarding_gate,
+        # A picture at the main menu or in the ad check is a job ad to read.
+        pictures={
+            (start.NAME, "idle"): offer_picture.check_picture,
+            (offer_text.NAME, "paste"): offer_picture.check_picture,
+        },
     )

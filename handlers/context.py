@@ -58,6 +58,8 @@ class Services:
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
     digest: DigestSchedule = DigestSchedule()
+    # Tesseract and its language data are installed: pictures of job ads can be read ([ocr]).
+    reads_pictures: bool = False
 
 
 @dataclass
@@ -74,6 +76,8 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     # Messages this turn put in the outbox: the engine wakes the sender once the turn commits.
     queued_messages: int = 0
+    # Set by read_picture_first: the engine rolls this turn back, reads the picture, runs it again.
+    picture_wanted: bool = False
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -83,6 +87,12 @@ class Turn:
 
     def use_language(self, language: str) -> None:
         self.t = self.services.content.texts(language)
+
+    def read_picture_first(self) -> None:
+        """Asks for the text of the incoming picture. Reading takes seconds, so it is not done in
+        this turn: the engine drops whatever this turn did, reads the picture outside any database
+        transaction, and handles the message again with incoming.reading filled in. Return after."""
+        self.picture_wanted = True
 
 
 Step = Callable[[Turn], Awaitable[None]]
@@ -118,3 +128,6 @@ class RouteTable:
     keywords: Mapping[str, Step]
     # Runs before anything else; returns True when it answered (e.g. onboarding not finished).
     gate: Callable[[Turn], Awaitable[bool]]
+    # (dialogue, step) -> the step that takes a picture sent there (a job ad to read), whether or
+    # not that dialogue accepts photos otherwise.
+    pictures: Mapping[tuple[str, str], Step] = field(default_factory=dict)

@@ -27,7 +27,8 @@ def looks_like_an_ad(text: str, rules: OfferRules) -> bool:
 
 
 async def begin(turn: Turn) -> None:
-    turn.say(turn.t("offers.result.ask"))
+    hint = f"\n\n{turn.t('pictures.hint')}" if turn.services.reads_pictures else ""
+    turn.say(turn.t("offers.result.ask") + hint)
     turn.go(NAME, "paste")
 
 

@@ -21,9 +21,12 @@ from db.session import create_engine
 POSTGRES_URL = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # CI (and anyone who sets this) must not pass with the PostgreSQL half of the suite skipped.
 POSTGRES_REQUIRED = bool(os.environ.get("CI") or os.environ.get("SIGAP_REQUIRE_POSTGRES"))
+# Likewise Tesseract (pictures of job ads): .ci/run installs it, so CI fails rather than skip.
+TESSERACT_REQUIRED = bool(os.environ.get("CI") or os.environ.get("SIGAP_REQUIRE_TESSERACT"))
 BACKENDS = ["sqlite", "postgresql"]
 _database_numbers = itertools.count(1)
 _skipped_for_postgres: list[str] = []
+_skipped_for_tesseract: list[str] = []
 
 
 def _asyncpg_dsn(database: str | None = None) -> str:
@@ -83,6 +86,28 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             bold=True,
         )
         terminalreporter.write_line(bar, red=True, bold=True)
+    if _skipped_for_tesseract:
+        terminalreporter.write_line(
+            f"!! {len(_skipped_for_tesseract)} tests reading pictures were SKIPPED: no Tesseract language "
+            "data (apt-get install tesseract-ocr-ind tesseract-ocr-eng); CI refuses this.",
+            red=True,
+            bold=True,
+        )
+
+
+@pytest.fixture
+def tesseract(request: pytest.FixtureRequest) -> None:
+    """For tests that read pictures: skipped (with a red line at the end) where Tesseract is not
+    installed, failed in CI, where .ci/run installs it."""
+    from bot.pictures import tesseract_status
+
+    status = tesseract_status()
+    if status.ready:
+        return
+    if TESSERACT_REQUIRED:
+        pytest.fail(f"Tesseract is required here (CI or SIGAP_REQUIRE_TESSERACT) but {status.detail}")
+    _skipped_for_tesseract.append(request.node.nodeid)
+    pytest.skip(f"Tesseract not installed: {status.detail}")
 
 
 def _run_in_own_loop(coroutine: Any) -> Any:

@@ -108,6 +108,12 @@ class BotHarness:
             {"file_id": "PHOTO-FILE-ID", "file_unique_id": "p1", "width": 90, "height": 90}
         ]
         assert await self.post(update) == 200
+        await self.settled()
+
+    async def settled(self) -> None:
+        """Waits for the messages handled after the webhook answered (pictures)."""
+        assert self.service.telegram is not None
+        await self.service.telegram.idle()
 
     async def onboard(self, user_id: int, language: str = "id") -> None:
         await self.say(user_id, "/start")
@@ -140,7 +146,9 @@ def buttons_of(message: dict[str, Any]) -> list[str]:
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def sigap_command(*args: str, sqlite_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def sigap_command(
+    *args: str, sqlite_path: Path, stdin: str = "", env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """`sigap ARGS` as an operator types it, on its own SQLite file, with the shipped config.toml."""
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", "--config", str(ROOT / "config.toml"), *args],
@@ -148,7 +156,11 @@ def sigap_command(*args: str, sqlite_path: Path, stdin: str = "") -> subprocess.
         capture_output=True,
         text=True,
         cwd=ROOT,
-        env={"PATH": os.environ.get("PATH", ""), "SIGAP_DATABASE__SQLITE_PATH": str(sqlite_path)},
+        env={
+            "PATH": os.environ.get("PATH", ""),
+            "SIGAP_DATABASE__SQLITE_PATH": str(sqlite_path),
+            **(env or {}),
+        },
         timeout=180,
     )
 

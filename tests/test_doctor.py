@@ -257,25 +257,22 @@ async def test_disk_space_and_file_mode_of_the_sqlite_file(cli_database: Path, f
     assert status == "ok" and re.search(r"GB free in .*; the database is \d+\.\d MB$", message), output
 
 
-async def test_tesseract_missing_or_without_indonesian_is_a_warning(
+async def test_tesseract_language_data_missing_is_a_warning(
     cli_database: Path, fake_api: Any, tmp_path: Path
 ) -> None:
+    """Checked where the bot looks ([ocr] tessdata): no data at all, then English without Indonesian."""
     fake_api.token = TOKEN
     env = telegram_env(f"sqlite+aiosqlite:///{cli_database}", fake_api)
-    empty = tmp_path / "empty-bin"
+    empty = tmp_path / "tessdata"
     empty.mkdir()
-    code, output = await sigap_doctor(env, path=str(empty))
+    code, output = await sigap_doctor({**env, "SIGAP_OCR__TESSDATA": str(empty)})
     assert code == 0, output
     status, message = finding(output, "tesseract")
-    assert status == "warn" and "not installed" in message and "tesseract-ocr-ind" in message
-    english_only = tmp_path / "bin"
-    english_only.mkdir()
-    program = english_only / "tesseract"
-    program.write_text("#!/bin/sh\necho 'List of available languages in \"/x/\" (2):'\necho eng\necho osd\n")
-    program.chmod(0o755)
-    _, output = await sigap_doctor(env, path=str(english_only))
+    assert status == "warn" and f"are not in {empty}" in message and "tesseract-ocr-ind" in message, output
+    (empty / "eng.traineddata").write_bytes(b"")
+    _, output = await sigap_doctor({**env, "SIGAP_OCR__TESSDATA": str(empty)})
     status, message = finding(output, "tesseract")
-    assert status == "warn" and f"{program} lacks the language(s) ind" in message, output
+    assert status == "warn" and "cannot be read" in message, output
 
 
 # --- Telegram -------------------------------------------------------------------------------------

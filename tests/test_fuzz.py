@@ -85,7 +85,7 @@ def test_whatsapp_payloads_never_raise(payload: Any) -> None:
     incoming, statuses = read_webhook(payload)
     for message in incoming:
         assert message.channel == "whatsapp" and isinstance(message.user_id, str)
-        assert message.kind in ("text", "command", "button", "photo", "unsupported")
+        assert message.kind in ("text", "command", "button", "photo", "image", "unsupported")
     for status in statuses:
         assert isinstance(status.message_id, str) and isinstance(status.status, str)
 
@@ -110,6 +110,7 @@ def telegram_like() -> st.SearchStrategy[Any]:
             "text": st.text(),
             "caption": st.text(),
             "photo": json_values,
+            "document": json_values,
             "sticker": json_values,
         },
     )
@@ -133,7 +134,7 @@ def test_telegram_updates_either_refused_or_read(payload: Any) -> None:
         return
     if update.message is not None:
         incoming = incoming_from_message(update.message, update.update_id)
-        assert incoming is None or incoming.kind in ("text", "command", "photo", "unsupported")
+        assert incoming is None or incoming.kind in ("text", "command", "photo", "image", "unsupported")
     if update.callback_query is not None:
         assert incoming_from_callback(update.callback_query, update.update_id).kind == "button"
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.messages import Button, Incoming, IncomingKind, Reply, whole_number
+from bot.messages import Button, Incoming, IncomingKind, PictureReading, Reply, whole_number
 
 CHANNEL = "console"
 QUIT_COMMANDS = ("/quit", "/keluar", "/exit")
+# A typed path to one of these is sent as a picture, as a phone would send a photo.
+PICTURE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png", ".webp": "image/webp"}
 
 
 def render(reply: Reply, first_number: int) -> str:
@@ -29,9 +33,15 @@ class ConsoleChannel:
     name = CHANNEL
 
     def __init__(
-        self, engine: ConversationEngine, stdin: TextIO, stdout: TextIO, user_id: str = "demo"
+        self,
+        engine: ConversationEngine,
+        stdin: TextIO,
+        stdout: TextIO,
+        user_id: str = "demo",
+        max_picture_bytes: int = 5_000_000,
     ) -> None:
         self._engine = engine
+        self._max_picture_bytes = max_picture_bytes
         self._stdin = stdin
         self._stdout = stdout
         self._user_id = user_id
@@ -59,8 +69,25 @@ class ConsoleChannel:
             return Incoming(
                 CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[number - 1].data
             )
+        picture = self._picture_file(text)
+        if picture is not None:
+            return self._picture(picture)
         kind: IncomingKind = "command" if text.startswith("/") else "text"
         return Incoming(CHANNEL, self._user_id, self._user_id, kind, text=text)
+
+    @staticmethod
+    def _picture_file(text: str) -> Path | None:
+        path = Path(text.strip().strip("'\"")).expanduser()
+        return path if path.suffix.lower() in PICTURE_TYPES and path.is_file() else None
+
+    def _picture(self, path: Path) -> Incoming:
+        """The file as a photo; one too large to read is not even loaded."""
+        photo = Incoming(
+            CHANNEL, self._user_id, self._user_id, "photo", photo_mime=PICTURE_TYPES[path.suffix.lower()]
+        )
+        if path.stat().st_size > self._max_picture_bytes:
+            return replace(photo, reading=PictureReading(problem="too_large"))
+        return replace(photo, photo_data=path.read_bytes())
 
     async def _converse(self, incoming: Incoming) -> None:
         for reply in await self._engine.handle(incoming):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import hmac
 import json
 import logging
+from collections.abc import Coroutine
+from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
 from aiogram.client.session.aiohttp import AiohttpSession
@@ -34,6 +37,7 @@ from bot.channels.base import send_replies
 from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.messages import Button, Incoming, IncomingKind, Reply
+from bot.picture_text import PictureRefused
 from bot.web import Handler
 
 log = logging.getLogger(__name__)
@@ -41,6 +45,8 @@ log = logging.getLogger(__name__)
 CHANNEL = "telegram"
 ALLOWED_UPDATES = ["message", "callback_query"]
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+# Pictures sent as files that Sigap can read (a job ad's screenshot sent "as a file").
+IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
 def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
@@ -54,8 +60,15 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
         kind = "text"
     elif message.photo:
         kind = "photo"
+    elif message.document is not None and message.document.mime_type in IMAGE_TYPES:
+        kind = "image"
     else:
-        kind = "unsupported"  # stickers, files, voice, locations ...
+        kind = "unsupported"  # stickers, other files, voice, locations ...
+    picture = ""
+    if message.photo:
+        picture = message.photo[-1].file_id  # the largest size
+    elif kind == "image" and message.document is not None:
+        picture = message.document.file_id
     return Incoming(
         channel=CHANNEL,
         user_id=str(message.from_user.id),
@@ -63,7 +76,7 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
         kind=kind,
         text=text or (message.caption or ""),
         update_key=str(update_id),
-        photo=message.photo[-1].file_id if message.photo else "",  # the largest size
+        photo=picture,
     )
 
 
@@ -116,6 +129,7 @@ class TelegramChannel:
         self.bot = Bot(token, session=session)
         self._engine = engine
         self._policy = policy
+        self._background: set[asyncio.Task[None]] = set()
         self.dispatcher = Dispatcher()
         router = Router(name="sigap")
         router.message.register(self._on_message)
@@ -139,6 +153,19 @@ class TelegramChannel:
 
     async def _converse(self, incoming: Incoming) -> None:
         await send_replies(self, self._engine, incoming.chat_id, await self._engine.handle(incoming))
+
+    async def download_picture(self, file_id: str, max_bytes: int) -> bytes:
+        """A photo or image file the user sent, refused above max_bytes before downloading it."""
+        found = await self.bot.get_file(file_id)
+        if (found.file_size or 0) > max_bytes:
+            raise PictureRefused("too_large")
+        if not found.file_path:
+            raise PictureRefused("not_downloaded")
+        downloaded = await self.bot.download_file(found.file_path)
+        data = downloaded.read() if downloaded is not None else b""
+        if len(data) > max_bytes:
+            raise PictureRefused("too_large")
+        return data
 
     async def send(self, chat_id: str, reply: Reply) -> str:
         return await deliver(lambda: self.send_once(chat_id, reply), self._policy)
@@ -186,10 +213,39 @@ class TelegramChannel:
         press: the callback query is answered there (after our reply was sent).
         """
         update = Update.model_validate(payload, context={"bot": self.bot})
+        message = update.message
+        if message is not None and (message.photo or message.document is not None):
+            # Reading a picture takes seconds: handled just after the answer, like every WhatsApp
+            # message (a crash in those seconds loses this picture; the user can send it again).
+            self._in_background(self._feed_later(update))
+            return {}
         await self.dispatcher.feed_update(self.bot, update, via_webhook=True)
         if update.callback_query is not None:
             return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
         return {}
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _feed_later(self, update: Update) -> None:
+        """The webhook was answered already, so a database outage is waited out here."""
+        for attempt in range(1, self._policy.max_attempts + 1):
+            try:
+                await self.dispatcher.feed_update(self.bot, update, via_webhook=True)
+                return
+            except TemporaryFailure:
+                await asyncio.sleep(self._policy.backoff(attempt))
+            except Exception:
+                log.exception("telegram picture message not handled")
+                return
+        log.error("telegram picture message dropped: the database stayed unavailable")
+
+    async def idle(self) -> None:
+        """Waits until every picture message received so far has been handled (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     def webhook_handler(self, secret: str) -> Handler:
         """aiohttp handler: checks Telegram's secret header, then handles the update before answering.
@@ -234,4 +290,6 @@ class TelegramChannel:
             await self.dispatcher.stop_polling()
 
     async def close(self) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.idle(), timeout=30)
         await self.bot.session.close()

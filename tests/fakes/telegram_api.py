@@ -13,6 +13,8 @@ from aiohttp import web
 
 from tests.fakes.waiting import wait_for_count
 
+# Bots may download files of up to 20 MB (getFile refuses bigger ones).
+MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sigap", "username": "SigapTestBot"}
 
 
@@ -62,10 +64,15 @@ class FakeBotAPI:
     webhook_url: str = ""
     webhook_error: str = ""
     pending_updates: int = 0
+    # Files users sent, by file id, for getFile and the file download (photos, documents).
+    files: dict[str, bytes] = field(default_factory=dict)
+    _paths: dict[str, str] = field(default_factory=dict)
+    downloads: list[str] = field(default_factory=list)  # file ids downloaded, in order
 
     async def start(self) -> str:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         # handler_cancellation: a request whose client disconnects is cancelled, as a real
         # server would not deliver a message whose request never completed.
         self._runner = web.AppRunner(app, access_log=None, handler_cancellation=True)
@@ -95,6 +102,10 @@ class FakeBotAPI:
 
     def block(self, chat_id: int | str) -> None:
         self.blocked_chats.add(str(chat_id))
+
+    def add_file(self, file_id: str, content: bytes) -> None:
+        """A file a user sent: getFile describes it and /file/bot<token>/<path> serves it."""
+        self.files[file_id] = content
 
     def push_update(self, update: dict[str, Any]) -> None:
         """Queue an update for getUpdates (long polling)."""
@@ -136,6 +147,10 @@ class FakeBotAPI:
             return self._error(fault.status, fault.retry_after)
         if method in ("sendmessage", "sendphoto") and str(params.get("chat_id")) in self.blocked_chats:
             return self._error(403)
+        if method == "getfile" and params.get("file_id") not in self.files:
+            return self._error(400, description="Bad Request: invalid file_id")
+        if method == "getfile" and len(self.files[params["file_id"]]) > MAX_DOWNLOAD_BYTES:
+            return self._error(400, description="Bad Request: file is too big")
         if method in ("sendmessage", "sendphoto") and self.send_delay:
             # A client that dies meanwhile cancels this handler: the message never counts.
             self.in_flight += 1
@@ -203,7 +218,7 @@ class FakeBotAPI:
                 return fault
         return None
 
-    def _error(self, status: int, retry_after: int | None = None) -> web.Response:
+    def _error(self, status: int, retry_after: int | None = None, description: str = "") -> web.Response:
         descriptions = {
             400: "Bad Request: message text is empty",
             401: "Unauthorized",
@@ -213,7 +228,7 @@ class FakeBotAPI:
         body: dict[str, Any] = {
             "ok": False,
             "error_code": status,
-            "description": descriptions.get(status, "Internal Server Error"),
+            "description": description or descriptions.get(status, "Internal Server Error"),
         }
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
@@ -244,6 +259,8 @@ class FakeBotAPI:
             return message
         if method == "getupdates":
             return await self._get_updates(params)
+        if method == "getfile":
+            return self._describe_file(str(params["file_id"]))
         if method == "senddocument":
             self._message_id += 1
             return {
@@ -275,6 +292,24 @@ class FakeBotAPI:
             info["last_error_date"] = int(time.time()) - 60
             info["last_error_message"] = self.webhook_error
         return info
+    def _describe_file(self, file_id: str) -> dict[str, Any]:
+        content = self.files[file_id]  # _handle answered 400 for unknown ids
+        self._paths[f"photos/{file_id}.jpg"] = file_id
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(content),
+            "file_path": f"photos/{file_id}.jpg",
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        """Like Telegram: only a path that getFile gave, with the bot's token in the URL."""
+        file_id = self._paths.get(request.match_info["path"])
+        known = {call.token for call in self.calls if call.method == "getfile"}
+        if file_id is None or request.match_info["token"] not in known:
+            return web.Response(status=404, text="Not Found")
+        self.downloads.append(file_id)
+        return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset", 0) or 0)
