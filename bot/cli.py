@@ -19,8 +19,8 @@ from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
-from bot.private_files import write_private
 from bot.pictures import PictureReader, tesseract_status
+from bot.private_files import write_private
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, load_register, read_register, replace_register
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list

@@ -292,6 +292,7 @@ class FakeBotAPI:
             info["last_error_date"] = int(time.time()) - 60
             info["last_error_message"] = self.webhook_error
         return info
+
     def _describe_file(self, file_id: str) -> dict[str, Any]:
         content = self.files[file_id]  # _handle answered 400 for unknown ids
         self._paths[f"photos/{file_id}.jpg"] = file_id
