@@ -32,8 +32,10 @@ class TemporaryFailure(Exception):
     """The database could not be reached; the platform should re-deliver the message later."""
 
 
-class _ReadPictureFirst(Exception):
-    """Rolls a turn back because its step asked for the picture's text (Turn.read_picture_first)."""
+class PictureToRead(Exception):
+    """Rolls a turn back because its step asked for the picture's text (Turn.read_picture_first).
+    Raised to the caller of handle(..., read_pictures=False), which hands the message to
+    handle() later, out of the request (reading takes seconds); nothing was committed."""
 
 
 class ConversationEngine:
@@ -66,12 +68,15 @@ class ConversationEngine:
         """Called after a turn that put messages in the outbox has committed (wakes the sender)."""
         self._queue_listeners.append(listener)
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        """The replies to send for this message; [] for a re-delivered one already handled."""
+    async def handle(self, incoming: Incoming, read_pictures: bool = True) -> list[Reply]:
+        """The replies to send for this message; [] for a re-delivered one already handled.
+        With read_pictures=False a message whose step wants its picture read raises
+        PictureToRead instead, and every other message (a report's photo too) is handled here."""
         try:
             return await self._turn(incoming)
-        except _ReadPictureFirst:
-            pass
+        except PictureToRead:
+            if not read_pictures:
+                raise
         # Reading a picture takes seconds: never inside a transaction (SQLite has one connection
         # for every user) nor under the user's lock. Then the message is handled again, with its text.
         reading = (
@@ -111,7 +116,7 @@ class ConversationEngine:
                     )
                     await self._router.route(turn)
                     if turn.picture_wanted and incoming.reading is None:
-                        raise _ReadPictureFirst
+                        raise PictureToRead
                     replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
                     turn.state.menu = self._numbered_choices(incoming.channel, replies)
                     await queries.save_state(session, user.id, turn.state)
@@ -119,7 +124,7 @@ class ConversationEngine:
                     for listener in self._queue_listeners:
                         listener()
                 return replies
-            except _ReadPictureFirst:
+            except PictureToRead:
                 raise
             except Exception as exc:
                 if not _database_unavailable(exc):

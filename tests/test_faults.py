@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from tests import harness as rig
 from tests.harness import FakeClock, buttons_of, start_harness_with, stop_harness
-from tests.telegram_updates import callback_update
+from tests.telegram_updates import callback_update, text_update
 
 ALICE = 901
 
@@ -78,3 +78,39 @@ async def _drop_connections(database_url: str) -> None:
     finally:
         await connection.close()
     assert dropped >= 1
+
+
+async def test_a_report_photo_during_a_database_outage_is_refused_then_taken_once(
+    database_url: str, fake_api: Any
+) -> None:
+    """A report's photo is handled inside the webhook's request (unlike an ad's picture, read
+    after the answer): while the database is gone Telegram gets 503 and re-delivers it."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's own behaviour")
+    harness = await start_harness_with(
+        rig.test_settings(database_url, fake_api.base_url), fake_api, FakeClock()
+    )
+    try:
+        await harness.onboard(ALICE)
+        for data in ("menu:report", "rp:yes", "rp:k:warning"):
+            await harness.press(ALICE, data)
+        await harness.say(ALICE, "Siti")
+        for _ in ("age", "sex"):
+            await harness.press(ALICE, "rp:skip")
+        await harness.say(ALICE, "sungai kakap")
+        await harness.press(ALICE, "rp:v:61.12.09.2001")
+        for _ in ("destination", "departure_date", "promised", "recruiter_name", "recruiter_phone", "social"):
+            await harness.press(ALICE, "rp:skip")
+        update = text_update(ALICE, "")
+        del update["message"]["text"]
+        update["message"]["photo"] = [{"file_id": "F1", "file_unique_id": "p1", "width": 90, "height": 90}]
+        await _drop_connections(database_url)
+        before = len(fake_api.sent(ALICE))
+        statuses = [await harness.post(update)]
+        while statuses[-1] != 200 and len(statuses) < 25:
+            statuses.append(await harness.post(update))
+        assert statuses[0] == 503 and statuses[-1] == 200, statuses
+        replies = fake_api.sent(ALICE)[before:]
+        assert len(replies) == 1, "the photo is taken once"
+    finally:
+        await stop_harness(harness)

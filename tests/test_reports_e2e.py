@@ -47,7 +47,8 @@ async def file_report(bot: BotHarness, user: int, kind: str = "missing", photo: 
     await bot.say(user, "+855 12 345 678")
     await bot.press(user, "rp:skip")  # social media
     if photo:
-        await bot.send_photo(user)
+        replies = await bot.send_photo(user)
+        assert replies, "a report's photo is answered before the webhook's 200 (crash-safe)"
     else:
         await bot.press(user, "rp:skip")  # photo
     await bot.press(user, "rp:c:parent")

@@ -35,7 +35,7 @@ from pydantic import ValidationError
 
 from bot.channels.base import send_replies
 from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
-from bot.engine import ConversationEngine, TemporaryFailure
+from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
 from bot.messages import Button, Incoming, IncomingKind, Reply
 from bot.picture_text import PictureRefused
 from bot.web import Handler
@@ -136,10 +136,23 @@ class TelegramChannel:
         router.callback_query.register(self._on_callback)
         self.dispatcher.include_router(router)
 
-    async def _on_message(self, message: Message, event_update: Update) -> None:
+    async def _on_message(self, message: Message, event_update: Update, via_webhook: bool = False) -> None:
         incoming = incoming_from_message(message, event_update.update_id)
-        if incoming is not None:
+        if incoming is None:
+            return
+        if not via_webhook:
             await self._converse(incoming)
+            return
+        try:
+            replies = await self._engine.handle(incoming, read_pictures=False)
+        except PictureToRead:
+            # Reading a picture takes seconds: a webhook answers first and the ad's picture is
+            # read just after (a crash in those seconds loses that picture: the user can send it
+            # again; nothing was stored). Every other message, a report's photo too, is handled
+            # before the answer, so Telegram re-delivers it after a crash.
+            self._in_background(self._converse_later(incoming))
+            return
+        await send_replies(self, self._engine, incoming.chat_id, replies)
 
     async def _on_callback(
         self, query: CallbackQuery, event_update: Update, via_webhook: bool = False
@@ -213,12 +226,6 @@ class TelegramChannel:
         press: the callback query is answered there (after our reply was sent).
         """
         update = Update.model_validate(payload, context={"bot": self.bot})
-        message = update.message
-        if message is not None and (message.photo or message.document is not None):
-            # Reading a picture takes seconds: handled just after the answer, like every WhatsApp
-            # message (a crash in those seconds loses this picture; the user can send it again).
-            self._in_background(self._feed_later(update))
-            return {}
         await self.dispatcher.feed_update(self.bot, update, via_webhook=True)
         if update.callback_query is not None:
             return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
@@ -229,11 +236,11 @@ class TelegramChannel:
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _feed_later(self, update: Update) -> None:
+    async def _converse_later(self, incoming: Incoming) -> None:
         """The webhook was answered already, so a database outage is waited out here."""
         for attempt in range(1, self._policy.max_attempts + 1):
             try:
-                await self.dispatcher.feed_update(self.bot, update, via_webhook=True)
+                await self._converse(incoming)
                 return
             except TemporaryFailure:
                 await asyncio.sleep(self._policy.backoff(attempt))
