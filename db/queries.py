@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, case, delete, select, update
+from sqlalchemy import Table, and_, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import ChecklistResult, ProcessedUpdate, User
@@ -55,8 +55,14 @@ def _statements(dialect: str) -> _HotStatements:
         flood_window_start=bindparam("now"),
         flood_count=1,
     )
-    # Flood control: count this message in the current minute, or start a new minute.
-    same_minute = users.c.flood_window_start > bindparam("minute_ago", type_=users.c.flood_window_start.type)
+    # Flood control: count this message in the current minute, or start a new minute. A window
+    # that starts after "now" means the clock was stepped back: it starts again rather than
+    # lasting until the clock catches up (an hour's step would silence a normal user for an hour).
+    window_type = users.c.flood_window_start.type
+    same_minute = and_(
+        users.c.flood_window_start > bindparam("minute_ago", type_=window_type),
+        users.c.flood_window_start <= bindparam("now", type_=window_type),
+    )
     # Writing again means the user has not blocked us (any more), and may have a new chat.
     upsert = upsert.on_conflict_do_update(
         index_elements=[users.c.channel, users.c.external_id],
