@@ -37,4 +37,3 @@ async def test_clock_stepped_back_an_hour_does_not_refuse_a_normal_user(
         assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
     finally:
         await stop_harness(harness)
-
