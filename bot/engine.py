@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -15,16 +16,27 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.messages import Incoming, Reply, compact, whole_number
 from bot.router import Router
 from db import media, queries
-from handlers.context import Services, Turn
+from handlers.context import ComputeFirst, Services, Turn
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 LOCK_STRIPES = 256
+# Pieces of CPU-heavy work one message may ask for (Turn.compute); each runs the turn once more.
+MAX_COMPUTED_PER_TURN = 4
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+@dataclass
+class _Progress:
+    """What a message's handling has learnt so far: the user's language (for an apology) and
+    the results of work done outside the transaction (Turn.compute)."""
+
+    language: str
+    computed: dict[Hashable, Any] = field(default_factory=dict)
 
 
 class TemporaryFailure(Exception):
@@ -62,38 +74,19 @@ class ConversationEngine:
         """The replies to send for this message; [] for a re-delivered one already handled."""
         lock = self._locks[zlib.crc32(f"{incoming.channel}:{incoming.user_id}".encode()) % LOCK_STRIPES]
         async with lock:
-            language = self._services.content.default_language
+            progress = _Progress(self._services.content.default_language)
             try:
-                async with self._sessions() as session, session.begin():
-                    now = self._clock()
-                    if incoming.update_key and not await queries.claim_update(
-                        session, incoming.channel, incoming.update_key, now
-                    ):
-                        return []
-                    user, state = await queries.get_or_create_user(
-                        session, incoming.channel, incoming.user_id, incoming.chat_id, language, now
-                    )
-                    language = user.language
-                    if user.messages_this_minute > self._max_messages_per_minute:
-                        # Told once a minute; further messages in that minute get no answer, so a
-                        # flood costs no sends. The state is untouched.
-                        if user.messages_this_minute == self._max_messages_per_minute + 1:
-                            return [Reply(self._services.content.texts(language)("errors.flood"))]
-                        return []
-                    turn = Turn(
-                        incoming=_chosen_by_number(incoming, state.menu),
-                        user=user,
-                        state=state,
-                        t=self._services.content.texts(user.language),
-                        session=session,
-                        now=now,
-                        services=self._services,
-                    )
-                    await self._router.route(turn)
-                    replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
-                    turn.state.menu = self._numbered_choices(incoming.channel, replies)
-                    await queries.save_state(session, user.id, turn.state)
-                if turn.queued_messages:
+                while True:
+                    try:
+                        replies, queued = await self._turn(incoming, progress)
+                        break
+                    except ComputeFirst as request:
+                        # Rolled back; the work runs with no transaction open, then the turn again.
+                        if len(progress.computed) >= MAX_COMPUTED_PER_TURN:
+                            raise RuntimeError("a turn asked for too much work") from request
+                        key = (request.work, request.args)
+                        progress.computed[key] = await asyncio.to_thread(request.work, *request.args)
+                if queued:
                     for listener in self._queue_listeners:
                         listener()
                 return replies
@@ -101,7 +94,7 @@ class ConversationEngine:
                 if not _database_unavailable(exc):
                     # The transaction rolled back, so the saved state is as before this message.
                     log.exception("handler failed for a %s %s message", incoming.channel, incoming.kind)
-                    return [Reply(self._services.content.texts(language)("errors.internal"))]
+                    return [Reply(self._services.content.texts(progress.language)("errors.internal"))]
                 # Nothing was committed; saying "try again" would lose the message, so let the
                 # transport refuse it and the platform re-deliver it.
                 log.error(
@@ -110,6 +103,40 @@ class ConversationEngine:
                     type(exc).__name__,
                 )
                 raise TemporaryFailure from exc
+
+    async def _turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
+        """One transaction: the replies, and how many messages it queued in the outbox."""
+        async with self._sessions() as session, session.begin():
+            now = self._clock()
+            if incoming.update_key and not await queries.claim_update(
+                session, incoming.channel, incoming.update_key, now
+            ):
+                return [], 0
+            user, state = await queries.get_or_create_user(
+                session, incoming.channel, incoming.user_id, incoming.chat_id, progress.language, now
+            )
+            progress.language = user.language
+            if user.messages_this_minute > self._max_messages_per_minute:
+                # Told once a minute; further messages in that minute get no answer, so a
+                # flood costs no sends. The state is untouched.
+                if user.messages_this_minute == self._max_messages_per_minute + 1:
+                    return [Reply(self._services.content.texts(user.language)("errors.flood"))], 0
+                return [], 0
+            turn = Turn(
+                incoming=_chosen_by_number(incoming, state.menu),
+                user=user,
+                state=state,
+                t=self._services.content.texts(user.language),
+                session=session,
+                now=now,
+                services=self._services,
+                computed=progress.computed,
+            )
+            await self._router.route(turn)
+            replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
+            turn.state.menu = self._numbered_choices(incoming.channel, replies)
+            await queries.save_state(session, user.id, turn.state)
+        return replies, turn.queued_messages
 
     def _numbered_choices(self, channel: str, replies: list[Reply]) -> list[str] | None:
         limit = self._numbered_menus.get(channel)

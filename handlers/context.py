@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -57,6 +57,18 @@ class Services:
     digest: DigestSchedule = DigestSchedule()
 
 
+T = TypeVar("T")
+
+
+class ComputeFirst(Exception):
+    """Raised by Turn.compute: the engine rolls the turn back, runs the work in a thread with no
+    transaction open, then handles the message again from the start with the result at hand."""
+
+    def __init__(self, work: Callable[..., Any], args: tuple[Hashable, ...]) -> None:
+        super().__init__(getattr(work, "__name__", "work"))
+        self.work, self.args = work, args
+
+
 @dataclass
 class Turn:
     """One incoming message being handled, inside one database transaction."""
@@ -71,6 +83,8 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     # Messages this turn put in the outbox: the engine wakes the sender once the turn commits.
     queued_messages: int = 0
+    # Results of CPU-heavy work done for this message before the turn ran (see compute).
+    computed: dict[Hashable, Any] = field(default_factory=dict)
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -80,6 +94,15 @@ class Turn:
 
     def use_language(self, language: str) -> None:
         self.t = self.services.content.texts(language)
+
+    async def compute(self, work: Callable[..., T], *args: Hashable) -> T:
+        """work(*args), for CPU-heavy pure work (a village search): it runs in a thread and outside
+        the turn's transaction, so neither the event loop nor the database (SQLite's one writer)
+        waits for it; the turn is then run again from the start and gets the result here."""
+        key = (work, args)
+        if key in self.computed:
+            return self.computed[key]  # type: ignore[no-any-return]
+        raise ComputeFirst(work, args)
 
 
 Step = Callable[[Turn], Awaitable[None]]
