@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hmac
 import json
@@ -31,6 +30,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.channels.base import send_replies
+from bot.channels.telegram_polling import UpdatePoller
 from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.messages import Button, Incoming, IncomingKind, Reply
@@ -121,6 +121,7 @@ class TelegramChannel:
         router.message.register(self._on_message)
         router.callback_query.register(self._on_callback)
         self.dispatcher.include_router(router)
+        self._poller = UpdatePoller(self.bot, self._feed_polled, policy, ALLOWED_UPDATES)
 
     async def _on_message(self, message: Message, event_update: Update) -> None:
         incoming = incoming_from_message(message, event_update.update_id)
@@ -223,15 +224,17 @@ class TelegramChannel:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
     async def start_polling(self) -> None:
+        """Long polling until stop_polling(); an update is confirmed only after its turn committed
+        (bot/channels/telegram_polling.py), like the webhook, which answers after handling."""
         # getUpdates is refused while a webhook is set; polling mode means no webhook.
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, allowed_updates=ALLOWED_UPDATES
-        )
+        await self._poller.run()
 
     async def stop_polling(self) -> None:
-        with contextlib.suppress(RuntimeError):  # raised when polling never started
-            await self.dispatcher.stop_polling()
+        await self._poller.stop()
+
+    async def _feed_polled(self, update: Update) -> None:
+        await self.dispatcher.feed_update(self.bot, update)
 
     async def close(self) -> None:
         await self.bot.session.close()
