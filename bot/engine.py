@@ -10,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Incoming, Reply, compact, whole_number
@@ -40,7 +41,8 @@ class _Progress:
 
 
 class TemporaryFailure(Exception):
-    """The database could not be reached; the platform should re-deliver the message later."""
+    """The database failed (unreachable, dropped, refusing); the platform should re-deliver the
+    message later. Nothing of the turn was committed."""
 
 
 class ConversationEngine:
@@ -91,14 +93,14 @@ class ConversationEngine:
                         listener()
                 return replies
             except Exception as exc:
-                if not _database_unavailable(exc):
+                if not _database_failed(exc):
                     # The transaction rolled back, so the saved state is as before this message.
                     log.exception("handler failed for a %s %s message", incoming.channel, incoming.kind)
                     return [Reply(self._services.content.texts(progress.language)("errors.internal"))]
                 # Nothing was committed; saying "try again" would lose the message, so let the
                 # transport refuse it and the platform re-deliver it.
                 log.error(
-                    "database unavailable while handling a %s message: %s",
+                    "database failed while handling a %s message: %s",
                     incoming.channel,
                     type(exc).__name__,
                 )
@@ -162,7 +164,17 @@ def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
     return incoming
 
 
-def _database_unavailable(exc: Exception) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError | OSError):
+def _database_failed(exc: Exception) -> bool:
+    """The database failed, not this message: unreachable, dropped, read-only, refusing a statement
+    (a missing table, no permission), out of connections. A refusal of the message's own data
+    (SQLSTATE classes 22 and 23: out of range, too long, a duplicate) is not: it would fail the
+    same way on every re-delivery, and in polling it would hold up everyone behind it."""
+    if isinstance(exc, OSError | InterfaceError | OperationalError | SQLAlchemyTimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc, IntegrityError | DataError):
+        return False
+    return not str(getattr(exc.orig, "sqlstate", "") or "").startswith(("22", "23"))

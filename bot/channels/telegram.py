@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hmac
 import json
 import logging
 
@@ -34,7 +33,7 @@ from bot.channels.telegram_polling import UpdatePoller
 from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.messages import Button, Incoming, IncomingKind, Reply
-from bot.web import Handler
+from bot.web import Handler, same_secret
 
 log = logging.getLogger(__name__)
 
@@ -200,21 +199,21 @@ class TelegramChannel:
         """
 
         async def handle(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), secret.encode()):
+            if not same_secret(request.headers.get(SECRET_HEADER, ""), secret):
                 log.warning("telegram webhook: request without the right secret token refused")
                 return web.json_response({"ok": False}, status=401)
             try:
                 payload = json.loads(await request.read())
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
                 return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             try:
                 answer = await self.feed_webhook(payload)
-            except ValidationError:
+            except (ValidationError, RecursionError):
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             except TemporaryFailure:
+                # Any database failure: nothing was committed, and Telegram re-delivers on a 503.
                 return web.json_response({"ok": False, "error": "try again"}, status=503)
             return web.json_response(answer)
 

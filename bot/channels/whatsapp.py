@@ -1,8 +1,10 @@
 """WhatsApp transport: signed Cloud API webhooks in, Graph API calls over httpx out; no business logic.
 
-The webhook answers 200 as soon as the signature and JSON are checked and handles the messages
-after (Meta re-sends webhooks that are slow to answer); re-deliveries are recognised by message id
-in the engine. Payloads are built in whatsapp_format, against Meta's OpenAPI description."""
+The webhook checks the signature and JSON, handles each message's turn (committed) and only then
+answers 200; a database failure answers 503, so WhatsApp re-sends the webhook and nothing is lost
+(re-deliveries are recognised by message id in the engine). Replies and delivery reports are
+sent and recorded after the answer. Payloads are built in whatsapp_format, against Meta's OpenAPI
+description."""
 
 from __future__ import annotations
 
@@ -94,6 +96,8 @@ class WhatsAppChannel:
         self._on_statuses = on_statuses
         self._max_media_bytes = max_media_bytes
         self._background: set[asyncio.Task[None]] = set()
+        # The last reply-sending task of each chat: the next one waits for it (order kept).
+        self._sending: dict[str, asyncio.Task[None]] = {}
         # Set once WhatsApp refuses our token: nothing more is tried until the operator restarts.
         self.refused: str | None = None
 
@@ -116,17 +120,22 @@ class WhatsAppChannel:
             return web.json_response({"ok": False}, status=401)
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             log.warning("whatsapp webhook: malformed JSON refused (%d bytes)", len(body))
             return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
         if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
             log.warning("whatsapp webhook: not a WhatsApp Business payload, refused")
             return web.json_response({"ok": False, "error": "not a WhatsApp payload"}, status=400)
         incoming, statuses = read_webhook(payload)
-        if statuses:
+        if statuses:  # a delivery report that is lost only leaves a message marked "sent"
             self._in_background(self._record_statuses(statuses))
-        if incoming:
-            self._in_background(self._converse_all(incoming))
+        try:
+            for message in incoming:  # in the order WhatsApp gave them
+                await self._converse(message)
+        except TemporaryFailure:
+            # The database failed: nothing of this message was committed. WhatsApp re-sends a
+            # webhook not answered 200; the messages handled before it are recognised then.
+            return web.json_response({"ok": False, "error": "try again"}, status=503)
         return web.json_response({"ok": True})
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -135,7 +144,7 @@ class WhatsAppChannel:
         task.add_done_callback(self._background.discard)
 
     async def idle(self) -> None:
-        """Waits until every webhook received so far has been handled (tests, shutdown)."""
+        """Waits until every reply and delivery report received so far is done (tests, shutdown)."""
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -152,30 +161,33 @@ class WhatsAppChannel:
                 return
         log.info("%d delivery report(s) matched no message Sigap queued", len(pending))
 
-    async def _converse_all(self, messages: list[Incoming]) -> None:
-        for incoming in messages:  # in the order WhatsApp gave them
-            try:
-                await self._converse(incoming)
-            except Exception:
-                log.exception("whatsapp message not handled")
-
     async def _converse(self, incoming: Incoming) -> None:
+        """The turn commits before the webhook is answered (so a crash or a database failure
+        loses nothing); its replies go out after, in order behind the chat's earlier ones."""
         if incoming.kind == "photo":
             incoming = await self._with_photo(incoming)
-        await send_replies(self, self._engine, incoming.chat_id, await self._handle(incoming))
+        replies = await self._engine.handle(incoming)
+        if replies:
+            earlier = self._sending.get(incoming.chat_id)
+            task = asyncio.create_task(self._send_after(earlier, incoming.chat_id, replies))
+            self._sending[incoming.chat_id] = task
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            task.add_done_callback(lambda done: self._forget_sending(incoming.chat_id, done))
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
-        """The webhook was answered already, so a database outage is waited out here."""
-        failures = 0
-        while True:
-            try:
-                return await self._engine.handle(incoming)
-            except TemporaryFailure:
-                failures += 1
-                if failures >= self._policy.max_attempts:
-                    log.error("whatsapp message dropped: the database stayed unavailable")
-                    return []
-                await asyncio.sleep(self._policy.backoff(failures))
+    async def _send_after(
+        self, earlier: asyncio.Task[None] | None, chat_id: str, replies: list[Reply]
+    ) -> None:
+        if earlier is not None:
+            await asyncio.gather(earlier, return_exceptions=True)
+        try:
+            await send_replies(self, self._engine, chat_id, replies)
+        except Exception:
+            log.exception("whatsapp replies not sent")
+
+    def _forget_sending(self, chat_id: str, done: asyncio.Task[None]) -> None:
+        if self._sending.get(chat_id) is done:
+            del self._sending[chat_id]
 
     async def _with_photo(self, incoming: Incoming) -> Incoming:
         """Downloads the picture now: its URL expires in minutes and its id in 30 days."""

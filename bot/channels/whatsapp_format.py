@@ -14,6 +14,7 @@ import re
 from typing import Any
 
 from bot.messages import Button, DeliveryStatus, Incoming, IncomingKind, Reply
+from bot.web import same_secret
 
 CHANNEL = "whatsapp"
 MAX_BUTTONS, MAX_ROWS = 3, 10
@@ -214,12 +215,12 @@ def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool
     if not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    return same_secret(header.removeprefix("sha256="), expected)
 
 
 def challenge_answer(params: dict[str, str], verify_token: str) -> str | None:
     """The GET handshake: hub.challenge back only for hub.mode=subscribe with our verify token."""
-    if params.get("hub.mode") == "subscribe" and hmac.compare_digest(
+    if params.get("hub.mode") == "subscribe" and same_secret(
         params.get("hub.verify_token", ""), verify_token
     ):
         return params.get("hub.challenge")
