@@ -8,11 +8,20 @@ from typing import Literal
 IncomingKind = Literal["text", "command", "button", "photo", "unsupported"]
 
 
+# The largest number anyone types or a button carries that means something: a database id (a
+# 32-bit column on PostgreSQL). Larger ones ("99999999999999999999") would overflow the column.
+MAX_WHOLE_NUMBER = 2**31 - 1
+
+
 def whole_number(text: str) -> int | None:
-    """The number a text is when written with the digits 0-9 only ("12"), else None: every number
-    a user types or a button carries goes through here (str.isdigit() alone also accepts "²",
-    which int() refuses)."""
-    return int(text) if text.isascii() and text.isdigit() else None
+    """The number a text is when written with the digits 0-9 only ("12") and at most
+    MAX_WHOLE_NUMBER, else None: every number a user types or a button carries goes through here
+    (str.isdigit() alone also accepts "²", which int() refuses; and int() of thousands of digits
+    is refused, or slow)."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(MAX_WHOLE_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_WHOLE_NUMBER else None
 
 
 @dataclass(frozen=True)

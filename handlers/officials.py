@@ -9,6 +9,7 @@ from datetime import timedelta
 from db import queries, roles, subscriptions
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
+from handlers.cases import record_refusal
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.region_search import village_rows
@@ -76,6 +77,7 @@ async def _create_invite(turn: Turn, village_code: str) -> None:
     place = index.get(village_code)
     if place is None or not may_invite_official(my_roles, village_code):
         turn.say(turn.t("officials.not_allowed"))
+        await record_refusal(turn, "refused_invite")
         await show_menu(turn)
         return
     code = new_invite_code()
