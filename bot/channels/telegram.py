@@ -32,7 +32,7 @@ from bot.channels.base import send_replies
 from bot.channels.telegram_polling import UpdatePoller
 from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
-from bot.messages import Button, Incoming, IncomingKind, Reply
+from bot.messages import SHORT_TEXT_LIMIT, TEXT_LIMIT, Button, Incoming, IncomingKind, Reply, split_text
 from bot.web import Handler, same_secret
 
 log = logging.getLogger(__name__)
@@ -144,30 +144,11 @@ class TelegramChannel:
         return await deliver(lambda: self.send_once(chat_id, reply), self._policy)
 
     async def send_once(self, chat_id: str, reply: Reply) -> str:
-        """Returns "": Telegram sends no delivery reports to match message ids against."""
+        """Returns "": Telegram sends no delivery reports to match message ids against. A text
+        longer than a message or a caption holds goes on in further messages, the buttons with
+        the last."""
         try:
-            if reply.document:
-                await self.bot.send_document(
-                    chat_id=int(chat_id),
-                    document=BufferedInputFile(reply.document, filename=reply.document_name),
-                    caption=reply.text[:1024],
-                )
-            elif reply.photo or reply.photo_data:
-                photo = (
-                    BufferedInputFile(reply.photo_data, filename=_photo_name(reply.photo_mime))
-                    if reply.photo_data
-                    else reply.photo
-                )
-                await self.bot.send_photo(
-                    chat_id=int(chat_id),
-                    photo=photo,
-                    caption=reply.text[:1024],
-                    reply_markup=keyboard(reply),
-                )
-            else:
-                await self.bot.send_message(
-                    chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply)
-                )
+            await self._send(int(chat_id), reply)
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:
@@ -178,6 +159,31 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             raise Permanent(exc.message) from exc
         return ""
+
+    async def _send(self, chat: int, reply: Reply) -> None:
+        markup = keyboard(reply)
+        if reply.document or reply.photo or reply.photo_data:
+            caption, *rest = split_text(reply.text, TEXT_LIMIT, first=SHORT_TEXT_LIMIT)
+            if reply.document:
+                document = BufferedInputFile(reply.document, filename=reply.document_name)
+                await self.bot.send_document(chat_id=chat, document=document, caption=caption)
+            else:
+                photo = (
+                    BufferedInputFile(reply.photo_data, filename=_photo_name(reply.photo_mime))
+                    if reply.photo_data
+                    else reply.photo
+                )
+                await self.bot.send_photo(
+                    chat_id=chat, photo=photo, caption=caption, reply_markup=None if rest else markup
+                )
+                if not rest:
+                    return
+        else:
+            rest = split_text(reply.text, TEXT_LIMIT)
+        for number, text in enumerate(rest, start=1):
+            await self.bot.send_message(
+                chat_id=chat, text=text, reply_markup=markup if number == len(rest) else None
+            )
 
     async def feed_webhook(self, payload: dict[str, object]) -> dict[str, object]:
         """Handles a webhook update; returns the webhook's response body.
