@@ -61,6 +61,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
             Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
             for c in settings.local_contacts
         ),
+        csv_refused_by=frozenset({WhatsAppChannel.name}),
     )
 
 

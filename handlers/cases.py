@@ -166,7 +166,10 @@ async def list_cases(turn: Turn) -> None:
     for case in ordered:
         label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
         rows.append((Button(label[:60], f"cs:view:{case.id}"),))
-    rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
+    if turn.incoming.channel in turn.services.csv_refused_by:
+        rows.append((Button("📊 XLSX", "cx:xlsx"),))
+    else:
+        rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
     turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
     listed = ", ".join(c.reference for c in ordered)
     await audit.record(turn.session, actor(turn), "cases_listed", turn.now, detail=listed)
@@ -195,6 +198,8 @@ async def export_document(turn: Turn) -> None:
         turn.say(turn.t("cases.not_allowed"))
         await record_refusal(turn, "refused_cases_export")
         return
+    if fmt == "csv" and turn.incoming.channel in turn.services.csv_refused_by:
+        fmt = "xlsx"  # an old CSV button on a channel that cannot send the file
     ordered = await _cases_of(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
     table = case_table(turn.t, turn.services.report_form, index, ordered)

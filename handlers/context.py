@@ -55,6 +55,9 @@ class Services:
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
     digest: DigestSchedule = DigestSchedule()
+    # Channels that cannot send a CSV file (WhatsApp refuses it: error 131053); exports go
+    # there as XLSX.
+    csv_refused_by: frozenset[str] = frozenset()
 
 
 T = TypeVar("T")

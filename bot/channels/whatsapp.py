@@ -31,6 +31,8 @@ from bot.channels.whatsapp_format import (
     read_webhook,
     signature_is_valid,
     template_payload,
+    text_payload,
+    with_caption,
 )
 from bot.config import WhatsAppTemplate
 from bot.delivery import (
@@ -55,6 +57,20 @@ INVALID_TOKEN, REENGAGEMENT_REQUIRED, UNDELIVERABLE = 190, 131047, 131026
 # Throughput (130429), pair rate (131056: too many messages to one user), app and account limits;
 # WhatsApp seldom says how long to wait, so these are our waits in seconds.
 RATE_LIMITED = {130429: 2.0, 131056: 6.0, 4: 60.0, 80007: 60.0}
+# The documents WhatsApp sends (developers.facebook.com/docs/whatsapp/cloud-api/reference/media);
+# a CSV file is not one of them.
+DOCUMENT_TYPES = frozenset(
+    {
+        "text/plain",
+        "application/pdf",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
+)
 # Delivery reports can arrive before the sender has recorded the send they refer to.
 STATUS_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
 
@@ -218,15 +234,21 @@ class WhatsAppChannel:
             raise Unauthorized(self.refused)
         if reply.template is not None and not reply.text:
             return await self._post_message(self._template(chat_id, reply.template))
-        if reply.document:  # an export: uploaded, then sent as a file
-            mime = mimetypes.guess_type(reply.document_name)[0] or "application/octet-stream"
-            media_id = await self._upload(reply.document, mime, reply.document_name)
-            return await self._post_message(
-                document_payload(chat_id, media_id, reply.document_name, reply.text)
-            )
-        if reply.photo_data:
-            media_id = await self._upload(reply.photo_data, reply.photo_mime or "image/jpeg", "photo")
-            return await self._post_message(image_payload(chat_id, media_id, reply.text))
+        if reply.document or reply.photo_data:  # uploaded, then sent with the text as caption
+            caption, rest = with_caption(reply.text)
+            if reply.document:  # an export
+                mime = mimetypes.guess_type(reply.document_name)[0] or "application/octet-stream"
+                if mime not in DOCUMENT_TYPES:  # WhatsApp would refuse the upload (131053)
+                    raise Permanent(f"WhatsApp sends no {mime} documents")
+                media_id = await self._upload(reply.document, mime, reply.document_name)
+                payload = document_payload(chat_id, media_id, reply.document_name, caption)
+            else:
+                media_id = await self._upload(reply.photo_data, reply.photo_mime or "image/jpeg", "photo")
+                payload = image_payload(chat_id, media_id, caption)
+            message_id = await self._post_message(payload)
+            for piece in rest:
+                message_id = await self._post_message(text_payload(chat_id, piece))
+            return message_id
         if reply.photo:  # another platform's photo id means nothing here: the caption alone
             reply = replace(reply, photo="")
         message_id = ""
