@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Incoming, Reply, compact, whole_number
 from bot.router import Router
-from db import media, queries
+from db import first_contact, media, queries
 from handlers.context import ComputeFirst, Services, Turn
 
 log = logging.getLogger(__name__)
@@ -118,12 +118,18 @@ class ConversationEngine:
                 session, incoming.channel, incoming.user_id, incoming.chat_id, progress.language, now
             )
             progress.language = user.language
+            # Their first message: what the platform would not let us send before goes out now.
+            released = (
+                await first_contact.release(session, incoming.channel, incoming.chat_id, now)
+                if user.held_messages
+                else 0
+            )
             if user.messages_this_minute > self._max_messages_per_minute:
                 # Told once a minute; further messages in that minute get no answer, so a
                 # flood costs no sends. The state is untouched.
                 if user.messages_this_minute == self._max_messages_per_minute + 1:
-                    return [Reply(self._services.content.texts(user.language)("errors.flood"))], 0
-                return [], 0
+                    return [Reply(self._services.content.texts(user.language)("errors.flood"))], released
+                return [], released
             turn = Turn(
                 incoming=_chosen_by_number(incoming, state.menu),
                 user=user,
@@ -138,7 +144,7 @@ class ConversationEngine:
             replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
             turn.state.menu = self._numbered_choices(incoming.channel, replies)
             await queries.save_state(session, user.id, turn.state)
-        return replies, turn.queued_messages
+        return replies, turn.queued_messages + released
 
     def _numbered_choices(self, channel: str, replies: list[Reply]) -> list[str] | None:
         limit = self._numbered_menus.get(channel)

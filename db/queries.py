@@ -101,6 +101,7 @@ _USER_COLUMNS = [
         "privacy_version",
         "region_code",
         "flood_count",
+        "held_messages",
     )
 ]
 
@@ -137,6 +138,36 @@ async def get_or_create_user(
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
     return _user_record(row), ConversationState(row.dialog, row.step, row.dialog_data, row.menu_choices)
+
+
+async def ensure_user(
+    session: AsyncSession, channel: str, external_id: str, chat_id: str, default_language: str, now: datetime
+) -> tuple[UserRecord, bool]:
+    """The user, created if Sigap does not know them yet, without counting as a message from them
+    (an operator granting a role); and whether they have ever written."""
+    await run(
+        session,
+        insert_for(dialect_of(session), User.__table__)
+        .values(
+            channel=channel,
+            external_id=external_id,
+            chat_id=chat_id,
+            language=default_language,
+            language_chosen=False,
+            blocked=False,
+            created_at=now,
+            last_seen_at=None,
+            dialog="start",
+            step="idle",
+            dialog_data={},
+            flood_count=0,
+        )
+        .on_conflict_do_nothing(),
+    )
+    row = (
+        await session.execute(select(User).where(User.channel == channel, User.external_id == external_id))
+    ).scalar_one()
+    return _user_record(row), row.last_seen_at is not None
 
 
 async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
@@ -178,9 +209,11 @@ async def last_inbound(session: AsyncSession, channel: str, chat_ids: list[str])
     if not chat_ids:
         return {}
     rows = await session.execute(
-        select(User.chat_id, User.last_seen_at).where(User.channel == channel, User.chat_id.in_(chat_ids))
+        select(User.chat_id, User.last_seen_at).where(
+            User.channel == channel, User.chat_id.in_(chat_ids), User.last_seen_at.is_not(None)
+        )
     )
-    return {chat_id: seen for chat_id, seen in rows}
+    return {chat_id: seen for chat_id, seen in rows if seen is not None}
 
 
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
@@ -225,6 +258,7 @@ def _user_record(row: Any) -> UserRecord:
         privacy_version=row.privacy_version,
         region_code=row.region_code,
         messages_this_minute=row.flood_count,
+        held_messages=row.held_messages,
     )
 
 

@@ -30,7 +30,7 @@ from pydantic import ValidationError
 
 from bot.channels.base import send_replies
 from bot.channels.telegram_polling import UpdatePoller
-from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
+from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.messages import SHORT_TEXT_LIMIT, TEXT_LIMIT, Button, Incoming, IncomingKind, Reply, split_text
 from bot.web import Handler, same_secret
@@ -152,6 +152,8 @@ class TelegramChannel:
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:
+            if "can't initiate" in exc.message:
+                raise NotStarted(exc.message) from exc
             raise Blocked(exc.message) from exc
         except (TimeoutError, TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
             # ClientDecodeError: an answer that is not JSON (a proxy's error page): try again.
