@@ -12,6 +12,8 @@ async def find_villages(turn: Turn, query: str, limit: int) -> list[Place] | Non
     """The best matches, best first; None when the text is too long to be a village name."""
     if len(query) > MAX_QUERY_CHARS:
         return None
+    if not query.strip():  # a photo or sticker where a name was asked: nothing to search
+        return []
     index = await turn.services.regions.index(turn.session)
     return await turn.compute(index.search, query, limit)
 
