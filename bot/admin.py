@@ -29,13 +29,20 @@ async def grant(core: Core, role: Role, account: str, region_code: str | None) -
     async with core.sessions() as session, session.begin():
         label = await _check_region(session, role, region_code)
         now = core.engine_clock()
-        # Telegram: a private chat's id is the user's id, so the bot can write before they do.
-        user, _ = await queries.get_or_create_user(
+        # The chat's id is the user's id (Telegram private chat, WhatsApp number). Granting is not
+        # a message from them: WhatsApp's 24-hour window stays closed until they write.
+        user, has_written = await queries.ensure_user(
             session, channel, external_id, external_id, core.services.content.default_language, now
         )
         added = await roles.grant_role(session, user.id, role, region_code, "cli", now)
     where = f" for {label}" if label else ""
-    return f"{account} is {'now' if added else 'already'} {role}{where}"
+    done = f"{account} is {'now' if added else 'already'} {role}{where}"
+    if has_written:
+        return done
+    return (
+        f"{done}\n{account} has not written to Sigap yet, and a bot may not write first: ask them to "
+        "open Sigap and send /start (on WhatsApp, any message). Cases for them wait until they do."
+    )
 
 
 async def revoke(core: Core, account: str, role: Role | None) -> str:

@@ -65,6 +65,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
             for c in settings.local_contacts
         ),
         reads_pictures=tesseract_status(settings.ocr).ready,
+        csv_refused_by=frozenset({WhatsAppChannel.name}),
     )
 
 

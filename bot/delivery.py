@@ -28,6 +28,11 @@ class Blocked(DeliveryError):
     """The user blocked the bot or left: never retry."""
 
 
+class NotStarted(DeliveryError):
+    """The person has never written to the bot, and the platform lets no bot write first
+    (Telegram: "bot can't initiate conversation"): keep the message until they do."""
+
+
 class Transient(DeliveryError):
     """Network error, timeout or 5xx: worth retrying with backoff."""
 

@@ -5,37 +5,51 @@ from __future__ import annotations
 import asyncio
 import logging
 import zlib
-from collections.abc import Callable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.messages import Incoming, PictureReading, Reply, compact, whole_number
 from bot.pictures import PictureReader
 from bot.router import Router
-from db import media, queries
-from handlers.context import Services, Turn
+from db import first_contact, media, queries
+from handlers.context import ComputeFirst, ReadPictureFirst, Services, Turn
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
 LOCK_STRIPES = 256
+# Pieces of CPU-heavy work one message may ask for (Turn.compute); each runs the turn once more.
+MAX_COMPUTED_PER_TURN = 4
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+@dataclass
+class _Progress:
+    """What a message's handling has learnt so far: the user's language (for an apology) and
+    the results of work done outside the transaction (Turn.compute)."""
+
+    language: str
+    computed: dict[Hashable, Any] = field(default_factory=dict)
+
+
 class TemporaryFailure(Exception):
-    """The database could not be reached; the platform should re-deliver the message later."""
+    """The database failed (unreachable, dropped, refusing); the platform should re-deliver the
+    message later. Nothing of the turn was committed."""
 
 
 class PictureToRead(Exception):
-    """Rolls a turn back because its step asked for the picture's text (Turn.read_picture_first).
-    Raised to the caller of handle(..., read_pictures=False), which hands the message to
-    handle() later, out of the request (reading takes seconds); nothing was committed."""
+    """Raised to the caller of handle(..., read_pictures=False) when the message's step wants its
+    picture read (reading takes seconds): the caller hands the message to handle() later, out of
+    its request. Nothing was committed."""
 
 
 class ConversationEngine:
@@ -72,73 +86,91 @@ class ConversationEngine:
         """The replies to send for this message; [] for a re-delivered one already handled.
         With read_pictures=False a message whose step wants its picture read raises
         PictureToRead instead, and every other message (a report's photo too) is handled here."""
-        try:
-            return await self._turn(incoming)
-        except PictureToRead:
-            if not read_pictures:
-                raise
-        # Reading a picture takes seconds: never inside a transaction (SQLite has one connection
-        # for every user) nor under the user's lock. Then the message is handled again, with its text.
-        reading = (
-            await self._pictures.read(incoming) if self._pictures else PictureReading(problem="unavailable")
-        )
-        return await self._turn(replace(incoming, reading=reading))
-
-    async def _turn(self, incoming: Incoming) -> list[Reply]:
         lock = self._locks[zlib.crc32(f"{incoming.channel}:{incoming.user_id}".encode()) % LOCK_STRIPES]
         async with lock:
-            language = self._services.content.default_language
+            progress = _Progress(self._services.content.default_language)
             try:
-                async with self._sessions() as session, session.begin():
-                    now = self._clock()
-                    if incoming.update_key and not await queries.claim_update(
-                        session, incoming.channel, incoming.update_key, now
-                    ):
-                        return []
-                    user, state = await queries.get_or_create_user(
-                        session, incoming.channel, incoming.user_id, incoming.chat_id, language, now
-                    )
-                    language = user.language
-                    if user.messages_this_minute > self._max_messages_per_minute:
-                        # Told once a minute; further messages in that minute get no answer, so a
-                        # flood costs no sends. The state is untouched.
-                        if user.messages_this_minute == self._max_messages_per_minute + 1:
-                            return [Reply(self._services.content.texts(language)("errors.flood"))]
-                        return []
-                    turn = Turn(
-                        incoming=_chosen_by_number(incoming, state.menu),
-                        user=user,
-                        state=state,
-                        t=self._services.content.texts(user.language),
-                        session=session,
-                        now=now,
-                        services=self._services,
-                    )
-                    await self._router.route(turn)
-                    if turn.picture_wanted and incoming.reading is None:
-                        raise PictureToRead
-                    replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
-                    turn.state.menu = self._numbered_choices(incoming.channel, replies)
-                    await queries.save_state(session, user.id, turn.state)
-                if turn.queued_messages:
+                while True:
+                    # Slow work a step asks for runs with no transaction open (SQLite has one
+                    # connection for every user), then the turn runs again from the start.
+                    try:
+                        replies, queued = await self._turn(incoming, progress)
+                        break
+                    except ComputeFirst as request:
+                        if len(progress.computed) >= MAX_COMPUTED_PER_TURN:
+                            raise RuntimeError("a turn asked for too much work") from request
+                        key = (request.work, request.args)
+                        progress.computed[key] = await asyncio.to_thread(request.work, *request.args)
+                    except ReadPictureFirst:
+                        if not read_pictures:
+                            raise PictureToRead from None
+                        if incoming.reading is not None:
+                            raise RuntimeError("a step asked again for a picture already read") from None
+                        incoming = replace(incoming, reading=await self._read_picture(incoming))
+                if queued:
                     for listener in self._queue_listeners:
                         listener()
                 return replies
             except PictureToRead:
                 raise
             except Exception as exc:
-                if not _database_unavailable(exc):
+                if not _database_failed(exc):
                     # The transaction rolled back, so the saved state is as before this message.
                     log.exception("handler failed for a %s %s message", incoming.channel, incoming.kind)
-                    return [Reply(self._services.content.texts(language)("errors.internal"))]
+                    return [Reply(self._services.content.texts(progress.language)("errors.internal"))]
                 # Nothing was committed; saying "try again" would lose the message, so let the
                 # transport refuse it and the platform re-deliver it.
                 log.error(
-                    "database unavailable while handling a %s message: %s",
+                    "database failed while handling a %s message: %s",
                     incoming.channel,
                     type(exc).__name__,
                 )
                 raise TemporaryFailure from exc
+
+    async def _turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
+        """One transaction: the replies, and how many messages it queued in the outbox."""
+        async with self._sessions() as session, session.begin():
+            now = self._clock()
+            if incoming.update_key and not await queries.claim_update(
+                session, incoming.channel, incoming.update_key, now
+            ):
+                return [], 0
+            user, state = await queries.get_or_create_user(
+                session, incoming.channel, incoming.user_id, incoming.chat_id, progress.language, now
+            )
+            progress.language = user.language
+            # Their first message: what the platform would not let us send before goes out now.
+            released = (
+                await first_contact.release(session, incoming.channel, incoming.chat_id, now)
+                if user.held_messages
+                else 0
+            )
+            if user.messages_this_minute > self._max_messages_per_minute:
+                # Told once a minute; further messages in that minute get no answer, so a
+                # flood costs no sends. The state is untouched.
+                if user.messages_this_minute == self._max_messages_per_minute + 1:
+                    return [Reply(self._services.content.texts(user.language)("errors.flood"))], released
+                return [], released
+            turn = Turn(
+                incoming=_chosen_by_number(incoming, state.menu),
+                user=user,
+                state=state,
+                t=self._services.content.texts(user.language),
+                session=session,
+                now=now,
+                services=self._services,
+                computed=progress.computed,
+            )
+            await self._router.route(turn)
+            replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
+            turn.state.menu = self._numbered_choices(incoming.channel, replies)
+            await queries.save_state(session, user.id, turn.state)
+        return replies, turn.queued_messages + released
+
+    async def _read_picture(self, incoming: Incoming) -> PictureReading:
+        if self._pictures is None:
+            return PictureReading(problem="unavailable")
+        return await self._pictures.read(incoming)
 
     def _numbered_choices(self, channel: str, replies: list[Reply]) -> list[str] | None:
         limit = self._numbered_menus.get(channel)
@@ -164,7 +196,17 @@ def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
     return incoming
 
 
-def _database_unavailable(exc: Exception) -> bool:
-    if isinstance(exc, OperationalError | InterfaceError | OSError):
+def _database_failed(exc: Exception) -> bool:
+    """The database failed, not this message: unreachable, dropped, read-only, refusing a statement
+    (a missing table, no permission), out of connections. A refusal of the message's own data
+    (SQLSTATE classes 22 and 23: out of range, too long, a duplicate) is not: it would fail the
+    same way on every re-delivery, and in polling it would hold up everyone behind it."""
+    if isinstance(exc, OSError | InterfaceError | OperationalError | SQLAlchemyTimeoutError):
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if not isinstance(exc, DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    if isinstance(exc, IntegrityError | DataError):
+        return False
+    return not str(getattr(exc.orig, "sqlstate", "") or "").startswith(("22", "23"))

@@ -10,11 +10,20 @@ from typing import Literal
 IncomingKind = Literal["text", "command", "button", "photo", "image", "unsupported"]
 
 
+# The largest number anyone types or a button carries that means something: a database id (a
+# 32-bit column on PostgreSQL). Larger ones ("99999999999999999999") would overflow the column.
+MAX_WHOLE_NUMBER = 2**31 - 1
+
+
 def whole_number(text: str) -> int | None:
-    """The number a text is when written with the digits 0-9 only ("12"), else None: every number
-    a user types or a button carries goes through here (str.isdigit() alone also accepts "²",
-    which int() refuses)."""
-    return int(text) if text.isascii() and text.isdigit() else None
+    """The number a text is when written with the digits 0-9 only ("12") and at most
+    MAX_WHOLE_NUMBER, else None: every number a user types or a button carries goes through here
+    (str.isdigit() alone also accepts "²", which int() refuses; and int() of thousands of digits
+    is refused, or slow)."""
+    if not (text.isascii() and text.isdigit()) or len(text.lstrip("0")) > len(str(MAX_WHOLE_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_WHOLE_NUMBER else None
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,67 @@ class Reply:
     @property
     def all_buttons(self) -> tuple[Button, ...]:
         return tuple(button for row in self.buttons for button in row)
+
+
+# What every channel takes in one message: Telegram and WhatsApp texts hold 4,096 characters;
+# a caption (both) and a WhatsApp message with buttons (its interactive body) 1,024. Counted as
+# Telegram counts, in UTF-16 code units (an emoji is two), which is never less than WhatsApp's.
+TEXT_LIMIT, SHORT_TEXT_LIMIT = 4096, 1024
+
+
+def text_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT, first: int | None = None) -> list[str]:
+    """The text in pieces of at most `limit` (the first piece at most `first`), cut at a paragraph
+    break where one fits, else at a line break, else between words, else anywhere. Nothing is
+    dropped but the whitespace at the cuts."""
+    pieces: list[str] = []
+    rest = text
+    while text_length(rest) > (first if first is not None and not pieces else limit):
+        room = first if first is not None and not pieces else limit
+        head = _fitting(rest, room)
+        cut = _cut(head)
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pieces:
+        pieces.append(rest)
+    return [piece for piece in pieces if piece] or [""]
+
+
+def pack(blocks: list[str], limit: int = TEXT_LIMIT, separator: str = "\n\n") -> list[str]:
+    """Blocks joined into as few messages of at most `limit` as keep each block whole; a block
+    longer than that is split on its own."""
+    messages: list[str] = []
+    for block in blocks:
+        joined = f"{messages[-1]}{separator}{block}" if messages else block
+        if messages and text_length(joined) <= limit:
+            messages[-1] = joined
+        else:
+            messages += split_text(block, limit)
+    return messages
+
+
+def _cut(head: str) -> int:
+    """Where to end a piece: the last paragraph break, else line break, else space, in the later
+    half of the room (earlier ones would leave a small piece); else where the room ends."""
+    for mark in ("\n\n", "\n"):
+        cut = head.rfind(mark)
+        if cut > len(head) // 2:
+            return cut
+    cut = head.rfind(" ")
+    return cut if cut > 0 else len(head)
+
+
+def _fitting(text: str, limit: int) -> str:
+    """The longest start of the text within `limit` UTF-16 code units (never splitting a character)."""
+    units = 0
+    for index, character in enumerate(text):
+        units += 2 if ord(character) > 0xFFFF else 1
+        if units > limit:
+            return text[:index]
+    return text
 
 
 # A note shorter than this joins the next message instead of arriving on its own ("Thank you."

@@ -16,6 +16,7 @@ from bot.channels.base import Channel
 from bot.delivery import (
     Blocked,
     DeliveryError,
+    NotStarted,
     RetryLater,
     RetryPolicy,
     Transient,
@@ -25,7 +26,7 @@ from bot.delivery import (
 from bot.engine import Clock
 from bot.messages import DeliveryStatus, Reply
 from bot.rate import SharedRate
-from db import media, outbox, queries
+from db import first_contact, media, outbox, queries
 
 # Credentials refused: look again after this long (the operator is told in the log).
 CREDENTIALS_PAUSE_SECONDS = 300.0
@@ -34,8 +35,9 @@ CREDENTIALS_PAUSE_SECONDS = 300.0
 @dataclass(frozen=True)
 class Outcome:
     """What one attempt came to: "sent", "retry" (counts an attempt), "postpone" (does not),
-    "failed" or "blocked"; how long to wait; the error; the platform's id of a sent message, and
-    whether to keep its text until delivery is confirmed."""
+    "failed", "blocked" or "held" (until the person first writes); how long to wait; the error;
+    the platform's id of a sent message, and whether to keep its text until delivery is
+    confirmed."""
 
     kind: str
     wait: float = 0.0
@@ -102,8 +104,9 @@ class OutboxSender:
 
     async def drain_once(self) -> int:
         """Claims one batch of due messages and tries each once; returns how many were claimed."""
+        attempted_at = self._clock()
         async with self._sessions() as session, session.begin():
-            claimed = await outbox.claim_due(session, self._clock(), self._batch, self._lease)
+            claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
             return 0
         sendable, deferred = await self._within_limits(claimed)
@@ -115,7 +118,7 @@ class OutboxSender:
                 return message, await self._deliver(message, windows.get((message.channel, message.chat_id)))
 
         outcomes = await asyncio.gather(*(attempt(message) for message in sendable))
-        await self._record(list(outcomes), deferred)
+        await self._record(list(outcomes), deferred, attempted_at)
         if deferred and not sendable:
             # The shared rate is spent for this second: wait for the next one instead of spinning.
             await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
@@ -201,6 +204,8 @@ class OutboxSender:
             return self._again_or_give_up(message, "transient", str(exc))
         except Blocked as exc:
             return Outcome("blocked", error=f"blocked: {exc}")
+        except NotStarted as exc:
+            return Outcome("held", error=f"held for their first message: {exc}")
         except WindowClosed:
             return Outcome("failed", error=outbox.NO_TEMPLATE)
         except DeliveryError as exc:
@@ -226,6 +231,7 @@ class OutboxSender:
         self,
         outcomes: list[tuple[outbox.Outgoing, Outcome]],
         deferred: list[tuple[outbox.Outgoing, float]],
+        attempted_at: datetime,
     ) -> None:
         """Every outcome of a batch in one transaction."""
         now = self._clock()
@@ -244,6 +250,10 @@ class OutboxSender:
                     await outbox.retry_later(session, message.id, at, outcome.error)
                 elif outcome.kind == "postpone":
                     await outbox.postpone(session, message.id, at)
+                elif outcome.kind == "held":
+                    await first_contact.hold(
+                        session, message.id, message.channel, message.chat_id, outcome.error, attempted_at
+                    )
                 elif outcome.kind in ("failed", "blocked"):
                     await outbox.mark_failed(session, message.id, outcome.error)
                     if outcome.kind == "blocked":

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import hmac
 from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 SHUTDOWN_SECONDS = 10.0
+
+
+def same_secret(given: str, expected: str) -> bool:
+    """Constant-time comparison of a secret someone sent with ours, whatever characters they sent
+    (compare_digest refuses non-ASCII text; surrogatepass encodes any str, one way only)."""
+    return hmac.compare_digest(
+        given.encode("utf-8", "surrogatepass"), expected.encode("utf-8", "surrogatepass")
+    )
 
 
 async def _health(_request: web.Request) -> web.Response:

@@ -70,7 +70,8 @@ class User(Base):
     region_code: Mapped[str | None] = mapped_column(String(16))
     blocked: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
-    last_seen_at: Mapped[datetime]
+    # When the user last wrote; None until they first do (a row `sigap admin grant` made).
+    last_seen_at: Mapped[datetime | None]
     # Where the user is in a dialogue, so a restart or another process continues the same talk.
     # Kept on the user's row: the statement that finds the user also returns it (one round trip).
     dialog: Mapped[str] = mapped_column(String(32), default="start")
@@ -85,6 +86,9 @@ class User(Base):
     # Invite codes tried and refused in a row, and until when /daftar is refused (guessing).
     invite_failures: Mapped[int] = mapped_column(default=0)
     invite_blocked_until: Mapped[datetime | None]
+    # Messages wait in the outbox (status "held") until this user's first message: the platform
+    # lets no bot write first (Telegram: "bot can't initiate conversation").
+    held_messages: Mapped[bool] = mapped_column(default=False)
 
 
 class ChecklistResult(Base):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Table, bindparam, case, delete, select, update
+from sqlalchemy import Boolean, Table, and_, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import crypto
@@ -57,8 +57,14 @@ def _statements(dialect: str) -> _HotStatements:
         flood_window_start=bindparam("now"),
         flood_count=1,
     )
-    # Flood control: count this message in the current minute, or start a new minute.
-    same_minute = users.c.flood_window_start > bindparam("minute_ago", type_=users.c.flood_window_start.type)
+    # Flood control: count this message in the current minute, or start a new minute. A window
+    # that starts after "now" means the clock was stepped back: it starts again rather than
+    # lasting until the clock catches up (an hour's step would silence a normal user for an hour).
+    window_type = users.c.flood_window_start.type
+    same_minute = and_(
+        users.c.flood_window_start > bindparam("minute_ago", type_=window_type),
+        users.c.flood_window_start <= bindparam("now", type_=window_type),
+    )
     # Writing again means the user has not blocked us (any more), and may have a new chat; but
     # only a message from their own chat says where to write to them (get_or_create_user).
     own_chat = bindparam("own_chat", type_=Boolean())
@@ -99,6 +105,7 @@ _USER_COLUMNS = [
         "privacy_version",
         "region_code",
         "flood_count",
+        "held_messages",
     )
 ]
 
@@ -161,6 +168,36 @@ async def get_or_create_user(
     return _user_record(row), state
 
 
+async def ensure_user(
+    session: AsyncSession, channel: str, external_id: str, chat_id: str, default_language: str, now: datetime
+) -> tuple[UserRecord, bool]:
+    """The user, created if Sigap does not know them yet, without counting as a message from them
+    (an operator granting a role); and whether they have ever written."""
+    await run(
+        session,
+        insert_for(dialect_of(session), User.__table__)
+        .values(
+            channel=channel,
+            external_id=external_id,
+            chat_id=chat_id,
+            language=default_language,
+            language_chosen=False,
+            blocked=False,
+            created_at=now,
+            last_seen_at=None,
+            dialog="start",
+            step="idle",
+            dialog_data={},
+            flood_count=0,
+        )
+        .on_conflict_do_nothing(),
+    )
+    row = (
+        await session.execute(select(User).where(User.channel == channel, User.external_id == external_id))
+    ).scalar_one()
+    return _user_record(row), row.last_seen_at is not None
+
+
 async def get_user(session: AsyncSession, user_id: int) -> UserRecord | None:
     row = (await session.execute(select(User).where(User.id == user_id))).scalar_one_or_none()
     return None if row is None else _user_record(row)
@@ -200,9 +237,11 @@ async def last_inbound(session: AsyncSession, channel: str, chat_ids: list[str])
     if not chat_ids:
         return {}
     rows = await session.execute(
-        select(User.chat_id, User.last_seen_at).where(User.channel == channel, User.chat_id.in_(chat_ids))
+        select(User.chat_id, User.last_seen_at).where(
+            User.channel == channel, User.chat_id.in_(chat_ids), User.last_seen_at.is_not(None)
+        )
     )
-    return {chat_id: seen for chat_id, seen in rows}
+    return {chat_id: seen for chat_id, seen in rows if seen is not None}
 
 
 async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
@@ -263,6 +302,7 @@ def _user_record(row: Any) -> UserRecord:
         privacy_version=row.privacy_version,
         region_code=row.region_code,
         messages_this_minute=row.flood_count,
+        held_messages=row.held_messages,
     )
 
 

@@ -19,6 +19,8 @@ class UserRecord:
     region_code: str | None
     # Messages from this user in the current minute, this one included (flood control).
     messages_this_minute: int = 0
+    # Messages wait in the outbox for this user's first message (db/first_contact.py).
+    held_messages: bool = False
 
 
 @dataclass

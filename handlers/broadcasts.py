@@ -14,7 +14,7 @@ from handlers.access import may_oversee, my_task_force_roles
 from handlers.broadcast_report import delivery_table
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import schedule_of
-from handlers.cases import actor
+from handlers.cases import actor, record_refusal
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.tables import to_xlsx
@@ -89,12 +89,14 @@ async def on_button(turn: Turn) -> None:
     roles = await my_task_force_roles(turn)
     if not roles:
         turn.say(turn.t("cases.not_allowed"))
+        await record_refusal(turn, "refused_broadcast")
         return
-    broadcast_id = whole_number(parts[2]) if len(parts) == 3 and parts[1] in ACTIONS else None
-    if broadcast_id is not None:
-        record = await broadcasts.get(turn.session, broadcast_id)
+    if len(parts) == 3 and parts[1] in ACTIONS:
+        broadcast_id = whole_number(parts[2])
+        record = None if broadcast_id is None else await broadcasts.get(turn.session, broadcast_id)
         if record is None or not may_oversee(roles, record.region_code):
             turn.say(turn.t("cases.not_allowed"))
+            await record_refusal(turn, "refused_broadcast")
             return
         await broadcasts.set_status(turn.session, record.id, ACTIONS[parts[1]])
         turn.say(turn.t("cases.done"))
@@ -172,6 +174,8 @@ async def on_region(turn: Turn) -> None:
     chosen = None if region == "all" else region
     if not turn.incoming.data.startswith("bx:region:") or not may_oversee(roles, chosen):
         turn.say(turn.t("cases.not_allowed"))
+        if turn.incoming.kind == "button":  # a forged region; typed text is only a mistake
+            await record_refusal(turn, "refused_broadcast")
         await _choose_region(turn)
         return
     turn.state.data["region"] = chosen

@@ -32,6 +32,7 @@ async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord |
     my_roles = await roles.active_roles(turn.session, turn.user.id)
     if case is None or not may_handle_case(my_roles, case.village_code):
         turn.say(turn.t("cases.not_allowed"))
+        await record_refusal(turn, "refused_case_action", case.id if case else None)
         return None
     return case
 
@@ -39,6 +40,16 @@ async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord |
 def actor(turn: Turn) -> str:
     """Who did it, for the audit log."""
     return f"{turn.user.channel}:{turn.user.external_id}"
+
+
+async def record_refusal(turn: Turn, action: str, case_id: int | None = None) -> None:
+    """A refused attempt in the audit log, with the button it came from: a forged or stale button,
+    someone else's case or region. Probing shows up in `sigap audit`."""
+    incoming = turn.incoming
+    what = (
+        incoming.data if incoming.kind == "button" else f"/{incoming.command}" if incoming.command else None
+    )
+    await audit.record(turn.session, actor(turn), action, turn.now, case_id, detail=what)
 
 
 async def _show_case(turn: Turn, case_id: int, note: str = "") -> None:
@@ -157,7 +168,10 @@ async def list_cases(turn: Turn) -> None:
     for case in ordered:
         label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
         rows.append((Button(label[:60], f"cs:view:{case.id}"),))
-    rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
+    if turn.incoming.channel in turn.services.csv_refused_by:
+        rows.append((Button("📊 XLSX", "cx:xlsx"),))
+    else:
+        rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
     turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
     listed = ", ".join(c.reference for c in ordered)
     await audit.record(turn.session, actor(turn), "cases_listed", turn.now, detail=listed)
@@ -184,7 +198,10 @@ async def export_document(turn: Turn) -> None:
     fmt = turn.incoming.data.removeprefix("cx:")
     if not regions or fmt not in ("csv", "xlsx"):
         turn.say(turn.t("cases.not_allowed"))
+        await record_refusal(turn, "refused_cases_export")
         return
+    if fmt == "csv" and turn.incoming.channel in turn.services.csv_refused_by:
+        fmt = "xlsx"  # an old CSV button on a channel that cannot send the file
     ordered = await _cases_of(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
     table = case_table(turn.t, turn.services.report_form, index, ordered)
@@ -232,6 +249,7 @@ async def on_reporter_button(turn: Turn) -> None:
     case = None if case_id is None else await cases.get_case(turn.session, case_id)
     if case is None or case.reporter_user_id != turn.user.id:
         turn.say(turn.t("cases.not_allowed"))
+        await record_refusal(turn, "refused_reporter_action", case.id if case else None)
         return
     if case.status == "closed":
         turn.say(turn.t("cases.already_closed"))

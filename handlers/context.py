@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import Any
+from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,6 +60,26 @@ class Services:
     digest: DigestSchedule = DigestSchedule()
     # Tesseract and its language data are installed: pictures of job ads can be read ([ocr]).
     reads_pictures: bool = False
+    # Channels that cannot send a CSV file (WhatsApp refuses it: error 131053); exports go
+    # there as XLSX.
+    csv_refused_by: frozenset[str] = frozenset()
+
+
+T = TypeVar("T")
+
+
+class ComputeFirst(Exception):
+    """Raised by Turn.compute: the engine rolls the turn back, runs the work in a thread with no
+    transaction open, then handles the message again from the start with the result at hand."""
+
+    def __init__(self, work: Callable[..., Any], args: tuple[Hashable, ...]) -> None:
+        super().__init__(getattr(work, "__name__", "work"))
+        self.work, self.args = work, args
+
+
+class ReadPictureFirst(Exception):
+    """Raised by Turn.read_picture_first: the engine rolls the turn back, reads the incoming
+    picture with no transaction open, then handles the message again with incoming.reading set."""
 
 
 @dataclass
@@ -76,8 +96,8 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     # Messages this turn put in the outbox: the engine wakes the sender once the turn commits.
     queued_messages: int = 0
-    # Set by read_picture_first: the engine rolls this turn back, reads the picture, runs it again.
-    picture_wanted: bool = False
+    # Results of CPU-heavy work done for this message before the turn ran (see compute).
+    computed: dict[Hashable, Any] = field(default_factory=dict)
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -88,11 +108,20 @@ class Turn:
     def use_language(self, language: str) -> None:
         self.t = self.services.content.texts(language)
 
-    def read_picture_first(self) -> None:
+    def read_picture_first(self) -> NoReturn:
         """Asks for the text of the incoming picture. Reading takes seconds, so it is not done in
         this turn: the engine drops whatever this turn did, reads the picture outside any database
-        transaction, and handles the message again with incoming.reading filled in. Return after."""
-        self.picture_wanted = True
+        transaction, and handles the message again with incoming.reading filled in."""
+        raise ReadPictureFirst
+
+    async def compute(self, work: Callable[..., T], *args: Hashable) -> T:
+        """work(*args), for CPU-heavy pure work (a village search): it runs in a thread and outside
+        the turn's transaction, so neither the event loop nor the database (SQLite's one writer)
+        waits for it; the turn is then run again from the start and gets the result here."""
+        key = (work, args)
+        if key in self.computed:
+            return self.computed[key]  # type: ignore[no-any-return]
+        raise ComputeFirst(work, args)
 
 
 Step = Callable[[Turn], Awaitable[None]]

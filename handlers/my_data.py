@@ -3,7 +3,7 @@ happens to reports they filed (UU PDP: the rights of access and erasure)."""
 
 from __future__ import annotations
 
-from bot.messages import Button
+from bot.messages import SHORT_TEXT_LIMIT, Button, pack, text_length
 from db import personal_data
 from handlers.case_messages import details_lines
 from handlers.context import Turn
@@ -24,7 +24,7 @@ async def show(turn: Turn) -> None:
         if data.privacy_version and data.privacy_seen_at
         else t("mydata.none")
     )
-    lines = [
+    header = [
         t("mydata.title"),
         "",
         t("mydata.account", channel=data.channel, id=data.external_id, date=f"{data.created_at:%d-%m-%Y}"),
@@ -39,18 +39,26 @@ async def show(turn: Turn) -> None:
         roles = ", ".join(
             f"{t(f'mydata.role.{role}')} ({place(region) if region else '-'})" for role, region in data.roles
         )
-        lines.append(t("mydata.roles", value=roles))
-    lines += ["", t("mydata.reports", count=len(data.reports))]
+        header.append(t("mydata.roles", value=roles))
+    header += ["", t("mydata.reports", count=len(data.reports))]
+    blocks = ["\n".join(header)]
     for case in data.reports:
-        lines.append(f"\n{case.reference} · {t(f'cases.status.{case.status}')} · {case.created_at:%d-%m-%Y}")
-        lines += details_lines(
+        heading = f"{case.reference} · {t(f'cases.status.{case.status}')} · {case.created_at:%d-%m-%Y}"
+        details = details_lines(
             t, turn.services.report_form, case.kind, case.details, index.get(case.village_code)
         )
-    lines += ["", t("mydata.anonymous")]
-    turn.say(
-        "\n".join(lines),
-        ((Button(t("mydata.erase_button"), "dx:ask"),), (Button(t("menu.back_to_menu"), "menu:main"),)),
-    )
+        blocks.append("\n".join([heading, *details]))
+    footer = t("mydata.anonymous")
+    buttons = ((Button(t("mydata.erase_button"), "dx:ask"),), (Button(t("menu.back_to_menu"), "menu:main"),))
+    whole = "\n\n".join([*blocks, footer])
+    if text_length(whole) <= SHORT_TEXT_LIMIT:  # fits one message with buttons on every channel
+        turn.say(whole, buttons)
+        return
+    # Many reports: as many messages as needed, each within every channel's limit, reports kept
+    # whole; the buttons come with the last, short one.
+    for message in pack(blocks):
+        turn.say(message)
+    turn.say(footer, buttons)
 
 
 async def ask_erase(turn: Turn) -> None:

@@ -21,7 +21,6 @@ async def check_picture(turn: Turn) -> None:
     reading = turn.incoming.reading
     if reading is None:
         turn.read_picture_first()  # the engine reads it outside this turn, then calls us again
-        return
     if reading.problem:
         turn.say(_problem_text(turn, reading))
         turn.go(offer_text.NAME, "paste")  # what the user pastes next is checked

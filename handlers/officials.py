@@ -9,9 +9,11 @@ from datetime import timedelta
 from db import queries, roles, subscriptions
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
+from handlers.cases import record_refusal
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.region_search import village_rows
+from handlers.villages import find_villages, too_long
 
 NAME = "officials"
 # No 0/O or 1/I: codes are read aloud and copied by hand.
@@ -54,8 +56,12 @@ async def on_village_typed(turn: Turn) -> None:
 
 async def _offer_villages(turn: Turn, query: str) -> None:
     my_roles = await roles.active_roles(turn.session, turn.user.id)
-    index = await turn.services.regions.index(turn.session)
-    places = [p for p in index.search(query, limit=20) if may_invite_official(my_roles, p.code)][:5]
+    found = await find_villages(turn, query, limit=20)
+    if found is None:
+        turn.say(too_long(turn))
+        turn.go(NAME, "village")
+        return
+    places = [p for p in found if may_invite_official(my_roles, p.code)][:5]
     if not places:
         turn.say(turn.t("officials.no_village_in_region"))
         turn.go(NAME, "village")
@@ -71,6 +77,7 @@ async def _create_invite(turn: Turn, village_code: str) -> None:
     place = index.get(village_code)
     if place is None or not may_invite_official(my_roles, village_code):
         turn.say(turn.t("officials.not_allowed"))
+        await record_refusal(turn, "refused_invite")
         await show_menu(turn)
         return
     code = new_invite_code()

@@ -1,4 +1,8 @@
-"""Finds a village by the name a user types, coping with typos and old spellings (rapidfuzz)."""
+"""Finds a village by the name a user types, coping with typos and old spellings (rapidfuzz).
+
+A search's cost is bounded whatever is typed: at most MAX_QUERY_CHARS characters (longer text is
+not a village name: the caller says so politely), at most MAX_WORDS distinct words, and the
+district/regency after a comma compared once per distinct name."""
 
 from __future__ import annotations
 
@@ -24,6 +28,14 @@ MIN_SCORE = 75  # whole typed name against whole names
 WORD_MIN_SCORE = 80  # one typed word against one word of a name
 WHERE_MIN_SCORE = 80  # the part after a comma against district and regency names
 CANDIDATES = 200
+# The longest village name has 44 characters and 6 words; with ", kecamatan, kabupaten" after it
+# a real query stays well under these.
+MAX_QUERY_CHARS = 100
+MAX_WORDS = 8
+
+
+class QueryTooLong(ValueError):
+    """More text than a village name and its district could be: not searched."""
 
 
 def normalize(name: str) -> str:
@@ -102,7 +114,10 @@ class RegionIndex:
         return self._by_code.get(code)
 
     def search(self, query: str, limit: int = 5) -> list[Place]:
-        """Best matches first; "Kakap, Kubu Raya" ranks places in that district or regency first."""
+        """Best matches first; "Kakap, Kubu Raya" ranks places in that district or regency first.
+        Raises QueryTooLong for more than MAX_QUERY_CHARS characters."""
+        if len(query) > MAX_QUERY_CHARS:
+            raise QueryTooLong(f"{len(query)} characters, at most {MAX_QUERY_CHARS}")
         name, _, where = query.partition(",")
         key = normalize(name)
         if not key:
@@ -111,16 +126,18 @@ class RegionIndex:
         for position, score in self._word_scores(key).items():
             scores[position] = max(scores.get(position, 0.0), score)
         where_key = normalize(where)
+        # Thousands of candidates share a few hundred district and regency names: each is
+        # compared with the typed place once.
+        near: dict[str, bool] = {}
+
+        def is_near(place_name: str) -> bool:
+            if place_name not in near:
+                near[place_name] = fuzz.partial_ratio(where_key, normalize(place_name)) >= WHERE_MIN_SCORE
+            return near[place_name]
 
         def rank(position: int) -> tuple[bool, bool, float, str]:
             place = self._places[position]
-            in_place = not where_key or (
-                max(
-                    fuzz.partial_ratio(where_key, normalize(place.district)),
-                    fuzz.partial_ratio(where_key, normalize(place.regency)),
-                )
-                >= WHERE_MIN_SCORE
-            )
+            in_place = not where_key or is_near(place.district) or is_near(place.regency)
             return (in_place, self._keys[position] == key, scores[position], place.code)
 
         best = sorted(scores, key=rank, reverse=True)[:limit]
@@ -133,21 +150,34 @@ class RegionIndex:
         return {position: score for _, score, position in matches}
 
     def _word_scores(self, key: str) -> dict[int, float]:
-        """Names that contain every typed word (each allowing a typo), scored a little below exact."""
-        combined: dict[int, float] | None = None
-        for word in key.split():
-            found: dict[int, float] = {}
-            for _, score, index in process.extract(
+        """Names that contain every typed word (each allowing a typo), scored a little below exact.
+
+        The rarest word's names are the candidates; each further word only checks those, so a
+        common word typed many times ("jaya jaya ...") costs no more than once."""
+        matches: list[list[tuple[float, set[int]]]] = []
+        for word in list(dict.fromkeys(key.split()))[:MAX_WORDS]:
+            found = process.extract(
                 word, self._words, scorer=fuzz.QRatio, limit=20, score_cutoff=WORD_MIN_SCORE
-            ):
-                for position in self._postings[self._words[index]]:
-                    found[position] = max(found.get(position, 0.0), score)
-            if combined is None:
-                combined = found
-            else:
-                combined = {p: min(s, found[p]) for p, s in combined.items() if p in found}
+            )
+            if not found:
+                return {}
+            matches.append([(score, self._postings[self._words[index]]) for _, score, index in found])
+        if not matches:
+            return {}
+        matches.sort(key=lambda similar: sum(len(positions) for _, positions in similar))
+        combined: dict[int, float] = {}
+        for score, positions in matches[0]:
+            for position in positions:
+                combined[position] = max(combined.get(position, 0.0), score)
+        for similar in matches[1:]:
+            narrowed: dict[int, float] = {}
+            for position, so_far in combined.items():
+                scores = [score for score, positions in similar if position in positions]
+                if scores:
+                    narrowed[position] = min(so_far, max(scores))
+            combined = narrowed
         # A partial name is less certain than a whole one: keep it under an exact whole match.
-        return {position: score * 0.9 for position, score in (combined or {}).items()}
+        return {position: score * 0.9 for position, score in combined.items()}
 
 
 class RegionDirectory:
@@ -161,5 +191,7 @@ class RegionDirectory:
         if self._index is None:
             async with self._lock:
                 if self._index is None:
-                    self._index = RegionIndex(await active_regions(session))
+                    rows = await active_regions(session)
+                    # Seconds of work for 84k villages: in a thread, so other chats go on.
+                    self._index = await asyncio.to_thread(RegionIndex, rows)
         return self._index

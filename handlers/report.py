@@ -14,6 +14,7 @@ from handlers.forwarding import send_case
 from handlers.menu import show_menu
 from handlers.region_search import Place, village_rows
 from handlers.report_form import Field, Invalid, validate
+from handlers.villages import find_villages, too_long
 
 NAME = "report"
 
@@ -159,8 +160,10 @@ async def _answered(turn: Turn, value: str | None, note: str = "") -> None:
 
 
 async def _offer_villages(turn: Turn, typed: str) -> None:
-    index = await turn.services.regions.index(turn.session)
-    places = index.search(typed, limit=5)
+    places = await find_villages(turn, typed, limit=5)
+    if places is None:
+        await ask_field(turn, too_long(turn))
+        return
     if not places:
         await ask_field(turn, turn.t("report.village_not_found"))
         return

@@ -30,7 +30,9 @@ async def start(turn: Turn) -> None:
 async def onboarding_gate(turn: Turn) -> bool:
     """Until a user has chosen a language and seen the privacy notice, everything leads there."""
     incoming = turn.incoming
-    if incoming.kind == "button" and incoming.data.split(":", 1)[0] in ("lang", "privacy"):
+    # A case button (on a forwarded case, or a WhatsApp template's quick reply) opens the case even
+    # before onboarding: coordinators granted by an operator may tap it first. The role decides.
+    if incoming.kind == "button" and incoming.data.split(":", 1)[0] in ("lang", "privacy", "cs"):
         return False
     if not turn.user.language_chosen:
         turn.say(turn.t("start.welcome"))

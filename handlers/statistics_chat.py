@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from bot.messages import Button, Reply, whole_number
 from db import audit
 from handlers.access import may_oversee, my_task_force_roles
-from handlers.cases import actor
+from handlers.cases import actor, record_refusal
 from handlers.charts import weekly_chart
 from handlers.context import Turn
 from handlers.menu import show_menu
@@ -60,6 +60,7 @@ async def on_button(turn: Turn) -> None:
     days = whole_number(parts[3]) if len(parts) > 3 else None
     if not may_oversee(await my_task_force_roles(turn), region_code):
         turn.say(turn.t("statistics.not_allowed"))
+        await record_refusal(turn, "refused_statistics")
         return
     if action == "r":
         await _ask_period(turn, region_code)

@@ -7,6 +7,7 @@ from db import subscriptions
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.region_search import village_rows
+from handlers.villages import find_villages, too_long
 
 NAME = "subscriptions"
 
@@ -54,8 +55,11 @@ async def on_button(turn: Turn) -> None:
 
 
 async def on_village_typed(turn: Turn) -> None:
-    index = await turn.services.regions.index(turn.session)
-    places = index.search(turn.incoming.text, limit=5) if turn.incoming.kind == "text" else []
+    typed = turn.incoming.text if turn.incoming.kind == "text" else ""
+    places = await find_villages(turn, typed, limit=5)
+    if places is None:
+        turn.say(too_long(turn))
+        return
     if not places:
         turn.say(turn.t("report.village_not_found"))
         return

@@ -80,6 +80,8 @@ class BotHarness:
         if secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = secret
         body = raw if raw is not None else json.dumps(payload).encode()
+        if secret == WEBHOOK_SECRET:  # as if Telegram delivered it: its sender has written to the bot
+            self.api.open_chat_of(payload)
         async with self.http.post(self.webhook_url, data=body, headers=headers) as response:
             body_text = await response.text()
             try:

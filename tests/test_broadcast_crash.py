@@ -21,14 +21,15 @@ SUBSCRIBERS = 300
 FIRST_CHAT = 50_000
 
 
-async def prepare(database_url: str) -> None:
-    """Subscribers and one broadcast run already fanned out into the outbox."""
+async def prepare(database_url: str, api: Any) -> None:
+    """Subscribers (each has written to the bot) and one broadcast run already fanned out."""
     core = await open_core(Settings(database_url=SecretStr(database_url)))
     now = utc_now()
     try:
         async with core.sessions() as session, session.begin():
             for n in range(SUBSCRIBERS):
                 chat = str(FIRST_CHAT + n)
+                api.open_chat(chat)
                 user, _ = await queries.get_or_create_user(session, "telegram", chat, chat, "id", now)
                 await subscriptions.subscribe(session, user.id, "61.12.09.2001", "id", now)
             record = await broadcasts.create_library_once(session, "passport", "61.12", now, "test")
@@ -56,7 +57,7 @@ async def wait_until(condition: Any, within: float, what: str) -> None:
 
 
 async def test_killed_mid_run_delivers_each_message_exactly_once(database_url: str, fake_api: Any) -> None:
-    await prepare(database_url)
+    await prepare(database_url, fake_api)
     fake_api.send_delay = 0.3
     env = environment(database_url, fake_api.base_url)
 

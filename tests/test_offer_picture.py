@@ -26,7 +26,7 @@ from tests.harness import BotHarness, FakeClock, sigap_command, start_harness_wi
 from tests.harness import test_settings as telegram_settings
 from tests.telegram_updates import text_update
 from tests.whatsapp_harness import TOKEN as WHATSAPP_TOKEN
-from tests.whatsapp_harness import WhatsAppHarness, start_whatsapp_harness, stop_whatsapp_harness
+from tests.whatsapp_harness import WhatsAppHarness, start_whatsapp_harness, stop_whatsapp_harness, webhook
 
 ALICE = 701
 ADS = Path(__file__).parent / "data" / "job_ads"
@@ -81,9 +81,11 @@ def document_update(user_id: int, file_id: str, size: int, mime: str = "image/pn
 
 async def send(bot: BotHarness, update: dict[str, Any]) -> list[dict[str, Any]]:
     """Posts a picture update; the webhook answers at once and the reading happens after."""
-    before = len(bot.api.sent(ALICE))
+    before, checks = len(bot.api.sent(ALICE)), await count(bot, OfferCheck)
     assert await bot.post(update) == 200
-    assert bot.last_response == {}, "answered before the picture is read"
+    # Read after the answer: a picture read inside the request would have been checked (and
+    # recorded) before the 200.
+    assert await count(bot, OfferCheck) == checks, "the webhook answered before the picture was read"
     await bot.settled()
     return bot.api.sent(ALICE)[before:]
 
@@ -201,7 +203,12 @@ async def test_a_whatsapp_image_is_read_and_not_kept(
         await wa.onboard(user)
         graph_api.add_media("AD-IMAGE", screenshot, "image/jpeg")
         image = {"id": "AD-IMAGE", "mime_type": "image/jpeg", "sha256": "x"}
-        replies = await wa.deliver(user, wa.message(user, "image", image))
+        before = len(graph_api.sent(user))
+        assert await wa.post(webhook(wa.message(user, "image", image))) == 200
+        assert await count(wa, OfferCheck) == 0, "the webhook answered before the picture was read"
+        assert wa.service.whatsapp is not None
+        await wa.service.whatsapp.idle()
+        replies = graph_api.sent(user)[before:]
         assert_read_and_rated_high(replies)
         assert await count(wa, StoredMedia) == 0, "downloaded for the reading, then dropped"
         assert await count(wa, OfferCheck) == 1

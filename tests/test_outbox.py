@@ -32,6 +32,7 @@ class Rig:
     api: Any
 
     async def enqueue(self, key: str, chat_id: int, text: str = "hello") -> bool:
+        self.api.open_chat(chat_id)  # someone who has written to the bot: it may write back
         async with self.sessions() as session, session.begin():
             return await outbox.enqueue(session, key, "telegram", str(chat_id), Reply(text), self.clock())
 
@@ -57,6 +58,7 @@ async def test_same_key_is_queued_and_sent_once(rig: Rig) -> None:
     assert await rig.enqueue("forward:1:7", 7)
     assert not await rig.enqueue("forward:1:7", 7)
     reply_with_buttons = Reply("case", ((Button("Terima", "cs:ack:1"),),))
+    rig.api.open_chat(8)
     async with rig.sessions() as session, session.begin():
         await outbox.enqueue(session, "forward:1:8", "telegram", "8", reply_with_buttons, rig.clock())
     assert await rig.sender.drain_once() == 2

@@ -5,6 +5,7 @@ delivery back through signed status webhooks, as the real platform does."""
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ from typing import Any
 
 import aiohttp
 import pytest
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot import admin
@@ -169,7 +171,7 @@ async def test_long_menus_become_numbered_text_answered_by_number(wa: WhatsAppHa
     await grant(wa, COORDINATOR, Role.COORDINATOR, "61.12")
     assert wa.service.core is not None
     async with wa.service.core.sessions() as session, session.begin():
-        for n in range(9):
+        for n in range(10):
             now = wa.clock()
             await case_queries.create_case(
                 session,
@@ -183,7 +185,8 @@ async def test_long_menus_become_numbered_text_answered_by_number(wa: WhatsAppHa
                 ack_deadline=now + timedelta(days=1),
             )
     [listing] = await wa.say(COORDINATOR, "/kasus")
-    # Nine cases and two export buttons: more than a list's 10 rows, so numbered text.
+    # Ten cases and the export button: more than a list's 10 rows, so numbered text. (WhatsApp
+    # sends no CSV file, so only the XLSX export is offered.)
     assert listing["kind"] == "text" and listing["buttons"] == []
     assert "11. 📊 XLSX" in listing["text"]
     first_line = re.search(r"^1\. (TPPO-6112-\d{6})", listing["text"], re.M)
@@ -195,9 +198,10 @@ async def test_long_menus_become_numbered_text_answered_by_number(wa: WhatsAppHa
     assert not any(first_line.group(1) in r["text"] for r in replies)
     # The export arrives as a document uploaded to WhatsApp.
     await wa.say(COORDINATOR, "/kasus")
-    [document] = await wa.say(COORDINATOR, "10")
-    assert document["kind"] == "document" and document["filename"].endswith(".csv")
-    assert first_line.group(1).encode() in wa.api.uploads[document["document"]][0]
+    [document] = await wa.say(COORDINATOR, "11")
+    assert document["kind"] == "document" and document["filename"].endswith(".xlsx")
+    book = load_workbook(io.BytesIO(wa.api.uploads[document["document"]][0]))
+    assert first_line.group(1) in [cell.value for row in book["received"].iter_rows() for cell in row]
 
 
 async def test_report_with_photo_reaches_coordinator_who_acknowledges(wa: WhatsAppHarness) -> None:

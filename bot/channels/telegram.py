@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
-import hmac
 import json
 import logging
 from collections.abc import Coroutine
@@ -34,11 +33,12 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.channels.base import send_replies
-from bot.delivery import Blocked, Permanent, RetryLater, RetryPolicy, Transient, deliver
+from bot.channels.telegram_polling import UpdatePoller
+from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
-from bot.messages import Button, Incoming, IncomingKind, Reply
+from bot.messages import SHORT_TEXT_LIMIT, TEXT_LIMIT, Button, Incoming, IncomingKind, Reply, split_text
 from bot.picture_text import PictureRefused
-from bot.web import Handler
+from bot.web import Handler, same_secret
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +135,7 @@ class TelegramChannel:
         router.message.register(self._on_message)
         router.callback_query.register(self._on_callback)
         self.dispatcher.include_router(router)
+        self._poller = UpdatePoller(self.bot, self._feed_polled, policy, ALLOWED_UPDATES)
 
     async def _on_message(self, message: Message, event_update: Update, via_webhook: bool = False) -> None:
         incoming = incoming_from_message(message, event_update.update_id)
@@ -184,33 +185,16 @@ class TelegramChannel:
         return await deliver(lambda: self.send_once(chat_id, reply), self._policy)
 
     async def send_once(self, chat_id: str, reply: Reply) -> str:
-        """Returns "": Telegram sends no delivery reports to match message ids against."""
+        """Returns "": Telegram sends no delivery reports to match message ids against. A text
+        longer than a message or a caption holds goes on in further messages, the buttons with
+        the last."""
         try:
-            if reply.document:
-                await self.bot.send_document(
-                    chat_id=int(chat_id),
-                    document=BufferedInputFile(reply.document, filename=reply.document_name),
-                    caption=reply.text[:1024],
-                )
-            elif reply.photo or reply.photo_data:
-                photo = (
-                    BufferedInputFile(reply.photo_data, filename=_photo_name(reply.photo_mime))
-                    if reply.photo_data
-                    else reply.photo
-                )
-                await self.bot.send_photo(
-                    chat_id=int(chat_id),
-                    photo=photo,
-                    caption=reply.text[:1024],
-                    reply_markup=keyboard(reply),
-                )
-            else:
-                await self.bot.send_message(
-                    chat_id=int(chat_id), text=reply.text, reply_markup=keyboard(reply)
-                )
+            await self._send(int(chat_id), reply)
         except TelegramRetryAfter as exc:
             raise RetryLater(float(exc.retry_after)) from exc
         except TelegramForbiddenError as exc:
+            if "can't initiate" in exc.message:
+                raise NotStarted(exc.message) from exc
             raise Blocked(exc.message) from exc
         except (TimeoutError, TelegramServerError, TelegramNetworkError, ClientDecodeError) as exc:
             # ClientDecodeError: an answer that is not JSON (a proxy's error page): try again.
@@ -218,6 +202,31 @@ class TelegramChannel:
         except TelegramAPIError as exc:
             raise Permanent(exc.message) from exc
         return ""
+
+    async def _send(self, chat: int, reply: Reply) -> None:
+        markup = keyboard(reply)
+        if reply.document or reply.photo or reply.photo_data:
+            caption, *rest = split_text(reply.text, TEXT_LIMIT, first=SHORT_TEXT_LIMIT)
+            if reply.document:
+                document = BufferedInputFile(reply.document, filename=reply.document_name)
+                await self.bot.send_document(chat_id=chat, document=document, caption=caption)
+            else:
+                photo = (
+                    BufferedInputFile(reply.photo_data, filename=_photo_name(reply.photo_mime))
+                    if reply.photo_data
+                    else reply.photo
+                )
+                await self.bot.send_photo(
+                    chat_id=chat, photo=photo, caption=caption, reply_markup=None if rest else markup
+                )
+                if not rest:
+                    return
+        else:
+            rest = split_text(reply.text, TEXT_LIMIT)
+        for number, text in enumerate(rest, start=1):
+            await self.bot.send_message(
+                chat_id=chat, text=text, reply_markup=markup if number == len(rest) else None
+            )
 
     async def feed_webhook(self, payload: dict[str, object]) -> dict[str, object]:
         """Handles a webhook update; returns the webhook's response body.
@@ -262,21 +271,21 @@ class TelegramChannel:
         """
 
         async def handle(request: web.Request) -> web.Response:
-            given = request.headers.get(SECRET_HEADER, "")
-            if not hmac.compare_digest(given.encode(), secret.encode()):
+            if not same_secret(request.headers.get(SECRET_HEADER, ""), secret):
                 log.warning("telegram webhook: request without the right secret token refused")
                 return web.json_response({"ok": False}, status=401)
             try:
                 payload = json.loads(await request.read())
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
                 return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
             if not isinstance(payload, dict) or not isinstance(payload.get("update_id"), int):
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             try:
                 answer = await self.feed_webhook(payload)
-            except ValidationError:
+            except (ValidationError, RecursionError):
                 return web.json_response({"ok": False, "error": "not a Telegram update"}, status=400)
             except TemporaryFailure:
+                # Any database failure: nothing was committed, and Telegram re-delivers on a 503.
                 return web.json_response({"ok": False, "error": "try again"}, status=503)
             return web.json_response(answer)
 
@@ -286,15 +295,17 @@ class TelegramChannel:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
 
     async def start_polling(self) -> None:
+        """Long polling until stop_polling(); an update is confirmed only after its turn committed
+        (bot/channels/telegram_polling.py), like the webhook, which answers after handling."""
         # getUpdates is refused while a webhook is set; polling mode means no webhook.
         await self.bot.delete_webhook(drop_pending_updates=False)
-        await self.dispatcher.start_polling(
-            self.bot, handle_signals=False, close_bot_session=False, allowed_updates=ALLOWED_UPDATES
-        )
+        await self._poller.run()
 
     async def stop_polling(self) -> None:
-        with contextlib.suppress(RuntimeError):  # raised when polling never started
-            await self.dispatcher.stop_polling()
+        await self._poller.stop()
+
+    async def _feed_polled(self, update: Update) -> None:
+        await self.dispatcher.feed_update(self.bot, update)
 
     async def close(self) -> None:
         with contextlib.suppress(TimeoutError):

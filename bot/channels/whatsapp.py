@@ -1,8 +1,10 @@
 """WhatsApp transport: signed Cloud API webhooks in, Graph API calls over httpx out; no business logic.
 
-The webhook answers 200 as soon as the signature and JSON are checked and handles the messages
-after (Meta re-sends webhooks that are slow to answer); re-deliveries are recognised by message id
-in the engine. Payloads are built in whatsapp_format, against Meta's OpenAPI description."""
+The webhook checks the signature and JSON, handles each message's turn (committed) and only then
+answers 200; a database failure answers 503, so WhatsApp re-sends the webhook and nothing is lost
+(re-deliveries are recognised by message id in the engine). Replies and delivery reports are
+sent and recorded after the answer. Payloads are built in whatsapp_format, against Meta's OpenAPI
+description."""
 
 from __future__ import annotations
 
@@ -29,6 +31,8 @@ from bot.channels.whatsapp_format import (
     read_webhook,
     signature_is_valid,
     template_payload,
+    text_payload,
+    with_caption,
 )
 from bot.config import WhatsAppTemplate
 from bot.delivery import (
@@ -41,7 +45,7 @@ from bot.delivery import (
     WindowClosed,
     deliver,
 )
-from bot.engine import ConversationEngine, TemporaryFailure
+from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
 from bot.messages import DeliveryStatus, Incoming, Reply, Template
 from bot.web import Handler
 
@@ -53,6 +57,20 @@ INVALID_TOKEN, REENGAGEMENT_REQUIRED, UNDELIVERABLE = 190, 131047, 131026
 # Throughput (130429), pair rate (131056: too many messages to one user), app and account limits;
 # WhatsApp seldom says how long to wait, so these are our waits in seconds.
 RATE_LIMITED = {130429: 2.0, 131056: 6.0, 4: 60.0, 80007: 60.0}
+# The documents WhatsApp sends (developers.facebook.com/docs/whatsapp/cloud-api/reference/media);
+# a CSV file is not one of them.
+DOCUMENT_TYPES = frozenset(
+    {
+        "text/plain",
+        "application/pdf",
+        "application/msword",
+        "application/vnd.ms-excel",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    }
+)
 # Delivery reports can arrive before the sender has recorded the send they refer to.
 STATUS_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
 
@@ -94,6 +112,8 @@ class WhatsAppChannel:
         self._on_statuses = on_statuses
         self._max_media_bytes = max_media_bytes
         self._background: set[asyncio.Task[None]] = set()
+        # The last reply-sending task of each chat: the next one waits for it (order kept).
+        self._sending: dict[str, asyncio.Task[None]] = {}
         # Set once WhatsApp refuses our token: nothing more is tried until the operator restarts.
         self.refused: str | None = None
 
@@ -116,17 +136,22 @@ class WhatsAppChannel:
             return web.json_response({"ok": False}, status=401)
         try:
             payload = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # RecursionError: nested deeper than Python parses
             log.warning("whatsapp webhook: malformed JSON refused (%d bytes)", len(body))
             return web.json_response({"ok": False, "error": "malformed JSON"}, status=400)
         if not isinstance(payload, dict) or payload.get("object") != "whatsapp_business_account":
             log.warning("whatsapp webhook: not a WhatsApp Business payload, refused")
             return web.json_response({"ok": False, "error": "not a WhatsApp payload"}, status=400)
         incoming, statuses = read_webhook(payload)
-        if statuses:
+        if statuses:  # a delivery report that is lost only leaves a message marked "sent"
             self._in_background(self._record_statuses(statuses))
-        if incoming:
-            self._in_background(self._converse_all(incoming))
+        try:
+            for message in incoming:  # in the order WhatsApp gave them
+                await self._converse(message)
+        except TemporaryFailure:
+            # The database failed: nothing of this message was committed. WhatsApp re-sends a
+            # webhook not answered 200; the messages handled before it are recognised then.
+            return web.json_response({"ok": False, "error": "try again"}, status=503)
         return web.json_response({"ok": True})
 
     def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
@@ -135,7 +160,7 @@ class WhatsAppChannel:
         task.add_done_callback(self._background.discard)
 
     async def idle(self) -> None:
-        """Waits until every webhook received so far has been handled (tests, shutdown)."""
+        """Waits until every reply and delivery report received so far is done (tests, shutdown)."""
         while self._background:
             await asyncio.gather(*self._background, return_exceptions=True)
 
@@ -152,30 +177,53 @@ class WhatsAppChannel:
                 return
         log.info("%d delivery report(s) matched no message Sigap queued", len(pending))
 
-    async def _converse_all(self, messages: list[Incoming]) -> None:
-        for incoming in messages:  # in the order WhatsApp gave them
-            try:
-                await self._converse(incoming)
-            except Exception:
-                log.exception("whatsapp message not handled")
-
     async def _converse(self, incoming: Incoming) -> None:
+        """The turn commits before the webhook is answered (so a crash or a database failure
+        loses nothing); its replies go out after, in order behind the chat's earlier ones."""
         if incoming.kind == "photo":
             incoming = await self._with_photo(incoming)
-        await send_replies(self, self._engine, incoming.chat_id, await self._handle(incoming))
+        try:
+            replies = await self._engine.handle(incoming, read_pictures=False)
+        except PictureToRead:
+            # Reading an ad's picture takes seconds: it is read just after the answer (a crash in
+            # those seconds loses that picture, which was never stored: the user can send it again).
+            self._in_chat_order(incoming.chat_id, self._read_and_answer(incoming))
+            return
+        if replies:
+            self._in_chat_order(incoming.chat_id, send_replies(self, self._engine, incoming.chat_id, replies))
 
-    async def _handle(self, incoming: Incoming) -> list[Reply]:
-        """The webhook was answered already, so a database outage is waited out here."""
-        failures = 0
-        while True:
+    async def _read_and_answer(self, incoming: Incoming) -> None:
+        for attempt in range(1, self._policy.max_attempts + 1):
             try:
-                return await self._engine.handle(incoming)
-            except TemporaryFailure:
-                failures += 1
-                if failures >= self._policy.max_attempts:
-                    log.error("whatsapp message dropped: the database stayed unavailable")
-                    return []
-                await asyncio.sleep(self._policy.backoff(failures))
+                replies = await self._engine.handle(incoming)
+            except TemporaryFailure:  # the webhook was answered already: wait the outage out
+                await asyncio.sleep(self._policy.backoff(attempt))
+                continue
+            await send_replies(self, self._engine, incoming.chat_id, replies)
+            return
+        log.error("whatsapp picture message dropped: the database stayed unavailable")
+
+    def _in_chat_order(self, chat_id: str, work: Coroutine[Any, Any, None]) -> None:
+        """Runs work after everything queued before for this chat (replies arrive in order)."""
+        earlier = self._sending.get(chat_id)
+        task = asyncio.create_task(self._after(earlier, work))
+        self._sending[chat_id] = task
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        task.add_done_callback(lambda done: self._forget_sending(chat_id, done))
+
+    @staticmethod
+    async def _after(earlier: asyncio.Task[None] | None, work: Coroutine[Any, Any, None]) -> None:
+        if earlier is not None:
+            await asyncio.gather(earlier, return_exceptions=True)
+        try:
+            await work
+        except Exception:
+            log.exception("whatsapp replies not sent")
+
+    def _forget_sending(self, chat_id: str, done: asyncio.Task[None]) -> None:
+        if self._sending.get(chat_id) is done:
+            del self._sending[chat_id]
 
     async def _with_photo(self, incoming: Incoming) -> Incoming:
         """Downloads the picture now: its URL expires in minutes and its id in 30 days."""
@@ -206,15 +254,21 @@ class WhatsAppChannel:
             raise Unauthorized(self.refused)
         if reply.template is not None and not reply.text:
             return await self._post_message(self._template(chat_id, reply.template))
-        if reply.document:  # an export: uploaded, then sent as a file
-            mime = mimetypes.guess_type(reply.document_name)[0] or "application/octet-stream"
-            media_id = await self._upload(reply.document, mime, reply.document_name)
-            return await self._post_message(
-                document_payload(chat_id, media_id, reply.document_name, reply.text)
-            )
-        if reply.photo_data:
-            media_id = await self._upload(reply.photo_data, reply.photo_mime or "image/jpeg", "photo")
-            return await self._post_message(image_payload(chat_id, media_id, reply.text))
+        if reply.document or reply.photo_data:  # uploaded, then sent with the text as caption
+            caption, rest = with_caption(reply.text)
+            if reply.document:  # an export
+                mime = mimetypes.guess_type(reply.document_name)[0] or "application/octet-stream"
+                if mime not in DOCUMENT_TYPES:  # WhatsApp would refuse the upload (131053)
+                    raise Permanent(f"WhatsApp sends no {mime} documents")
+                media_id = await self._upload(reply.document, mime, reply.document_name)
+                payload = document_payload(chat_id, media_id, reply.document_name, caption)
+            else:
+                media_id = await self._upload(reply.photo_data, reply.photo_mime or "image/jpeg", "photo")
+                payload = image_payload(chat_id, media_id, caption)
+            message_id = await self._post_message(payload)
+            for piece in rest:
+                message_id = await self._post_message(text_payload(chat_id, piece))
+            return message_id
         if reply.photo:  # another platform's photo id means nothing here: the caption alone
             reply = replace(reply, photo="")
         message_id = ""

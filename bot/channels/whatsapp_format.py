@@ -13,12 +13,22 @@ import hmac
 import re
 from typing import Any
 
-from bot.messages import Button, DeliveryStatus, Incoming, IncomingKind, Reply
+from bot.messages import (
+    SHORT_TEXT_LIMIT,
+    TEXT_LIMIT,
+    Button,
+    DeliveryStatus,
+    Incoming,
+    IncomingKind,
+    Reply,
+    split_text,
+)
+from bot.web import same_secret
 
 CHANNEL = "whatsapp"
 MAX_BUTTONS, MAX_ROWS = 3, 10
 BUTTON_TITLE, ROW_TITLE, ROW_DESCRIPTION, LIST_BUTTON = 20, 24, 72, 20
-INTERACTIVE_BODY, TEXT_BODY = 1024, 4096
+INTERACTIVE_BODY, TEXT_BODY, CAPTION = SHORT_TEXT_LIMIT, TEXT_LIMIT, SHORT_TEXT_LIMIT
 # The list button's label: "Menu" reads the same in Indonesian and English (the reply carries no language).
 LIST_LABEL = "Menu"
 # A template parameter may not hold newlines, tabs or more than four spaces in a row, and the
@@ -36,6 +46,17 @@ def _base(to: str, kind: str) -> dict[str, Any]:
 
 def text_payload(to: str, body: str) -> dict[str, Any]:
     return {**_base(to, "text"), "text": {"body": _shorten(body, TEXT_BODY), "preview_url": False}}
+
+
+def text_payloads(to: str, body: str) -> list[dict[str, Any]]:
+    """A text as as many messages as WhatsApp needs to hold it all (4,096 characters each)."""
+    return [text_payload(to, piece) for piece in split_text(body, TEXT_BODY)]
+
+
+def with_caption(text: str) -> tuple[str, list[str]]:
+    """A media message's caption (1,024 characters) and the rest of its text, to follow as texts."""
+    caption, *rest = split_text(text, TEXT_BODY, first=CAPTION)
+    return caption, rest
 
 
 def template_payload(
@@ -77,15 +98,16 @@ def payloads(
     """The messages to send for one reply, and the buttons a typed number then stands for
     (only for a numbered text menu; empty otherwise). A photo is sent by its WhatsApp media id."""
     if reply.photo:
-        return [image_payload(to, reply.photo, reply.text)], []
+        caption, rest = with_caption(reply.text)
+        return [image_payload(to, reply.photo, caption), *(text_payload(to, piece) for piece in rest)], []
     choices = list(reply.all_buttons)
     if not choices:
-        return [text_payload(to, reply.text)], []
+        return text_payloads(to, reply.text), []
     if len(choices) > MAX_ROWS:
         numbered = "\n".join(f"{n}. {button.label}" for n, button in enumerate(choices, start=1))
-        return [text_payload(to, f"{reply.text}\n\n{numbered}")], choices
+        return text_payloads(to, f"{reply.text}\n\n{numbered}"), choices
     lead, body = _split_for_interactive(reply.text)
-    messages = [text_payload(to, lead)] if lead else []
+    messages = text_payloads(to, lead) if lead else []
     if len(choices) <= MAX_BUTTONS:
         action: dict[str, Any] = {
             "buttons": [
@@ -214,12 +236,12 @@ def signature_is_valid(body: bytes, header: str | None, app_secret: str) -> bool
     if not header or not header.startswith("sha256="):
         return False
     expected = hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
-    return hmac.compare_digest(expected, header.removeprefix("sha256="))
+    return same_secret(header.removeprefix("sha256="), expected)
 
 
 def challenge_answer(params: dict[str, str], verify_token: str) -> str | None:
     """The GET handshake: hub.challenge back only for hub.mode=subscribe with our verify token."""
-    if params.get("hub.mode") == "subscribe" and hmac.compare_digest(
+    if params.get("hub.mode") == "subscribe" and same_secret(
         params.get("hub.verify_token", ""), verify_token
     ):
         return params.get("hub.challenge")

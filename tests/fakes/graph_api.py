@@ -33,6 +33,30 @@ PHONE_NUMBER = {
     "throughput": {"level": "STANDARD"},
     "id": PHONE_NUMBER_ID,
 }
+# What WhatsApp accepts (developers.facebook.com/docs/whatsapp/cloud-api/reference/media):
+# anything else is refused at upload with 131053. A CSV file is not among the documents.
+SUPPORTED_MEDIA = {
+    "audio/aac",
+    "audio/amr",
+    "audio/mpeg",
+    "audio/mp4",
+    "audio/ogg",
+    "text/plain",
+    "application/pdf",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "application/vnd.ms-powerpoint",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "image/jpeg",
+    "image/png",
+    "image/webp",
+    "video/3gpp",
+    "video/mp4",
+}
+# Lengths WhatsApp refuses beyond (characters): a text body, an interactive body, a caption.
+TEXT_BODY, INTERACTIVE_BODY, CAPTION = 4096, 1024, 1024
 
 
 @dataclass
@@ -51,6 +75,7 @@ class FakeGraphAPI:
     # Every message payload the fake accepted, in order, and the refused ones with the reasons.
     accepted: list[dict[str, Any]] = field(default_factory=list)
     refused: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
+    refused_uploads: list[str] = field(default_factory=list)  # their MIME types
     faults: deque[GraphFault] = field(default_factory=deque)
     media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     uploads: dict[str, tuple[bytes, str]] = field(default_factory=dict)
@@ -113,7 +138,7 @@ class FakeGraphAPI:
         if request.match_info["phone"] != PHONE_NUMBER_ID:
             return _error(400, 100, "Unsupported post request.")
         payload = await request.json()
-        found = problems(payload)
+        found = problems(payload) or _too_long(payload)
         if found:
             self.refused.append((payload, found))
             return _error(400, 100, "(#100) Invalid parameter")
@@ -151,6 +176,9 @@ class FakeGraphAPI:
         upload = form.get("file")
         if form.get("messaging_product") != "whatsapp" or not isinstance(upload, web.FileField):
             return _error(400, 100, "(#100) Invalid parameter")
+        if str(form.get("type", "")) not in SUPPORTED_MEDIA:
+            self.refused_uploads.append(str(form.get("type", "")))
+            return _error(400, 131053, "(#131053) Media upload error: unsupported file type")
         self._counter += 1
         media_id = f"UPLOADED{self._counter}"
         self.uploads[media_id] = (upload.file.read(), str(form.get("type", "")))
@@ -211,6 +239,30 @@ class FakeGraphAPI:
                     pass
             except aiohttp.ClientError:  # the app is gone (a test ending): the platform gives up
                 return
+
+
+def _too_long(payload: Any) -> list[str]:
+    """The length limits WhatsApp enforces that the OpenAPI description does not state."""
+    if not isinstance(payload, dict):
+        return []
+    kind = payload.get("type")
+    part = payload.get(kind) if isinstance(kind, str) else None
+    part = part if isinstance(part, dict) else {}
+    checks = {
+        "text": ("body", TEXT_BODY),
+        "image": ("caption", CAPTION),
+        "document": ("caption", CAPTION),
+    }
+    if kind == "interactive":
+        body = part.get("body") if isinstance(part.get("body"), dict) else {}
+        text = str(body.get("text", ""))
+        return (
+            [f"interactive body over {INTERACTIVE_BODY} characters"] if len(text) > INTERACTIVE_BODY else []
+        )
+    if kind in checks:
+        name, limit = checks[kind]
+        return [f"{kind} {name} over {limit} characters"] if len(str(part.get(name, ""))) > limit else []
+    return []
 
 
 def status_webhook(statuses: list[dict[str, Any]]) -> dict[str, Any]:

@@ -1,8 +1,14 @@
-"""A fake Telegram Bot API server on 127.0.0.1: answers like the real one, records calls, fails on demand."""
+"""A fake Telegram Bot API server on 127.0.0.1: answers like the real one, records calls, fails on demand.
+
+As strict as Telegram where it matters: a bot may not write first to someone who never wrote to it
+(403 "bot can't initiate conversation"), texts over 4,096 characters, captions over 1,024 and
+callback_data over 64 bytes are refused (400), and getUpdates keeps returning an update until a
+later call's offset confirms it."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from collections import deque
@@ -16,6 +22,15 @@ from tests.fakes.waiting import wait_for_count
 # Bots may download files of up to 20 MB (getFile refuses bigger ones).
 MAX_DOWNLOAD_BYTES = 20 * 1024 * 1024
 BOT_USER = {"id": 999000, "is_bot": True, "first_name": "Sigap", "username": "SigapTestBot"}
+# Telegram's limits, counted as it counts them: UTF-16 code units of the text after entity parsing.
+MAX_TEXT, MAX_CAPTION, MAX_CALLBACK_DATA_BYTES = 4096, 1024, 64
+SENDS = ("sendmessage", "sendphoto", "senddocument")
+DESCRIPTIONS = {
+    401: "Unauthorized",
+    403: "Forbidden: bot was blocked by the user",
+    404: "Not Found",
+}
+CANT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 
 
 @dataclass
@@ -39,9 +54,20 @@ class Fault:
 class FakeBotAPI:
     calls: list[Call] = field(default_factory=list)
     blocked_chats: set[str] = field(default_factory=set)
+    # Chats whose user has written to the bot (an update came from them): the only ones it may
+    # write to. strict_first_contact=False only for the stand-alone server of the benchmarks,
+    # which post their updates straight to the bot and so never pass through this fake.
+    opened_chats: set[str] = field(default_factory=set)
+    strict_first_contact: bool = True
+    # What was refused, with Telegram's description (a test that expects none asserts it is empty).
+    refused: list[tuple[str, str]] = field(default_factory=list)
     faults: deque[Fault] = field(default_factory=deque)
     base_url: str = ""
-    _updates: asyncio.Queue[dict[str, Any]] = field(default_factory=asyncio.Queue)
+    # Updates not yet confirmed by a getUpdates offset, in order.
+    _pending_updates: list[dict[str, Any]] = field(default_factory=list)
+    _update_arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    # The offsets getUpdates was called with, in order (what a test reads to see confirmations).
+    offsets: list[int] = field(default_factory=list)
     _runner: web.AppRunner | None = None
     _message_id: int = 0
     _sent_event: asyncio.Event = field(default_factory=asyncio.Event)
@@ -108,8 +134,34 @@ class FakeBotAPI:
         self.files[file_id] = content
 
     def push_update(self, update: dict[str, Any]) -> None:
-        """Queue an update for getUpdates (long polling)."""
-        self._updates.put_nowait(update)
+        """Queue an update for getUpdates (long polling); its sender has now written to the bot."""
+        self.open_chat_of(update)
+        self._pending_updates.append(update)
+        self._update_arrived.set()
+
+    def open_chat(self, chat_id: int | str) -> None:
+        """The user wrote to the bot (in webhook mode the test posts the update itself)."""
+        self.opened_chats.add(str(chat_id))
+
+    def open_chat_of(self, update: Any) -> None:
+        """The chat an update came from has written to the bot (anything malformed: nobody)."""
+        if not isinstance(update, dict):
+            return
+        for kind in ("message", "callback_query"):
+            event = update.get(kind)
+            if not isinstance(event, dict):
+                continue
+            message = event if kind == "message" else event.get("message")
+            chat = message.get("chat") if isinstance(message, dict) else None
+            sender = event.get("from")
+            if isinstance(chat, dict) and "id" in chat:
+                self.open_chat(chat["id"])
+            elif isinstance(sender, dict) and "id" in sender:
+                self.open_chat(sender["id"])
+
+    @property
+    def unconfirmed_updates(self) -> list[int]:
+        return [update["update_id"] for update in self._pending_updates]
 
     # --- reading what happened ---------------------------------------------------------------
     def documents(self, chat_id: int | str) -> list[dict[str, Any]]:
@@ -145,12 +197,17 @@ class FakeBotAPI:
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             return self._error(fault.status, fault.retry_after)
-        if method in ("sendmessage", "sendphoto") and str(params.get("chat_id")) in self.blocked_chats:
+        if method in SENDS and str(params.get("chat_id")) in self.blocked_chats:
             return self._error(403)
         if method == "getfile" and params.get("file_id") not in self.files:
             return self._error(400, description="Bad Request: invalid file_id")
         if method == "getfile" and len(self.files[params["file_id"]]) > MAX_DOWNLOAD_BYTES:
             return self._error(400, description="Bad Request: file is too big")
+        problem = self._refusal(method, params)
+        if problem is not None:
+            status, description = problem
+            self.refused.append((method, description))
+            return self._error(status, description=description)
         if method in ("sendmessage", "sendphoto") and self.send_delay:
             # A client that dies meanwhile cancels this handler: the message never counts.
             self.in_flight += 1
@@ -191,6 +248,29 @@ class FakeBotAPI:
                 params[key] = json.loads(params[key])
         return params
 
+    def _refusal(self, method: str, params: dict[str, Any]) -> tuple[int, str] | None:
+        """What Telegram refuses of a send: a first message to someone who never wrote, too long
+        a text or caption, callback data over 64 bytes."""
+        if method not in SENDS:
+            return None
+        if self.strict_first_contact and str(params.get("chat_id")) not in self.opened_chats:
+            return 403, CANT_INITIATE
+        if method == "sendmessage":
+            text = str(params.get("text", ""))
+            if not text.strip():
+                return 400, "Bad Request: message text is empty"
+            if _length(text) > MAX_TEXT:
+                return 400, "Bad Request: message is too long"
+        elif _length(str(params.get("caption", ""))) > MAX_CAPTION:
+            return 400, "Bad Request: message caption is too long"
+        markup = params.get("reply_markup") or {}
+        for row in markup.get("inline_keyboard", []) if isinstance(markup, dict) else []:
+            for button in row:
+                data = button.get("callback_data")
+                if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
+                    return 400, "Bad Request: BUTTON_DATA_INVALID"
+        return None
+
     def _over_rate(self) -> bool:
         window = int(time.time())
         if window != self._window:
@@ -219,16 +299,14 @@ class FakeBotAPI:
         return None
 
     def _error(self, status: int, retry_after: int | None = None, description: str = "") -> web.Response:
-        descriptions = {
-            400: "Bad Request: message text is empty",
-            401: "Unauthorized",
-            403: "Forbidden: bot was blocked by the user",
-            429: f"Too Many Requests: retry after {retry_after}",
-        }
+        if not description and status == 429:
+            description = f"Too Many Requests: retry after {retry_after}"
+        if not description and status == 400:
+            description = "Bad Request: message text is empty"
         body: dict[str, Any] = {
             "ok": False,
             "error_code": status,
-            "description": description or descriptions.get(status, "Internal Server Error"),
+            "description": description or DESCRIPTIONS.get(status, "Internal Server Error"),
         }
         if retry_after is not None:
             body["parameters"] = {"retry_after": retry_after}
@@ -313,20 +391,29 @@ class FakeBotAPI:
         return web.Response(body=self.files[file_id], content_type="application/octet-stream")
 
     async def _get_updates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Like Telegram: an offset confirms every update below it, which is then gone for good;
+        the others are returned again and again until confirmed (up to `limit`, oldest first)."""
         offset = int(params.get("offset", 0) or 0)
+        self.offsets.append(offset)
+        self._pending_updates = [u for u in self._pending_updates if u["update_id"] >= offset]
+        limit = int(params.get("limit", 100) or 100)
         timeout = min(float(params.get("timeout", 0) or 0), 1.0)
-        updates: list[dict[str, Any]] = []
-        try:
-            updates.append(await asyncio.wait_for(self._updates.get(), timeout or 0.01))
-        except TimeoutError:
-            return []
-        while not self._updates.empty():
-            updates.append(self._updates.get_nowait())
-        return [u for u in updates if u["update_id"] >= offset]
+        if not self._pending_updates:
+            self._update_arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._update_arrived.wait(), timeout or 0.01)
+        return self._pending_updates[:limit]
+
+
+def _length(text: str) -> int:
+    """Telegram counts UTF-16 code units: an emoji outside the BMP counts twice."""
+    return len(text.encode("utf-16-le")) // 2
 
 
 async def _serve_forever(port: int, rate_limit: int | None) -> None:
-    api = FakeBotAPI(rate_limit=rate_limit)
+    # The benchmarks post updates straight to the bot's webhook, so this server never sees who
+    # wrote: it lets the bot write to any chat. The in-process fake of the tests is strict.
+    api = FakeBotAPI(rate_limit=rate_limit, strict_first_contact=False)
     app = web.Application()
     app.router.add_get("/stats", api._stats)
     app.router.add_route("*", "/bot{token}/{method}", api._handle)
