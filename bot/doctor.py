@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import re
 import secrets
 import shutil
 import tomllib
@@ -98,11 +97,12 @@ class _Unreachable(Exception):
 
 
 class _UncheckedSettings(Settings):
-    """The same settings without the production refusal, so the other checks can still run and
-    report on a configuration production would refuse."""
+    """The same settings without their refusals (production's, malformed data keys), so the other
+    checks can still run and each report on its own part of a configuration Sigap would refuse.
+    The override keeps the validator's name: pydantic replaces a validator by name only."""
 
     @model_validator(mode="after")
-    def _refuse_unsafe_production(self) -> _UncheckedSettings:
+    def _refuse_unsafe_settings(self) -> _UncheckedSettings:
         return self
 
 
@@ -114,7 +114,7 @@ def load_configuration(config_path: Path | None) -> tuple[Settings | None, Findi
     except ConfigError as exc:
         refused = blocker(
             "configuration",
-            f"{where}: {_readable(str(exc))}",
+            f"{where}: {exc}",
             "fix what it names: settings in config.toml, secrets in the environment "
             "(SIGAP_..., see deploy/sigap.env.example); `sigap run` refuses to start until then",
         )
@@ -131,21 +131,6 @@ def _unchecked(config_path: Path | None) -> Settings | None:
         return _UncheckedSettings(**data)
     except (OSError, ValueError):
         return None
-
-
-def _readable(error: str) -> str:
-    """pydantic's message without its input dump (which can hold the start of a secret) and links."""
-    problems = re.findall(r"Value error, (.*?) \[type=", error)
-    if problems:
-        return "production refuses: " + "; ".join(problems)
-    lines = [
-        line.strip()
-        for line in error.splitlines()
-        if "errors.pydantic.dev" not in line and not re.match(r"\d+ validation errors? for", line)
-    ]
-    # pydantic puts each field's name on its own line, then the problem: "field: problem".
-    text = "; ".join(f"{a}: {b}" for a, b in zip(lines[::2], lines[1::2], strict=False)) or error
-    return re.sub(r"\s*\[type=[^\]]*\]", "", text)
 
 
 def check_channels(settings: Settings) -> Finding:
@@ -691,6 +676,9 @@ async def examine(
 ) -> list[Finding]:
     """Every check, in a fixed order; the network ones run side by side."""
     channels = check_channels(settings)
+    # Before the database is opened: opening it makes the SQLite file private (db.session), and
+    # the operator should hear what was found, not what Sigap already repaired.
+    disk = check_disk(settings)
     try:
         languages = Content.load(default_content_dir(), settings.conversation.default_language).languages
     except ContentError:
@@ -707,7 +695,6 @@ async def examine(
         finally:
             if probe.database is not None:
                 await probe.database.dispose()
-    disk = check_disk(settings)
     return [
         configuration,
         channels,
