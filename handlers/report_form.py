@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.messages import whole_number
+from handlers import spoken_dates
+from handlers.spoken_dates import DateWords
 
 FIELD_TYPES = {"text", "number", "choice", "date", "village", "phone", "photo"}
 KINDS = ("missing", "warning")
@@ -88,8 +89,9 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
     return ReportForm(tuple(fields))
 
 
-def validate(field: Field, text: str, today: date) -> str:
-    """The answer as stored, or Invalid with the message to show."""
+def validate(field: Field, text: str, today: date, dates: DateWords | None = None) -> str:
+    """The answer as stored, or Invalid with the message to show. dates: the words of dates as
+    people say them (month names, "kemarin"); without them only written dates are read."""
     value = " ".join(text.split())
     if not value:
         raise Invalid("report.required")
@@ -98,14 +100,20 @@ def validate(field: Field, text: str, today: date) -> str:
             raise Invalid("report.too_long", limit=field.max_length)
         return value
     if field.type == "number":
-        number = whole_number(value)
-        if number is None or not field.low <= number <= field.high:
+        number = spoken_dates.read_age(value, field.low, field.high)  # "sekitar 24 tahun"
+        if number is None:
             raise Invalid("report.not_a_number", low=field.low, high=field.high)
         return str(number)
+    if field.type == "date" and dates is not None:
+        try:
+            return spoken_dates.read_date(value, dates, today, field.past_only)
+        except spoken_dates.NotUnderstood as problem:
+            raise Invalid("report.future_date" if problem.future else "report.not_a_date") from None
     if field.type == "date":
         return _date(value, field.past_only, today)
     if field.type == "phone":
-        return _phone(value)
+        found = spoken_dates.read_phone(value)  # "wa nya 0812 3456 7890"
+        return found if found is not None else _phone(value)
     raise Invalid("report.use_buttons")  # choice, village and photo come from buttons or media
 
 
