@@ -97,7 +97,7 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
         if mine is not None:
             rows.append((Button(turn.t("report.village_mine", village=mine.name)[:60], f"rp:v:{mine.code}"),))
     controls = [Button(turn.t("report.cancel"), "rp:cancel")]
-    if not field.required:
+    if not field.required_in(turn.state.data["kind"]):
         controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
     rows.append(tuple(controls))
     turn.say(f"{extra}\n\n{text}" if extra else text, tuple(rows))
@@ -109,7 +109,7 @@ async def on_field(turn: Turn) -> None:
     data = incoming.data
     if data == "rp:cancel":
         await _cancel_or_ask(turn)
-    elif data == "rp:skip" and not field.required:
+    elif data == "rp:skip" and not field.required_in(turn.state.data["kind"]):
         await _answered(turn, None)
     elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
         await _answered(turn, data[5:])
@@ -236,7 +236,7 @@ async def _send(turn: Turn) -> None:
     data = turn.state.data
     answers: dict[str, str] = dict(data["answers"])
     village = answers.get("home_village")
-    missing = [f.id for f in _fields(turn) if f.required and f.id not in answers]
+    missing = [f.id for f in _fields(turn) if f.required_in(data["kind"]) and f.id not in answers]
     if village is None or missing:
         data.update(current=missing[0] if missing else "home_village", editing=True)
         turn.go(NAME, "field", data)

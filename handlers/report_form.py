@@ -40,6 +40,12 @@ class Field:
     high: int = 0
     past_only: bool = False
     choices: tuple[str, ...] = ()
+    # Reports in which a required field may still be skipped (an early warning about a broker
+    # active in the village may not know whom it concerns).
+    optional_for: tuple[str, ...] = ()
+
+    def required_in(self, kind: str) -> bool:
+        return self.required and kind not in self.optional_for
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,8 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
         kinds = tuple(raw.get("kinds", KINDS))
         if not set(kinds) <= set(KINDS) or not kinds:
             raise FormError(f"report_form.toml: {field_id}: kinds may be {KINDS}")
+        if not set(raw.get("optional_for", ())) <= set(KINDS):
+            raise FormError(f"report_form.toml: {field_id}: optional_for may be {KINDS}")
         choices = tuple(raw.get("choices", ()))
         if kind == "choice" and not choices:
             raise FormError(f"report_form.toml: {field_id}: a choice needs choices")
@@ -81,6 +89,7 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
                 high=int(raw.get("max", 0)),
                 past_only=bool(raw.get("past_only", False)),
                 choices=choices,
+                optional_for=tuple(raw.get("optional_for", ())),
             )
         )
     ids = [f.id for f in fields]

@@ -19,10 +19,11 @@ async def start(turn: Turn) -> None:
         await ask_language(turn)
     elif turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)
-    elif turn.state.dialog in RESUMABLE:
-        # Someone coming back (new phone session, bot restarted) continues where they were.
+    elif turn.state.dialog != NAME and turn.ask_again is not None:
+        # Someone coming back (new phone session, bot restarted) continues where they were, in
+        # whichever conversation (a report's draft, the checklist): its state is in the database.
         turn.say(turn.t("start.resume"))
-        await RESUMABLE[turn.state.dialog](turn)
+        await turn.ask_again(turn)
     else:
         turn.say(turn.t("start.welcome_back"))
         await show_menu(turn)
@@ -146,8 +147,6 @@ MENU_STEPS: dict[str, Step] = {
     "language": ask_language,
     "main": show_menu,
 }
-
-RESUMABLE: dict[str, Step] = {checklist.NAME: checklist.ask}
 
 REPROMPTS: dict[str, Step] = {"language": ask_language, "privacy": show_privacy_notice, "idle": show_menu}
 

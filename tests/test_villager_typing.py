@@ -5,10 +5,12 @@ Played over the fake Bot API (Telegram) and in the console demo, in both languag
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from db.models import Case
+from tests import harness as rig
 from tests.harness import BotHarness, buttons_of
 from tests.test_console_demo import run_demo
 
@@ -157,3 +159,37 @@ def test_a_whatsapp_reaction_is_not_a_message() -> None:
     }
     incoming, _ = read_webhook(webhook(reaction))
     assert incoming == []
+
+
+async def test_a_report_draft_survives_a_restart_and_is_offered_back(
+    database_url: str, fake_api: Any
+) -> None:
+
+    first = await rig.start_harness(database_url, fake_api)
+    try:
+        await first.onboard(VILLAGER)
+        await first.press(VILLAGER, "menu:report")
+        await first.press(VILLAGER, "rp:yes")
+        await first.press(VILLAGER, "rp:k:warning")
+        await first.say(VILLAGER, "Siti Aminah")
+    finally:
+        await rig.stop_harness(first)
+    second = await rig.start_harness(database_url, fake_api)
+    try:
+        replies = await second.say(VILLAGER, "/start")
+        assert "lanjutkan" in replies[0]["text"].lower()
+        assert "rp:skip" in buttons_of(replies[-1]), "the age is asked: the name was kept"
+        replies = await second.say(VILLAGER, "sekitar 24 tahun")
+        assert "rp:c:female" in buttons_of(replies[-1])
+    finally:
+        await rig.stop_harness(second)
+
+
+async def test_an_early_warning_may_leave_the_name_unknown(bot: BotHarness) -> None:
+    await bot.onboard(VILLAGER)
+    await bot.say(VILLAGER, "lapor")
+    await bot.say(VILLAGER, "ya")
+    replies = await bot.say(VILLAGER, "ada calo")
+    assert "rp:skip" in buttons_of(replies[-1]), "the name may be skipped in an early warning"
+    replies = await bot.say(VILLAGER, "tidak tahu")
+    assert "rp:skip" in buttons_of(replies[-1]) and "umur" in replies[-1]["text"].lower()
