@@ -101,10 +101,10 @@ def _read(text: str, words: DateWords, today: date) -> str:
     years = [n for n in numbers if EARLIEST_YEAR <= n <= today.year + 5]
     month = next((number for phrase, number in words.months if _has(said, phrase)), None)
     if month is not None:
-        days = [n for n in numbers if 1 <= n <= 31]
+        day_numbers = [n for n in numbers if 1 <= n <= 31]
         year = years[0] if years else (today.year if month <= today.month else today.year - 1)
-        if days and len(days) == 1:
-            return about + _checked(year, month, days[0])
+        if len(day_numbers) == 1:
+            return about + _checked(year, month, day_numbers[0])
         return f"{about}{year:04d}-{month:02d}"
     # After month names: "bulan agustus kemarin" is last August, "kemarin" alone yesterday.
     for phrase, name in sorted(words.relative, key=lambda item: -len(item[0])):
