@@ -193,3 +193,25 @@ async def test_an_early_warning_may_leave_the_name_unknown(bot: BotHarness) -> N
     assert "rp:skip" in buttons_of(replies[-1]), "the name may be skipped in an early warning"
     replies = await bot.say(VILLAGER, "tidak tahu")
     assert "rp:skip" in buttons_of(replies[-1]) and "umur" in replies[-1]["text"].lower()
+
+
+async def test_erasing_my_data_is_answered_in_words(bot: BotHarness) -> None:
+    await bot.onboard(VILLAGER)
+    await bot.say(VILLAGER, "/hapus")
+    replies = await bot.say(VILLAGER, "gak jadi")
+    assert "dihapus" not in replies[0]["text"] and "menu:check" in buttons_of(replies[-1])
+    await bot.say(VILLAGER, "/hapus")
+    replies = await bot.say(VILLAGER, "ya")
+    assert "sudah dihapus" in replies[0]["text"]
+
+
+async def test_typed_words_in_english_at_the_report(bot: BotHarness) -> None:
+    await bot.onboard(ENGLISH, "en")
+    await bot.say(ENGLISH, "report")
+    await bot.say(ENGLISH, "i agree")
+    replies = await bot.say(ENGLISH, "early warning")
+    assert "rp:skip" in buttons_of(replies[-1])
+    await bot.say(ENGLISH, "Budi")
+    await bot.say(ENGLISH, "about 30 years old")
+    replies = await bot.say(ENGLISH, "male")
+    assert "rp:c:male" not in buttons_of(replies[-1])
