@@ -168,7 +168,9 @@ class ConversationEngine:
             else:
                 await self._router.route(turn)
             replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
-            if incoming.private:  # a word in a group changes nothing of the private conversation
+            # A word written in a group is refused (bot/router.py) and changes nothing of the
+            # user's private conversation; a button pressed there still acts.
+            if incoming.private or incoming.kind == "button":
                 turn.state.menu = self._numbered_choices(incoming.channel, replies)
                 turn.state.prompt = _last_question(replies)
                 await queries.save_state(session, user.id, turn.state)

@@ -217,3 +217,11 @@ async def test_typed_words_in_english_at_the_report(bot: BotHarness) -> None:
     await bot.say(ENGLISH, "about 30 years old")
     replies = await bot.say(ENGLISH, "male")
     assert "rp:c:male" not in buttons_of(replies[-1])
+
+
+def test_console_demo_in_english_words_only(tmp_path: Path) -> None:
+    typed = ["english", "i understand", "not now", "report", "yes", "missing person", "Budi", "about 30"]
+    output = run_demo(tmp_path / "demo.db", typed)
+    after_age = output.split("\n> ")[-2]
+    assert "Type one of these" not in output, "every word was understood"
+    assert "Female" in after_age, "the age was taken and the sex asked"
