@@ -153,7 +153,9 @@ def pressed(content: Content, prompt: Iterable[tuple[str, str]], text: str, whol
                     position += len(phrase)
                     break
             else:
-                near = vocabulary._near_misses(words[position : position + 1])
+                # Slips of the finger are forgiven only where nothing else may be typed: in a
+                # name, "Batul" is a name, not "Batal".
+                near = frozenset() if whole else vocabulary._near_misses(words[position : position + 1])
                 if len(near) == 1:
                     found |= near
                 elif words[position] not in filler:
