@@ -165,10 +165,23 @@ def test_form_answers_are_stored_or_refused_politely(field_id: str, text: str) -
 
 
 @FUZZ
-@given(st.text(max_size=6))
-def test_numbered_menu_answers_never_raise(text: str) -> None:
-    from bot.engine import _chosen_by_number
-    from bot.messages import Incoming
+@given(st.text(max_size=40), st.booleans())
+def test_typed_words_press_a_shown_button_or_none(text: str, whole: bool) -> None:
+    from handlers.typed_answers import pressed
 
-    chosen = _chosen_by_number(Incoming("whatsapp", "1", "1", "text", text=text), ["a:1", "a:2", "a:3"])
-    assert chosen.kind == "text" or chosen.data in ("a:1", "a:2", "a:3")
+    prompt = [("rp:skip", "Lewati"), ("rp:cancel", "Batal"), ("rp:c:female", "Perempuan")]
+    assert pressed(services().content, prompt, text, whole) in (None, "rp:skip", "rp:cancel", "rp:c:female")
+
+
+@FUZZ
+@given(st.text(max_size=40))
+def test_spoken_dates_never_raise_but_invalid(text: str) -> None:
+    from handlers.report_form import Field
+    from handlers.spoken_dates import DateWords
+
+    field = Field(id="d", type="date", required=False, kinds=("missing",), past_only=True)
+    try:
+        value = validate(field, text, date(2026, 11, 23), DateWords.of(services().content))
+    except Invalid:
+        return
+    assert value.lstrip("~")[:4].isdigit()
