@@ -112,15 +112,6 @@ async def cancel(turn: Turn) -> None:
     await show_menu(turn)
 
 
-async def stop_word(turn: Turn) -> None:
-    """ "berhenti" typed inside a conversation (the checklist, a report) stops that conversation;
-    only at the menu does it stop the awareness messages (/berhenti always does)."""
-    if turn.state.dialog != NAME or turn.state.step != "idle":
-        await cancel(turn)
-    else:
-        await subscriptions.stop(turn)
-
-
 async def idle_input(turn: Turn) -> None:
     text = turn.incoming.text.strip()
     if turn.incoming.kind == "text" and offer_text.looks_like_an_ad(text, turn.services.offers):

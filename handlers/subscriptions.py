@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.messages import Button
 from db import subscriptions
 from handlers.context import Dialog, Turn
-from handlers.menu import show_menu
+from handlers.menu import HOME_DIALOG, show_menu
 from handlers.region_search import village_rows
 from handlers.villages import find_villages, too_long
 
@@ -78,10 +78,15 @@ async def _subscribe(turn: Turn, code: str) -> None:
 
 
 async def stop(turn: Turn) -> None:
-    """/berhenti, "stop", "berhenti": honoured from anywhere, at once."""
+    """/berhenti, "stop", "berhenti": honoured from anywhere, at once. Typed in the middle of a
+    conversation (the checklist, a report), that conversation goes on: its question is asked
+    again ("batal" ends it)."""
     stopped = await subscriptions.unsubscribe(turn.session, turn.user.id, turn.now)
     turn.say(turn.t("subscriptions.stopped" if stopped else "subscriptions.not_subscribed"))
-    await show_menu(turn)
+    if turn.state.dialog not in (HOME_DIALOG, NAME) and turn.ask_again is not None:
+        await turn.ask_again(turn)
+    else:
+        await show_menu(turn)
 
 
 async def reprompt(turn: Turn) -> None:
