@@ -24,6 +24,7 @@ from bot.pictures import PictureReader, tesseract_status
 from bot.private_files import write_private
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, load_register, read_register, replace_register
+from db.contacts import ContactFileError, read_contacts, replace_contacts
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _admin_parser(commands)
     _broadcast_parser(commands)
+    _contacts_parser(commands)
     stats = commands.add_parser("stats", help="a region's numbers: cases, checks, red flags (anonymous)")
     stats.add_argument("--region", help="regency (61.12) or province (61) code; default: the whole country")
     stats.add_argument("--days", type=int, default=7, help="how many days, up to --until (default: 7)")
@@ -183,6 +185,17 @@ def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     report = sub.add_parser("report", help="delivery report per run and channel, as CSV or XLSX")
     report.add_argument("--region", help="broadcasts aimed at this region or inside it; default: all")
     report.add_argument("--output", required=True, help="file to write: .csv or .xlsx")
+
+
+def _contacts_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    contacts_cmd = commands.add_parser(
+        "contacts", help="each regency's task force and Disnaker contacts, shown to its users"
+    )
+    sub = contacts_cmd.add_subparsers(dest="contacts_command", required=True)
+    load = sub.add_parser("import", help="load a CSV; replaces the contacts of the regencies it names")
+    load.add_argument(
+        "file", help="CSV: regency_code,office,phone,whatsapp,hours,source,as_of (docs/samples/contacts.csv)"
+    )
 
 
 def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -295,6 +308,9 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 for line in asyncio.run(_cases(settings, args)):
                     print(line)
+        elif args.command == "contacts":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            print(asyncio.run(_import_contacts(settings, Path(args.file))))
         elif args.command == "hotlines":
             return _hotlines(settings, args.language, args.strict)
         elif args.command == "regions":
@@ -310,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         OfferRulesError,
         RegionListError,
         RegisterError,
+        ContactFileError,
         crypto.DataKeyError,
     ) as exc:
         print(f"sigap: {exc}", file=sys.stderr)
@@ -401,6 +418,21 @@ async def _import_agencies(settings: Settings, path: Path, as_of: str | None) ->
     finally:
         await core.close()
     return f"{count} licensed placement companies loaded (register as of {day:%Y-%m-%d})"
+
+
+async def _import_contacts(settings: Settings, path: Path) -> str:
+    rows = read_contacts(path, date.today())  # a bad file is refused before anything is written
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session, session.begin():
+            counts = await replace_contacts(session, rows)
+            detail = f"{path.name}: " + ", ".join(f"{code} {n}" for code, n in counts.items())
+            await audit.record(session, "cli", "contacts_imported", core.engine_clock(), detail=detail)
+    finally:
+        await core.close()
+    return f"{len(rows)} contact(s) loaded for {len(counts)} regency(ies): " + ", ".join(
+        f"{code} ({n})" for code, n in counts.items()
+    )
 
 
 async def _demo(settings: Settings) -> None:
