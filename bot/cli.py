@@ -597,10 +597,11 @@ async def _case_file(settings: Settings, args: argparse.Namespace) -> tuple[byte
         async with core.sessions() as session, session.begin():
             found = await cases.cases_in_region(session, args.region, open_only=args.open_only)
             index = await core.services.regions.index(session)
+            notes = await cases.notes_of(session, [case.id for case in found])
             detail = f"{args.format}, {len(found)} cases: {args.region or 'all'} -> {args.output}"
             await audit.record(session, "cli", "cases_exported", core.engine_clock(), detail=detail)
         texts = core.services.content.texts(core.services.content.default_language)
-        table = case_table(texts, core.services.report_form, index, list(reversed(found)))
+        table = case_table(texts, core.services.report_form, index, list(reversed(found)), notes)
     finally:
         await core.close()
     return (to_csv(table) if args.format == "csv" else cases_workbook(texts, table)), len(found)

@@ -217,7 +217,8 @@ async def export_document(turn: Turn) -> None:
         fmt = "xlsx"  # an old CSV button on a channel that cannot send the file
     ordered = await cases_of_regions(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
-    table = case_table(turn.t, turn.services.report_form, index, ordered)
+    notes = await cases.notes_of(turn.session, [case.id for case in ordered])
+    table = case_table(turn.t, turn.services.report_form, index, ordered, notes)
     content = to_csv(table) if fmt == "csv" else cases_workbook(turn.t, table)
     regions_text = ", ".join(r or "all" for r in regions)
     await audit.record(
