@@ -149,6 +149,22 @@ class Agency(Base):
     as_of: Mapped[date] = mapped_column(Date)
 
 
+class RegencyContact(Base):
+    """A regency's task force or Disnaker office, from `sigap contacts import` (with its source and
+    the date it was confirmed: the bot says "as of" it)."""
+
+    __tablename__ = "regency_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), index=True)
+    office: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    whatsapp: Mapped[str | None] = mapped_column(String(40))
+    hours: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
+    as_of: Mapped[date] = mapped_column(Date)
+
+
 class ProcessedUpdate(Base):
     """Inbound messages already handled: platforms re-send unanswered webhooks, we act once."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,6 +30,8 @@ class Contact:
     sms: str = ""
     web: str = ""
     app: str = ""
+    # The day a regency's contact was last confirmed (`sigap contacts import`): shown "as of" it.
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ happens to reports they filed (UU PDP: the rights of access and erasure)."""
 from __future__ import annotations
 
 from bot.messages import SHORT_TEXT_LIMIT, Button, pack, text_length
-from db import personal_data
+from db import cases, personal_data
 from handlers.case_messages import details_lines
 from handlers.context import Turn
 from handlers.menu import HOME_DIALOG, show_menu
@@ -42,12 +42,19 @@ async def show(turn: Turn) -> None:
         header.append(t("mydata.roles", value=roles))
     header += ["", t("mydata.reports", count=len(data.reports))]
     blocks = ["\n".join(header)]
+    notes = await cases.notes_of(turn.session, [case.id for case in data.reports])
     for case in data.reports:
         heading = f"{case.reference} · {t(f'cases.status.{case.status}')} · {case.created_at:%d-%m-%Y}"
         details = details_lines(
             t, turn.services.report_form, case.kind, case.details, index.get(case.village_code)
         )
-        blocks.append("\n".join([heading, *details]))
+        # What they added later is theirs too (the task force's own notes are not shown here).
+        added = [
+            t("mydata.added_later", date=f"{event.at:%d-%m-%Y}", note=event.note)
+            for event in notes[case.id]
+            if event.action == "info_added" and event.actor_user_id == turn.user.id and event.note
+        ]
+        blocks.append("\n".join([heading, *details, *added]))
     footer = t("mydata.anonymous")
     buttons = ((Button(t("mydata.erase_button"), "dx:ask"),), (Button(t("menu.back_to_menu"), "menu:main"),))
     whole = "\n\n".join([*blocks, footer])

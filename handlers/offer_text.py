@@ -62,7 +62,7 @@ async def check(turn: Turn, text: str) -> None:
         t("offers.result.next_steps"),
         "",
         t("numbers.title"),
-        numbers.render(turn.services, t),
+        numbers.render(turn.services, t, await numbers.regional(turn)),
     ]
     turn.say(chat_text(t, analysis))
     turn.say(

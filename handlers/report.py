@@ -35,7 +35,8 @@ async def on_consent(turn: Turn) -> None:
     if turn.incoming.data == "rp:yes":
         await _ask_kind(turn)
     elif turn.incoming.data == "rp:no":
-        turn.say(f"{turn.t('report.no_consent')}\n\n{numbers.render(turn.services, turn.t)}")
+        local = await numbers.regional(turn)
+        turn.say(f"{turn.t('report.no_consent')}\n\n{numbers.render(turn.services, turn.t, local)}")
         await show_menu(turn)
     else:
         turn.say(turn.t("report.use_buttons"))
@@ -270,6 +271,11 @@ async def _send(turn: Turn) -> None:
         turn.say(turn.t("report.sent_nobody"))
     elif level == "nobody":
         turn.say(turn.t("report.sent_unassigned"))
+    local = await numbers.regional(turn, case.village_code)
+    if local:  # the regency's own office, to call or visit in person
+        place = (await turn.services.regions.index(turn.session)).get(case.village_code)
+        heading = turn.t("report.sent_contacts", regency=place.regency if place else case.regency_code)
+        turn.say(f"{heading}\n{numbers.render_contacts(turn.t, list(local))}")
     await show_menu(turn)
 
 

@@ -258,7 +258,8 @@ async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarne
     rows = [[cell.value for cell in row] for row in book["received"].iter_rows()]  # not acknowledged yet
     assert rows[0][:3] == ["reference", "kind", "status"] and rows[1][0] == reference
     assert "Siti Aminah" in rows[1] and "Kabupaten Kubu Raya" in rows[1]
-    assert rows[1][8].endswith("WIB"), "times in the region's own zone"
+    created, zone = rows[1][rows[0].index("created")], rows[1][rows[0].index("time_zone")]
+    assert created.hour == 10 and zone == "WIB", "times in the region's own zone (03:00 UTC)"
     parsed = list(csv.reader(io.StringIO(csv_file["content"].decode("utf-8-sig"))))
     assert parsed[1][0] == reference and len(parsed) == 2
 
