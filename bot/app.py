@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import doctor
 from bot.channels.base import Channel
+from bot.channels.console import CHANNEL as CONSOLE
 from bot.channels.whatsapp import WhatsAppChannel
 from bot.channels.whatsapp_format import MAX_ROWS
 from bot.config import WEEKDAYS, ConfigError, Settings
@@ -102,7 +103,7 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
         router,
         services,
         clock,
-        numbered_menus={"whatsapp": MAX_ROWS},
+        numbered_menus={"whatsapp": MAX_ROWS, CONSOLE: 0},
         max_messages_per_minute=settings.conversation.max_messages_per_minute,
         pictures=pictures,
     )

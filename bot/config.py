@@ -86,7 +86,7 @@ class WebSettings(_Section):
 class ConversationSettings(_Section):
     default_language: str = "id"
     max_text_chars: int = Field(default=3000, ge=100)
-    max_messages_per_minute: int = Field(default=20, ge=1)
+    max_messages_per_minute: int = Field(default=90, ge=1)
 
 
 class DeliverySettings(_Section):

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Incoming, PictureReading, Reply, compact, whole_number
+from bot.messages import Incoming, PictureReading, Reply, compact
 from bot.pictures import PictureReader
 from bot.router import Router
 from db import first_contact, media, queries
@@ -145,14 +145,13 @@ class ConversationEngine:
                 if user.held_messages
                 else 0
             )
-            if user.messages_this_minute > self._max_messages_per_minute:
+            flooded = user.messages_this_minute > self._max_messages_per_minute
+            if flooded and user.messages_this_minute > self._max_messages_per_minute + 1:
                 # Told once a minute; further messages in that minute get no answer, so a
                 # flood costs no sends. The state is untouched.
-                if user.messages_this_minute == self._max_messages_per_minute + 1:
-                    return [Reply(self._services.content.texts(user.language)("errors.flood"))], released
                 return [], released
             turn = Turn(
-                incoming=_chosen_by_number(incoming, state.menu),
+                incoming=incoming,
                 user=user,
                 state=state,
                 t=self._services.content.texts(user.language),
@@ -161,10 +160,18 @@ class ConversationEngine:
                 services=self._services,
                 computed=progress.computed,
             )
-            await self._router.route(turn)
+            if flooded:
+                # The first refused message: said once, with the open question shown again so
+                # the user knows what to answer once they slow down.
+                turn.say(turn.t("errors.flood"))
+                await self._router.reprompt(turn)
+            else:
+                await self._router.route(turn)
             replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
-            turn.state.menu = self._numbered_choices(incoming.channel, replies)
-            await queries.save_state(session, user.id, turn.state)
+            if incoming.private:  # a word in a group changes nothing of the private conversation
+                turn.state.menu = self._numbered_choices(incoming.channel, replies)
+                turn.state.prompt = _last_question(replies)
+                await queries.save_state(session, user.id, turn.state)
         return replies, turn.queued_messages + released
 
     async def _read_picture(self, incoming: Incoming) -> PictureReading:
@@ -188,12 +195,13 @@ class ConversationEngine:
             await queries.mark_blocked(session, channel, chat_id, self._clock())
 
 
-def _chosen_by_number(incoming: Incoming, menu: list[str] | None) -> Incoming:
-    """ "3" typed under a numbered text menu is the third choice, as if its button were pressed."""
-    number = whole_number(incoming.text.strip().rstrip("."))
-    if menu and incoming.kind == "text" and number is not None and 1 <= number <= len(menu):
-        return replace(incoming, kind="button", data=menu[number - 1], text="")
-    return incoming
+def _last_question(replies: list[Reply]) -> list[tuple[str, str]] | None:
+    """The buttons (data, label) of the last reply that has any: what typed words may press
+    (bot/router.py). None when this turn asked nothing with buttons."""
+    for reply in reversed(replies):
+        if reply.buttons:
+            return [(button.data, button.label) for button in reply.all_buttons]
+    return None
 
 
 def _database_failed(exc: Exception) -> bool:

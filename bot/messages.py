@@ -56,6 +56,9 @@ class Incoming:
     photo_mime: str = ""
     # Its text, once the engine read the picture for a step that asked (Turn.read_picture_first).
     reading: PictureReading | None = None
+    # Written in a one-to-one chat with the bot, not in a group: only there does Sigap converse
+    # (a group would see a villager's report or their /dataku).
+    private: bool = True
 
     @property
     def command(self) -> str:

@@ -158,9 +158,7 @@ async def get_or_create_user(
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
     try:
-        state = ConversationState(
-            row.dialog, row.step, crypto.open_json(session, row.dialog_data), row.menu_choices
-        )
+        state = _state(row.dialog, row.step, crypto.open_json(session, row.dialog_data), row.menu_choices)
     except crypto.DataKeyError:
         # Saved under a key this process does not have: the conversation starts afresh rather
         # than failing every message the user sends.
@@ -248,9 +246,18 @@ async def load_state(session: AsyncSession, user_id: int) -> ConversationState:
     table = User.__table__
     statement = select(table.c.dialog, table.c.step, table.c.dialog_data).where(table.c.id == user_id)
     row = (await run(session, statement)).one()
-    return ConversationState(
-        dialog=row.dialog, step=row.step, data=crypto.open_json(session, row.dialog_data)
-    )
+    return _state(row.dialog, row.step, crypto.open_json(session, row.dialog_data), None)
+
+
+# Where the state's data keeps the question's buttons (ConversationState.prompt): inside the
+# encrypted data, under a key no dialogue uses.
+_PROMPT_KEY = "~prompt"
+
+
+def _state(dialog: str, step: str, data: dict[str, Any], menu: list[str] | None) -> ConversationState:
+    stored = data.pop(_PROMPT_KEY, None)
+    prompt = [(str(pair[0]), str(pair[1])) for pair in stored] if isinstance(stored, list) else None
+    return ConversationState(dialog, step, data, menu, prompt)
 
 
 async def save_state(session: AsyncSession, user_id: int, state: ConversationState) -> None:
@@ -259,7 +266,9 @@ async def save_state(session: AsyncSession, user_id: int, state: ConversationSta
         "user_id": user_id,
         "dialog": state.dialog,
         "step": state.step,
-        "dialog_data": crypto.seal_json(session, state.data),
+        "dialog_data": crypto.seal_json(
+            session, {**state.data, _PROMPT_KEY: state.prompt} if state.prompt else state.data
+        ),
         "menu_choices": state.menu,
     }
     await run(session, _statements(dialect_of(session)).save_state, parameters)

@@ -33,6 +33,9 @@ class ConversationState:
     # The button data a typed number stands for, while a numbered text menu is on the screen
     # (set by the engine for channels that show long menus as text; handlers never touch it).
     menu: list[str] | None = None
+    # The buttons (data, label) of the last question shown, so that typed words can press one
+    # (set by the engine; kept encrypted with the data: a label may name a place or a case).
+    prompt: list[tuple[str, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -94,7 +94,7 @@ def route_table() -> RouteTable:
             "keywords.ad": offer_text.begin,
             "keywords.cancel": start.cancel,
             "keywords.help": start.show_help,
-            "keywords.stop": subscriptions.stop,
+            "keywords.stop": start.stop_word,
         },
         gate=start.onboarding_gate,
         # A picture at the main menu or in the ad check is a job ad to read.

@@ -7,6 +7,7 @@ from bot.messages import Button, Template
 from db.cases import CaseRecord
 from handlers.region_search import Place
 from handlers.report_form import ReportForm
+from handlers.spoken_dates import spoken_date_text
 
 
 def field_value(t: Texts, form: ReportForm, field_id: str, value: str) -> str:
@@ -16,8 +17,7 @@ def field_value(t: Texts, form: ReportForm, field_id: str, value: str) -> str:
     if field is not None and field.type == "photo":
         return "✓"
     if field is not None and field.type == "date":
-        year, month, day = value.split("-")
-        return f"{day}-{month}-{year}"  # as Indonesians write dates
+        return spoken_date_text(value, t)  # "01-10-2026", "Agustus 2026", "sekitar Mei 2026"
     return value
 
 

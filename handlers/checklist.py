@@ -70,7 +70,7 @@ async def begin(turn: Turn) -> None:
 
 
 async def ask(turn: Turn) -> None:
-    """Shows the open question (also after a restart of the bot: see start.RESUMABLE)."""
+    """Shows the open question (also after a restart of the bot: see start.start)."""
     rules = turn.services.checklist
     state = _load(turn)
     if state is None:

@@ -100,6 +100,9 @@ class Turn:
     queued_messages: int = 0
     # Results of CPU-heavy work done for this message before the turn ran (see compute).
     computed: dict[Hashable, Any] = field(default_factory=dict)
+    # Asks again what the current dialogue's step is waiting for (set by the router), so a global
+    # button (a language chosen mid-checklist) can return to it instead of ending it.
+    ask_again: Callable[[Turn], Awaitable[None]] | None = None
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -129,6 +132,14 @@ class Turn:
 Step = Callable[[Turn], Awaitable[None]]
 
 
+def _always(state: ConversationState) -> bool:
+    return True
+
+
+def _never(state: ConversationState) -> bool:
+    return False
+
+
 @dataclass(frozen=True)
 class Dialog:
     """A conversation as a table of states: each step handles the user's input while in that step."""
@@ -144,6 +155,13 @@ class Dialog:
     # Texts longer than [conversation] max_text_chars reach the step only in dialogues that read
     # long texts themselves (a pasted job ad: the analysis caps what it reads).
     accepts_long_text: bool = False
+    # Whether the current step reads typed text of its own (a name, a village, a pasted ad). Where
+    # it does not, typed words that match no button get a hint of what can be typed; where it
+    # does, only a message that is nothing but a button's words presses that button.
+    reads_text: Callable[[ConversationState], bool] = _always
+    # Whether the current step asks for a number (an age): a number typed there is the answer,
+    # never "the Nth button" of a numbered menu.
+    asks_number: Callable[[ConversationState], bool] = _never
 
 
 @dataclass(frozen=True)

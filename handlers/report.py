@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from bot.messages import Button
 from db import cases, media, roles
+from db.records import ConversationState
 from handlers import numbers
 from handlers.access import official_village
 from handlers.case_messages import details_lines
@@ -14,6 +15,7 @@ from handlers.forwarding import send_case
 from handlers.menu import show_menu
 from handlers.region_search import Place, village_rows
 from handlers.report_form import Field, Invalid, validate
+from handlers.spoken_dates import DateWords
 from handlers.villages import find_villages, too_long
 
 NAME = "report"
@@ -80,6 +82,7 @@ def _current(turn: Turn) -> Field:
 
 async def ask_field(turn: Turn, extra: str = "") -> None:
     field = _current(turn)
+    turn.state.data["current_type"] = field.type
     fields = _fields(turn)
     number = [f.id for f in fields].index(field.id) + 1
     text = (
@@ -95,7 +98,7 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
         if mine is not None:
             rows.append((Button(turn.t("report.village_mine", village=mine.name)[:60], f"rp:v:{mine.code}"),))
     controls = [Button(turn.t("report.cancel"), "rp:cancel")]
-    if not field.required:
+    if not field.required_in(turn.state.data["kind"]):
         controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
     rows.append(tuple(controls))
     turn.say(f"{extra}\n\n{text}" if extra else text, tuple(rows))
@@ -106,8 +109,8 @@ async def on_field(turn: Turn) -> None:
     incoming = turn.incoming
     data = incoming.data
     if data == "rp:cancel":
-        await _cancel(turn)
-    elif data == "rp:skip" and not field.required:
+        await _cancel_or_ask(turn)
+    elif data == "rp:skip" and not field.required_in(turn.state.data["kind"]):
         await _answered(turn, None)
     elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
         await _answered(turn, data[5:])
@@ -121,7 +124,7 @@ async def on_field(turn: Turn) -> None:
         await ask_field(turn, turn.t("report.not_a_photo"))
     elif incoming.kind == "text" and field.type not in ("choice", "village"):
         try:
-            value = validate(field, incoming.text, turn.now.date())
+            value = validate(field, incoming.text, turn.now.date(), DateWords.of(turn.services.content))
         except Invalid as problem:
             await ask_field(turn, turn.t(problem.key, **problem.params))
             return
@@ -224,7 +227,7 @@ async def on_summary(turn: Turn) -> None:
         turn.go(NAME, "field", turn.state.data)
         await ask_field(turn)
     elif data == "rp:cancel":
-        await _cancel(turn)
+        await _cancel_or_ask(turn)
     else:
         await show_summary(turn, turn.t("report.use_buttons"))
 
@@ -234,7 +237,7 @@ async def _send(turn: Turn) -> None:
     data = turn.state.data
     answers: dict[str, str] = dict(data["answers"])
     village = answers.get("home_village")
-    missing = [f.id for f in _fields(turn) if f.required and f.id not in answers]
+    missing = [f.id for f in _fields(turn) if f.required_in(data["kind"]) and f.id not in answers]
     if village is None or missing:
         data.update(current=missing[0] if missing else "home_village", editing=True)
         turn.go(NAME, "field", data)
@@ -279,6 +282,43 @@ async def _send(turn: Turn) -> None:
     await show_menu(turn)
 
 
+def has_answers(turn: Turn) -> bool:
+    """The report holds something typed: cancelling it would throw that away."""
+    return turn.state.dialog == NAME and bool(turn.state.data.get("answers"))
+
+
+async def ask_cancel(turn: Turn) -> None:
+    """Cancelling after the first answers is asked once more: a mistyped "2" or "batal" must not
+    throw away a report."""
+    data = turn.state.data
+    if turn.state.step != "cancelling":
+        data["resume_step"] = turn.state.step
+    buttons = (
+        (Button(turn.t("report_cancel.yes"), "rp:drop"), Button(turn.t("report_cancel.no"), "rp:keep")),
+    )
+    turn.say(turn.t("report_cancel.question"), buttons)
+    turn.go(NAME, "cancelling", data)
+
+
+async def on_cancelling(turn: Turn) -> None:
+    if turn.incoming.data == "rp:drop":
+        await _cancel(turn)
+        return
+    if turn.incoming.data != "rp:keep":
+        await ask_cancel(turn)
+        return
+    data = turn.state.data
+    turn.go(NAME, str(data.pop("resume_step", "summary")), data)
+    await reprompt(turn)
+
+
+async def _cancel_or_ask(turn: Turn) -> None:
+    if has_answers(turn):
+        await ask_cancel(turn)
+    else:
+        await _cancel(turn)
+
+
 async def _cancel(turn: Turn) -> None:
     """The unsent report's photos go with it; answers are never read as references to anything."""
     await media.drop_draft_photos(turn.session, turn.user.id)
@@ -294,14 +334,38 @@ async def reprompt(turn: Turn) -> None:
         await _ask_kind(turn)
     elif step == "field":
         await ask_field(turn)
+    elif step == "cancelling":
+        await ask_cancel(turn)
     else:
         await show_summary(turn)
 
 
+def _reads_text(state: ConversationState) -> bool:
+    """Only a field that is not a choice is typed: elsewhere typed words must match a button."""
+    return state.step == "field" and _field_type(state) != "choice"
+
+
+def _asks_number(state: ConversationState) -> bool:
+    return state.step == "field" and _field_type(state) in ("number", "date", "phone")
+
+
+def _field_type(state: ConversationState) -> str:
+    # The form is not at hand here; the field's type is kept with the state when it is asked.
+    return str(state.data.get("current_type", ""))
+
+
 DIALOG = Dialog(
     name=NAME,
-    steps={"consent": on_consent, "kind": on_kind, "field": on_field, "summary": on_summary},
+    steps={
+        "consent": on_consent,
+        "kind": on_kind,
+        "field": on_field,
+        "summary": on_summary,
+        "cancelling": on_cancelling,
+    },
     reprompt=reprompt,
+    reads_text=_reads_text,
+    asks_number=_asks_number,
     button_prefix="rp",
     accepts_photos=True,
 )

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.messages import whole_number
+from handlers import spoken_dates
+from handlers.spoken_dates import DateWords
 
 FIELD_TYPES = {"text", "number", "choice", "date", "village", "phone", "photo"}
 KINDS = ("missing", "warning")
@@ -39,6 +40,12 @@ class Field:
     high: int = 0
     past_only: bool = False
     choices: tuple[str, ...] = ()
+    # Reports in which a required field may still be skipped (an early warning about a broker
+    # active in the village may not know whom it concerns).
+    optional_for: tuple[str, ...] = ()
+
+    def required_in(self, kind: str) -> bool:
+        return self.required and kind not in self.optional_for
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,8 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
         kinds = tuple(raw.get("kinds", KINDS))
         if not set(kinds) <= set(KINDS) or not kinds:
             raise FormError(f"report_form.toml: {field_id}: kinds may be {KINDS}")
+        if not set(raw.get("optional_for", ())) <= set(KINDS):
+            raise FormError(f"report_form.toml: {field_id}: optional_for may be {KINDS}")
         choices = tuple(raw.get("choices", ()))
         if kind == "choice" and not choices:
             raise FormError(f"report_form.toml: {field_id}: a choice needs choices")
@@ -80,6 +89,7 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
                 high=int(raw.get("max", 0)),
                 past_only=bool(raw.get("past_only", False)),
                 choices=choices,
+                optional_for=tuple(raw.get("optional_for", ())),
             )
         )
     ids = [f.id for f in fields]
@@ -88,8 +98,9 @@ def parse_form(data: Mapping[str, Any]) -> ReportForm:
     return ReportForm(tuple(fields))
 
 
-def validate(field: Field, text: str, today: date) -> str:
-    """The answer as stored, or Invalid with the message to show."""
+def validate(field: Field, text: str, today: date, dates: DateWords | None = None) -> str:
+    """The answer as stored, or Invalid with the message to show. dates: the words of dates as
+    people say them (month names, "kemarin"); without them only written dates are read."""
     value = " ".join(text.split())
     if not value:
         raise Invalid("report.required")
@@ -98,14 +109,20 @@ def validate(field: Field, text: str, today: date) -> str:
             raise Invalid("report.too_long", limit=field.max_length)
         return value
     if field.type == "number":
-        number = whole_number(value)
-        if number is None or not field.low <= number <= field.high:
+        number = spoken_dates.read_age(value, field.low, field.high)  # "sekitar 24 tahun"
+        if number is None:
             raise Invalid("report.not_a_number", low=field.low, high=field.high)
         return str(number)
+    if field.type == "date" and dates is not None:
+        try:
+            return spoken_dates.read_date(value, dates, today, field.past_only)
+        except spoken_dates.NotUnderstood as problem:
+            raise Invalid("report.future_date" if problem.future else "report.not_a_date") from None
     if field.type == "date":
         return _date(value, field.past_only, today)
     if field.type == "phone":
-        return _phone(value)
+        found = spoken_dates.read_phone(value)  # "wa nya 0812 3456 7890"
+        return found if found is not None else _phone(value)
     raise Invalid("report.use_buttons")  # choice, village and photo come from buttons or media
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.messages import Button
 from db import queries
 from db import subscriptions as subscriptions_db
-from handlers import checklist, numbers, offer_text, report, subscriptions
+from handlers import checklist, numbers, offer_text, report, subscriptions, typed_answers
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
+from handlers.menu import ITEMS as MENU_ITEMS
 
 NAME = HOME_DIALOG
 
@@ -18,10 +19,11 @@ async def start(turn: Turn) -> None:
         await ask_language(turn)
     elif turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)
-    elif turn.state.dialog in RESUMABLE:
-        # Someone coming back (new phone session, bot restarted) continues where they were.
+    elif turn.state.dialog != NAME and turn.ask_again is not None:
+        # Someone coming back (new phone session, bot restarted) continues where they were, in
+        # whichever conversation (a report's draft, the checklist): its state is in the database.
         turn.say(turn.t("start.resume"))
-        await RESUMABLE[turn.state.dialog](turn)
+        await turn.ask_again(turn)
     else:
         turn.say(turn.t("start.welcome_back"))
         await show_menu(turn)
@@ -62,6 +64,11 @@ async def choose_language(turn: Turn) -> None:
     turn.use_language(language)
     if turn.user.privacy_version != turn.services.privacy_version:
         await show_privacy_notice(turn)
+    elif turn.state.dialog != NAME and turn.ask_again is not None:
+        # An old language button pressed mid-checklist or mid-report: the conversation goes
+        # on, in the new language.
+        turn.say(turn.t("start.language_set"))
+        await turn.ask_again(turn)
     else:
         turn.say(turn.t("start.language_set"))
         await show_menu(turn)
@@ -97,15 +104,34 @@ async def show_help(turn: Turn) -> None:
 
 
 async def cancel(turn: Turn) -> None:
+    if report.has_answers(turn) and turn.state.step != "cancelling":
+        await report.ask_cancel(turn)
+        return
     if turn.state.dialog != NAME or turn.state.step != "idle":
         turn.say(turn.t("menu.cancelled"))
     await show_menu(turn)
+
+
+async def stop_word(turn: Turn) -> None:
+    """ "berhenti" typed inside a conversation (the checklist, a report) stops that conversation;
+    only at the menu does it stop the awareness messages (/berhenti always does)."""
+    if turn.state.dialog != NAME or turn.state.step != "idle":
+        await cancel(turn)
+    else:
+        await subscriptions.stop(turn)
 
 
 async def idle_input(turn: Turn) -> None:
     text = turn.incoming.text.strip()
     if turn.incoming.kind == "text" and offer_text.looks_like_an_ad(text, turn.services.offers):
         await offer_text.check(turn, text)  # a pasted or forwarded job ad
+        return
+    # At the menu its items can always be typed ("lapor", "cek"), whatever was asked last.
+    items = [(f"menu:{item}", turn.t(f"menu.{item}")) for item in MENU_ITEMS]
+    chosen = typed_answers.pressed(turn.services.content, items, text, whole=True)
+    step = MENU_STEPS.get(chosen.removeprefix("menu:")) if chosen else None
+    if step is not None:
+        await step(turn)
         return
     turn.say(turn.t("menu.not_understood"))
     await show_menu(turn)
@@ -122,8 +148,6 @@ MENU_STEPS: dict[str, Step] = {
     "main": show_menu,
 }
 
-RESUMABLE: dict[str, Step] = {checklist.NAME: checklist.ask}
-
 REPROMPTS: dict[str, Step] = {"language": ask_language, "privacy": show_privacy_notice, "idle": show_menu}
 
 
@@ -135,5 +159,6 @@ DIALOG = Dialog(
     name=NAME,
     steps={"language": reprompt, "privacy": reprompt, "idle": idle_input},
     reprompt=reprompt,
+    reads_text=lambda state: state.step == "idle",
     accepts_long_text=True,  # a long job ad pasted at the menu is checked, not refused
 )

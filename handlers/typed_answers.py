@@ -100,3 +100,65 @@ def phrases(content: Content, key: str) -> tuple[str, ...]:
 def labels(content: Content, key: str) -> tuple[str, ...]:
     """A button's label in every language: typing what the button says must work too."""
     return tuple(content.texts(lang)(key) for lang in content.languages if content.texts(lang).has(key))
+
+
+# --- typed words that press a button on the screen ----------------------------------------------
+
+# An entry in answers.toml [buttons] that starts with this names another word list of the same
+# file ("=yes": every word for yes), so a button is not given the same words twice.
+_INCLUDE = "="
+
+
+def _button_words(content: Content, key: str) -> tuple[str, ...]:
+    found: list[str] = []
+    for phrase in phrases(content, key):
+        if phrase.startswith(_INCLUDE):
+            found.extend(phrases(content, f"answers.{phrase[len(_INCLUDE) :]}"))
+        else:
+            found.append(phrase)
+    return tuple(found)
+
+
+def button_vocabulary(content: Content, prompt: Iterable[tuple[str, str]]) -> Vocabulary:
+    """What can be typed for the buttons (data, label) of the last question: words for that very
+    button (answers.toml [buttons] "privacy:ok"), then its label as shown, then words for any
+    button ending the same way ("rp:yes", "dx:yes": [buttons] yes, else the list yes)."""
+    buttons = list(prompt)
+    exact = {data: _button_words(content, f"answers.buttons.{data}") for data, _ in buttons}
+    shown = {data: (label,) for data, label in buttons}
+    general: dict[str, tuple[str, ...]] = {}
+    for data, _ in buttons:
+        ending = data.rsplit(":", 1)[-1]
+        general[data] = _button_words(content, f"answers.buttons.{ending}") + phrases(
+            content, f"answers.{ending}"
+        )
+    return Vocabulary.of(exact, shown, general)
+
+
+def pressed(content: Content, prompt: Iterable[tuple[str, str]], text: str, whole: bool) -> str | None:
+    """The data of the button the typed text stands for, or None. whole: the step also reads free
+    text (a name, an age), so only a message that is nothing but one button's words presses it
+    ("lewati" skips; "pernikahan batal" is an answer, not "Batal")."""
+    vocabulary = button_vocabulary(content, prompt)
+    filler = set(normalise(" ".join(phrases(content, "answers.filler"))))
+    found: set[str] = set()
+    unread = 0
+    for clause in _CLAUSE_BREAK.split(text):
+        words = normalise(clause)
+        position = 0
+        while position < len(words):
+            for phrase, answer in vocabulary.phrases:
+                if words[position : position + len(phrase)] == phrase:
+                    found.add(answer)
+                    position += len(phrase)
+                    break
+            else:
+                near = vocabulary._near_misses(words[position : position + 1])
+                if len(near) == 1:
+                    found |= near
+                elif words[position] not in filler:
+                    unread += 1
+                position += 1
+    if len(found) != 1 or (whole and unread):
+        return None
+    return next(iter(found))

@@ -69,7 +69,7 @@ def test_valid_answers_are_normalised(kind: str, extra: dict[str, Any], typed: s
     [
         ("text", {"max_length": 5}, "Siti Aminah", "report.too_long"),
         ("text", {}, "   ", "report.required"),
-        ("number", {"low": 0, "high": 100}, "umur 19", "report.not_a_number"),
+        ("number", {"low": 0, "high": 100}, "umur 19 atau 20", "report.not_a_number"),
         ("number", {"low": 0, "high": 100}, "150", "report.not_a_number"),
         ("date", {}, "31-31-2026", "report.not_a_date"),
         ("date", {}, "kemarin", "report.not_a_date"),

@@ -27,9 +27,9 @@ async def file_report(bot: BotHarness, user: int, kind: str = "missing", photo: 
     replies = await bot.press(user, f"rp:k:{kind}")
     assert "Siapa nama orang itu?" in replies[-1]["text"]
     await bot.say(user, "Siti Aminah")
-    replies = await bot.say(user, "umur 19")  # not a number: asked again, politely
+    replies = await bot.say(user, "umur 19 atau 20")  # no one age: asked again, politely
     assert "Tulis angka saja" in replies[-1]["text"]
-    await bot.say(user, "19")
+    await bot.say(user, "umurnya 19 tahun")
     await bot.press(user, "rp:c:female")
     replies = await bot.say(user, "sungai kakab")  # typo: the search still finds it
     assert f"rp:v:{SUNGAI_KAKAP}" in buttons_of(replies[-1])

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.messages import Button, Incoming, IncomingKind, PictureReading, Reply, whole_number
+from bot.messages import Incoming, IncomingKind, PictureReading, Reply
 
 CHANNEL = "console"
 QUIT_COMMANDS = ("/quit", "/keluar", "/exit")
@@ -48,7 +48,6 @@ class ConsoleChannel:
         self._stdin = stdin
         self._stdout = stdout
         self._user_id = user_id
-        self._buttons: list[Button] = []
 
     async def run(self, banner: str) -> None:
         self._write(banner)
@@ -63,15 +62,12 @@ class ConsoleChannel:
             text = line.strip()
             if text.lower() in QUIT_COMMANDS:
                 return
-            if text:
-                await self._converse(self.incoming_for(text))
+            # An empty line is answered too (what to type), as a phone's empty message would be.
+            await self._converse(self.incoming_for(text))
 
     def incoming_for(self, text: str) -> Incoming:
-        number = whole_number(text)
-        if number is not None and 1 <= number <= len(self._buttons):
-            return Incoming(
-                CHANNEL, self._user_id, self._user_id, "button", data=self._buttons[number - 1].data
-            )
+        # A typed number is sent as text: the engine knows whether the step asks for a number
+        # (an age) or it stands for a numbered button (numbered_menus).
         picture = self._picture_file(text)
         if picture is not None:
             return self._picture(picture)
@@ -97,9 +93,6 @@ class ConsoleChannel:
             await self.send(self._user_id, reply)
 
     async def send(self, chat_id: str, reply: Reply) -> str:
-        if reply.buttons:
-            # Numbers refer to the buttons of the latest message that has any, like a fresh keyboard.
-            self._buttons = list(reply.all_buttons)
         self._write("\n" + render(reply, 1))
         if reply.document:
             self._write(f"[file {reply.document_name}, {len(reply.document)} bytes]")

@@ -77,6 +77,7 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
         text=text or (message.caption or ""),
         update_key=str(update_id),
         photo=picture,
+        private=message.chat.type == "private",
     )
 
 

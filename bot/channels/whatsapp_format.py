@@ -186,6 +186,8 @@ def _message(message: dict[str, Any]) -> Incoming | None:
     sender, message_id, kind = message.get("from"), message.get("id"), message.get("type")
     if not isinstance(sender, str) or not isinstance(message_id, str):
         return None
+    if kind == "reaction":  # a 👍 on one of our messages says nothing that needs an answer
+        return None
     text, data, photo = "", "", ""
     incoming_kind: IncomingKind = "unsupported"
     if kind == "text":
