@@ -234,7 +234,10 @@ def test_nothing_is_said_about_pay_the_ad_does_not_state() -> None:
 
 # --- The legal-route principle ------------------------------------------------------------------
 
-TAIWAN = "Lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun. Hubungi 0812-0000-2222."
+TAIWAN = (
+    "PT Contoh Bukan Terdaftar membuka lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun."
+    " Hubungi 0812-0000-2222."
+)
 
 
 def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() -> None:
@@ -243,6 +246,13 @@ def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() ->
     assert "abroad_unverified" in codes(result)
     text = chat_text(texts("id"), result)  # type: ignore[arg-type]
     assert "Disnaker" in text and "SISKOP2MI" in text, "the steps to verify are given"
+
+
+def test_work_abroad_naming_no_company_at_all_is_high() -> None:
+    """Only a licensed P3MI may recruit for work abroad (UU 18/2017): an ad that names no company
+    and no government route is a non-procedural recruitment, whatever else it says."""
+    result = check("Lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun. WA 0812-0000-2222.")
+    assert result.risk == "high" and {"abroad_unverified", "abroad_no_company"} <= codes(result)
 
 
 @pytest.mark.parametrize(
