@@ -111,7 +111,7 @@ def load_rules(stemmer: str) -> OfferRules:
 
 def sastrawi() -> Callable[[str], str]:
     """PySastrawi's stemmer, for comparison only (pip install PySastrawi)."""
-    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found]
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
     stemmer = StemmerFactory().create_stemmer().delegatedStemmer
     return lambda word: str(stemmer.stem(word)) if word.isalpha() else word

@@ -168,7 +168,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         for name, first, last in _where_work_is(places, concepts, words)
         if not denied.any(first, True)
     ]
-    lowered = words.text.lower()
+    lowered = words.lowered
     phones = _phones(words.text, rules)
     destination, province = _destination(quoted_places, rules, phones, raise_sign)
     # Working from home for a company abroad is not going abroad, unless the ad also speaks of
