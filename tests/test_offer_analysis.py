@@ -541,3 +541,43 @@ def test_what_the_ads_say_is_read_back() -> None:
     assert destinations / total >= 0.85, destinations / total
     assert salaries / total >= 0.85, salaries / total
     assert phones / total >= 0.9, phones / total
+
+
+# --- Round 2 (docs/offers.md): classes of the round-1 held-out errors, fixed in general terms.
+
+
+def test_a_list_under_a_heading_that_denies_or_warns_raises_no_danger_sign() -> None:
+    listed = (
+        "Kerja pabrik di Taiwan lewat PT Contoh Bukan Terdaftar.\n{heading}:\n- menahan paspor\n"
+        "- biaya 5 juta di depan"
+    )
+    for heading in ("Kami TIDAK", "Ciri-ciri penipuan", "We never"):
+        assert not {"documents_held", "fees"} & codes(check(listed.format(heading=heading))), heading
+    conditions = check(listed.format(heading="Ketentuan"))
+    assert {"documents_held", "fees"} <= codes(conditions), "a list of conditions is read as it is"
+
+
+def test_a_thing_said_not_to_exist_is_denied_only_at_the_end_of_its_clause() -> None:
+    denied = check("Program G to G Korea. Jalur khusus tidak ada. Daftar di Disnaker.")
+    assert "insider_route" not in codes(denied)
+    assert "insider_route" in codes(check("Lewat jalur khusus tidak ada tes, langsung kerja di Korea."))
+
+
+def test_a_country_named_as_a_language_or_a_cuisine_is_not_where_the_work_is() -> None:
+    for ad in (
+        "Dicari admin fasih bahasa Jepang untuk kantor di Cikarang, gaji UMK.",
+        "Dicari koki masakan Thai untuk restoran di Medan.",
+        "Hiring a Korean-language tutor, Korea language skills needed, work in Bandung.",
+        "Lowongan staf gudang di Tanjung Perak Surabaya, gaji UMK.",
+    ):
+        assert not check(ad).abroad, ad
+    assert check("Kerja di Jepang, bahasa Jepang diajarkan, gaji 25 juta.").abroad
+
+
+def test_a_document_the_worker_must_possess_is_not_a_document_held() -> None:
+    for ad in (
+        "Sopir truk, wajib memegang SIM B1 yang masih berlaku, gaji UMK Medan.",
+        "Deck crew wanted: must hold a valid seaman book and passport.",
+    ):
+        assert "documents_held" not in codes(check(ad)), ad
+    assert "documents_held" in codes(check("Ijazah asli dipegang HRD selama kontrak."))
