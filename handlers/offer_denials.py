@@ -69,6 +69,8 @@ class Denied:
         words = self._words
         segments = words.segments
         warned = {segments[f] for f, _ in self._warnings}
+        if "?" in words.text:
+            warned |= self._questions_answered_no()
         if ":" not in words.text:
             return warned
         negations = self._rules.negations
@@ -123,6 +125,21 @@ class Denied:
                 negated[j] = True
                 j += 1
         return negated
+
+    def _questions_answered_no(self) -> set[int]:
+        """The questions an FAQ answers with "no" ("Setelah lulus ujian, langsung berangkat?
+        Belum. ..."): what they ask is not what the ad offers. A question answered otherwise
+        ("Tidak punya paspor? Bisa!") is read as it is."""
+        words, negations = self._words, self._rules.negations
+        segments, clauses, spans, text = words.segments, words.clauses, words.spans, words.text
+        answered = set()
+        for j in range(1, len(spans)):
+            if segments[j] != segments[j - 1] and "?" in text[spans[j - 1][1] : spans[j][0]]:
+                # The answer is the word alone ("Belum.", "Tidak, ..."), not "Tidak masalah!"
+                alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
+                if words.words[j] in negations and alone:
+                    answered.add(segments[j - 1])
+        return answered
 
     def _deny_before_absent(self, negated: list[bool]) -> None:
         """A thing said not to exist at the end of its clause ("Jalur khusus tidak ada.", "Biaya

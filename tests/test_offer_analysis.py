@@ -581,3 +581,10 @@ def test_a_document_the_worker_must_possess_is_not_a_document_held() -> None:
     ):
         assert "documents_held" not in codes(check(ad)), ad
     assert "documents_held" in codes(check("Ijazah asli dipegang HRD selama kontrak."))
+
+
+def test_a_question_answered_no_is_not_an_offer() -> None:
+    faq = "EPS Korea lewat Disnaker.\nSetelah lulus ujian, langsung berangkat?\nBelum. Tunggu dipilih."
+    assert "fast_departure" not in codes(check(faq))
+    hook = check("Kerja di Malaysia. Tanpa paspor? Tidak masalah! Hubungi kami.")
+    assert "no_passport" in codes(hook) and hook.risk == "high"
