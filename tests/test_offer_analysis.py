@@ -588,3 +588,19 @@ def test_a_question_answered_no_is_not_an_offer() -> None:
     assert "fast_departure" not in codes(check(faq))
     hook = check("Kerja di Malaysia. Tanpa paspor? Tidak masalah! Hubungi kami.")
     assert "no_passport" in codes(hook) and hook.risk == "high"
+
+
+def test_jobs_in_europe_and_the_americas_are_work_abroad() -> None:
+    for ad, country in (
+        ("Lowongan petik buah di Inggris Raya, visa sponsor, biaya 45 juta.", "GB"),
+        ("Kerja pabrik di Eropa (Schengen), bayar slot 60 juta.", "EU"),
+        ("Farm work in Canada, sponsorship fee paid upfront.", "CA"),
+    ):
+        result = check(ad)
+        assert result.abroad and result.entities.destination == country and result.risk == "high", ad
+    assert not check("Guru les bahasa Inggris di Bandung, gaji 4 juta.").abroad
+
+
+def test_a_commission_per_person_recruited_is_a_sign() -> None:
+    result = check("Dicari koordinator desa, komisi 1 juta per orang yang berangkat.")
+    assert "recruiter_commission" in codes(result) and result.risk != "low"
