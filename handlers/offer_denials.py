@@ -3,6 +3,8 @@ bila ada yang menahan paspor, laporkan"): legitimate ads name the traps they are
 
 from __future__ import annotations
 
+import re
+
 from handlers.offer_rules import OfferRules
 from handlers.offer_words import Words
 
@@ -71,7 +73,7 @@ class Denied:
         warned = {segments[f] for f, _ in self._warnings}
         if "?" in words.text:
             warned |= self._questions_answered_no()
-        if ":" not in words.text:
+        if not HEADING_END.search(words.text):
             return warned
         negations = self._rules.negations
         last_of: dict[int, int] = {}
@@ -133,8 +135,9 @@ class Denied:
         words, negations = self._words, self._rules.negations
         segments, clauses, spans, text = words.segments, words.clauses, words.spans, words.text
         answered = set()
-        for j in range(1, len(spans)):
-            if segments[j] != segments[j - 1] and "?" in text[spans[j - 1][1] : spans[j][0]]:
+        for mark in QUESTION_MARK.finditer(text):
+            j = words.word_at(mark.end())  # the first word after the question
+            if 0 < j and spans[j][0] >= mark.end() and segments[j] != segments[j - 1]:
                 # The answer is the word alone ("Belum.", "Tidak, ..."), not "Tidak masalah!"
                 alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
                 if words.words[j] in negations and alone:
@@ -175,6 +178,8 @@ class Denied:
 
 
 NEGATION_REACH = 5
+HEADING_END = re.compile(r":[ \t*_]*\r?\n")
+QUESTION_MARK = re.compile(r"\?+")
 
 
 def _ends_with_colon(gap: str) -> bool:
