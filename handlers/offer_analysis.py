@@ -164,9 +164,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
     # is not where the job is.
     quoted_places = [
-        (name, words.quote(first, last)) for name, first, last in places if not denied.any(first, True)
+        (name, words.quote(first, last))
+        for name, first, last in _where_work_is(places, concepts, words)
+        if not denied.any(first, True)
     ]
-    lowered = words.text.lower()
+    lowered = words.lowered
     phones = _phones(words.text, rules)
     destination, province = _destination(quoted_places, rules, phones, raise_sign)
     # Working from home for a company abroad is not going abroad, unless the ad also speaks of
@@ -345,6 +347,28 @@ def _near(
                 if found is None or key < found[0]:
                     found = (key, (low, high))
     return found[1] if found else None
+
+
+def _where_work_is(
+    places: list[tuple[str, int, int]], concepts: dict[str, list[tuple[int, int]]], words: Words
+) -> list[tuple[str, int, int]]:
+    """The places that may say where the work is: not a place inside a longer one ("Tanjung
+    Perak" is in Surabaya), nor a country named as what something is ("fasih bahasa Jepang",
+    "masakan Thai", "Thai food"): a local job that asks for a language is not work abroad."""
+    if not places:
+        return places
+    kept = [p for p in places if not any(o != p and o[1] <= p[1] and p[2] <= o[2] for o in places)]
+    before = {last for _, last in concepts.get("place_attribute", ())}
+    after = {first for first, _ in concepts.get("place_attribute_after", ())}
+    if not before and not after:
+        return kept
+    clauses = words.clauses
+    return [
+        (name, first, last)
+        for name, first, last in kept
+        if not (first - 1 in before and clauses[first - 1] == clauses[first])
+        and not (last + 1 in after and clauses[last + 1] == clauses[last])
+    ]
 
 
 def _in_clause(

@@ -65,11 +65,9 @@ class PhraseIndex:
         found: list[tuple[Tag, int, int]] = []
         add = found.append
         last = len(words) - 1
-        for i, word in enumerate(words):
-            entry = by_first.get(word)
-            if entry is None:
-                continue
-            singles, by_second, wild = entry
+        # Most words start no phrase: they are skipped in one pass in C.
+        starts = [(i, entry) for i, entry in enumerate(map(by_first.get, words)) if entry is not None]
+        for i, (singles, by_second, wild) in starts:
             if i < last:
                 for phrase, tag in by_second.get(words[i + 1], ()):
                     end = _match_at(phrase, 2, words, i + 2)

@@ -13,6 +13,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
@@ -85,6 +86,12 @@ class Words:
         after = bisect.bisect_right
         self._segments = [after(sentence_breaks, s) for s in starts] if sentence_breaks else [0] * len(starts)
         self._clauses = [after(clause_breaks, s) for s in starts] if clause_breaks else [0] * len(starts)
+
+    @property
+    def lowered(self) -> str:
+        """The text lower-cased (its character positions may differ from `text` for a few letters,
+        "İ": then it is not kept for the spans)."""
+        return self._lowered if self._lowered is not None else self.text.lower()
 
     def word_at(self, position: int) -> int:
         """The word that starts at or after character `position` (the last word if none does)."""
@@ -241,7 +248,12 @@ class WordReader:
         # stands is worked out later, and only if a sign is found that needs quoting.
         lowered = plain.lower()
         if len(lowered) == len(plain):
-            words = [cache.get(raw) or self._learn(raw) for raw in WORD.findall(lowered)]
+            raws = WORD.findall(lowered)
+            looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
+            if None in looked_up:
+                words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
+            else:
+                words = cast(list[str], looked_up)
             return Words(plain, words, lowered)
         # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
         words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
