@@ -279,3 +279,33 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
             assert (await session.execute(select(func.count()).select_from(Sighting))).scalar_one() == 2
     finally:
         await harness.stop_harness(bot)
+
+
+async def test_the_weekly_digest_lists_the_regions_recruiters_and_retention_runs(sessions: Any) -> None:
+    from bot.app import build_services
+    from bot.config import Settings
+    from bot.scheduler import Jobs
+    from db import queries
+    from db.models import AuditEntry, OutboxMessage
+
+    clock = harness.FakeClock(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 07:30 WIB
+    async with sessions() as session, session.begin():
+        user, _ = await queries.get_or_create_user(session, "telegram", "1001", "1001", "id", NOW)
+        await roles.grant_role(session, user.id, Role.COORDINATOR, KUBU_RAYA, "test", NOW)
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA, date(2026, 11, 20))
+        await _remember(session, FIVE_WAYS[1], KUBU_RAYA, date(2026, 11, 21))
+        await _remember(session, "WA 0813-1111-2222", SAMBAS, date(2026, 11, 21))
+        await _remember(session, "WA 0815-3333-4444", KUBU_RAYA, date(2025, 6, 1))
+    jobs = Jobs(sessions, clock, build_services(Settings()))
+    assert await jobs.send_digests() == 2
+    assert await jobs.forget_unseen_identifiers() == 1, "unseen since June 2025"
+    async with sessions() as session:
+        texts = [m.payload.get("text", "") for m in (await session.execute(select(OutboxMessage))).scalars()]
+        actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+    [digest] = [text for text in texts if "Ringkasan mingguan" in text]
+    code = KEYS.digest("phone:" + NUMBER)[:8]
+    assert "Perekrut paling sering terlihat minggu ini" in digest
+    assert (
+        f"1. nomor #{code}: 2 kali, 1 kabupaten/kota" in digest and "2." not in digest.split("minggu ini")[1]
+    )
+    assert {"seen_viewed", "seen_forgotten"} <= set(actions)
