@@ -398,6 +398,11 @@ class SeenIdentifier(Base):
     # The task force's finding: "confirmed" (a trafficker's) or "cleared" (a legitimate company's).
     mark: Mapped[str | None] = mapped_column(String(10))
     marked_on: Mapped[date | None] = mapped_column(Date)
+    # Counts of its sightings, recomputed when one is added: the ad check reads them with one
+    # index look-up, without grouping sightings (bench/seen_before.py).
+    sightings: Mapped[int] = mapped_column(default=0)
+    regencies: Mapped[int] = mapped_column(default=0)
+    reports: Mapped[int] = mapped_column(default=0)
 
 
 class Sighting(Base):

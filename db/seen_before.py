@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, SeenIdentifier, Sighting
@@ -40,29 +40,25 @@ class Ranked:
     cases: tuple[str, ...]  # case references, the region's only
 
 
+# Built once: the ad check runs it for every risky-looking ad, and building a statement costs
+# more than SQLite's index look-up (bench/seen_before.py).
+LOOK_UP = select(
+    SeenIdentifier.digest,
+    SeenIdentifier.kind,
+    SeenIdentifier.sightings,
+    SeenIdentifier.regencies,
+    SeenIdentifier.first_seen,
+    SeenIdentifier.reports,
+    SeenIdentifier.mark,
+).where(SeenIdentifier.digest.in_(bindparam("digests", expanding=True)))
+
+
 async def look_up(session: AsyncSession, digests: Sequence[str]) -> dict[str, Seen]:
     """The identifiers stored under any of these digests (one query, by the unique index)."""
     if not digests:
         return {}
-    rows = await session.execute(
-        select(
-            SeenIdentifier.digest,
-            SeenIdentifier.kind,
-            SeenIdentifier.mark,
-            SeenIdentifier.first_seen,
-            func.count(Sighting.id),
-            func.count(func.distinct(Sighting.regency_code)),
-            func.min(Sighting.seen_on),
-            func.count(Sighting.case_id),
-        )
-        .outerjoin(Sighting, Sighting.identifier_id == SeenIdentifier.id)
-        .where(SeenIdentifier.digest.in_(list(dict.fromkeys(digests))))
-        .group_by(SeenIdentifier.id)
-    )
-    return {
-        digest: Seen(digest, kind, count, regencies, since or first_seen, reports, mark)
-        for digest, kind, mark, first_seen, count, regencies, since, reports in rows
-    }
+    rows = await session.execute(LOOK_UP, {"digests": list(dict.fromkeys(digests))})
+    return {row[0]: Seen(*row) for row in rows}
 
 
 async def record(
@@ -90,10 +86,23 @@ async def record(
             await session.flush()
         else:
             row.digest = digest
+            row.first_seen = day if not row.sightings else min(row.first_seen, day)
             row.last_seen = max(row.last_seen, day)
         session.add(
             Sighting(identifier_id=row.id, seen_on=day, regency_code=regency_code, risk=risk, case_id=case_id)
         )
+        await session.flush()
+        # Recomputed rather than incremented: two processes recording at once still end right.
+        counts = (
+            await session.execute(
+                select(
+                    func.count(Sighting.id),
+                    func.count(func.distinct(Sighting.regency_code)),
+                    func.count(Sighting.id).filter(Sighting.risk.is_(None)),
+                ).where(Sighting.identifier_id == row.id)
+            )
+        ).one()
+        row.sightings, row.regencies, row.reports = counts
 
 
 def _in_region(region_code: str | None) -> ColumnElement[bool]:
@@ -165,6 +174,11 @@ async def forget_unseen(session: AsyncSession, unseen_since: date) -> int:
     their sightings go). Returns how many identifiers were deleted."""
     old = select(SeenIdentifier.id).where(SeenIdentifier.last_seen < unseen_since)
     await session.execute(delete(Sighting).where(Sighting.identifier_id.in_(old)))
+    await session.execute(
+        update(SeenIdentifier)
+        .where(SeenIdentifier.last_seen < unseen_since)
+        .values(sightings=0, regencies=0, reports=0)
+    )
     result = await session.execute(
         delete(SeenIdentifier).where(
             SeenIdentifier.last_seen < unseen_since,

@@ -27,6 +27,9 @@ def upgrade() -> None:
         sa.Column("last_seen", sa.Date(), nullable=False),
         sa.Column("mark", sa.String(length=10), nullable=True),
         sa.Column("marked_on", sa.Date(), nullable=True),
+        sa.Column("sightings", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("regencies", sa.Integer(), nullable=False, server_default="0"),
+        sa.Column("reports", sa.Integer(), nullable=False, server_default="0"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_seen_identifiers")),
         sa.UniqueConstraint("digest", name=op.f("uq_seen_identifiers_digest")),
     )
