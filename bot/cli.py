@@ -13,7 +13,7 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot import admin, broadcast_admin, case_admin, doctor, stats_admin
+from bot import admin, broadcast_admin, case_admin, doctor, intel_admin, stats_admin
 from bot.app import Core, open_core, retry_policy, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
@@ -28,7 +28,7 @@ from db.contacts import ContactFileError, read_contacts, replace_contacts
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
-from handlers import hotlines, offer_report
+from handlers import calo, hotlines, offer_report, seen_before
 from handlers.case_export import case_table, cases_workbook
 from handlers.checklist_scoring import RulesError
 from handlers.offer_analysis import analyse
@@ -99,6 +99,7 @@ def _parser() -> argparse.ArgumentParser:
     _admin_parser(commands)
     _broadcast_parser(commands)
     _contacts_parser(commands)
+    _intel_parser(commands)
     stats = commands.add_parser("stats", help="a region's numbers: cases, checks, red flags (anonymous)")
     stats.add_argument("--region", help="regency (61.12) or province (61) code; default: the whole country")
     stats.add_argument("--days", type=int, default=7, help="how many days, up to --until (default: 7)")
@@ -198,6 +199,21 @@ def _contacts_parser(commands: argparse._SubParsersAction) -> None:  # type: ign
     )
 
 
+def _intel_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    intel = commands.add_parser("intel", help="recruiters' numbers, links and companies seen before")
+    sub = intel.add_subparsers(dest="intel_command", required=True)
+    for name, what in (("list", "the identifiers seen most"), ("export", "the same as CSV")):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--region", help="regency (61.12) or province (61) code; default: everywhere")
+        command.add_argument("--days", type=int, default=calo.DAYS, help=f"default {calo.DAYS}")
+        command.add_argument("--limit", type=int, default=50, help="rows (default 50)")
+        if name == "export":
+            command.add_argument("--output", required=True, help="CSV file to write")
+    mark = sub.add_parser("mark", help="the task force's finding: confirmed, cleared, or none")
+    mark.add_argument("mark", choices=["confirmed", "cleared", "none"])
+    mark.add_argument("identifier", help="a number, link, @account, company, or a listed #code")
+
+
 def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     admin = commands.add_parser("admin", help="roles: coordinators, admins, invites for village officials")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
@@ -240,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
                 settings.whatsapp_app_secret,
                 settings.whatsapp_verify_token,
                 settings.data_keys,
+                settings.seen_keys,
                 settings.database_url,
             )
             if s is not None
@@ -311,6 +328,9 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "contacts":
             configure_logging(logging.WARNING, secrets, json_lines)
             print(asyncio.run(_import_contacts(settings, Path(args.file))))
+        elif args.command == "intel":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            print(asyncio.run(_intel(settings, args)))
         elif args.command == "hotlines":
             return _hotlines(settings, args.language, args.strict)
         elif args.command == "regions":
@@ -390,19 +410,38 @@ async def _check_offer(
         t = content.texts(language or content.default_language)
         async with core.sessions() as session:
             register = await load_register(session)
-        analysis = analyse(text, core.services.offers, register)
+            checked = await seen_before.check(
+                session, core.services.seen_keys, text, analyse(text, core.services.offers, register)
+            )
+        analysis = checked.analysis
     finally:
         await core.close()
     if as_json:
         result = offer_report.as_json(t, analysis) | {
-            "register": offer_report.register_json(analysis.register)
+            "register": offer_report.register_json(analysis.register),
+            "seen_before": seen_before.as_json(checked),
         }
         if from_picture:
             result["ocr_text"] = text
         return json.dumps(result, ensure_ascii=False, indent=2)
     header = [t("pictures.read", lines=first_lines(text)), ""] if from_picture else []
     register_lines = offer_report.register_lines(t, analysis.register)
-    return "\n".join([*header, offer_report.chat_text(t, analysis), "", *register_lines])
+    seen = seen_before.lines(t, checked, exact=True)
+    return "\n".join([*header, offer_report.chat_text(t, analysis), *seen, "", *register_lines])
+
+
+async def _intel(settings: Settings, args: argparse.Namespace) -> str:
+    core = await open_core(settings)
+    try:
+        if args.intel_command == "mark":
+            return await intel_admin.mark(core, args.mark, args.identifier)
+        if args.intel_command == "list":
+            return "\n".join(await intel_admin.listing(core, args.region, args.days, args.limit))
+        content, rows = await intel_admin.export(core, args.region, args.days, args.limit)
+    finally:
+        await core.close()
+    write_private(Path(args.output), content)
+    return f"{rows} row(s) written to {args.output}"
 
 
 async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:

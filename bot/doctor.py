@@ -34,6 +34,7 @@ from bot.logs import RedactingFilter, configure_logging
 from bot.pictures import tesseract_status
 from db import health, migrate
 from db.crypto import DataKeyError, FieldCipher
+from db.identifier_keys import IdentifierKeys, SeenKeyError
 from db.session import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -273,6 +274,31 @@ async def check_data_keys(probe: Probe) -> Finding:
     keys = len([k for k in (value or "").split(",") if k.strip()])
     tried = f"{opened} sealed sample(s) opened" if opened else "nothing sealed yet to try them on"
     return ok("data keys", f"{keys} key(s); {tried}")
+
+
+async def check_seen_keys(probe: Probe) -> Finding:
+    """SIGAP_SEEN_KEYS, the HMAC keys of "seen before": present, long enough, and how much they
+    already hash (a key dropped too early makes those identifiers unrecognisable)."""
+    assert probe.database is not None
+    value = probe.settings.seen_keys.get_secret_value() if probe.settings.seen_keys else None
+    try:
+        keys = IdentifierKeys.from_setting(value)
+    except SeenKeyError as exc:
+        return blocker("seen-before keys", str(exc), "`sigap keys new` prints a valid key")
+    async with create_sessionmaker(probe.database)() as session:
+        stored = await health.seen_identifier_count(session)
+    if keys is None:
+        fix = "`sigap keys new`, put the key in SIGAP_SEEN_KEYS, restart"
+        message = "SIGAP_SEEN_KEYS is not set: ad checks do not say which recruiters were seen before" + (
+            f", and the {stored:,} identifiers stored cannot be recognised" if stored else ""
+        )
+        production = probe.settings.environment == "production"
+        return (
+            blocker("seen-before keys", message, fix)
+            if production
+            else warn("seen-before keys", message, fix)
+        )
+    return ok("seen-before keys", f"{keys.count} key(s); {stored:,} identifier(s) stored")
 
 
 async def check_register(probe: Probe) -> Finding:
@@ -659,11 +685,13 @@ async def whatsapp_checks(probe: Probe, languages: tuple[str, ...]) -> list[Find
 async def database_checks(probe: Probe) -> list[Finding]:
     database = await check_database(probe)
     if database.status is not Status.OK:
-        later = "(regions, data keys and the P3MI register are checked once this is fixed)"
+        later = "(regions, data keys, seen-before keys and the P3MI register are checked once this is fixed)"
         return [Finding(database.check, database.status, f"{database.message} {later}", database.fix)]
     return [
         database,
-        *await asyncio.gather(check_regions(probe), check_data_keys(probe), check_register(probe)),
+        *await asyncio.gather(
+            check_regions(probe), check_data_keys(probe), check_seen_keys(probe), check_register(probe)
+        ),
     ]
 
 

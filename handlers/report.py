@@ -7,7 +7,8 @@ from datetime import timedelta
 from bot.messages import Button
 from db import cases, media, roles
 from db.records import ConversationState
-from handlers import numbers
+from db.regions import local_day
+from handlers import identifiers, numbers, seen_before
 from handlers.access import official_village
 from handlers.case_messages import details_lines
 from handlers.context import Dialog, Turn
@@ -264,6 +265,15 @@ async def _send(turn: Turn) -> None:
     for field_id in photos:
         await media.give_draft_photo_to_case(turn.session, turn.user.id, answers.get(field_id, ""), case.id)
     await media.drop_draft_photos(turn.session, turn.user.id)
+    await seen_before.remember(
+        turn.session,
+        turn.services.seen_keys,
+        identifiers.in_report({k: v for k, v in answers.items() if isinstance(v, str)}),
+        local_day(turn.now, case.regency_code),
+        case.regency_code,
+        None,
+        case.id,
+    )
     level, recipients = await roles.case_recipients(turn.session, case.regency_code)
     turn.queued_messages += await send_case(
         turn.session, turn.services, case, recipients, "forward", turn.now
