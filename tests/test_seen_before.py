@@ -132,7 +132,10 @@ async def test_a_coordinator_sees_only_their_regions_cases(sessions: Any) -> Non
 
 
 async def test_seen_before_raises_the_risk_and_cleared_stops_it(sessions: Any, rules: Any) -> None:
-    medium_ad = "Lowongan kerja pabrik di Malaysia, gaji 6jt, hubungi 0812-3456-7890"
+    # Names its company (not in the register): MEDIUM; an ad abroad naming none is HIGH already.
+    medium_ad = (
+        "Lowongan kerja pabrik di Malaysia dari PT Maju Jaya Sentosa, gaji 6jt, hubungi 0812-3456-7890"
+    )
     async with sessions() as session, session.begin():
         first = await layer.check(session, KEYS, medium_ad, analyse(medium_ad, rules))
         assert first.matches == () and first.analysis.risk == first.risk_before
