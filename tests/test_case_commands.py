@@ -31,6 +31,7 @@ async def test_coordinator_lists_acts_and_notes_at_the_terminal(bot: BotHarness)
     table = await case_admin.listing(core, me, CaseFilter(), "en")
     assert table[0].split() == ["REFERENCE", "KIND", "STATUS", "VILLAGE", "REPORTED", "AGE", "ACK"]
     assert first in table[1] and "Sungai Kakap" in table[1] and second in table[2]
+    assert "2026-11-23 10:00 WIB" in table[1]  # the village's own time (03:00 UTC)
     assert table[-1].startswith("2 case(s)")
     only_warnings = await case_admin.listing(core, me, CaseFilter(kind="warning"), "en")
     assert second in "\n".join(only_warnings) and first not in "\n".join(only_warnings)
