@@ -128,3 +128,7 @@ def test_the_command_line_explains_mistakes(cli_database: Path) -> None:
     assert done.returncode == 2 and "--outcome" in done.stderr
     done = sigap_command("cases", "list", sqlite_path=cli_database)
     assert done.returncode == 2 and "--as" in done.stderr
+    done = sigap_command(
+        "cases", "list", "--as", "telegram:1", "--older-than", "-2", sqlite_path=cli_database
+    )
+    assert done.returncode == 2 and "a number of days such as 3, not '-2'" in done.stderr
