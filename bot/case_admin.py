@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot.admin import parse_account
 from bot.app import Core
@@ -18,6 +19,7 @@ from bot.messages import Incoming
 from db import audit, cases, queries, regions
 from db.cases import OPEN_STATUSES, OUTCOMES, CaseRecord
 from db.records import ConversationState
+from db.regions import ZONE_ABBREVIATIONS
 from handlers import cases as case_handlers
 from handlers.access import may_oversee, my_task_force_roles
 from handlers.context import Turn
@@ -213,7 +215,7 @@ def case_rows(turn: Turn, index: RegionIndex, found: list[CaseRecord]) -> list[s
                 t(f"report.kind.{case.kind}"),
                 case.status + (f" ({case.outcome})" if case.outcome else ""),
                 village[:40],
-                f"{case.created_at:%Y-%m-%d %H:%M}",
+                _local(case.created_at, place.timezone if place else "Asia/Jakarta"),
                 f"{age.days}d {age.seconds // 3600}h",
                 "OVERDUE" if overdue else ("-" if case.acknowledged_at is None else "yes"),
             )
@@ -223,5 +225,10 @@ def case_rows(turn: Turn, index: RegionIndex, found: list[CaseRecord]) -> list[s
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in (header, *rows)
     ]
-    lines.append(f"{len(found)} case(s); times in UTC. `sigap cases show REFERENCE --as ...` for one.")
+    lines.append(f"{len(found)} case(s), oldest first; `sigap cases show REFERENCE --as ...` for one.")
     return lines
+
+
+def _local(moment: datetime, zone: str) -> str:
+    """A time as the village reads it: 2026-11-23 10:00 WIB."""
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {ZONE_ABBREVIATIONS.get(zone, zone)}"

@@ -125,6 +125,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a number of days such as 3, not {text!r}")
+    return int(text)
+
+
 def _case_commands(case_commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """list/show/ack/progress/close/note: as a coordinator's or admin's own account, as in the chat."""
 
@@ -144,9 +150,11 @@ def _case_commands(case_commands: argparse._SubParsersAction) -> None:  # type: 
     listing = command("list", "the cases the account may see, as a table", one_case=False)
     listing.add_argument("--status", choices=case_admin.STATUS_CHOICES, default="open")
     listing.add_argument("--kind", choices=cases.KINDS)
-    listing.add_argument("--region", help="province, regency, district or village code inside the account's")
-    listing.add_argument("--older-than", type=int, metavar="DAYS", help="reported at least DAYS ago")
-    listing.add_argument("--newer-than", type=int, metavar="DAYS", help="reported less than DAYS ago")
+    listing.add_argument(
+        "--region", help="province, regency, district or village code inside the account's region"
+    )
+    listing.add_argument("--older-than", type=_days, metavar="DAYS", help="reported at least DAYS ago")
+    listing.add_argument("--newer-than", type=_days, metavar="DAYS", help="reported less than DAYS ago")
     command("show", "one case and its history")
     command("ack", "acknowledge (the reporter is told)")
     command("progress", "mark as being handled (the reporter is told)")

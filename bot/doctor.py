@@ -33,6 +33,7 @@ from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import RedactingFilter, configure_logging
 from bot.pictures import tesseract_status
 from db import health, migrate
+from db.contacts import contacts_state
 from db.crypto import DataKeyError, FieldCipher
 from db.identifier_keys import IdentifierKeys, SeenKeyError
 from db.session import create_engine, create_sessionmaker
@@ -42,6 +43,8 @@ log = logging.getLogger(__name__)
 # Every purpose a handler sends a Template for (tests/test_doctor.py keeps this list complete).
 TEMPLATE_PURPOSES = ("case_alert", "case_update", "broadcast", "digest")
 REGISTER_MAX_AGE_DAYS = 90
+# Offices' numbers change less often than licences; still confirm them twice a year.
+CONTACTS_MAX_AGE_DAYS = 180
 # Free space next to the SQLite file: below the first the database soon cannot grow at all;
 # below the second a backup copy or a VACUUM may not fit.
 DISK_BLOCKER_BYTES = 100_000_000
@@ -318,6 +321,25 @@ async def check_register(probe: Probe) -> Finding:
     if age > REGISTER_MAX_AGE_DAYS:
         return warn("P3MI register", f"{message}: licences change, the copy is stale", fix)
     return ok("P3MI register", message)
+
+
+async def check_contacts(probe: Probe) -> Finding:
+    """The regencies' own task-force and Disnaker numbers users are told to contact."""
+    assert probe.database is not None
+    async with create_sessionmaker(probe.database)() as session:
+        regencies, oldest = await contacts_state(session)
+    fix = "load the numbers your task forces confirmed: `sigap contacts import FILE.csv` (README)"
+    if not regencies:
+        return warn(
+            "regency contacts",
+            "none loaded: users told to contact their regency's task force get no number",
+            fix,
+        )
+    age = (datetime.now(UTC).date() - oldest).days if oldest else 0
+    message = f"{regencies} regency(ies); the oldest confirmed {oldest:%Y-%m-%d} ({age} days ago)"
+    if age > CONTACTS_MAX_AGE_DAYS:
+        return warn("regency contacts", f"{message}: numbers change, confirm them again", fix)
+    return ok("regency contacts", message)
 
 
 # --- this machine --------------------------------------------------------------------------------
@@ -685,12 +707,19 @@ async def whatsapp_checks(probe: Probe, languages: tuple[str, ...]) -> list[Find
 async def database_checks(probe: Probe) -> list[Finding]:
     database = await check_database(probe)
     if database.status is not Status.OK:
-        later = "(regions, data keys, seen-before keys and the P3MI register are checked once this is fixed)"
+        later = (
+            "(regions, data keys, seen-before keys, the P3MI register and contacts are checked "
+            "once this is fixed)"
+        )
         return [Finding(database.check, database.status, f"{database.message} {later}", database.fix)]
     return [
         database,
         *await asyncio.gather(
-            check_regions(probe), check_data_keys(probe), check_seen_keys(probe), check_register(probe)
+            check_regions(probe),
+            check_data_keys(probe),
+            check_seen_keys(probe),
+            check_register(probe),
+            check_contacts(probe),
         ),
     ]
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import RegencyContact
@@ -157,3 +157,13 @@ async def contacts_of(session: AsyncSession, regency_code: str) -> list[ContactR
         ContactRow(r.regency_code, r.office, r.phone, r.whatsapp, r.hours, r.source, r.as_of)
         for r in rows.scalars()
     ]
+
+
+async def contacts_state(session: AsyncSession) -> tuple[int, date | None]:
+    """How many regencies have contacts, and the oldest day one was confirmed (for `sigap doctor`)."""
+    regencies, oldest = (
+        await session.execute(
+            select(func.count(distinct(RegencyContact.regency_code)), func.min(RegencyContact.as_of))
+        )
+    ).one()
+    return int(regencies), oldest

@@ -31,6 +31,7 @@ async def test_coordinator_lists_acts_and_notes_at_the_terminal(bot: BotHarness)
     table = await case_admin.listing(core, me, CaseFilter(), "en")
     assert table[0].split() == ["REFERENCE", "KIND", "STATUS", "VILLAGE", "REPORTED", "AGE", "ACK"]
     assert first in table[1] and "Sungai Kakap" in table[1] and second in table[2]
+    assert "2026-11-23 10:00 WIB" in table[1]  # the village's own time (03:00 UTC)
     assert table[-1].startswith("2 case(s)")
     only_warnings = await case_admin.listing(core, me, CaseFilter(kind="warning"), "en")
     assert second in "\n".join(only_warnings) and first not in "\n".join(only_warnings)
@@ -127,3 +128,7 @@ def test_the_command_line_explains_mistakes(cli_database: Path) -> None:
     assert done.returncode == 2 and "--outcome" in done.stderr
     done = sigap_command("cases", "list", sqlite_path=cli_database)
     assert done.returncode == 2 and "--as" in done.stderr
+    done = sigap_command(
+        "cases", "list", "--as", "telegram:1", "--older-than", "-2", sqlite_path=cli_database
+    )
+    assert done.returncode == 2 and "a number of days such as 3, not '-2'" in done.stderr

@@ -115,3 +115,25 @@ def test_the_command_imports_or_refuses_the_whole_file(cli_database: Path, tmp_p
     bad = write(tmp_path, "61.12,Gugus Tugas,,,,surat,2026-11-01\n")
     done = sigap_command("contacts", "import", str(bad), sqlite_path=cli_database)
     assert done.returncode == 2 and "row 2: give a phone or a whatsapp number" in done.stderr
+
+
+async def test_doctor_says_whether_contacts_are_loaded(database_url: str) -> None:
+    import httpx
+
+    from bot import doctor
+    from bot.config import Settings
+    from db.session import create_engine, create_sessionmaker
+
+    engine = create_engine(database_url)
+    try:
+        async with httpx.AsyncClient() as http:
+            probe = doctor.Probe(Settings(), http, 1.0, None, engine)
+            empty = await doctor.check_contacts(probe)
+            assert empty.status is doctor.Status.WARN and "sigap contacts import" in (empty.fix or "")
+            async with create_sessionmaker(engine)() as session, session.begin():
+                await replace_contacts(session, read_contacts(SAMPLE, TODAY))
+            loaded = await doctor.check_contacts(probe)
+        assert loaded.status is doctor.Status.OK or "confirm them again" in loaded.message
+        assert loaded.message.startswith("1 regency(ies); the oldest confirmed 2026-11-01")
+    finally:
+        await engine.dispose()
