@@ -309,3 +309,18 @@ async def test_the_weekly_digest_lists_the_regions_recruiters_and_retention_runs
         f"1. nomor #{code}: 2 kali, 1 kabupaten/kota" in digest and "2." not in digest.split("minggu ini")[1]
     )
     assert {"seen_viewed", "seen_forgotten"} <= set(actions)
+
+
+async def test_doctor_reports_the_seen_before_keys(sessions: Any, database_url: str, fake_api: Any) -> None:
+    from tests.test_doctor import TOKEN, finding, sigap_doctor, telegram_env
+
+    async with sessions() as session, session.begin():
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA)
+    fake_api.token = TOKEN
+    base = telegram_env(database_url, fake_api)
+    _, without = await sigap_doctor(base)
+    status, message = finding(without, "seen-before keys")
+    assert status == "warn" and "SIGAP_SEEN_KEYS is not set" in message and "the 1 identifiers" in message
+    _, with_key = await sigap_doctor({**base, "SIGAP_SEEN_KEYS": f"{KEY},{OLD_KEY}"})
+    assert finding(with_key, "seen-before keys") == ("ok", "2 key(s); 1 identifier(s) stored"), with_key
+    assert KEY not in with_key
