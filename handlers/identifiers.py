@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 
 from db.agencies import match_name
-from handlers.offer_analysis import MAX_CHARS, Analysis
+from handlers.offer_analysis import HANDLE as HANDLE_IN_TEXT
+from handlers.offer_analysis import LINK, MAX_CHARS, Analysis
 
 KINDS = ("phone", "link", "handle", "company")
 # A run of digits that may be a phone number, with the separators people type between groups.
@@ -114,9 +115,14 @@ def in_ad(text: str, analysis: Analysis) -> list[Identifier]:
 
 
 def in_report(answers: dict[str, str]) -> list[Identifier]:
-    """The recruiter a report names: their number (or link) and, when it is one, their company.
-    A person's name alone is not recorded: it would join strangers who share it."""
+    """The recruiter a report names: their number (or link), their social media account or link
+    and, when it is one, their company. A person's name alone is not recorded: it would join
+    strangers who share it."""
     found = in_text(answers.get("recruiter_phone", ""))
+    social = answers.get("social_media", "")
+    found += in_text(social)
+    found += (link(m.group()) or Identifier("link", "") for m in LINK.finditer(social))
+    found += (Identifier("handle", "@" + m.group("name").lower()) for m in HANDLE_IN_TEXT.finditer(social))
     name = answers.get("recruiter_name", "")
     if name and LEGAL_FORM.search(name):
         found.append(company(name) or Identifier("company", ""))
