@@ -10,7 +10,7 @@ budget of the ad check, and only the shapes recruiters write need reading here."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from db.agencies import match_name
 from handlers.offer_analysis import HANDLE as HANDLE_IN_TEXT
@@ -30,6 +30,12 @@ LEGAL_FORM = re.compile(r"^(?:PT|CV|P\.T\.?)\b|\b(?:Sdn|Ltd|Inc|LLC|Corp|Limited
 class Identifier:
     kind: str  # one of KINDS
     value: str  # the normal form, e.g. "+6281234567890", "@lokerjaya", "karya mitra samudera"
+    # How the ad wrote it, when the normal form reads worse ("PT Karya Mitra Samudera").
+    written: str = field(default="", compare=False)
+
+    @property
+    def shown(self) -> str:
+        return self.written or self.value
 
     @property
     def key(self) -> str:
@@ -83,7 +89,7 @@ def handle(raw: str) -> Identifier | None:
 
 def company(raw: str) -> Identifier | None:
     name = match_name(raw)
-    return Identifier("company", name) if len(name) >= 4 else None
+    return Identifier("company", name, " ".join(raw.split())) if len(name) >= 4 else None
 
 
 def in_text(text: str) -> list[Identifier]:
