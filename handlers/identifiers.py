@@ -10,10 +10,11 @@ budget of the ad check, and only the shapes recruiters write need reading here."
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from db.agencies import match_name
-from handlers.offer_analysis import MAX_CHARS, Analysis
+from handlers.offer_analysis import HANDLE as HANDLE_IN_TEXT
+from handlers.offer_analysis import LINK, MAX_CHARS, Analysis
 
 KINDS = ("phone", "link", "handle", "company")
 # A run of digits that may be a phone number, with the separators people type between groups.
@@ -29,6 +30,12 @@ LEGAL_FORM = re.compile(r"^(?:PT|CV|P\.T\.?)\b|\b(?:Sdn|Ltd|Inc|LLC|Corp|Limited
 class Identifier:
     kind: str  # one of KINDS
     value: str  # the normal form, e.g. "+6281234567890", "@lokerjaya", "karya mitra samudera"
+    # How the ad wrote it, when the normal form reads worse ("PT Karya Mitra Samudera").
+    written: str = field(default="", compare=False)
+
+    @property
+    def shown(self) -> str:
+        return self.written or self.value
 
     @property
     def key(self) -> str:
@@ -82,7 +89,7 @@ def handle(raw: str) -> Identifier | None:
 
 def company(raw: str) -> Identifier | None:
     name = match_name(raw)
-    return Identifier("company", name) if len(name) >= 4 else None
+    return Identifier("company", name, " ".join(raw.split())) if len(name) >= 4 else None
 
 
 def in_text(text: str) -> list[Identifier]:
@@ -114,9 +121,14 @@ def in_ad(text: str, analysis: Analysis) -> list[Identifier]:
 
 
 def in_report(answers: dict[str, str]) -> list[Identifier]:
-    """The recruiter a report names: their number (or link) and, when it is one, their company.
-    A person's name alone is not recorded: it would join strangers who share it."""
+    """The recruiter a report names: their number (or link), their social media account or link
+    and, when it is one, their company. A person's name alone is not recorded: it would join
+    strangers who share it."""
     found = in_text(answers.get("recruiter_phone", ""))
+    social = answers.get("social_media", "")
+    found += in_text(social)
+    found += (link(m.group()) or Identifier("link", "") for m in LINK.finditer(social))
+    found += (Identifier("handle", "@" + m.group("name").lower()) for m in HANDLE_IN_TEXT.finditer(social))
     name = answers.get("recruiter_name", "")
     if name and LEGAL_FORM.search(name):
         found.append(company(name) or Identifier("company", ""))

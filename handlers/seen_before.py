@@ -113,7 +113,7 @@ def lines(t: Texts, checked: CheckedAd, exact: bool) -> list[str]:
         return []
     out = ["", t("seen.title")]
     for match in checked.matches:
-        seen, shown = match.seen, match.identifier.value
+        seen, shown = match.seen, match.identifier.shown
         if seen.mark in ("confirmed", "cleared"):
             out.append(f"• {t(f'seen.{seen.mark}', identifier=shown)}")
             if seen.mark == "cleared":

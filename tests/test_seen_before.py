@@ -312,3 +312,48 @@ async def test_the_weekly_digest_lists_the_regions_recruiters_and_retention_runs
         f"1. nomor #{code}: 2 kali, 1 kabupaten/kota" in digest and "2." not in digest.split("minggu ini")[1]
     )
     assert {"seen_viewed", "seen_forgotten"} <= set(actions)
+
+
+async def test_doctor_reports_the_seen_before_keys(sessions: Any, database_url: str, fake_api: Any) -> None:
+    from tests.test_doctor import TOKEN, finding, sigap_doctor, telegram_env
+
+    async with sessions() as session, session.begin():
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA)
+    fake_api.token = TOKEN
+    base = telegram_env(database_url, fake_api)
+    _, without = await sigap_doctor(base)
+    status, message = finding(without, "seen-before keys")
+    assert status == "warn" and "SIGAP_SEEN_KEYS is not set" in message and "the 1 identifiers" in message
+    _, with_key = await sigap_doctor({**base, "SIGAP_SEEN_KEYS": f"{KEY},{OLD_KEY}"})
+    assert finding(with_key, "seen-before keys") == ("ok", "2 key(s); 1 identifier(s) stored"), with_key
+    assert KEY not in with_key
+
+
+async def test_a_filed_report_records_the_recruiters_number_with_its_case(
+    database_url: str, fake_api: Any
+) -> None:
+    from tests.test_reports_e2e import file_report
+
+    settings = harness.test_settings(database_url, fake_api.base_url)
+    bot = await harness.start_harness_with(
+        settings.model_copy(update={"seen_keys": SecretStr(KEY)}), fake_api, harness.FakeClock()
+    )
+    try:
+        await bot.onboard(801)
+        reference = await file_report(bot, 801, kind="warning")
+        assert bot.service.core is not None
+        async with bot.service.core.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        SeenIdentifier.digest, Sighting.regency_code, Sighting.risk, Sighting.case_id
+                    ).join(Sighting)
+                )
+            ).all()
+            case = await cases.find_case(session, reference)
+    finally:
+        await harness.stop_harness(bot)
+    assert case is not None
+    assert rows == [(KEYS.digest("phone:+85512345678"), KUBU_RAYA, None, case.id)]
+    social = identifiers.in_report({"social_media": "https://fb.com/loker.jaya dan @LokerJaya"})
+    assert social == [Identifier("link", "fb.com/loker.jaya"), Identifier("handle", "@lokerjaya")]
