@@ -27,8 +27,9 @@ split's ads repeated with the word cache warm (the best of rounds of 0.2 s), ove
 
 Speed is also printed as a ratio: against the target (2,000 ads a second) and against the round-1
 analyser (commit ROUND1, checked out into a temporary folder with `git archive`) measured in the
-same run, in turns with the current code, on the same ads: on a shared machine the absolute figure
-says as much about the neighbours as about the code; the ratio does not.
+same run, in pairs of turns with the current code, on the same ads (the median of the pairs'
+ratios, and their range): on a shared machine the absolute figure says as much about the
+neighbours as about the code; a ratio of two measures taken together says less.
 
 Printing per-ad results for a held-out split is not offered."""
 
@@ -192,9 +193,11 @@ def speed(ads: list[Ad], stemmer: str, register: Register, seconds: float) -> li
     ]
 
 
-def against_round1(folders: list[Path], seconds: float) -> list[str]:
-    """The current analyser's speed as a ratio of round 1's, both measured in this run, in turns
-    (three turns each, the best of each kept), by bench/offers_rate.py in their own processes."""
+def against_round1(folders: list[Path], seconds: float, pairs: int = 5) -> list[str]:
+    """The current analyser's speed as a ratio of round 1's, measured in this run by
+    bench/offers_rate.py in their own processes, in `pairs` pairs of turns (the order swapped from
+    one pair to the next); the ratio is the median of the pairs' ratios, so that a busy moment on a
+    shared machine weighs on both sides of a pair and on one pair only."""
     with tempfile.TemporaryDirectory() as old_root:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", ROUND1, "bot", "db", "handlers", "content"],
@@ -202,31 +205,34 @@ def against_round1(folders: list[Path], seconds: float) -> list[str]:
             check=True,
         ).stdout
         subprocess.run(["tar", "-x", "-C", old_root], input=archive, check=True)
+        roots = {"now": str(ROOT), "round1": old_root}
+        ratios: list[float] = []
         rates: dict[str, list[float]] = {"now": [], "round1": []}
-        for _ in range(3):
-            for which, root in (("now", str(ROOT)), ("round1", old_root)):
-                out = subprocess.run(
-                    [
-                        sys.executable,
-                        str(ROOT / "bench" / "offers_rate.py"),
-                        root,
-                        *map(str, folders),
-                        "--seconds",
-                        str(seconds / 3),
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                    cwd=old_root,
-                ).stdout
-                rates[which].append(float(out))
-    now, old = max(rates["now"]), max(rates["round1"])
+        for pair in range(pairs):
+            order = ("now", "round1") if pair % 2 == 0 else ("round1", "now")
+            rate = {
+                which: _rate_of(roots[which], folders, max(0.4, seconds / pairs), old_root) for which in order
+            }
+            ratios.append(rate["now"] / rate["round1"])
+            for which in rate:
+                rates[which].append(rate[which])
+    ratios.sort()
+    median = ratios[len(ratios) // 2]
+    now = sorted(rates["now"])[len(rates["now"]) // 2]
     target = TARGETS["ads_per_second"]
     return [
-        f"against round 1 (commit {ROUND1}), same ads, in turns: {now:,.0f} against {old:,.0f} a second"
-        f" = {now / old:.2f} x round 1's speed",
-        f"  round 1's own figure in docs/offers.md: 1,000-1,300 a second; {now / target:.2f} x the target",
+        f"against round 1 (commit {ROUND1}), same ads, {pairs} pairs of turns: {median:.2f} x round 1's speed"
+        f" (median; pairs from {ratios[0]:.2f} to {ratios[-1]:.2f})",
+        f"  current code in those turns: {now:,.0f} a second (median) = {now / target:.2f} x the target",
     ]
+
+
+def _rate_of(root: str, folders: list[Path], seconds: float, cwd: str) -> float:
+    command = [sys.executable, str(ROOT / "bench" / "offers_rate.py"), root, *map(str, folders)]
+    out = subprocess.run(
+        [*command, "--seconds", str(seconds)], capture_output=True, text=True, check=True, cwd=cwd
+    ).stdout
+    return float(out)
 
 
 def _per_second(texts: list[str], rules: OfferRules, register: Register, seconds: float) -> float:

@@ -44,6 +44,13 @@ BUSINESS = re.compile(
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD)\.?\s+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
 )
+# The literal words those patterns start with, without the \b before them: a pattern of bare
+# alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
+COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
+BUSINESS_HINT = re.compile(
+    r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD"
+)
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
 SUFFIXED_COMPANY = re.compile(
@@ -209,7 +216,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
-    if not companies and not BUSINESS.search(words.text):
+    if not companies and not (BUSINESS_HINT.search(words.text) and BUSINESS.search(words.text)):
         raise_sign("no_company", "")
     provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
     if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
@@ -473,7 +480,7 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 def _companies(text: str) -> tuple[str, ...]:
     """Companies the ad names: "PT/CV Name", "Perusahaan: Name", "Name Co., Ltd / Sdn Bhd"."""
     found: list[str] = []
-    for match in COMPANY.finditer(text):
+    for match in COMPANY.finditer(text) if COMPANY_HINT.search(text) else ():
         if match.group("prefixed"):
             legal_form = "PT" if text[match.start() : match.start() + 2].upper() == "PT" else "CV"
             found.append(f"{legal_form} {match.group('prefixed')}")

@@ -4,6 +4,7 @@ bila ada yang menahan paspor, laporkan"): legitimate ads name the traps they are
 from __future__ import annotations
 
 import re
+from itertools import compress
 
 from handlers.offer_rules import OfferRules
 from handlers.offer_words import Words
@@ -111,7 +112,9 @@ class Denied:
         negated = [False] * len(words)
         self._deny_before_absent(negated)
         negations = rules.negations
-        starts = [i for i, word in enumerate(words) if word in negations and i not in self._consumed]
+        # The negations found in one pass in C (compress), then the few left checked in Python.
+        at = compress(range(len(words)), map(negations.__contains__, words))
+        starts = [i for i in at if i not in self._consumed]
         if not starts:
             return negated
         clauses = self._words.clauses

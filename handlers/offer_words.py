@@ -13,6 +13,8 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from operator import itemgetter
 from typing import cast
 
 from rapidfuzz.distance import Levenshtein
@@ -50,7 +52,7 @@ class Words:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = [m.span() for m in WORD.finditer(self._lowered or self.text)]
+            self._spans = list(map(re.Match.span, WORD.finditer(self._lowered or self.text)))
         return self._spans
 
     @property
@@ -82,10 +84,15 @@ class Words:
             clause_breaks.append(at)
             if character not in CLAUSE_ONLY:
                 sentence_breaks.append(at)
-        starts = [start for start, _ in self.spans]
+        # Mapped in C: these run over every word of nearly every ad.
+        starts = list(map(itemgetter(0), self.spans))
         after = bisect.bisect_right
-        self._segments = [after(sentence_breaks, s) for s in starts] if sentence_breaks else [0] * len(starts)
-        self._clauses = [after(clause_breaks, s) for s in starts] if clause_breaks else [0] * len(starts)
+        self._segments = (
+            list(map(partial(after, sentence_breaks), starts)) if sentence_breaks else [0] * len(starts)
+        )
+        self._clauses = (
+            list(map(partial(after, clause_breaks), starts)) if clause_breaks else [0] * len(starts)
+        )
 
     @property
     def lowered(self) -> str:
