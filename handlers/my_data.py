@@ -71,7 +71,9 @@ async def show(turn: Turn) -> None:
 async def ask_erase(turn: Turn) -> None:
     reports = len((await personal_data.gather(turn.session, turn.user.id)).reports)
     turn.say(
-        turn.t("mydata.erase_explained", count=reports),
+        turn.t("mydata.erase_explained", count=reports)
+        if reports
+        else turn.t("mydata.erase_explained_no_reports"),
         ((Button(turn.t("mydata.erase_confirm"), "dx:yes"),), (Button(turn.t("mydata.keep"), "menu:main"),)),
     )
 
@@ -80,7 +82,8 @@ async def on_button(turn: Turn) -> None:
     """dx:ask | dx:yes (global: the question stays in the chat)."""
     if turn.incoming.data == "dx:yes":
         detached = await personal_data.erase(turn.session, turn.user.id, turn.now)
-        turn.say(turn.t("mydata.erased", count=detached))
+        # "0 reports stay with the task force" would alarm someone who never reported.
+        turn.say(turn.t("mydata.erased", count=detached) if detached else turn.t("mydata.erased_no_reports"))
         turn.go(HOME_DIALOG, "idle")
     elif turn.incoming.data == "dx:ask":
         await ask_erase(turn)

@@ -17,6 +17,7 @@ from handlers.menu import show_menu
 from handlers.region_search import Place, village_rows
 from handlers.report_form import Field, Invalid, validate
 from handlers.spoken_dates import DateWords
+from handlers.typed_answers import SkipWords
 from handlers.villages import find_villages, too_long
 
 NAME = "report"
@@ -113,6 +114,14 @@ async def on_field(turn: Turn) -> None:
         await _cancel_or_ask(turn)
     elif data == "rp:skip" and not field.required_in(turn.state.data["kind"]):
         await _answered(turn, None)
+    elif incoming.kind == "text" and SkipWords.of(turn.services.content, "report.skip").means_skip(
+        incoming.text
+    ):
+        # "lewati", "-", "ga tau namanya" typed: a skip, never the answer ("Tujuan: lewati").
+        if field.required_in(turn.state.data["kind"]):
+            await ask_field(turn, turn.t("report.required"))
+        else:
+            await _answered(turn, None)
     elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
         await _answered(turn, data[5:])
     elif field.type == "village" and data.startswith("rp:v:"):
