@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,12 +17,46 @@ from handlers.officials import new_invite_code
 REGION_LEVELS = {Role.COORDINATOR: (1, 2), Role.OFFICIAL: (4,), Role.ADMIN: ()}
 
 
+# A Telegram user id is a positive 64-bit number; a WhatsApp account is an international number
+# (E.164: country code first, at most 15 digits), stored as WhatsApp sends it, digits only.
+TELEGRAM_ID = re.compile(r"[1-9][0-9]{0,18}")
+PHONE_NUMBER = re.compile(r"[1-9][0-9]{7,14}")
+PHONE_PUNCTUATION = re.compile(r"[\s().-]")
+# The user of `sigap demo` in this terminal ("demo"), so the demo can play a coordinator.
+CONSOLE_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
+ACCOUNT_FORMS = "telegram:<user id>, whatsapp:<number with country code> or console:demo"
+
+
 def parse_account(account: str) -> tuple[str, str]:
-    """'telegram:123456789' -> ('telegram', '123456789')."""
-    channel, _, external_id = account.partition(":")
-    if channel not in ("telegram", "whatsapp") or not external_id.strip():
-        raise ConfigError(f"account {account!r}: write it as telegram:<user id> or whatsapp:<phone number>")
-    return channel, external_id.strip()
+    """'telegram:123456789' -> ('telegram', '123456789'); 'whatsapp:+62 812-3456-7890' ->
+    ('whatsapp', '6281234567890'); anything else is refused with how to write it."""
+    channel, _, given = account.strip().partition(":")
+    channel, value = channel.strip().lower(), given.strip()
+    if channel == "telegram":
+        if not TELEGRAM_ID.fullmatch(value) or int(value) >= 2**63:
+            raise ConfigError(
+                f"account {account!r}: a Telegram user id is a number such as telegram:123456789 "
+                "(not a @username): the person sends /start to @userinfobot to see theirs"
+            )
+        return channel, value
+    if channel == "whatsapp":
+        digits = PHONE_PUNCTUATION.sub("", value).removeprefix("+")
+        if digits.startswith("0"):
+            raise ConfigError(
+                f"account {account!r}: write the WhatsApp number with its country code, "
+                f"e.g. whatsapp:+62{digits[1:] or '81234567890'} (not 0...)"
+            )
+        if not PHONE_NUMBER.fullmatch(digits):
+            raise ConfigError(
+                f"account {account!r}: a WhatsApp account is an international phone number, "
+                "e.g. whatsapp:+6281234567890"
+            )
+        return channel, digits
+    if channel == "console":
+        if not CONSOLE_ID.fullmatch(value):
+            raise ConfigError(f"account {account!r}: the demo's user is console:demo")
+        return channel, value
+    raise ConfigError(f"account {account!r}: write it as {ACCOUNT_FORMS}")
 
 
 async def grant(core: Core, role: Role, account: str, region_code: str | None) -> str:

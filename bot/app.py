@@ -33,6 +33,7 @@ from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
 from db import media, migrate, regions
 from db.crypto import FieldCipher
+from db.identifier_keys import IdentifierKeys
 from db.session import create_engine, create_sessionmaker
 from handlers import report, route_table
 from handlers.checklist_scoring import parse_rules
@@ -67,6 +68,10 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         ),
         reads_pictures=tesseract_status(settings.ocr).ready,
         csv_refused_by=frozenset({WhatsAppChannel.name}),
+        seen_keys=IdentifierKeys.from_setting(
+            settings.seen_keys.get_secret_value() if settings.seen_keys else None
+        ),
+        seen_before_days=settings.privacy.seen_before_days,
     )
 
 

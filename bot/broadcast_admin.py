@@ -9,12 +9,34 @@ from zoneinfo import ZoneInfo
 from bot.app import Core, configured_channels, outbox_sender
 from bot.channels.base import Channel
 from bot.config import ConfigError
-from db import audit, broadcasts, regions
+from bot.i18n import Content
+from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from handlers.broadcast_report import delivery_table
 from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasting import fire, schedule_of
 from handlers.tables import to_csv, to_xlsx
+
+
+def library_keys(content: Content) -> list[str]:
+    """The library's messages: content/<lang>/broadcasts.toml, one table per message."""
+    texts = content.texts(content.default_language)
+    return sorted({key.split(".")[1] for key in texts.keys() if key.startswith("broadcasts.")})
+
+
+def library(core: Core, language: str | None) -> list[str]:
+    """`sigap broadcast library`: each message's key, title and first line, to choose --library."""
+    content = core.services.content
+    if language is not None and language not in content.languages:
+        raise ConfigError(f"--language must be one of {', '.join(content.languages)}, not {language!r}")
+    t = content.texts(language or content.default_language)
+    keys = library_keys(content)
+    width = max(map(len, keys), default=0)
+    lines = []
+    for key in keys:
+        first = next((line for line in t(f"broadcasts.{key}.text").splitlines() if line.strip()), "")
+        lines.append(f"{key:<{width}}  {t(f'broadcasts.{key}.title')}: {first[:70]}")
+    return [*lines, f"{len(keys)} message(s); each subscriber gets one in their own language"]
 
 
 async def create(
@@ -25,24 +47,32 @@ async def create(
     language: str | None,
     at: str | None,
     every: list[str] | None,
+    everyone: bool = False,
+    force: bool = False,
 ) -> str:
+    """A new broadcast. It is aimed at a region, or at every subscriber only when asked for by
+    name (everyone=True); one nobody would receive now is refused unless forced (a weekly one
+    reaches those who subscribe later)."""
     content = core.services.content
     if bool(library) == bool(text):
         raise ConfigError("give either --library KEY or --text TEXT")
-    if library and not content.texts(content.default_language).has(f"broadcasts.{library}.text"):
-        keys = sorted(
-            {
-                k.split(".")[1]
-                for k in content.texts(content.default_language).keys()
-                if k.startswith("broadcasts.")
-            }
+    if region is None and not everyone:
+        raise ConfigError(
+            "who is it for? give --region CODE (find it with `sigap regions search NAME`), "
+            "or --everyone for every subscriber in the country"
         )
-        raise ConfigError(f"no library message {library!r}; there are: {', '.join(keys)}")
+    if region is not None and everyone:
+        raise ConfigError("give --region or --everyone, not both")
+    if library and library not in library_keys(content):
+        keys = ", ".join(library_keys(content))
+        raise ConfigError(
+            f"no library message {library!r}; there are: {keys} (`sigap broadcast library` shows them)"
+        )
     if text and language not in content.languages:
         raise ConfigError(f"a text of your own needs --language ({' or '.join(content.languages)})")
     async with core.sessions() as session, session.begin():
         if region is not None and await regions.get_region(session, region) is None:
-            raise ConfigError(f"no region with code {region}; find it with `sigap regions search`")
+            raise ConfigError(f"no region with code {region}; find it with `sigap regions search NAME`")
         zone = regions.timezone_of(region) if region else "Asia/Jakarta"
         try:
             if every:
@@ -51,6 +81,14 @@ async def create(
                 schedule = once_at(at or "", zone)
         except ScheduleError as exc:
             raise ConfigError(str(exc)) from exc
+        audience = len(await subscriptions.audience(session, region, language if text else None))
+        if not audience and not force:
+            who = f"in {region}" if region else "anywhere"
+            tongue = f" reading {language}" if text else ""
+            raise ConfigError(
+                f"nobody would receive it: 0 subscribers {who}{tongue}. Nothing was created; "
+                "add --force to create it anyway (a weekly broadcast reaches those who subscribe later)"
+            )
         record = await broadcasts.create(
             session,
             created_by="cli",
@@ -65,7 +103,7 @@ async def create(
             timezone=zone,
             created_at=core.engine_clock(),
         )
-    return f"broadcast {record.id} created: {describe(record)}"
+    return f"broadcast {record.id} created: {describe(record)}; {audience} subscriber(s) would receive it now"
 
 
 def describe(record: BroadcastRecord) -> str:
@@ -116,7 +154,21 @@ async def set_status(core: Core, broadcast_id: int, status: str) -> str:
 
 
 async def send_now(core: Core, broadcast_id: int) -> str:
-    """Fire a run now and deliver it from this process, showing progress until nothing is pending."""
+    """Fire a run now and deliver it from this process, showing progress until nothing is pending.
+    With no messenger configured (the demo) the run is only queued: a running `sigap demo` on the
+    same database shows the demo user's message."""
+    if core.settings.telegram_token is None and core.settings.whatsapp_token is None:
+        now = core.engine_clock()
+        async with core.sessions() as session, session.begin():
+            record = await broadcasts.get(session, broadcast_id)
+            if record is None:
+                raise ConfigError(f"no broadcast {broadcast_id}")
+            queued = await fire(session, core.services, record, now, now)
+        return (
+            f"queued {queued or 0} now. No Telegram or WhatsApp token here, so this process sends "
+            "nothing: a running `sigap demo` on this database shows the demo user's message; "
+            "`sigap run` (with a token) sends the others"
+        )
     channels: dict[str, Channel] = {}
     sender = outbox_sender(core, channels)
     channels.update(configured_channels(core, sender.wake))  # before firing: tokens missing stop here

@@ -13,26 +13,29 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot import admin, broadcast_admin, doctor, stats_admin
-from bot.app import open_core, run_service
+from bot import admin, broadcast_admin, case_admin, doctor, intel_admin, stats_admin
+from bot.app import Core, open_core, retry_policy, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
 from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
+from bot.outbox import OutboxSender
 from bot.pictures import PictureReader, tesseract_status
 from bot.private_files import write_private
 from db import audit, cases, crypto, migrate
 from db.agencies import RegisterError, load_register, read_register, replace_register
+from db.contacts import ContactFileError, read_contacts, replace_contacts
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
-from handlers import hotlines, offer_report
+from handlers import calo, hotlines, offer_report, seen_before
 from handlers.case_export import case_table, cases_workbook
 from handlers.checklist_scoring import RulesError
 from handlers.offer_analysis import analyse
 from handlers.offer_picture import first_lines
 from handlers.offer_rules import OfferRulesError
-from handlers.region_search import RegionIndex
+from handlers.region_levels import LEVELS, find_regions
+from handlers.region_search import QueryTooLong, RegionIndex
 from handlers.tables import to_csv
 
 
@@ -86,10 +89,17 @@ def _parser() -> argparse.ArgumentParser:
     region_import.add_argument(
         "file", nargs="?", help="kode,nama CSV (.csv or .csv.gz); default: the shipped list"
     )
-    region_search = region_commands.add_parser("search", help="find a village by name, as users do")
-    region_search.add_argument("query", help="e.g. 'sungai kakap' or 'kakap, kubu raya'")
+    region_search = region_commands.add_parser(
+        "search", help="find a region's code by name (villages as users find them)"
+    )
+    region_search.add_argument("query", help="e.g. 'kubu raya', 'sungai kakap' or 'kakap, kubu raya'")
+    region_search.add_argument(
+        "--level", choices=list(LEVELS), help="only this level (default: every level, villages last)"
+    )
     _admin_parser(commands)
     _broadcast_parser(commands)
+    _contacts_parser(commands)
+    _intel_parser(commands)
     stats = commands.add_parser("stats", help="a region's numbers: cases, checks, red flags (anonymous)")
     stats.add_argument("--region", help="regency (61.12) or province (61) code; default: the whole country")
     stats.add_argument("--days", type=int, default=7, help="how many days, up to --until (default: 7)")
@@ -111,16 +121,57 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
     export.add_argument("--open-only", action="store_true", help="only cases not closed yet")
     export.add_argument("--output", required=True, help="file to write")
+    _case_commands(case_commands)
     return parser
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a number of days such as 3, not {text!r}")
+    return int(text)
+
+
+def _case_commands(case_commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """list/show/ack/progress/close/note: as a coordinator's or admin's own account, as in the chat."""
+
+    def command(name: str, help_text: str, one_case: bool = True) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = case_commands.add_parser(name, help=help_text)
+        if one_case:
+            sub.add_argument("case", help="reference (TPPO-6112-000001) or number")
+        sub.add_argument(
+            "--as",
+            dest="account",
+            required=True,
+            help="whose account acts: telegram:<user id> or whatsapp:<number> of a coordinator or admin",
+        )
+        sub.add_argument("--language", help="id or en (default: the account's language)")
+        return sub
+
+    listing = command("list", "the cases the account may see, as a table", one_case=False)
+    listing.add_argument("--status", choices=case_admin.STATUS_CHOICES, default="open")
+    listing.add_argument("--kind", choices=cases.KINDS)
+    listing.add_argument(
+        "--region", help="province, regency, district or village code inside the account's region"
+    )
+    listing.add_argument("--older-than", type=_days, metavar="DAYS", help="reported at least DAYS ago")
+    listing.add_argument("--newer-than", type=_days, metavar="DAYS", help="reported less than DAYS ago")
+    command("show", "one case and its history")
+    command("ack", "acknowledge (the reporter is told)")
+    command("progress", "mark as being handled (the reporter is told)")
+    close = command("close", "close with an outcome (the reporter is told)")
+    close.add_argument("--outcome", required=True, choices=cases.OUTCOMES)
+    note = command("note", "a task-force note on the case (kept with it, not sent to the reporter)")
+    note.add_argument("text")
 
 
 def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     broadcast = commands.add_parser("broadcast", help="awareness broadcasts to subscribers")
     sub = broadcast.add_subparsers(dest="broadcast_command", required=True)
     create = sub.add_parser("create", help="a one-off or weekly broadcast (times in the region's zone)")
-    create.add_argument(
-        "--region", help="region code (61.12 regency, 61 province, a village); default: everyone"
-    )
+    audience = create.add_mutually_exclusive_group(required=True)
+    audience.add_argument("--region", help="region code (61.12 regency, 61 province, a district or village)")
+    audience.add_argument("--everyone", action="store_true", help="every subscriber in the country")
+    create.add_argument("--force", action="store_true", help="create it even if nobody would receive it now")
     create.add_argument(
         "--library", help="a message from content/<lang>/broadcasts.toml (each subscriber's language)"
     )
@@ -129,6 +180,8 @@ def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     when = create.add_mutually_exclusive_group(required=True)
     when.add_argument("--at", help="once: 'YYYY-MM-DD HH:MM' local time")
     when.add_argument("--weekly", nargs=2, metavar=("DAY", "HH:MM"), help="every week, e.g. mon 09:00")
+    library = sub.add_parser("library", help="the library's messages (for --library)")
+    library.add_argument("--language", help="id or en (default: the configured default)")
     listing = sub.add_parser("list", help="broadcasts with their progress")
     listing.add_argument("--region")
     for name in ("pause", "resume", "cancel", "send"):
@@ -143,12 +196,42 @@ def _broadcast_parser(commands: argparse._SubParsersAction) -> None:  # type: ig
     report.add_argument("--output", required=True, help="file to write: .csv or .xlsx")
 
 
+def _contacts_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    contacts_cmd = commands.add_parser(
+        "contacts", help="each regency's task force and Disnaker contacts, shown to its users"
+    )
+    sub = contacts_cmd.add_subparsers(dest="contacts_command", required=True)
+    load = sub.add_parser("import", help="load a CSV; replaces the contacts of the regencies it names")
+    load.add_argument(
+        "file", help="CSV: regency_code,office,phone,whatsapp,hours,source,as_of (docs/samples/contacts.csv)"
+    )
+
+
+def _intel_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    intel = commands.add_parser("intel", help="recruiters' numbers, links and companies seen before")
+    sub = intel.add_subparsers(dest="intel_command", required=True)
+    for name, what in (("list", "the identifiers seen most"), ("export", "the same as CSV")):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--region", help="regency (61.12) or province (61) code; default: everywhere")
+        command.add_argument("--days", type=int, default=calo.DAYS, help=f"default {calo.DAYS}")
+        command.add_argument("--limit", type=int, default=50, help="rows (default 50)")
+        if name == "export":
+            command.add_argument("--output", required=True, help="CSV file to write")
+    mark = sub.add_parser("mark", help="the task force's finding: confirmed, cleared, or none")
+    mark.add_argument("mark", choices=["confirmed", "cleared", "none"])
+    mark.add_argument("identifier", help="a number, link, @account, company, or a listed #code")
+
+
 def _admin_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     admin = commands.add_parser("admin", help="roles: coordinators, admins, invites for village officials")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True)
     grant = admin_commands.add_parser("grant", help="make someone a coordinator or an admin")
     grant.add_argument("role", choices=["coordinator", "admin"])
-    grant.add_argument("account", help="telegram:<user id> (ask them to send /start to @userinfobot)")
+    grant.add_argument(
+        "account",
+        help="telegram:<user id> (they send /start to @userinfobot), whatsapp:+<country code><number>, "
+        "or console:demo (the user of `sigap demo`)",
+    )
     grant.add_argument("--region", help="coordinator: regency/city code (61.12) or province code (61)")
     revoke = admin_commands.add_parser("revoke", help="take roles away")
     revoke.add_argument("account")
@@ -181,6 +264,7 @@ def main(argv: list[str] | None = None) -> int:
                 settings.whatsapp_app_secret,
                 settings.whatsapp_verify_token,
                 settings.data_keys,
+                settings.seen_keys,
                 settings.database_url,
             )
             if s is not None
@@ -244,7 +328,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"written: {path}")
         elif args.command == "cases":
             configure_logging(logging.WARNING, secrets, json_lines)
-            print(_export_cases(settings, args))
+            if args.cases_command == "export":
+                print(_export_cases(settings, args))
+            else:
+                for line in asyncio.run(_cases(settings, args)):
+                    print(line)
+        elif args.command == "contacts":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            print(asyncio.run(_import_contacts(settings, Path(args.file))))
+        elif args.command == "intel":
+            configure_logging(logging.WARNING, secrets, json_lines)
+            print(asyncio.run(_intel(settings, args)))
         elif args.command == "hotlines":
             return _hotlines(settings, args.language, args.strict)
         elif args.command == "regions":
@@ -252,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.regions_command == "import":
                 asyncio.run(_import_regions(settings, Path(args.file) if args.file else shipped_list()))
             else:
-                asyncio.run(_search_regions(settings, args.query))
+                asyncio.run(_search_regions(settings, args.query, args.level))
     except (
         ConfigError,
         ContentError,
@@ -260,6 +354,7 @@ def main(argv: list[str] | None = None) -> int:
         OfferRulesError,
         RegionListError,
         RegisterError,
+        ContactFileError,
         crypto.DataKeyError,
     ) as exc:
         print(f"sigap: {exc}", file=sys.stderr)
@@ -323,19 +418,38 @@ async def _check_offer(
         t = content.texts(language or content.default_language)
         async with core.sessions() as session:
             register = await load_register(session)
-        analysis = analyse(text, core.services.offers, register)
+            checked = await seen_before.check(
+                session, core.services.seen_keys, text, analyse(text, core.services.offers, register)
+            )
+        analysis = checked.analysis
     finally:
         await core.close()
     if as_json:
         result = offer_report.as_json(t, analysis) | {
-            "register": offer_report.register_json(analysis.register)
+            "register": offer_report.register_json(analysis.register),
+            "seen_before": seen_before.as_json(checked),
         }
         if from_picture:
             result["ocr_text"] = text
         return json.dumps(result, ensure_ascii=False, indent=2)
     header = [t("pictures.read", lines=first_lines(text)), ""] if from_picture else []
     register_lines = offer_report.register_lines(t, analysis.register)
-    return "\n".join([*header, offer_report.chat_text(t, analysis), "", *register_lines])
+    seen = seen_before.lines(t, checked, exact=True)
+    return "\n".join([*header, offer_report.chat_text(t, analysis), *seen, "", *register_lines])
+
+
+async def _intel(settings: Settings, args: argparse.Namespace) -> str:
+    core = await open_core(settings)
+    try:
+        if args.intel_command == "mark":
+            return await intel_admin.mark(core, args.mark, args.identifier)
+        if args.intel_command == "list":
+            return "\n".join(await intel_admin.listing(core, args.region, args.days, args.limit))
+        content, rows = await intel_admin.export(core, args.region, args.days, args.limit)
+    finally:
+        await core.close()
+    write_private(Path(args.output), content)
+    return f"{rows} row(s) written to {args.output}"
 
 
 async def _import_agencies(settings: Settings, path: Path, as_of: str | None) -> str:
@@ -353,14 +467,48 @@ async def _import_agencies(settings: Settings, path: Path, as_of: str | None) ->
     return f"{count} licensed placement companies loaded (register as of {day:%Y-%m-%d})"
 
 
+async def _import_contacts(settings: Settings, path: Path) -> str:
+    rows = read_contacts(path, date.today())  # a bad file is refused before anything is written
+    core = await open_core(settings)
+    try:
+        async with core.sessions() as session, session.begin():
+            counts = await replace_contacts(session, rows)
+            detail = f"{path.name}: " + ", ".join(f"{code} {n}" for code, n in counts.items())
+            await audit.record(session, "cli", "contacts_imported", core.engine_clock(), detail=detail)
+    finally:
+        await core.close()
+    return f"{len(rows)} contact(s) loaded for {len(counts)} regency(ies): " + ", ".join(
+        f"{code} ({n})" for code, n in counts.items()
+    )
+
+
 async def _demo(settings: Settings) -> None:
     core = await open_core(settings)
     try:
         banner = core.services.content.texts(core.services.content.default_language)("console.banner")
         channel = ConsoleChannel(core.engine, sys.stdin, sys.stdout, max_picture_bytes=settings.ocr.max_bytes)
-        await channel.run(banner)
+        sender = demo_sender(core, channel)
+        sender.start()
+        try:
+            await channel.run(banner)
+        finally:
+            await sender.stop()
     finally:
         await core.close()
+
+
+def demo_sender(core: Core, console: ConsoleChannel) -> OutboxSender:
+    """What the outbox holds for the demo's user (a broadcast, a case forwarded to a demo
+    coordinator, a reporter's update) appears in the terminal as it would arrive on a phone."""
+    sender = OutboxSender(
+        core.sessions,
+        {console.name: console},
+        retry_policy(core.settings),
+        core.engine_clock,
+        per_chat_interval=0,
+    )
+    core.engine.on_queued(sender.wake)
+    return sender
 
 
 async def _migrate(settings: Settings, revision: str, down: bool) -> None:
@@ -382,9 +530,19 @@ async def _broadcast(settings: Settings, args: argparse.Namespace) -> list[str]:
         if command == "create":
             return [
                 await broadcast_admin.create(
-                    core, args.region, args.library, args.text, args.language, args.at, args.weekly
+                    core,
+                    args.region,
+                    args.library,
+                    args.text,
+                    args.language,
+                    args.at,
+                    args.weekly,
+                    everyone=args.everyone,
+                    force=args.force,
                 )
             ]
+        if command == "library":
+            return broadcast_admin.library(core, args.language)
         if command in ("list", "status"):
             return await broadcast_admin.listing(core, args.region)
         if command == "send":
@@ -454,6 +612,26 @@ async def _audit(settings: Settings, case: str | None, limit: int) -> list[str]:
     ] or ["the audit log is empty"]
 
 
+async def _cases(settings: Settings, args: argparse.Namespace) -> list[str]:
+    core = await open_core(settings)
+    try:
+        command, account, language = args.cases_command, args.account, args.language
+        if command == "list":
+            wanted = case_admin.CaseFilter(
+                args.status, args.kind, args.region, args.older_than, args.newer_than
+            )
+            return await case_admin.listing(core, account, wanted, language)
+        if command == "show":
+            return await case_admin.show(core, account, args.case, language)
+        if command == "note":
+            return await case_admin.note(core, account, args.case, args.text, language)
+        return await case_admin.act(
+            core, account, args.case, command, getattr(args, "outcome", None), language
+        )
+    finally:
+        await core.close()
+
+
 def _export_cases(settings: Settings, args: argparse.Namespace) -> str:
     content, count = asyncio.run(_case_file(settings, args))
     write_private(Path(args.output), content)
@@ -466,10 +644,11 @@ async def _case_file(settings: Settings, args: argparse.Namespace) -> tuple[byte
         async with core.sessions() as session, session.begin():
             found = await cases.cases_in_region(session, args.region, open_only=args.open_only)
             index = await core.services.regions.index(session)
+            notes = await cases.notes_of(session, [case.id for case in found])
             detail = f"{args.format}, {len(found)} cases: {args.region or 'all'} -> {args.output}"
             await audit.record(session, "cli", "cases_exported", core.engine_clock(), detail=detail)
         texts = core.services.content.texts(core.services.content.default_language)
-        table = case_table(texts, core.services.report_form, index, list(reversed(found)))
+        table = case_table(texts, core.services.report_form, index, list(reversed(found)), notes)
     finally:
         await core.close()
     return (to_csv(table) if args.format == "csv" else cases_workbook(texts, table)), len(found)
@@ -486,18 +665,31 @@ async def _import_regions(settings: Settings, path: Path) -> None:
     print(f"{path.name}: {report.read} regions read, {report.added} new, {report.retired} no longer listed")
 
 
-async def _search_regions(settings: Settings, query: str) -> None:
+async def _search_regions(settings: Settings, query: str, level: str | None) -> None:
     core = await open_core(settings)
     try:
         async with core.sessions() as session:
-            index = RegionIndex(await active_regions(session))
+            rows = await active_regions(session)
     finally:
         await core.close()
-    if not len(index):
+    if not rows:
         print("no regions loaded yet: run `sigap regions import` first")
         return
-    for place in index.search(query, limit=10):
-        print(f"{place.code}  {place.label}, {place.province} ({place.zone})")
+    try:
+        lines = [
+            found.line
+            for number in ([LEVELS[level]] if level else [1, 2, 3])
+            if number < LEVELS["village"]
+            for found in find_regions(rows, query, number, limit=10 if level else 3)
+        ]
+        if level in (None, "village"):
+            lines += [
+                f"{place.code:<14} {'village':<9} {place.label}, {place.province} ({place.zone})"
+                for place in RegionIndex(rows).search(query, limit=10)
+            ]
+    except QueryTooLong as exc:
+        raise ConfigError(f"that is not a region's name ({exc})") from exc
+    print("\n".join(lines) if lines else f"no {level or 'region'} found for {query!r}")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot.secret_strength import weakness
 from db.crypto import DataKeyError, FieldCipher
+from db.identifier_keys import IdentifierKeys, SeenKeyError
 
 SECRET_FIELDS = (
     "database_url",
@@ -22,6 +23,7 @@ SECRET_FIELDS = (
     "whatsapp_app_secret",
     "whatsapp_verify_token",
     "data_keys",
+    "seen_keys",
 )
 # The secrets checked for strength in production (bot/secret_strength.py). The database URL is
 # not a secret of its own (its password may be empty with peer authentication), so only checked
@@ -134,6 +136,9 @@ class PrivacySettings(_Section):
     closed_case_retention_days: int = Field(default=180, ge=1)
     # Days a report left unsent (no answer since) is kept before it is dropped with its photo.
     report_draft_days: int = Field(default=3, ge=1)
+    # Days a recruiter's hashed number, link or company stays in "seen before" after it was
+    # last seen; cleared ones (a legitimate company's) stay cleared.
+    seen_before_days: int = Field(default=365, ge=30)
 
 
 Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -186,6 +191,9 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     # Fernet keys for the personal fields of cases, comma-separated, the newest first.
     data_keys: SecretStr | None = None
+    # HMAC keys of "seen before" (recruiters' identifiers kept as keyed hashes), the newest first;
+    # rotated with data_keys.
+    seen_keys: SecretStr | None = None
 
     @classmethod
     def settings_customise_sources(
@@ -231,6 +239,15 @@ class Settings(BaseSettings):
                 why = weakness(key)
                 if why is not None:
                     problems.append(f"key {number} of SIGAP_DATA_KEYS {why}")
+        if self.seen_keys is None or not _key_list(self.seen_keys):
+            problems.append(
+                "SIGAP_SEEN_KEYS is missing or empty: recruiters' numbers must be kept as keyed hashes"
+            )
+        else:
+            for number, key in enumerate(_key_list(self.seen_keys), 1):
+                why = weakness(key)
+                if why is not None:
+                    problems.append(f"key {number} of SIGAP_SEEN_KEYS {why}")
         if self.database_url is not None and _looks_like_placeholder(self.database_url):
             problems.append("SIGAP_DATABASE_URL is a placeholder")
         return problems
@@ -238,13 +255,18 @@ class Settings(BaseSettings):
     def _data_key_problems(self) -> list[str]:
         """Keys given must all be Fernet keys, whatever the environment: a typo must not turn
         encryption off. Empty (or unset) means no encryption, refused in production only."""
-        if self.data_keys is None or not _key_list(self.data_keys):
-            return []
-        try:
-            FieldCipher(_key_list(self.data_keys))
-        except DataKeyError as exc:
-            return [str(exc)]
-        return []
+        problems = []
+        if self.data_keys is not None and _key_list(self.data_keys):
+            try:
+                FieldCipher(_key_list(self.data_keys))
+            except DataKeyError as exc:
+                problems.append(str(exc))
+        if self.seen_keys is not None and _key_list(self.seen_keys):
+            try:
+                IdentifierKeys(_key_list(self.seen_keys))
+            except SeenKeyError as exc:
+                problems.append(str(exc))
+        return problems
 
     def telegram_webhook_problems(self) -> list[str]:
         """Webhook mode's secret: without a strong one anybody can post updates as any user."""

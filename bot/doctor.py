@@ -33,7 +33,9 @@ from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import RedactingFilter, configure_logging
 from bot.pictures import tesseract_status
 from db import health, migrate
+from db.contacts import contacts_state
 from db.crypto import DataKeyError, FieldCipher
+from db.identifier_keys import IdentifierKeys, SeenKeyError
 from db.session import create_engine, create_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,8 @@ log = logging.getLogger(__name__)
 # Every purpose a handler sends a Template for (tests/test_doctor.py keeps this list complete).
 TEMPLATE_PURPOSES = ("case_alert", "case_update", "broadcast", "digest")
 REGISTER_MAX_AGE_DAYS = 90
+# Offices' numbers change less often than licences; still confirm them twice a year.
+CONTACTS_MAX_AGE_DAYS = 180
 # Free space next to the SQLite file: below the first the database soon cannot grow at all;
 # below the second a backup copy or a VACUUM may not fit.
 DISK_BLOCKER_BYTES = 100_000_000
@@ -275,6 +279,31 @@ async def check_data_keys(probe: Probe) -> Finding:
     return ok("data keys", f"{keys} key(s); {tried}")
 
 
+async def check_seen_keys(probe: Probe) -> Finding:
+    """SIGAP_SEEN_KEYS, the HMAC keys of "seen before": present, long enough, and how much they
+    already hash (a key dropped too early makes those identifiers unrecognisable)."""
+    assert probe.database is not None
+    value = probe.settings.seen_keys.get_secret_value() if probe.settings.seen_keys else None
+    try:
+        keys = IdentifierKeys.from_setting(value)
+    except SeenKeyError as exc:
+        return blocker("seen-before keys", str(exc), "`sigap keys new` prints a valid key")
+    async with create_sessionmaker(probe.database)() as session:
+        stored = await health.seen_identifier_count(session)
+    if keys is None:
+        fix = "`sigap keys new`, put the key in SIGAP_SEEN_KEYS, restart"
+        message = "SIGAP_SEEN_KEYS is not set: ad checks do not say which recruiters were seen before" + (
+            f", and the {stored:,} identifiers stored cannot be recognised" if stored else ""
+        )
+        production = probe.settings.environment == "production"
+        return (
+            blocker("seen-before keys", message, fix)
+            if production
+            else warn("seen-before keys", message, fix)
+        )
+    return ok("seen-before keys", f"{keys.count} key(s); {stored:,} identifier(s) stored")
+
+
 async def check_register(probe: Probe) -> Finding:
     """The copy of the P3MI register the ad check looks companies up in, and how old it is."""
     assert probe.database is not None
@@ -292,6 +321,25 @@ async def check_register(probe: Probe) -> Finding:
     if age > REGISTER_MAX_AGE_DAYS:
         return warn("P3MI register", f"{message}: licences change, the copy is stale", fix)
     return ok("P3MI register", message)
+
+
+async def check_contacts(probe: Probe) -> Finding:
+    """The regencies' own task-force and Disnaker numbers users are told to contact."""
+    assert probe.database is not None
+    async with create_sessionmaker(probe.database)() as session:
+        regencies, oldest = await contacts_state(session)
+    fix = "load the numbers your task forces confirmed: `sigap contacts import FILE.csv` (README)"
+    if not regencies:
+        return warn(
+            "regency contacts",
+            "none loaded: users told to contact their regency's task force get no number",
+            fix,
+        )
+    age = (datetime.now(UTC).date() - oldest).days if oldest else 0
+    message = f"{regencies} regency(ies); the oldest confirmed {oldest:%Y-%m-%d} ({age} days ago)"
+    if age > CONTACTS_MAX_AGE_DAYS:
+        return warn("regency contacts", f"{message}: numbers change, confirm them again", fix)
+    return ok("regency contacts", message)
 
 
 # --- this machine --------------------------------------------------------------------------------
@@ -659,11 +707,20 @@ async def whatsapp_checks(probe: Probe, languages: tuple[str, ...]) -> list[Find
 async def database_checks(probe: Probe) -> list[Finding]:
     database = await check_database(probe)
     if database.status is not Status.OK:
-        later = "(regions, data keys and the P3MI register are checked once this is fixed)"
+        later = (
+            "(regions, data keys, seen-before keys, the P3MI register and contacts are checked "
+            "once this is fixed)"
+        )
         return [Finding(database.check, database.status, f"{database.message} {later}", database.fix)]
     return [
         database,
-        *await asyncio.gather(check_regions(probe), check_data_keys(probe), check_register(probe)),
+        *await asyncio.gather(
+            check_regions(probe),
+            check_data_keys(probe),
+            check_seen_keys(probe),
+            check_register(probe),
+            check_contacts(probe),
+        ),
     ]
 
 

@@ -11,7 +11,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
-from db import audit, cases, media, outbox, personal_data, queries, roles, statistics
+from db import audit, cases, media, outbox, personal_data, queries, roles, seen_before, statistics
 from handlers.broadcasting import fire_due
 from handlers.context import Services
 from handlers.digest import queue_digests
@@ -55,6 +55,7 @@ class Jobs:
             (self.forget_old_updates, 3600),
             (self.purge_closed_cases, 3600),
             (self.drop_abandoned_reports, 3600),
+            (self.forget_unseen_identifiers, 3600),
         )
         for job, seconds in jobs:
             # coalesce + max_instances=1: a job that fell behind (process paused) runs once.
@@ -123,6 +124,20 @@ class Jobs:
         if purged:
             log.info("purged the personal fields of %d closed case(s)", len(purged))
         return len(purged)
+
+    async def forget_unseen_identifiers(self) -> int:
+        """ "Seen before" identifiers unseen for [privacy] seen_before_days (cleared ones stay)."""
+        now = self._clock()
+        cutoff = now.date() - timedelta(days=self._services.seen_before_days)
+        async with self._sessions() as session, session.begin():
+            forgotten = await seen_before.forget_unseen(session, cutoff)
+            if forgotten:
+                await audit.record(
+                    session, "system", "seen_forgotten", now, detail=f"{forgotten} (retention)"
+                )
+        if forgotten:
+            log.info("forgot %d recruiter identifier(s) unseen since %s", forgotten, cutoff)
+        return forgotten
 
     async def drop_abandoned_reports(self) -> tuple[int, int]:
         """Reports left unsent longer than [privacy] report_draft_days go, with their answers; then

@@ -64,6 +64,11 @@ OFFICIAL_ACTIONS = frozenset(
         "statistics_viewed",
         "statistics_exported",
         "broadcasts_exported",
+        "seen_viewed",
+        "seen_looked_up",
+        "seen_marked",
+        "seen_listed",
+        "seen_exported",
     }
 )
 SIGAP_ITSELF = ("system", "cli")

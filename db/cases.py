@@ -203,6 +203,24 @@ async def history(session: AsyncSession, case_id: int) -> list[EventRecord]:
     ]
 
 
+# What was added to a case after it was reported: the reporter's information, the task force's notes.
+NOTE_ACTIONS = ("info_added", "note")
+
+
+async def notes_of(session: AsyncSession, case_ids: list[int]) -> dict[int, list[EventRecord]]:
+    """The notes added later to each of these cases, oldest first (one query per 500 cases)."""
+    found: dict[int, list[EventRecord]] = {case_id: [] for case_id in case_ids}
+    for start in range(0, len(case_ids), 500):
+        rows = await session.execute(
+            select(CaseEvent.case_id, CaseEvent.at, CaseEvent.actor_user_id, CaseEvent.action, CaseEvent.note)
+            .where(CaseEvent.case_id.in_(case_ids[start : start + 500]), CaseEvent.action.in_(NOTE_ACTIONS))
+            .order_by(CaseEvent.id)
+        )
+        for case_id, at, actor, action, note in rows:
+            found[case_id].append(EventRecord(at, actor, action, crypto.open_text(session, note)))
+    return found
+
+
 async def purge_closed(session: AsyncSession, closed_before: datetime, now: datetime) -> list[int]:
     """Removes the personal fields of cases closed before the cut-off: the answers (names, phone
     numbers, free text, the photo's reference), the notes of their history, and the reporter (the

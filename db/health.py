@@ -53,3 +53,10 @@ async def open_sealed_samples(session: AsyncSession) -> int:
         crypto.open_text(session, note)
         opened += 1
     return opened
+
+
+async def seen_identifier_count(session: AsyncSession) -> int:
+    """How many recruiters' identifiers "seen before" holds (keyed hashes)."""
+    from db.models import SeenIdentifier
+
+    return int((await session.execute(select(func.count()).select_from(SeenIdentifier))).scalar_one())

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -146,6 +147,22 @@ class Agency(Base):
     licence: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))
     # The date of the register this row came from (the bot says "as of" it).
+    as_of: Mapped[date] = mapped_column(Date)
+
+
+class RegencyContact(Base):
+    """A regency's task force or Disnaker office, from `sigap contacts import` (with its source and
+    the date it was confirmed: the bot says "as of" it)."""
+
+    __tablename__ = "regency_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    regency_code: Mapped[str] = mapped_column(String(5), index=True)
+    office: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    whatsapp: Mapped[str | None] = mapped_column(String(40))
+    hours: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(300))
     as_of: Mapped[date] = mapped_column(Date)
 
 
@@ -380,3 +397,42 @@ class RateWindow(Base):
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
     window: Mapped[int]
     used: Mapped[int]
+
+
+class SeenIdentifier(Base):
+    """A recruiter's number, link, handle or company seen in a risky ad check or a report, as a
+    keyed hash (db/identifier_keys.py): never the identifier itself, never who checked."""
+
+    __tablename__ = "seen_identifiers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    digest: Mapped[str] = mapped_column(String(32), unique=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    first_seen: Mapped[date] = mapped_column(Date)
+    # Retention deletes identifiers unseen since [privacy] seen_before_days (cleared ones stay).
+    last_seen: Mapped[date] = mapped_column(Date, index=True)
+    # The task force's finding: "confirmed" (a trafficker's) or "cleared" (a legitimate company's).
+    mark: Mapped[str | None] = mapped_column(String(10))
+    marked_on: Mapped[date | None] = mapped_column(Date)
+    # Counts of its sightings, recomputed when one is added: the ad check reads them with one
+    # index look-up, without grouping sightings (bench/seen_before.py).
+    sightings: Mapped[int] = mapped_column(default=0)
+    regencies: Mapped[int] = mapped_column(default=0)
+    reports: Mapped[int] = mapped_column(default=0)
+
+
+class Sighting(Base):
+    """One risky ad check or report an identifier appeared in: the day, the regency, the risk
+    (None for a report) and, for a report, its case."""
+
+    __tablename__ = "seen_sightings"
+    __table_args__ = (Index("ix_seen_sightings_regency_day", "regency_code", "seen_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    identifier_id: Mapped[int] = mapped_column(
+        ForeignKey("seen_identifiers.id", ondelete="CASCADE"), index=True
+    )
+    seen_on: Mapped[date] = mapped_column(Date)
+    regency_code: Mapped[str | None] = mapped_column(String(8))
+    risk: Mapped[str | None] = mapped_column(String(8))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"), index=True)

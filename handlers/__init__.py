@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers import (
     broadcasts,
+    calo,
     cases,
     checklist,
     my_data,
@@ -61,6 +62,7 @@ def route_table() -> RouteTable:
             "myreports": cases.my_reports,
             "kasus": cases.list_cases,
             "cases": cases.list_cases,
+            "calo": calo.show,
             "statistik": statistics_chat.begin,
             "stats": statistics_chat.begin,
             "siaran": broadcasts.overview,

@@ -27,7 +27,8 @@ def _case_id(data: str, position: int = 2) -> int | None:
     return whole_number(parts[position]) if len(parts) > position else None
 
 
-async def _case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
+async def case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
+    """The case, locked, if the user may act on it now; otherwise None, said and audited."""
     case = None if case_id is None else await cases.get_case(turn.session, case_id, lock=True)
     my_roles = await roles.active_roles(turn.session, turn.user.id)
     if case is None or not may_handle_case(my_roles, case.village_code):
@@ -95,7 +96,7 @@ async def on_coordinator_button(turn: Turn) -> None:
     """cs:ack|prog|info|close|view:<case id>, cs:out:<case id>:<outcome>."""
     data = turn.incoming.data
     action = data.split(":")[1] if data.count(":") >= 2 else ""
-    case = await _case_for_coordinator(turn, _case_id(data))
+    case = await case_for_coordinator(turn, _case_id(data))
     if case is None:
         return
     if case.status == "closed" and action != "view":
@@ -137,7 +138,7 @@ async def _change_status(turn: Turn, case: CaseRecord, status: str, outcome: str
 
 async def on_question(turn: Turn) -> None:
     """The coordinator typed what the reporter is asked."""
-    case = await _case_for_coordinator(turn, turn.state.data.get("case"))
+    case = await case_for_coordinator(turn, turn.state.data.get("case"))
     text = turn.incoming.text.strip()
     if case is None or turn.incoming.kind != "text" or not text:
         await show_menu(turn)
@@ -152,6 +153,18 @@ async def on_question(turn: Turn) -> None:
     await show_menu(turn)
 
 
+async def add_note(turn: Turn, case_id: int | None, text: str) -> CaseRecord | None:
+    """A task-force note on the case's history (`sigap cases note`): kept with the case and in
+    its export, not sent to the reporter. None if refused (said and audited)."""
+    case = await case_for_coordinator(turn, case_id)
+    if case is None:
+        return None
+    await cases.add_event(turn.session, case.id, "note", turn.user.id, text.strip()[:MAX_NOTE], turn.now)
+    await audit.record(turn.session, actor(turn), "case_note_added", turn.now, case.id)
+    await _show_case(turn, case.id, turn.t("cases.done"))
+    return case
+
+
 async def list_cases(turn: Turn) -> None:
     """/kasus: open cases of the coordinator's regions, newest first."""
     regions = await _coordinator_regions(turn)
@@ -159,7 +172,7 @@ async def list_cases(turn: Turn) -> None:
         turn.say(turn.t("officials.not_coordinator"))
         await show_menu(turn)
         return
-    ordered = (await _cases_of(turn, regions, open_only=True, limit=LIST_LIMIT))[::-1][:LIST_LIMIT]
+    ordered = (await cases_of_regions(turn, regions, open_only=True, limit=LIST_LIMIT))[::-1][:LIST_LIMIT]
     if not ordered:
         turn.say(turn.t("cases.none_open"))
         await show_menu(turn)
@@ -181,7 +194,7 @@ async def _coordinator_regions(turn: Turn) -> list[str | None]:
     return [r.region_code for r in await my_task_force_roles(turn)]
 
 
-async def _cases_of(
+async def cases_of_regions(
     turn: Turn, regions: list[str | None], open_only: bool, limit: int | None = None
 ) -> list[CaseRecord]:
     """Cases of several regions (a province and one of its regencies overlap), oldest first."""
@@ -202,9 +215,10 @@ async def export_document(turn: Turn) -> None:
         return
     if fmt == "csv" and turn.incoming.channel in turn.services.csv_refused_by:
         fmt = "xlsx"  # an old CSV button on a channel that cannot send the file
-    ordered = await _cases_of(turn, regions, open_only=False)
+    ordered = await cases_of_regions(turn, regions, open_only=False)
     index = await turn.services.regions.index(turn.session)
-    table = case_table(turn.t, turn.services.report_form, index, ordered)
+    notes = await cases.notes_of(turn.session, [case.id for case in ordered])
+    table = case_table(turn.t, turn.services.report_form, index, ordered, notes)
     content = to_csv(table) if fmt == "csv" else cases_workbook(turn.t, table)
     regions_text = ", ".join(r or "all" for r in regions)
     await audit.record(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.i18n import Content, Texts
 from bot.messages import Button, Incoming, Reply
+from db.identifier_keys import IdentifierKeys
 from db.records import ConversationState, UserRecord
 from handlers.checklist_scoring import ChecklistRules
 from handlers.offer_rules import OfferRules
@@ -30,6 +31,8 @@ class Contact:
     sms: str = ""
     web: str = ""
     app: str = ""
+    # The day a regency's contact was last confirmed (`sigap contacts import`): shown "as of" it.
+    as_of: date | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,10 @@ class Services:
     # Channels that cannot send a CSV file (WhatsApp refuses it: error 131053); exports go
     # there as XLSX.
     csv_refused_by: frozenset[str] = frozenset()
+    # HMAC keys of "seen before" (SIGAP_SEEN_KEYS); None: nothing is looked up or recorded.
+    seen_keys: IdentifierKeys | None = None
+    # Days an identifier unseen stays in "seen before" (config.toml [privacy]).
+    seen_before_days: int = 365
 
 
 T = TypeVar("T")

@@ -11,8 +11,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Button, Reply, Template
-from db import media, outbox, roles, statistics
+from db import audit, media, outbox, roles, seen_before, statistics
 from db.roles import Role
+from handlers.calo import ranked_lines
 from handlers.charts import weekly_chart
 from handlers.context import DigestSchedule, Services
 from handlers.statistics import Period, Summary, gather, place_names, scope_of
@@ -52,13 +53,19 @@ async def queue_digests(session: AsyncSession, services: Services, now: datetime
         recipients = await roles.holders(session, role, region_code)
         summary = await gather(session, scope, Period(week_end - timedelta(days=DIGEST_DAYS), week_end), now)
         names = await place_names(session, summary)
+        # The recruiters seen most in the region this week ("seen before"), by code and case.
+        recruiters = await seen_before.most_seen(
+            session, region_code, week_end - timedelta(days=DIGEST_DAYS), 5
+        )
+        if recruiters:
+            await audit.record(session, "system", "seen_viewed", now, detail=f"digest {region_code or 'all'}")
         charts: dict[str, str] = {}
         for recipient in recipients:
             language = recipient.language
             mine = _named_in(services, language, summary)
             if language not in charts:
                 charts[language] = await _stored_chart(session, services, language, mine, now)
-            for key, reply in _messages(services, language, mine, names, charts[language]):
+            for key, reply in _messages(services, language, mine, names, charts[language], recruiters):
                 queued += await outbox.enqueue(
                     session,
                     f"digest:{run_id}:{recipient.user_id}:{key}",
@@ -88,7 +95,12 @@ async def _stored_chart(
 
 
 def _messages(
-    services: Services, language: str, summary: Summary, names: dict[str, str], chart: str
+    services: Services,
+    language: str,
+    summary: Summary,
+    names: dict[str, str],
+    chart: str,
+    recruiters: list[seen_before.Ranked],
 ) -> list[tuple[str, Reply]]:
     t = services.content.texts(language)
     scope = summary.scope
@@ -100,6 +112,8 @@ def _messages(
         stats_button(scope.region_code, DIGEST_DAYS),
     )
     text = summary_text(t, summary, names, weekly=True)
+    if recruiters:
+        text = "\n".join([text, "", t("seen.calo.digest_title"), *ranked_lines(t, recruiters)])
     more = ((Button(t("statistics.export"), stats_button(scope.region_code, DIGEST_DAYS, EXPORT)),),)
     return [
         ("text", Reply(text, more, template=template)),

@@ -4,7 +4,7 @@ happens to reports they filed (UU PDP: the rights of access and erasure)."""
 from __future__ import annotations
 
 from bot.messages import SHORT_TEXT_LIMIT, Button, pack, text_length
-from db import personal_data
+from db import cases, personal_data
 from handlers.case_messages import details_lines
 from handlers.context import Turn
 from handlers.menu import HOME_DIALOG, show_menu
@@ -42,12 +42,19 @@ async def show(turn: Turn) -> None:
         header.append(t("mydata.roles", value=roles))
     header += ["", t("mydata.reports", count=len(data.reports))]
     blocks = ["\n".join(header)]
+    notes = await cases.notes_of(turn.session, [case.id for case in data.reports])
     for case in data.reports:
         heading = f"{case.reference} · {t(f'cases.status.{case.status}')} · {case.created_at:%d-%m-%Y}"
         details = details_lines(
             t, turn.services.report_form, case.kind, case.details, index.get(case.village_code)
         )
-        blocks.append("\n".join([heading, *details]))
+        # What they added later is theirs too (the task force's own notes are not shown here).
+        added = [
+            t("mydata.added_later", date=f"{event.at:%d-%m-%Y}", note=event.note)
+            for event in notes[case.id]
+            if event.action == "info_added" and event.actor_user_id == turn.user.id and event.note
+        ]
+        blocks.append("\n".join([heading, *details, *added]))
     footer = t("mydata.anonymous")
     buttons = ((Button(t("mydata.erase_button"), "dx:ask"),), (Button(t("menu.back_to_menu"), "menu:main"),))
     whole = "\n\n".join([*blocks, footer])
@@ -64,7 +71,9 @@ async def show(turn: Turn) -> None:
 async def ask_erase(turn: Turn) -> None:
     reports = len((await personal_data.gather(turn.session, turn.user.id)).reports)
     turn.say(
-        turn.t("mydata.erase_explained", count=reports),
+        turn.t("mydata.erase_explained", count=reports)
+        if reports
+        else turn.t("mydata.erase_explained_no_reports"),
         ((Button(turn.t("mydata.erase_confirm"), "dx:yes"),), (Button(turn.t("mydata.keep"), "menu:main"),)),
     )
 
@@ -73,7 +82,8 @@ async def on_button(turn: Turn) -> None:
     """dx:ask | dx:yes (global: the question stays in the chat)."""
     if turn.incoming.data == "dx:yes":
         detached = await personal_data.erase(turn.session, turn.user.id, turn.now)
-        turn.say(turn.t("mydata.erased", count=detached))
+        # "0 reports stay with the task force" would alarm someone who never reported.
+        turn.say(turn.t("mydata.erased", count=detached) if detached else turn.t("mydata.erased_no_reports"))
         turn.go(HOME_DIALOG, "idle")
     elif turn.incoming.data == "dx:ask":
         await ask_erase(turn)

@@ -44,6 +44,13 @@ BUSINESS = re.compile(
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD)\.?\s+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
 )
+# The literal words those patterns start with, without the \b before them: a pattern of bare
+# alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
+COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
+BUSINESS_HINT = re.compile(
+    r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD"
+)
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
 SUFFIXED_COMPANY = re.compile(
@@ -164,9 +171,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
     # is not where the job is.
     quoted_places = [
-        (name, words.quote(first, last)) for name, first, last in places if not denied.any(first, True)
+        (name, words.quote(first, last))
+        for name, first, last in _where_work_is(places, concepts, words)
+        if not denied.any(first, True)
     ]
-    lowered = words.text.lower()
+    lowered = words.lowered
     phones = _phones(words.text, rules)
     destination, province = _destination(quoted_places, rules, phones, raise_sign)
     # Working from home for a company abroad is not going abroad, unless the ad also speaks of
@@ -207,7 +216,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
-    if not companies and not BUSINESS.search(words.text):
+    if not companies and not (BUSINESS_HINT.search(words.text) and BUSINESS.search(words.text)):
         raise_sign("no_company", "")
     provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
     if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
@@ -347,6 +356,28 @@ def _near(
     return found[1] if found else None
 
 
+def _where_work_is(
+    places: list[tuple[str, int, int]], concepts: dict[str, list[tuple[int, int]]], words: Words
+) -> list[tuple[str, int, int]]:
+    """The places that may say where the work is: not a place inside a longer one ("Tanjung
+    Perak" is in Surabaya), nor a country named as what something is ("fasih bahasa Jepang",
+    "masakan Thai", "Thai food"): a local job that asks for a language is not work abroad."""
+    if not places:
+        return places
+    kept = [p for p in places if not any(o != p and o[1] <= p[1] and p[2] <= o[2] for o in places)]
+    before = {last for _, last in concepts.get("place_attribute", ())}
+    after = {first for first, _ in concepts.get("place_attribute_after", ())}
+    if not before and not after:
+        return kept
+    clauses = words.clauses
+    return [
+        (name, first, last)
+        for name, first, last in kept
+        if not (first - 1 in before and clauses[first - 1] == clauses[first])
+        and not (last + 1 in after and clauses[last + 1] == clauses[last])
+    ]
+
+
 def _in_clause(
     unless: tuple[str, ...],
     reach: int,
@@ -449,7 +480,7 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 def _companies(text: str) -> tuple[str, ...]:
     """Companies the ad names: "PT/CV Name", "Perusahaan: Name", "Name Co., Ltd / Sdn Bhd"."""
     found: list[str] = []
-    for match in COMPANY.finditer(text):
+    for match in COMPANY.finditer(text) if COMPANY_HINT.search(text) else ():
         if match.group("prefixed"):
             legal_form = "PT" if text[match.start() : match.start() + 2].upper() == "PT" else "CV"
             found.append(f"{legal_form} {match.group('prefixed')}")

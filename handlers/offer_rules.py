@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
 
 from bot.i18n import Content
@@ -65,11 +66,9 @@ class PhraseIndex:
         found: list[tuple[Tag, int, int]] = []
         add = found.append
         last = len(words) - 1
-        for i, word in enumerate(words):
-            entry = by_first.get(word)
-            if entry is None:
-                continue
-            singles, by_second, wild = entry
+        # Most words start no phrase: they are skipped in one pass in C.
+        for i in compress(range(len(words)), map(by_first.__contains__, words)):
+            singles, by_second, wild = by_first[words[i]]
             if i < last:
                 for phrase, tag in by_second.get(words[i + 1], ()):
                     end = _match_at(phrase, 2, words, i + 2)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from bot.messages import Button
 from db import agencies, offer_checks
 from db.regions import local_day
-from handlers import numbers
+from handlers import numbers, seen_before
+from handlers.access import my_task_force_roles
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG
 from handlers.offer_analysis import analyse, reads_like_an_ad
@@ -45,7 +46,11 @@ async def on_paste(turn: Turn) -> None:
 async def check(turn: Turn, text: str) -> None:
     t = turn.t
     register = await agencies.load_register(turn.session)
-    analysis = analyse(text, turn.services.offers, register)
+    checked = await seen_before.check(
+        turn.session, turn.services.seen_keys, text, analyse(text, turn.services.offers, register)
+    )
+    analysis = checked.analysis
+    day = local_day(turn.now, turn.user.region_code)
     await offer_checks.record(
         turn.session,
         risk=analysis.risk,
@@ -54,7 +59,11 @@ async def check(turn: Turn, text: str) -> None:
         destination=analysis.entities.destination,
         region_code=turn.user.region_code,
         language=turn.user.language,
-        day=local_day(turn.now, turn.user.region_code),
+        day=day,
+    )
+    regency = turn.user.region_code[:5] if turn.user.region_code else None
+    await seen_before.remember(
+        turn.session, turn.services.seen_keys, checked.identifiers, day, regency, analysis.risk
     )
     advice = [
         *register_lines(t, analysis.register),
@@ -62,9 +71,10 @@ async def check(turn: Turn, text: str) -> None:
         t("offers.result.next_steps"),
         "",
         t("numbers.title"),
-        numbers.render(turn.services, t),
+        numbers.render(turn.services, t, await numbers.regional(turn)),
     ]
-    turn.say(chat_text(t, analysis))
+    task_force = bool(await my_task_force_roles(turn)) if checked.matches else False
+    turn.say(chat_text(t, analysis) + "\n".join(seen_before.lines(t, checked, exact=task_force)))
     turn.say(
         "\n".join(advice),
         (

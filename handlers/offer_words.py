@@ -13,6 +13,9 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from operator import itemgetter
+from typing import cast
 
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
@@ -49,7 +52,7 @@ class Words:
     @property
     def spans(self) -> list[tuple[int, int]]:
         if self._spans is None:
-            self._spans = [m.span() for m in WORD.finditer(self._lowered or self.text)]
+            self._spans = list(map(re.Match.span, WORD.finditer(self._lowered or self.text)))
         return self._spans
 
     @property
@@ -81,10 +84,21 @@ class Words:
             clause_breaks.append(at)
             if character not in CLAUSE_ONLY:
                 sentence_breaks.append(at)
-        starts = [start for start, _ in self.spans]
+        # Mapped in C: these run over every word of nearly every ad.
+        starts = list(map(itemgetter(0), self.spans))
         after = bisect.bisect_right
-        self._segments = [after(sentence_breaks, s) for s in starts] if sentence_breaks else [0] * len(starts)
-        self._clauses = [after(clause_breaks, s) for s in starts] if clause_breaks else [0] * len(starts)
+        self._segments = (
+            list(map(partial(after, sentence_breaks), starts)) if sentence_breaks else [0] * len(starts)
+        )
+        self._clauses = (
+            list(map(partial(after, clause_breaks), starts)) if clause_breaks else [0] * len(starts)
+        )
+
+    @property
+    def lowered(self) -> str:
+        """The text lower-cased (its character positions may differ from `text` for a few letters,
+        "İ": then it is not kept for the spans)."""
+        return self._lowered if self._lowered is not None else self.text.lower()
 
     def word_at(self, position: int) -> int:
         """The word that starts at or after character `position` (the last word if none does)."""
@@ -241,7 +255,12 @@ class WordReader:
         # stands is worked out later, and only if a sign is found that needs quoting.
         lowered = plain.lower()
         if len(lowered) == len(plain):
-            words = [cache.get(raw) or self._learn(raw) for raw in WORD.findall(lowered)]
+            raws = WORD.findall(lowered)
+            looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
+            if None in looked_up:
+                words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
+            else:
+                words = cast(list[str], looked_up)
             return Words(plain, words, lowered)
         # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
         words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]

@@ -7,7 +7,8 @@ from datetime import timedelta
 from bot.messages import Button
 from db import cases, media, roles
 from db.records import ConversationState
-from handlers import numbers
+from db.regions import local_day
+from handlers import identifiers, numbers, seen_before
 from handlers.access import official_village
 from handlers.case_messages import details_lines
 from handlers.context import Dialog, Turn
@@ -16,6 +17,7 @@ from handlers.menu import show_menu
 from handlers.region_search import Place, village_rows
 from handlers.report_form import Field, Invalid, validate
 from handlers.spoken_dates import DateWords
+from handlers.typed_answers import SkipWords
 from handlers.villages import find_villages, too_long
 
 NAME = "report"
@@ -37,7 +39,8 @@ async def on_consent(turn: Turn) -> None:
     if turn.incoming.data == "rp:yes":
         await _ask_kind(turn)
     elif turn.incoming.data == "rp:no":
-        turn.say(f"{turn.t('report.no_consent')}\n\n{numbers.render(turn.services, turn.t)}")
+        local = await numbers.regional(turn)
+        turn.say(f"{turn.t('report.no_consent')}\n\n{numbers.render(turn.services, turn.t, local)}")
         await show_menu(turn)
     else:
         turn.say(turn.t("report.use_buttons"))
@@ -111,6 +114,14 @@ async def on_field(turn: Turn) -> None:
         await _cancel_or_ask(turn)
     elif data == "rp:skip" and not field.required_in(turn.state.data["kind"]):
         await _answered(turn, None)
+    elif incoming.kind == "text" and SkipWords.of(turn.services.content, "report.skip").means_skip(
+        incoming.text
+    ):
+        # "lewati", "-", "ga tau namanya" typed: a skip, never the answer ("Tujuan: lewati").
+        if field.required_in(turn.state.data["kind"]):
+            await ask_field(turn, turn.t("report.required"))
+        else:
+            await _answered(turn, None)
     elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
         await _answered(turn, data[5:])
     elif field.type == "village" and data.startswith("rp:v:"):
@@ -263,6 +274,15 @@ async def _send(turn: Turn) -> None:
     for field_id in photos:
         await media.give_draft_photo_to_case(turn.session, turn.user.id, answers.get(field_id, ""), case.id)
     await media.drop_draft_photos(turn.session, turn.user.id)
+    await seen_before.remember(
+        turn.session,
+        turn.services.seen_keys,
+        identifiers.in_report({k: v for k, v in answers.items() if isinstance(v, str)}),
+        local_day(turn.now, case.regency_code),
+        case.regency_code,
+        None,
+        case.id,
+    )
     level, recipients = await roles.case_recipients(turn.session, case.regency_code)
     turn.queued_messages += await send_case(
         turn.session, turn.services, case, recipients, "forward", turn.now
@@ -273,6 +293,11 @@ async def _send(turn: Turn) -> None:
         turn.say(turn.t("report.sent_nobody"))
     elif level == "nobody":
         turn.say(turn.t("report.sent_unassigned"))
+    local = await numbers.regional(turn, case.village_code)
+    if local:  # the regency's own office, to call or visit in person
+        place = (await turn.services.regions.index(turn.session)).get(case.village_code)
+        heading = turn.t("report.sent_contacts", regency=place.regency if place else case.regency_code)
+        turn.say(f"{heading}\n{numbers.render_contacts(turn.t, list(local))}")
     await show_menu(turn)
 
 

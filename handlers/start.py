@@ -9,6 +9,7 @@ from handlers import checklist, numbers, offer_text, report, subscriptions, type
 from handlers.context import Dialog, Step, Turn
 from handlers.menu import HOME_DIALOG, show_menu
 from handlers.menu import ITEMS as MENU_ITEMS
+from handlers.typed_answers import Vocabulary, phrases
 
 NAME = HOME_DIALOG
 
@@ -124,8 +125,23 @@ async def idle_input(turn: Turn) -> None:
     if step is not None:
         await step(turn)
         return
-    turn.say(turn.t("menu.not_understood"))
+    turn.say(turn.t(_answer_at_the_menu(turn, text)))
     await show_menu(turn)
+
+
+def _answer_at_the_menu(turn: Turn, text: str) -> str:
+    """What to say before the menu to a message typed at it: "anak saya hilang" is pointed to the
+    report, a greeting ("halo", "p", "assalamualaikum") is greeted back, anything else is not
+    understood."""
+    content = turn.services.content
+    vocabulary = Vocabulary.of({kind: phrases(content, f"keywords.{kind}") for kind in MENU_ANSWERS})
+    found = vocabulary.answers_in(text)
+    # The first kind found, in this order: someone missing matters more than a greeting.
+    return next((key for kind, key in MENU_ANSWERS.items() if kind in found), "menu.not_understood")
+
+
+# Words typed at the menu (content/<lang>/texts.toml [keywords]) and what is said to them.
+MENU_ANSWERS = {"missing": "menu.sounds_missing", "salam": "menu.salam", "greeting": "menu.greeting"}
 
 
 MENU_STEPS: dict[str, Step] = {

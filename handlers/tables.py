@@ -10,13 +10,18 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from datetime import date, datetime
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+# What a writer accepts: text, numbers that stay numbers (a spreadsheet can add them up), and
+# dates and times (naive, in the zone a column names) that a spreadsheet can sort and filter.
+Cell = str | int | float | date | datetime
 Table = list[list[str]]
-# What a writer accepts: text, and numbers that stay numbers (a spreadsheet can add them up).
-Cell = str | int | float
+Rows = list[list[Cell]]  # a table whose cells keep their types (XLSX numbers and dates)
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 # Excel refuses sheet titles longer than this.
 MAX_SHEET_TITLE = 31
 # A cell starting with one of these is read as a formula by Excel, LibreOffice or Google Sheets;
@@ -42,6 +47,11 @@ def spreadsheet_safe(value: str) -> str:
 
 
 def _cell(value: Cell) -> Cell:
+    """For CSV: dates as ISO text (2026-11-23, 2026-11-23 10:00), which every spreadsheet reads."""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
     return spreadsheet_safe(value) if isinstance(value, str) else value
 
 
@@ -61,6 +71,11 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
         sheet = workbook.create_sheet(title[:MAX_SHEET_TITLE])
         for row in table:
             sheet.append([_xlsx_cell(value) for value in row])
+            for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+                if isinstance(value, datetime):
+                    cell.number_format = DATETIME_FORMAT
+                elif isinstance(value, date):
+                    cell.number_format = DATE_FORMAT
         sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

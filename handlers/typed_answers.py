@@ -164,3 +164,42 @@ def pressed(content: Content, prompt: Iterable[tuple[str, str]], text: str, whol
     if len(found) != 1 or (whole and unread):
         return None
     return next(iter(found))
+
+
+@dataclass(frozen=True)
+class SkipWords:
+    """What people type instead of an answer they don't have: "lewati", "-", "tidak ada", "ga tau",
+    "ga tau namanya". A message of nothing but such phrases and filler words ("namanya", "sih") is
+    a skip and is never stored as the answer; "ga tau, mungkin Malaysia" says something and is kept."""
+
+    phrases: tuple[tuple[str, ...], ...]
+    filler: frozenset[str]
+
+    @classmethod
+    def of(cls, content: Content, *button_keys: str) -> SkipWords:
+        typed = [
+            *phrases(content, "answers.skip"),
+            *phrases(content, "answers.unknown"),
+            *phrases(content, "answers.no"),
+            *(label for key in button_keys for label in labels(content, key)),
+        ]
+        normalised = {normalise(phrase) for phrase in typed} - {()}
+        filler = frozenset(
+            word for phrase in phrases(content, "answers.skip_filler") for word in normalise(phrase)
+        )
+        return cls(tuple(sorted(normalised, key=len, reverse=True)), filler)
+
+    def means_skip(self, text: str) -> bool:
+        if text.strip() and not any(character.isalnum() for character in text):
+            return True  # "-", "...", "?", "—"
+        words = normalise(text)
+        found, position = False, 0
+        while position < len(words):
+            phrase = next((p for p in self.phrases if words[position : position + len(p)] == p), None)
+            if phrase is not None:
+                found, position = True, position + len(phrase)
+            elif words[position] in self.filler:
+                position += 1
+            else:
+                return False
+        return found

@@ -25,8 +25,10 @@ POSTGRES_REQUIRED = bool(os.environ.get("CI") or os.environ.get("SIGAP_REQUIRE_P
 TESSERACT_REQUIRED = bool(os.environ.get("CI") or os.environ.get("SIGAP_REQUIRE_TESSERACT"))
 BACKENDS = ["sqlite", "postgresql"]
 _database_numbers = itertools.count(1)
-_skipped_for_postgres: list[str] = []
-_skipped_for_tesseract: list[str] = []
+# Skip reasons the end-of-run summary counts. Counted from the reports, not from lists kept in
+# this process, so the count is right when pytest-xdist runs the tests in worker processes.
+NO_POSTGRES = "PostgreSQL not available"
+NO_TESSERACT = "Tesseract not installed"
 
 
 def _asyncpg_dsn(database: str | None = None) -> str:
@@ -66,16 +68,22 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    from tests.harness import MEASURED
+def _skipped_because(terminalreporter: Any, reason: str) -> int:
+    return sum(reason in str(report.longrepr) for report in terminalreporter.stats.get("skipped", []))
 
-    for line in MEASURED:  # figures a test measured (the load test): shown, not asserted on time
-        terminalreporter.write_line(line)
-    if _skipped_for_postgres:
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    for report in terminalreporter.stats.get("passed", []):
+        # Figures a test measured (the load test, via record_property): shown, never asserted on time.
+        for name, value in report.user_properties:
+            if name == "measured":
+                terminalreporter.write_line(str(value))
+    skipped_for_postgres = _skipped_because(terminalreporter, NO_POSTGRES)
+    if skipped_for_postgres:
         bar = "!" * 78
         terminalreporter.write_line(bar, red=True, bold=True)
         terminalreporter.write_line(
-            f"!! {len(_skipped_for_postgres)} PostgreSQL tests were SKIPPED: no server at "
+            f"!! {skipped_for_postgres} PostgreSQL tests were SKIPPED: no server at "
             f"{make_url(POSTGRES_URL)!r}.",
             red=True,
             bold=True,
@@ -86,9 +94,10 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             bold=True,
         )
         terminalreporter.write_line(bar, red=True, bold=True)
-    if _skipped_for_tesseract:
+    skipped_for_tesseract = _skipped_because(terminalreporter, NO_TESSERACT)
+    if skipped_for_tesseract:
         terminalreporter.write_line(
-            f"!! {len(_skipped_for_tesseract)} tests reading pictures were SKIPPED: no Tesseract language "
+            f"!! {skipped_for_tesseract} tests reading pictures were SKIPPED: no Tesseract language "
             "data (apt-get install tesseract-ocr-ind tesseract-ocr-eng); CI refuses this.",
             red=True,
             bold=True,
@@ -106,8 +115,7 @@ def tesseract(request: pytest.FixtureRequest) -> None:
         return
     if TESSERACT_REQUIRED:
         pytest.fail(f"Tesseract is required here (CI or SIGAP_REQUIRE_TESSERACT) but {status.detail}")
-    _skipped_for_tesseract.append(request.node.nodeid)
-    pytest.skip(f"Tesseract not installed: {status.detail}")
+    pytest.skip(f"{NO_TESSERACT}: {status.detail}")
 
 
 def _run_in_own_loop(coroutine: Any) -> Any:
@@ -118,8 +126,7 @@ def _run_in_own_loop(coroutine: Any) -> Any:
 
 def _need_postgres(request: pytest.FixtureRequest) -> None:
     if not request.config.postgres_available:  # type: ignore[attr-defined]
-        _skipped_for_postgres.append(request.node.nodeid)
-        pytest.skip("PostgreSQL not available")
+        pytest.skip(NO_POSTGRES)
 
 
 async def _load_regions(engine: Any) -> None:

@@ -21,8 +21,6 @@ from tests.fakes.telegram_api import FakeBotAPI
 from tests.telegram_updates import callback_update, text_update
 
 TOKEN = "123456:TEST-token-for-the-fake-api"
-# Figures measured by tests, printed at the end of the run (never asserted: the machine is shared).
-MEASURED: list[str] = []
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
 WEBHOOK_PATH = "/telegram/webhook"
 

@@ -84,7 +84,7 @@ async def test_killed_mid_run_delivers_each_message_exactly_once(database_url: s
         restarted.append(await start_sigap_run(env))
     try:
         await wait_until(
-            lambda: len(fake_api.delivered_per_chat) == SUBSCRIBERS, 60, "not everyone was reached"
+            lambda: len(fake_api.delivered_per_chat) == SUBSCRIBERS, 180, "not everyone was reached"
         )
         await asyncio.sleep(3)  # longer than the lease: a duplicate would have arrived by now
     finally:

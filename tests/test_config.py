@@ -76,6 +76,9 @@ def test_production_refuses_placeholder_secrets(tmp_path: Path, monkeypatch: pyt
     with pytest.raises(ConfigError, match="SIGAP_DATA_KEYS"):
         load_settings(config)
     monkeypatch.setenv("SIGAP_DATA_KEYS", "GgsnTDE5S3Y3Q0lBOnliZ3RhOmJxd3lkYWV1c2J5cmE=")
+    with pytest.raises(ConfigError, match="SIGAP_SEEN_KEYS"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_SEEN_KEYS", REAL_SEEN_KEY)
     assert load_settings(config).environment == "production"
 
 
@@ -96,6 +99,7 @@ def test_whatsapp_needs_its_secrets_and_number(tmp_path: Path, monkeypatch: pyte
         load_settings(config)
     monkeypatch.setenv("SIGAP_WHATSAPP_VERIFY_TOKEN", "k3J9-made-up-by-the-operator")
     monkeypatch.setenv("SIGAP_DATA_KEYS", "GgsnTDE5S3Y3Q0lBOnliZ3RhOmJxd3lkYWV1c2J5cmE=")
+    monkeypatch.setenv("SIGAP_SEEN_KEYS", REAL_SEEN_KEY)
     settings = load_settings(config)
     assert settings.telegram_token is None and settings.whatsapp.phone_number_id == "1234567890"
     assert "EAAG-real-looking" not in repr(settings)
@@ -130,6 +134,7 @@ def test_digest_day_and_time_are_read_and_checked(tmp_path: Path) -> None:
 # A token, key and secrets as real ones look (random); the weak values are what people paste.
 REAL_TOKEN = "110201543:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
 REAL_KEY = "GgsnTDE5S3Y3Q0lBOnliZ3RhOmJxd3lkYWV1c2J5cmE="
+REAL_SEEN_KEY = "n7Vq2LzR8kW4xT1cY6pB3mH9sD5fJ0gA"
 REAL_SECRET = "Qx7vT2mK9pL4wR8nZ3cF6hJ1"
 WEAK_SECRETS = ("change_me", "secret", "password", "test", "<token>", "aaaaaaaaaaaaaaaa", "x", "")
 
@@ -143,6 +148,7 @@ def _production(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str = "po
     monkeypatch.setenv("SIGAP_TELEGRAM_TOKEN", REAL_TOKEN)
     monkeypatch.setenv("SIGAP_TELEGRAM_WEBHOOK_SECRET", REAL_SECRET)
     monkeypatch.setenv("SIGAP_DATA_KEYS", REAL_KEY)
+    monkeypatch.setenv("SIGAP_SEEN_KEYS", REAL_SEEN_KEY)
     return config
 
 
@@ -176,6 +182,7 @@ def test_malformed_data_keys_are_refused_in_development_too(monkeypatch: pytest.
         "SIGAP_WHATSAPP_APP_SECRET",
         "SIGAP_WHATSAPP_VERIFY_TOKEN",
         "SIGAP_DATA_KEYS",
+        "SIGAP_SEEN_KEYS",
     ],
 )
 @pytest.mark.parametrize("weak", WEAK_SECRETS)

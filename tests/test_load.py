@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import pytest
 from sqlalchemy import func, select
@@ -13,7 +14,7 @@ from sqlalchemy import func, select
 from bot import admin
 from db.models import Case, ChecklistResult
 from db.roles import Role
-from tests.harness import MEASURED, BotHarness, buttons_of
+from tests.harness import BotHarness, buttons_of
 from tests.test_reports_e2e import file_report
 
 CHECKERS, REPORTERS, COORDINATOR = 150, 50, 9000
@@ -38,7 +39,9 @@ async def take_checklist(bot: BotHarness, user: int, latencies: list[float]) -> 
     assert "Risiko TINGGI" in replies[0]["text"]
 
 
-async def test_200_users_at_once(bot: BotHarness, database_url: str) -> None:
+async def test_200_users_at_once(
+    bot: BotHarness, database_url: str, record_property: Callable[[str, object], None]
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("the load test runs on the production store")
     assert bot.service.core is not None
@@ -71,8 +74,10 @@ async def test_200_users_at_once(bot: BotHarness, database_url: str) -> None:
     updates = len(bot.api.calls_to("sendmessage"))
     latencies.sort()
     p50, p99 = latencies[len(latencies) // 2] * 1000, latencies[int(len(latencies) * 0.99)] * 1000
-    MEASURED.append(
+    # Printed at the end of the run (tests/conftest.py), never asserted: the machine is shared.
+    record_property(
+        "measured",
         f"load test (PostgreSQL): {CHECKERS} checklists + {REPORTERS} reports by "
         f"{CHECKERS + REPORTERS} users at once in {elapsed:.1f} s; {updates} messages sent; "
-        f"button press p50 {p50:.0f} ms, p99 {p99:.0f} ms; 0 errors, {cases} reports stored and forwarded"
+        f"button press p50 {p50:.0f} ms, p99 {p99:.0f} ms; 0 errors, {cases} reports stored and forwarded",
     )

@@ -234,7 +234,10 @@ def test_nothing_is_said_about_pay_the_ad_does_not_state() -> None:
 
 # --- The legal-route principle ------------------------------------------------------------------
 
-TAIWAN = "Lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun. Hubungi 0812-0000-2222."
+TAIWAN = (
+    "PT Contoh Bukan Terdaftar membuka lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun."
+    " Hubungi 0812-0000-2222."
+)
 
 
 def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() -> None:
@@ -243,6 +246,13 @@ def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() ->
     assert "abroad_unverified" in codes(result)
     text = chat_text(texts("id"), result)  # type: ignore[arg-type]
     assert "Disnaker" in text and "SISKOP2MI" in text, "the steps to verify are given"
+
+
+def test_work_abroad_naming_no_company_at_all_is_high() -> None:
+    """Only a licensed P3MI may recruit for work abroad (UU 18/2017): an ad that names no company
+    and no government route is a non-procedural recruitment, whatever else it says."""
+    result = check("Lowongan operator pabrik di Taiwan, gaji NT$ 29.500, kontrak 3 tahun. WA 0812-0000-2222.")
+    assert result.risk == "high" and {"abroad_unverified", "abroad_no_company"} <= codes(result)
 
 
 @pytest.mark.parametrize(
@@ -531,3 +541,66 @@ def test_what_the_ads_say_is_read_back() -> None:
     assert destinations / total >= 0.85, destinations / total
     assert salaries / total >= 0.85, salaries / total
     assert phones / total >= 0.9, phones / total
+
+
+# --- Round 2 (docs/offers.md): classes of the round-1 held-out errors, fixed in general terms.
+
+
+def test_a_list_under_a_heading_that_denies_or_warns_raises_no_danger_sign() -> None:
+    listed = (
+        "Kerja pabrik di Taiwan lewat PT Contoh Bukan Terdaftar.\n{heading}:\n- menahan paspor\n"
+        "- biaya 5 juta di depan"
+    )
+    for heading in ("Kami TIDAK", "Ciri-ciri penipuan", "We never"):
+        assert not {"documents_held", "fees"} & codes(check(listed.format(heading=heading))), heading
+    conditions = check(listed.format(heading="Ketentuan"))
+    assert {"documents_held", "fees"} <= codes(conditions), "a list of conditions is read as it is"
+
+
+def test_a_thing_said_not_to_exist_is_denied_only_at_the_end_of_its_clause() -> None:
+    denied = check("Program G to G Korea. Jalur khusus tidak ada. Daftar di Disnaker.")
+    assert "insider_route" not in codes(denied)
+    assert "insider_route" in codes(check("Lewat jalur khusus tidak ada tes, langsung kerja di Korea."))
+
+
+def test_a_country_named_as_a_language_or_a_cuisine_is_not_where_the_work_is() -> None:
+    for ad in (
+        "Dicari admin fasih bahasa Jepang untuk kantor di Cikarang, gaji UMK.",
+        "Dicari koki masakan Thai untuk restoran di Medan.",
+        "Hiring a Korean-language tutor, Korea language skills needed, work in Bandung.",
+        "Lowongan staf gudang di Tanjung Perak Surabaya, gaji UMK.",
+    ):
+        assert not check(ad).abroad, ad
+    assert check("Kerja di Jepang, bahasa Jepang diajarkan, gaji 25 juta.").abroad
+
+
+def test_a_document_the_worker_must_possess_is_not_a_document_held() -> None:
+    for ad in (
+        "Sopir truk, wajib memegang SIM B1 yang masih berlaku, gaji UMK Medan.",
+        "Deck crew wanted: must hold a valid seaman book and passport.",
+    ):
+        assert "documents_held" not in codes(check(ad)), ad
+    assert "documents_held" in codes(check("Ijazah asli dipegang HRD selama kontrak."))
+
+
+def test_a_question_answered_no_is_not_an_offer() -> None:
+    faq = "EPS Korea lewat Disnaker.\nSetelah lulus ujian, langsung berangkat?\nBelum. Tunggu dipilih."
+    assert "fast_departure" not in codes(check(faq))
+    hook = check("Kerja di Malaysia. Tanpa paspor? Tidak masalah! Hubungi kami.")
+    assert "no_passport" in codes(hook) and hook.risk == "high"
+
+
+def test_jobs_in_europe_and_the_americas_are_work_abroad() -> None:
+    for ad, country in (
+        ("Lowongan petik buah di Inggris Raya, visa sponsor, biaya 45 juta.", "GB"),
+        ("Kerja pabrik di Eropa (Schengen), bayar slot 60 juta.", "EU"),
+        ("Farm work in Canada, sponsorship fee paid upfront.", "CA"),
+    ):
+        result = check(ad)
+        assert result.abroad and result.entities.destination == country and result.risk == "high", ad
+    assert not check("Guru les bahasa Inggris di Bandung, gaji 4 juta.").abroad
+
+
+def test_a_commission_per_person_recruited_is_a_sign() -> None:
+    result = check("Dicari koordinator desa, komisi 1 juta per orang yang berangkat.")
+    assert "recruiter_commission" in codes(result) and result.risk != "low"

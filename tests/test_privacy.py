@@ -15,7 +15,7 @@ from db import audit, subscriptions
 from db.models import Case, OutboxMessage, Subscription, User
 from db.roles import Role
 from tests.harness import BotHarness, sigap_command
-from tests.test_reports_e2e import SUNGAI_KAKAP, arrival, case_id, file_report
+from tests.test_reports_e2e import ID, SUNGAI_KAKAP, arrival, case_id, file_report
 
 COORDINATOR, VILLAGER = 811, 812
 
@@ -43,9 +43,9 @@ async def test_see_then_delete_my_data_and_the_report_stays_detached(bot: BotHar
     ):
         assert expected in mine["text"], expected
     [question] = await bot.press(VILLAGER, "dx:ask")
-    assert "tetap disimpan Gugus Tugas" in question["text"] and "(1)" in question["text"]
+    assert question["text"] == ID("mydata.erase_explained", count=1)
     [done] = await bot.press(VILLAGER, "dx:yes")
-    assert "sudah dihapus" in done["text"]
+    assert done["text"].startswith(ID("mydata.erased", count=1))
 
     async with bot.service.core.sessions() as session:
         tombstone = (await session.execute(select(User).where(User.id == villager_id))).scalar_one()

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot import admin
+from bot.i18n import Content, default_content_dir
 from db import cases as case_queries
 from db.models import Case, CaseEvent, OutboxMessage
 from db.roles import Role
@@ -18,6 +19,7 @@ from tests.harness import BotHarness, buttons_of
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR, VILLAGER, OUTSIDER, PROVINCE, OFFICIAL = 801, 802, 803, 804, 805
 SUNGAI_KAKAP = "61.12.09.2001"  # Kubu Raya (61.12), West Kalimantan (61)
+ID = Content.load(default_content_dir(), "id").texts("id")
 
 
 async def file_report(bot: BotHarness, user: int, kind: str = "missing", photo: bool = False) -> str:
@@ -106,7 +108,7 @@ async def test_report_reaches_coordinator_who_acknowledges_and_reporter_hears(bo
     replies = await bot.press(COORDINATOR, f"cs:ack:{number}")
     assert "diterima Gugus Tugas" in replies[0]["text"]
     [told] = await arrival(bot, VILLAGER, seen)
-    assert "sudah diterima Gugus Tugas" in told["text"]
+    assert ID("cases.reporter.acknowledged", reference=reference) in told["text"]
 
     # Request more information: the reporter is asked and answers.
     await bot.press(COORDINATOR, f"cs:info:{number}")
@@ -117,7 +119,7 @@ async def test_report_reaches_coordinator_who_acknowledges_and_reporter_hears(bo
     await bot.press(VILLAGER, f"my:add:{number}")
     seen = len(bot.api.sent(COORDINATOR))
     replies = await bot.say(VILLAGER, "Nomornya +62 812 0000 1111, terakhir aktif 20 Oktober")
-    assert "diteruskan ke Gugus Tugas" in replies[0]["text"]
+    assert ID("cases.info_sent", reference=reference) in replies[0]["text"]
     [answer] = await arrival(bot, COORDINATOR, seen)
     assert "terakhir aktif 20 Oktober" in answer["text"]
 
@@ -258,7 +260,8 @@ async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarne
     rows = [[cell.value for cell in row] for row in book["received"].iter_rows()]  # not acknowledged yet
     assert rows[0][:3] == ["reference", "kind", "status"] and rows[1][0] == reference
     assert "Siti Aminah" in rows[1] and "Kabupaten Kubu Raya" in rows[1]
-    assert rows[1][8].endswith("WIB"), "times in the region's own zone"
+    created, zone = rows[1][rows[0].index("created")], rows[1][rows[0].index("time_zone")]
+    assert created.hour == 10 and zone == "WIB", "times in the region's own zone (03:00 UTC)"
     parsed = list(csv.reader(io.StringIO(csv_file["content"].decode("utf-8-sig"))))
     assert parsed[1][0] == reference and len(parsed) == 2
 
@@ -305,7 +308,7 @@ async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarne
 async def test_report_with_nobody_registered_waits_for_the_first_coordinator(bot: BotHarness) -> None:
     await bot.onboard(VILLAGER)
     await file_report(bot, VILLAGER)
-    assert "akan dikirim begitu ada yang terdaftar" in bot.api.sent(VILLAGER)[-1]["text"]
+    assert ID("report.sent_unassigned") in bot.api.sent(VILLAGER)[-1]["text"]
     jobs = bot.service.jobs
     assert jobs is not None
     bot.clock.advance(hours=3)

@@ -29,7 +29,7 @@ async def test_run_polls_answers_and_stops_cleanly_on_signal(
     process = await start_sigap_run(env, tmp_path)
     try:
         fake_api.push_update(text_update(601, "/start"))
-        await fake_api.wait_for_sent(1, chat_id=601, within=30)
+        await fake_api.wait_for_sent(1, chat_id=601, within=120)
         process.send_signal(stop_signal)
         returncode = await asyncio.wait_for(process.wait(), 30)
     finally:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.i18n import Content, default_content_dir
 from bot.messages import Reply
 from db import outbox, queries, subscriptions
 from db.models import Subscription
@@ -13,6 +14,8 @@ from tests.harness import BotHarness, FakeClock, buttons_of
 
 VILLAGER = 1101
 SUNGAI_KAKAP = "61.12.09.2001"
+
+EN = Content.load(default_content_dir(), "id").texts("en")
 
 
 async def subscription(bot: BotHarness, user: int) -> subscriptions.SubscriptionRecord | None:
@@ -30,16 +33,16 @@ async def test_opt_in_at_onboarding_and_stop_with_a_word_from_anywhere(bot: BotH
     replies = await bot.say(VILLAGER, "sungai kakab")
     assert f"sb:v:{SUNGAI_KAKAP}" in buttons_of(replies[-1])
     replies = await bot.press(VILLAGER, f"sb:v:{SUNGAI_KAKAP}")
-    assert "awareness messages for Sungai Kakap" in replies[0]["text"]
+    assert EN("subscriptions.subscribed").split("{place}")[0] + "Sungai Kakap" in replies[0]["text"]
     assert await subscription(bot, VILLAGER) == subscriptions.SubscriptionRecord(SUNGAI_KAKAP, "en", True)
 
     await bot.press(VILLAGER, "menu:check")  # in the middle of something else ...
     replies = await bot.say(VILLAGER, "STOP")  # ... a plain word stops the messages at once
-    assert "will not receive awareness messages" in replies[0]["text"]
+    assert EN("subscriptions.stopped") in replies[0]["text"]
     current = await subscription(bot, VILLAGER)
     assert current is not None and current.active is False
     replies = await bot.say(VILLAGER, "/berhenti")
-    assert "were not subscribed" in replies[0]["text"]
+    assert EN("subscriptions.not_subscribed") in replies[0]["text"]
 
 
 async def test_menu_shows_status_and_changes_village(bot: BotHarness) -> None:

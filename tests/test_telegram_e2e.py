@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from bot.i18n import Content, default_content_dir
 from db import queries
 from db.models import ChecklistResult, ProcessedUpdate, User
 from tests.harness import BotHarness, buttons_of, start_harness, stop_harness
@@ -14,6 +15,9 @@ from tests.telegram_updates import callback_update, sticker_update, text_update
 
 ALICE = 501
 BOB = 502
+
+CONTENT = Content.load(default_content_dir(), "id")
+TEXTS = {language: CONTENT.texts(language) for language in CONTENT.languages}
 
 
 def open_question(message: dict[str, Any]) -> str | None:
@@ -52,11 +56,11 @@ async def test_start_language_privacy_menu(bot: BotHarness) -> None:
     # The button's spinner is stopped by a method in the webhook response: no extra request.
     assert bot.last_response["method"] == "answerCallbackQuery"
     assert not bot.api.calls_to("answercallbackquery")
-    assert "Personal Data Protection" in privacy["text"]
+    assert TEXTS["en"]("privacy.notice") in privacy["text"]
     assert buttons_of(privacy) == ["privacy:ok"]
 
     [offer] = await bot.press(ALICE, "privacy:ok")
-    assert "pesan kewaspadaan" not in offer["text"] and "awareness messages" in offer["text"]
+    assert TEXTS["en"]("subscriptions.offer") in offer["text"]
     assert buttons_of(offer) == ["sb:start", "menu:main"], (
         "opting in to broadcasts is offered once, at the end"
     )
@@ -183,7 +187,7 @@ async def test_stickers_and_long_text_get_a_polite_reply_and_keep_state(bot: Bot
     assert "terlalu panjang" in replies[0]["text"]
     assert open_question(replies[-1]) == "work"
     replies = await bot.say(ALICE, "/nonsense")
-    assert "tidak dikenal" in replies[0]["text"]
+    assert TEXTS["id"]("errors.unknown_command") in replies[0]["text"]
 
 
 async def test_numbers_and_help(bot: BotHarness) -> None:
@@ -191,7 +195,7 @@ async def test_numbers_and_help(bot: BotHarness) -> None:
     [numbers] = await bot.press(ALICE, "menu:numbers")
     assert "0800-1000" in numbers["text"] and "110" in numbers["text"]
     replies = await bot.say(ALICE, "bantuan")
-    assert "/cek" in replies[0]["text"]
+    assert TEXTS["id"]("help.text") in replies[0]["text"]
 
 
 async def test_unonboarded_user_is_led_to_language_choice(bot: BotHarness) -> None:

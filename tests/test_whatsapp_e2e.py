@@ -62,7 +62,7 @@ async def scalar(wa: WhatsAppHarness, statement: Any) -> Any:
         return (await session.execute(statement)).scalar_one()
 
 
-async def settle(wa: WhatsAppHarness, condition: Any, within: float = 10.0) -> None:
+async def settle(wa: WhatsAppHarness, condition: Any, within: float = 60.0) -> None:
     """Waits until an async condition on the database holds (the outbox and status webhooks run
     in the background)."""
     deadline = time.monotonic() + within

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -31,6 +32,8 @@ def render(reply: Reply, first_number: int) -> str:
 
 class ConsoleChannel:
     name = CHANNEL
+    # The terminal is always there: no reply window (bot.channels.base.Channel).
+    session_window: timedelta | None = None
 
     def __init__(
         self,

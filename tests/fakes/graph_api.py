@@ -124,7 +124,7 @@ class FakeGraphAPI:
         """Accepted messages as a user sees them: {"text", "buttons", "kind", ...} plus "raw"."""
         return [_seen(p) for p in self.accepted if to is None or p["to"] == str(to)]
 
-    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 10.0) -> None:
+    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 60.0) -> None:
         await wait_for_count(lambda: len(self.sent(chat_id)), count, self._sent_event, within)
 
     # --- the API ------------------------------------------------------------------------------

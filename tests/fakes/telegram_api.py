@@ -181,7 +181,7 @@ class FakeBotAPI:
             return list(self._received_all)
         return list(self._received.get(str(chat_id), ()))
 
-    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 10.0) -> None:
+    async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 60.0) -> None:
         await wait_for_count(lambda: len(self.sent(chat_id)), count, self._sent_event, within)
 
     # --- the API ----------------------------------------------------------------------------

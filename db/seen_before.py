@@ -1,0 +1,204 @@
+"""Queries of "seen before": record sightings of hashed identifiers, count them, list the most
+seen in a region, mark and forget them. Digests come in already computed (db/identifier_keys.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import Case, SeenIdentifier, Sighting
+
+MARKS = ("confirmed", "cleared")
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What is known of one identifier: sightings, regencies, since when, and the task force's mark."""
+
+    digest: str
+    kind: str
+    sightings: int
+    regencies: int
+    since: date
+    reports: int  # sightings that came from a report (a case)
+    mark: str | None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """An identifier seen in a region lately, with the region's own cases it appears in."""
+
+    digest: str
+    kind: str
+    sightings: int
+    regencies: int
+    mark: str | None
+    cases: tuple[str, ...]  # case references, the region's only
+
+
+# Built once: the ad check runs it for every risky-looking ad, and building a statement costs
+# more than SQLite's index look-up (bench/seen_before.py).
+LOOK_UP = select(
+    SeenIdentifier.digest,
+    SeenIdentifier.kind,
+    SeenIdentifier.sightings,
+    SeenIdentifier.regencies,
+    SeenIdentifier.first_seen,
+    SeenIdentifier.reports,
+    SeenIdentifier.mark,
+).where(SeenIdentifier.digest.in_(bindparam("digests", expanding=True)))
+
+
+async def look_up(session: AsyncSession, digests: Sequence[str]) -> dict[str, Seen]:
+    """The identifiers stored under any of these digests (one query, by the unique index)."""
+    if not digests:
+        return {}
+    rows = await session.execute(LOOK_UP, {"digests": list(dict.fromkeys(digests))})
+    return {row[0]: Seen(*row) for row in rows}
+
+
+async def record(
+    session: AsyncSession,
+    sightings: Mapping[str, tuple[str, Sequence[str]]],
+    day: date,
+    regency_code: str | None,
+    risk: str | None,
+    case_id: int | None = None,
+) -> None:
+    """One sighting per identifier. `sightings`: first-key digest -> (kind, digests under older
+    keys); a row found under an older key is re-keyed to the first key's digest."""
+    everything = [d for digest, (_, older) in sightings.items() for d in (digest, *older)]
+    stored = {
+        row.digest: row
+        for row in (
+            await session.execute(select(SeenIdentifier).where(SeenIdentifier.digest.in_(everything)))
+        ).scalars()
+    }
+    for digest, (kind, older) in sightings.items():
+        row = stored.get(digest) or next((stored[d] for d in older if d in stored), None)
+        if row is None:
+            row = SeenIdentifier(digest=digest, kind=kind, first_seen=day, last_seen=day)
+            session.add(row)
+            await session.flush()
+        else:
+            row.digest = digest
+            row.first_seen = day if not row.sightings else min(row.first_seen, day)
+            row.last_seen = max(row.last_seen, day)
+        session.add(
+            Sighting(identifier_id=row.id, seen_on=day, regency_code=regency_code, risk=risk, case_id=case_id)
+        )
+        await session.flush()
+        # Recomputed rather than incremented: two processes recording at once still end right.
+        counts = (
+            await session.execute(
+                select(
+                    func.count(Sighting.id),
+                    func.count(func.distinct(Sighting.regency_code)),
+                    func.count(Sighting.id).filter(Sighting.risk.is_(None)),
+                ).where(Sighting.identifier_id == row.id)
+            )
+        ).one()
+        row.sightings, row.regencies, row.reports = counts
+
+
+def _in_region(region_code: str | None) -> ColumnElement[bool]:
+    return Sighting.regency_code.startswith(region_code) if region_code else Sighting.id.is_not(None)
+
+
+async def most_seen(
+    session: AsyncSession, region_code: str | None, since: date, limit: int = 10
+) -> list[Ranked]:
+    """The identifiers seen most in a region (a regency or province code prefix; None: the whole
+    country) since a day, with the references of the region's own cases they appear in."""
+    in_region = _in_region(region_code)
+    rows = (
+        await session.execute(
+            select(
+                SeenIdentifier.id,
+                SeenIdentifier.digest,
+                SeenIdentifier.kind,
+                SeenIdentifier.mark,
+                func.count(Sighting.id),
+                func.count(func.distinct(Sighting.regency_code)),
+            )
+            .join(Sighting, Sighting.identifier_id == SeenIdentifier.id)
+            .where(in_region, Sighting.seen_on >= since)
+            .group_by(SeenIdentifier.id)
+            .order_by(func.count(Sighting.id).desc(), SeenIdentifier.id)
+            .limit(limit)
+        )
+    ).all()
+    ids = [row[0] for row in rows]
+    cases: dict[int, list[str]] = {}
+    if ids:
+        case_rows = await session.execute(
+            select(Sighting.identifier_id, Case.reference)
+            .join(Case, Case.id == Sighting.case_id)
+            .where(
+                Sighting.identifier_id.in_(ids), in_region, Case.regency_code.startswith(region_code or "")
+            )
+            .order_by(Case.reference)
+        )
+        for identifier_id, reference in case_rows:
+            if reference not in cases.setdefault(identifier_id, []):
+                cases[identifier_id].append(reference)
+    return [
+        Ranked(digest, kind, count, regencies, mark, tuple(cases.get(identifier_id, ())))
+        for identifier_id, digest, kind, mark, count, regencies in rows
+    ]
+
+
+async def set_mark(
+    session: AsyncSession, kind: str, digests: Sequence[str], mark: str | None, day: date
+) -> bool:
+    """Marks the identifier stored under one of these digests; one never seen is stored with its
+    mark, so the task force's finding holds from its first sighting."""
+    found = (
+        await session.execute(select(SeenIdentifier).where(SeenIdentifier.digest.in_(list(digests))))
+    ).scalar_one_or_none()
+    if found is None:
+        if mark is None:
+            return False
+        found = SeenIdentifier(digest=digests[0], kind=kind, first_seen=day, last_seen=day)
+        session.add(found)
+    found.mark, found.marked_on = mark, (day if mark else None)
+    return True
+
+
+async def forget_unseen(session: AsyncSession, unseen_since: date) -> int:
+    """Identifiers not seen since the day, with their sightings; cleared ones stay cleared (only
+    their sightings go). Returns how many identifiers were deleted."""
+    old = select(SeenIdentifier.id).where(SeenIdentifier.last_seen < unseen_since)
+    await session.execute(delete(Sighting).where(Sighting.identifier_id.in_(old)))
+    await session.execute(
+        update(SeenIdentifier)
+        .where(SeenIdentifier.last_seen < unseen_since)
+        .values(sightings=0, regencies=0, reports=0)
+    )
+    result = await session.execute(
+        delete(SeenIdentifier).where(
+            SeenIdentifier.last_seen < unseen_since,
+            SeenIdentifier.mark.is_(None) | (SeenIdentifier.mark != "cleared"),
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def digests_with_code(session: AsyncSession, code: str) -> list[str]:
+    """The digests that start with a short code shown in a listing ("#3f9a1c2e")."""
+    code = code.lstrip("#").lower()
+    if len(code) < 8 or any(c not in "0123456789abcdef" for c in code):
+        return []
+    rows = await session.execute(
+        select(SeenIdentifier.digest).where(SeenIdentifier.digest.startswith(code)).limit(2)
+    )
+    return list(rows.scalars())
+
+
+async def kind_of(session: AsyncSession, digest: str) -> str:
+    found = await session.execute(select(SeenIdentifier.kind).where(SeenIdentifier.digest == digest))
+    return found.scalar_one_or_none() or ""

@@ -1,0 +1,359 @@
+""" "Seen before" (issue 20): recruiters' identifiers as keyed hashes, counted per regency, shown to
+villagers as counts (small ones as "a few"), to coordinators for their own region only, marked by
+admins, forgotten after the retention period. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+from sqlalchemy import func, select
+
+from bot.config import ConfigError, load_settings
+from bot.i18n import Content, default_content_dir
+from db import cases, roles, seen_before
+from db.identifier_keys import IdentifierKeys, SeenKeyError
+from db.models import SeenIdentifier, Sighting, User
+from db.roles import Role
+from handlers import calo, identifiers
+from handlers import seen_before as layer
+from handlers.identifiers import Identifier
+from handlers.offer_analysis import analyse
+from handlers.offer_rules import parse_offer_rules
+from tests import harness
+
+KEY = "k3J9-seen-before-test-key-0123456789abcdef"
+OLD_KEY = "old-seen-before-test-key-9876543210fedcba"
+KEYS = IdentifierKeys([KEY])
+NUMBER = "+6281234567890"
+FIVE_WAYS = (
+    "Hubungi 0812-3456-7890 sekarang",
+    "WA +62 812 3456 7890 (admin)",
+    "kontak: 6281234567890",
+    "klik wa.me/6281234567890 ya",
+    "telp 0812.3456.7890 / 0812 3456 7890",
+)
+DAY = date(2026, 11, 23)
+# Kubu Raya, Sambas (Kalimantan Barat) and Kota Jayapura (Papua).
+KUBU_RAYA, SAMBAS, JAYAPURA = "61.12", "61.01", "91.71"
+SCAM_AD = (
+    "LOKER ADMIN di Malaysia gaji 15jt/bln TANPA PENGALAMAN, tiket ditanggung, pakai visa turis. "
+    "Hubungi WA 0812-3456-7890 segera"
+)
+LEGIT_AD = (
+    "Dibutuhkan kasir toko di Pontianak, gaji Rp3.200.000, BPJS, interview di kantor "
+    "Jl. Gajah Mada 12. Hub 0561-555-0187"
+)
+NOW = datetime(2026, 11, 23, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def rules() -> Any:
+    return parse_offer_rules(Content.load(default_content_dir(), "id"))
+
+
+def test_the_same_number_written_five_ways_is_one_identifier() -> None:
+    for text in FIVE_WAYS:
+        assert identifiers.in_text(text) == [Identifier("phone", NUMBER)], text
+    for typed in ("0812-3456-7890", "+62 812 3456 7890", "62812 3456 7890", "812 3456 7890"):
+        assert identifiers.typed(typed) == Identifier("phone", NUMBER), typed
+    # Money and dates are not numbers; a foreign number keeps its country.
+    assert identifiers.in_text("gaji Rp 6.200.000 mulai 12-12-2026") == []
+    assert identifiers.in_text("WA +855 12 555 000") == [Identifier("phone", "+85512555000")]
+    assert KEYS.digest("phone:" + NUMBER) != IdentifierKeys([OLD_KEY]).digest("phone:" + NUMBER)
+
+
+def test_links_handles_and_companies_have_one_form() -> None:
+    assert identifiers.link("https://WWW.Bit.ly/AbC/") == Identifier("link", "bit.ly/AbC")
+    assert identifiers.link("t.me/LokerJaya") == identifiers.handle("@lokerjaya")
+    assert identifiers.company("PT. Karya  Mitra-Samudera") == identifiers.company("pt karya mitra samudera")
+
+
+async def _remember(session: Any, text: str, regency: str | None, day: date = DAY, **kw: Any) -> None:
+    await layer.remember(session, KEYS, identifiers.in_text(text), day, regency, "high", **kw)
+
+
+async def test_five_writings_in_five_checks_are_one_row_with_five_sightings(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        for text in FIVE_WAYS:
+            await _remember(session, text, KUBU_RAYA)
+    async with sessions() as session:
+        assert (await session.execute(select(func.count()).select_from(SeenIdentifier))).scalar_one() == 1
+        assert (await session.execute(select(func.count()).select_from(Sighting))).scalar_one() == 5
+        stored = (await session.execute(select(SeenIdentifier.digest))).scalar_one()
+    assert NUMBER.removeprefix("+") not in stored and stored == KEYS.digest("phone:" + NUMBER)
+
+
+async def test_counts_per_regency_and_since_the_first_day(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA, DAY - timedelta(days=40))
+        await _remember(session, FIVE_WAYS[1], KUBU_RAYA)
+        await _remember(session, FIVE_WAYS[2], SAMBAS)
+        await _remember(session, "WA 0813-1111-2222", JAYAPURA)
+    async with sessions() as session:
+        [match] = await layer.look_up(session, KEYS, [Identifier("phone", NUMBER)])
+        ranked = await seen_before.most_seen(session, "61", DAY - timedelta(days=30))
+        in_sambas = await seen_before.most_seen(session, SAMBAS, DAY - timedelta(days=30))
+    assert (match.seen.sightings, match.seen.regencies) == (3, 2)
+    assert match.seen.since == DAY - timedelta(days=40)
+    assert [(r.sightings, r.regencies) for r in ranked] == [(2, 2)], "Kalimantan Barat: the last 30 days"
+    assert [r.sightings for r in in_sambas] == [1]
+
+
+async def test_a_coordinator_sees_only_their_regions_cases(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        case_here = await cases.create_case(
+            session, kind="warning", village_code="61.12.09.2001", reporter_user_id=None,
+            verified_source=False, contact_allowed=False, details={}, now=NOW, ack_deadline=NOW,
+        )  # fmt: skip
+        case_there = await cases.create_case(
+            session, kind="warning", village_code="61.01.01.2001", reporter_user_id=None,
+            verified_source=False, contact_allowed=False, details={}, now=NOW, ack_deadline=NOW,
+        )  # fmt: skip
+        report = identifiers.in_report(
+            {"recruiter_phone": "0812 3456 7890", "recruiter_name": "PT Maju Jaya"}
+        )
+        assert [i.kind for i in report] == ["phone", "company"]
+        await layer.remember(session, KEYS, report, DAY, KUBU_RAYA, None, case_here.id)
+        await layer.remember(session, KEYS, report, DAY, SAMBAS, None, case_there.id)
+        await _remember(session, FIVE_WAYS[3], SAMBAS)
+    async with sessions() as session:
+        kubu_raya = await seen_before.most_seen(session, KUBU_RAYA, DAY - timedelta(days=30))
+        province = await seen_before.most_seen(session, "61", DAY - timedelta(days=30))
+    assert {r.cases for r in kubu_raya} == {(case_here.reference,)}
+    assert {r.sightings for r in kubu_raya} == {1}, "sightings elsewhere are not counted in the region"
+    phone = next(r for r in province if r.kind == "phone")
+    assert phone.cases == tuple(sorted((case_here.reference, case_there.reference)))
+    assert phone.sightings == 3 and phone.regencies == 2
+
+
+async def test_seen_before_raises_the_risk_and_cleared_stops_it(sessions: Any, rules: Any) -> None:
+    # Names its company (not in the register): MEDIUM; an ad abroad naming none is HIGH already.
+    medium_ad = (
+        "Lowongan kerja pabrik di Malaysia dari PT Maju Jaya Sentosa, gaji 6jt, hubungi 0812-3456-7890"
+    )
+    async with sessions() as session, session.begin():
+        first = await layer.check(session, KEYS, medium_ad, analyse(medium_ad, rules))
+        assert first.matches == () and first.analysis.risk == first.risk_before
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA)
+        await _remember(session, FIVE_WAYS[1], SAMBAS)
+    async with sessions() as session, session.begin():
+        raised = await layer.check(session, KEYS, medium_ad, analyse(medium_ad, rules))
+        assert raised.risk_before == "medium" and raised.analysis.risk == "high"
+        marked = await calo.set_mark(session, KEYS, "0812 3456 7890", "cleared", "cli", NOW, DAY)
+        assert marked == KEYS.digest("phone:" + NUMBER)[:8]
+    async with sessions() as session, session.begin():
+        cleared = await layer.check(session, KEYS, medium_ad, analyse(medium_ad, rules))
+        await calo.set_mark(session, KEYS, f"#{marked}", "confirmed", "cli", NOW, DAY)
+    assert cleared.analysis.risk == "medium" and cleared.matches[0].seen.mark == "cleared"
+    t = Content.load(default_content_dir(), "id").texts("en")
+    assert "legitimate company" in "\n".join(layer.lines(t, cleared, exact=False))
+    async with sessions() as session:
+        confirmed = await layer.check(
+            session, KEYS, LEGIT_AD + " WA 0812-3456-7890", analyse(LEGIT_AD, rules)
+        )
+    assert confirmed.risk_before == "low" and confirmed.analysis.risk == "high"
+
+
+async def test_a_low_check_records_nothing(sessions: Any, rules: Any) -> None:
+    async with sessions() as session, session.begin():
+        checked = await layer.check(session, KEYS, LEGIT_AD, analyse(LEGIT_AD, rules))
+        assert checked.analysis.risk == "low" and checked.identifiers
+        await layer.remember(session, KEYS, checked.identifiers, DAY, KUBU_RAYA, checked.analysis.risk)
+        risky = await layer.check(session, KEYS, SCAM_AD, analyse(SCAM_AD, rules))
+        await layer.remember(session, KEYS, risky.identifiers, DAY, KUBU_RAYA, risky.analysis.risk)
+    async with sessions() as session:
+        kinds = (await session.execute(select(SeenIdentifier.kind))).scalars().all()
+        risks = (await session.execute(select(Sighting.risk))).scalars().all()
+    assert kinds == ["phone"] and risks == ["high"], "only the risky ad's number"
+
+
+async def test_small_counts_are_a_few_outside_the_task_force(sessions: Any, rules: Any) -> None:
+    async with sessions() as session, session.begin():
+        for text in FIVE_WAYS[:3]:
+            await _remember(session, text, KUBU_RAYA)
+    async with sessions() as session:
+        checked = await layer.check(session, KEYS, SCAM_AD, analyse(SCAM_AD, rules))
+    t = Content.load(default_content_dir(), "id").texts("id")
+    villager, task_force = "\n".join(layer.lines(t, checked, False)), "\n".join(layer.lines(t, checked, True))
+    assert "muncul di beberapa pengecekan" in villager and " 3 " not in villager
+    assert "muncul di 3 pengecekan" in task_force
+
+
+async def test_an_old_key_still_finds_and_the_row_is_rekeyed(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await layer.remember(
+            session, IdentifierKeys([OLD_KEY]), identifiers.in_text(FIVE_WAYS[0]), DAY, KUBU_RAYA, "high"
+        )
+    rotated = IdentifierKeys([KEY, OLD_KEY])
+    async with sessions() as session, session.begin():
+        [match] = await layer.look_up(session, rotated, [Identifier("phone", NUMBER)])
+        assert match.seen.sightings == 1
+        await layer.remember(session, rotated, identifiers.in_text(FIVE_WAYS[1]), DAY, SAMBAS, "high")
+    async with sessions() as session:
+        digests = (await session.execute(select(SeenIdentifier.digest))).scalars().all()
+    assert digests == [KEYS.digest("phone:" + NUMBER)]
+
+
+async def test_retention_forgets_the_unseen_and_keeps_cleared_ones_cleared(sessions: Any) -> None:
+    async with sessions() as session, session.begin():
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA, DAY - timedelta(days=400))
+        await _remember(session, "WA 0813-1111-2222", KUBU_RAYA, DAY - timedelta(days=400))
+        await _remember(session, "WA 0815-3333-4444", KUBU_RAYA, DAY)
+        await calo.set_mark(session, KEYS, "0813-1111-2222", "cleared", "cli", NOW, DAY - timedelta(days=399))
+        assert await seen_before.forget_unseen(session, DAY - timedelta(days=365)) == 1
+    async with sessions() as session:
+        [cleared] = await layer.look_up(session, KEYS, [Identifier("phone", "+6281311112222")])
+        gone = await layer.look_up(session, KEYS, [Identifier("phone", NUMBER)])
+        left = (await session.execute(select(func.count()).select_from(Sighting))).scalar_one()
+    assert gone == [] and cleared.seen.mark == "cleared" and left == 1
+
+
+def test_production_refuses_to_start_without_the_hash_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_config import _production
+
+    config = _production(tmp_path, monkeypatch)
+    assert load_settings(config).seen_keys is not None
+    monkeypatch.delenv("SIGAP_SEEN_KEYS")
+    with pytest.raises(ConfigError, match="SIGAP_SEEN_KEYS is missing"):
+        load_settings(config)
+    monkeypatch.setenv("SIGAP_SEEN_KEYS", "short")  # refused in any environment: a typo is no key
+    with pytest.raises(ConfigError, match="at least 32 characters"):
+        load_settings(config)
+    with pytest.raises(SeenKeyError):
+        IdentifierKeys(["", " "])
+
+
+def test_check_offer_json_says_seen_before_and_marks_are_audited(cli_database: Path) -> None:
+    env = {"SIGAP_SEEN_KEYS": KEY}
+    marked = harness.sigap_command(
+        "intel", "mark", "confirmed", "0812 3456 7890", sqlite_path=cli_database, env=env
+    )
+    assert marked.returncode == 0, marked.stderr
+    done = harness.sigap_command("check-offer", "--json", sqlite_path=cli_database, stdin=SCAM_AD, env=env)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["risk"] == "high"
+    [seen] = result["seen_before"]
+    assert {k: v for k, v in seen.items() if k != "since"} == {
+        "kind": "phone",
+        "identifier": NUMBER,
+        "sightings": 0,
+        "regencies": 0,
+        "reports": 0,
+        "mark": "confirmed",
+    }
+    audit = harness.sigap_command("audit", sqlite_path=cli_database, env=env)
+    assert "seen_marked" in audit.stdout and NUMBER not in audit.stdout
+
+
+async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: Any) -> None:
+    settings = harness.test_settings(database_url, fake_api.base_url).model_copy(
+        update={"seen_keys": SecretStr(KEY)}
+    )
+    bot: harness.BotHarness = await harness.start_harness_with(settings, fake_api, harness.FakeClock())
+    try:
+        villager, coordinator = 701, 702
+        await bot.onboard(villager)
+        await bot.press(villager, "sb:v:61.12.09.2001")  # lives in Kubu Raya
+        await bot.say(villager, SCAM_AD)
+        [*_, refused] = await bot.say(villager, "/calo")
+        assert "koordinator" in refused["text"]
+        await bot.onboard(coordinator)
+        assert bot.service.core is not None
+        async with bot.service.core.sessions() as session, session.begin():
+            user = (
+                await session.execute(select(User).where(User.external_id == str(coordinator)))
+            ).scalar_one()
+            await roles.grant_role(session, user.id, Role.COORDINATOR, SAMBAS, "cli", NOW)
+        [*_, sambas] = await bot.say(coordinator, "/calo")
+        assert "Tidak ada nomor" in sambas["text"], "Kubu Raya's sightings are not Sambas's"
+        [*_, looked_up] = await bot.say(coordinator, "/calo 0812 3456 7890")
+        assert "1 kali di 1 kabupaten" in looked_up["text"]
+        second, _ = await bot.say(villager, SCAM_AD)
+        assert "Pernah terlihat" in second["text"] and "beberapa" in second["text"]
+        async with bot.service.core.sessions() as session:
+            assert (await session.execute(select(func.count()).select_from(Sighting))).scalar_one() == 2
+    finally:
+        await harness.stop_harness(bot)
+
+
+async def test_the_weekly_digest_lists_the_regions_recruiters_and_retention_runs(sessions: Any) -> None:
+    from bot.app import build_services
+    from bot.config import Settings
+    from bot.scheduler import Jobs
+    from db import queries
+    from db.models import AuditEntry, OutboxMessage
+
+    clock = harness.FakeClock(datetime(2026, 11, 23, 0, 30, tzinfo=UTC))  # Monday 07:30 WIB
+    async with sessions() as session, session.begin():
+        user, _ = await queries.get_or_create_user(session, "telegram", "1001", "1001", "id", NOW)
+        await roles.grant_role(session, user.id, Role.COORDINATOR, KUBU_RAYA, "test", NOW)
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA, date(2026, 11, 20))
+        await _remember(session, FIVE_WAYS[1], KUBU_RAYA, date(2026, 11, 21))
+        await _remember(session, "WA 0813-1111-2222", SAMBAS, date(2026, 11, 21))
+        await _remember(session, "WA 0815-3333-4444", KUBU_RAYA, date(2025, 6, 1))
+    jobs = Jobs(sessions, clock, build_services(Settings()))
+    assert await jobs.send_digests() == 2
+    assert await jobs.forget_unseen_identifiers() == 1, "unseen since June 2025"
+    async with sessions() as session:
+        texts = [m.payload.get("text", "") for m in (await session.execute(select(OutboxMessage))).scalars()]
+        actions = (await session.execute(select(AuditEntry.action))).scalars().all()
+    [digest] = [text for text in texts if "Ringkasan mingguan" in text]
+    code = KEYS.digest("phone:" + NUMBER)[:8]
+    assert "Perekrut paling sering terlihat minggu ini" in digest
+    assert (
+        f"1. nomor #{code}: 2 kali, 1 kabupaten/kota" in digest and "2." not in digest.split("minggu ini")[1]
+    )
+    assert {"seen_viewed", "seen_forgotten"} <= set(actions)
+
+
+async def test_doctor_reports_the_seen_before_keys(sessions: Any, database_url: str, fake_api: Any) -> None:
+    from tests.test_doctor import TOKEN, finding, sigap_doctor, telegram_env
+
+    async with sessions() as session, session.begin():
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA)
+    fake_api.token = TOKEN
+    base = telegram_env(database_url, fake_api)
+    _, without = await sigap_doctor(base)
+    status, message = finding(without, "seen-before keys")
+    assert status == "warn" and "SIGAP_SEEN_KEYS is not set" in message and "the 1 identifiers" in message
+    _, with_key = await sigap_doctor({**base, "SIGAP_SEEN_KEYS": f"{KEY},{OLD_KEY}"})
+    assert finding(with_key, "seen-before keys") == ("ok", "2 key(s); 1 identifier(s) stored"), with_key
+    assert KEY not in with_key
+
+
+async def test_a_filed_report_records_the_recruiters_number_with_its_case(
+    database_url: str, fake_api: Any
+) -> None:
+    from tests.test_reports_e2e import file_report
+
+    settings = harness.test_settings(database_url, fake_api.base_url)
+    bot = await harness.start_harness_with(
+        settings.model_copy(update={"seen_keys": SecretStr(KEY)}), fake_api, harness.FakeClock()
+    )
+    try:
+        await bot.onboard(801)
+        reference = await file_report(bot, 801, kind="warning")
+        assert bot.service.core is not None
+        async with bot.service.core.sessions() as session:
+            rows = (
+                await session.execute(
+                    select(
+                        SeenIdentifier.digest, Sighting.regency_code, Sighting.risk, Sighting.case_id
+                    ).join(Sighting)
+                )
+            ).all()
+            case = await cases.find_case(session, reference)
+    finally:
+        await harness.stop_harness(bot)
+    assert case is not None
+    assert rows == [(KEYS.digest("phone:+85512345678"), KUBU_RAYA, None, case.id)]
+    social = identifiers.in_report({"social_media": "https://fb.com/loker.jaya dan @LokerJaya"})
+    assert social == [Identifier("link", "fb.com/loker.jaya"), Identifier("handle", "@lokerjaya")]
