@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -109,20 +110,40 @@ class OutboxSender:
             claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
             return 0
-        sendable, deferred = await self._within_limits(claimed)
-        windows = await self._reply_windows(sendable)
         gate = asyncio.Semaphore(self._concurrency)
+        outcomes: list[tuple[outbox.Outgoing, Outcome]] = []
+        deferred: list[tuple[outbox.Outgoing, float]] = []
+        # The batch is leased: what the shared rate holds back now goes in a later slot of this
+        # same round rather than back to the database (one statement saved per message, and the
+        # messages sent-but-not-recorded stay within one batch). Past half the lease, it is
+        # postponed instead, so no other process ever takes a message this one still holds.
+        give_up_at = time.monotonic() + self._lease.total_seconds() / 2
+        waiting = claimed
+        while waiting:
+            sendable, held_back = await self._within_limits(waiting)
+            windows = await self._reply_windows(sendable)
 
-        async def attempt(message: outbox.Outgoing) -> tuple[outbox.Outgoing, Outcome]:
-            async with gate:
-                return message, await self._deliver(message, windows.get((message.channel, message.chat_id)))
-
-        outcomes = await asyncio.gather(*(attempt(message) for message in sendable))
-        await self._record(list(outcomes), deferred, attempted_at)
-        if deferred and not sendable:
-            # The shared rate is spent for this second: wait for the next one instead of spinning.
-            await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
+            outcomes += await asyncio.gather(
+                *(
+                    self._attempt(gate, message, windows.get((message.channel, message.chat_id)))
+                    for message in sendable
+                )
+            )
+            deferred += [(message, wait) for message, wait in held_back if wait > 0]
+            waiting = [message for message, wait in held_back if wait == 0]
+            if waiting and (self._rate is None or time.monotonic() > give_up_at):
+                deferred += [(message, 0.0) for message in waiting]
+                break
+            if waiting and self._rate is not None:
+                await asyncio.sleep(self._rate.seconds_to_next_window())
+        await self._record(outcomes, deferred, attempted_at)
         return len(claimed)
+
+    async def _attempt(
+        self, gate: asyncio.Semaphore, message: outbox.Outgoing, window_open: bool | None
+    ) -> tuple[outbox.Outgoing, Outcome]:
+        async with gate:
+            return message, await self._deliver(message, window_open)
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]
@@ -242,14 +263,19 @@ class OutboxSender:
                 if outcome.kind == "sent"
             ]
             await outbox.mark_all_sent(session, sent, now)
-            for message, wait in deferred:
-                await outbox.postpone(session, message.id, now + timedelta(seconds=wait))
+            # Waits rounded up to a tenth of a second: never earlier than allowed, and a batch's
+            # postponed messages take a statement or two, not one each.
+            later: dict[datetime, list[int]] = {}
+            waits = [(m, wait) for m, wait in deferred]
+            waits += [(m, outcome.wait) for m, outcome in outcomes if outcome.kind == "postpone"]
+            for message, wait in waits:
+                at = now + timedelta(seconds=math.ceil(wait * 10) / 10)
+                later.setdefault(at, []).append(message.id)
+            await outbox.postpone_many(session, later)
             for message, outcome in outcomes:
                 at = now + timedelta(seconds=outcome.wait)
                 if outcome.kind == "retry":
                     await outbox.retry_later(session, message.id, at, outcome.error)
-                elif outcome.kind == "postpone":
-                    await outbox.postpone(session, message.id, at)
                 elif outcome.kind == "held":
                     await first_contact.hold(
                         session, message.id, message.channel, message.chat_id, outcome.error, attempted_at
