@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import SQLColumnExpression, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Subscription, User
@@ -84,10 +84,14 @@ async def subscription_of(session: AsyncSession, user_id: int) -> SubscriptionRe
     return None if row is None else SubscriptionRecord(*row)
 
 
-def in_audience(region_code: str | None, language: str | None) -> list[ColumnElement[bool]]:
+def in_audience(region_code: str | None, language: str | None) -> list[SQLColumnExpression[bool]]:
     """Conditions on Subscription joined with User: active subscribers in a region (any level, by
     code: see db.statistics.within; None: everywhere) and language, who have not blocked the bot."""
-    conditions = [Subscription.active, User.blocked.is_(False), within(Subscription.region_code, region_code)]
+    conditions: list[SQLColumnExpression[bool]] = [
+        Subscription.active,
+        User.blocked.is_(False),
+        within(Subscription.region_code, region_code),
+    ]
     if language is not None:
         conditions.append(Subscription.language == language)
     return conditions

@@ -62,6 +62,7 @@ async def queue_run(
     returns how many were queued."""
     content = services.content
     others = [language for language in content.languages if language != content.default_language]
+    wanted: list[tuple[str, list[str]]]
     if broadcast.language is not None:
         # One language for all; a subscriber in another gets nothing (as the preview counted).
         wanted = [(broadcast.language, [])]
