@@ -110,33 +110,20 @@ class OutboxSender:
             claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
             return 0
+        # What the shared rate holds back goes back to the queue (one statement), not waited for
+        # here: a batch is claimed, sent in one round and recorded well inside its lease, so no
+        # other process takes a message this one still holds, and what a kill -9 can repeat
+        # stays one round of one batch.
+        sendable, deferred = await self._within_limits(claimed)
+        windows = await self._reply_windows(sendable)
         gate = asyncio.Semaphore(self._concurrency)
-        outcomes: list[tuple[outbox.Outgoing, Outcome]] = []
-        deferred: list[tuple[outbox.Outgoing, float]] = []
-        # The batch is leased: what the shared rate holds back now goes in a later slot of this
-        # same round rather than back to the database (one statement saved per message, and the
-        # messages sent-but-not-recorded stay within one batch). Past half the lease, it is
-        # postponed instead, so no other process ever takes a message this one still holds.
-        give_up_at = time.monotonic() + self._lease.total_seconds() / 2
-        waiting = claimed
-        while waiting:
-            sendable, held_back = await self._within_limits(waiting)
-            windows = await self._reply_windows(sendable)
-
-            outcomes += await asyncio.gather(
-                *(
-                    self._attempt(gate, message, windows.get((message.channel, message.chat_id)))
-                    for message in sendable
-                )
-            )
-            deferred += [(message, wait) for message, wait in held_back if wait > 0]
-            waiting = [message for message, wait in held_back if wait == 0]
-            if waiting and (self._rate is None or time.monotonic() > give_up_at):
-                deferred += [(message, 0.0) for message in waiting]
-                break
-            if waiting and self._rate is not None:
-                await asyncio.sleep(self._rate.seconds_to_next_window())
-        await self._record(outcomes, deferred, attempted_at)
+        outcomes = await asyncio.gather(
+            *(self._attempt(gate, m, windows.get((m.channel, m.chat_id))) for m in sendable)
+        )
+        await self._record(list(outcomes), deferred, attempted_at)
+        if deferred and not sendable:
+            # The shared rate is spent for this slot: wait for the next one instead of spinning.
+            await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
 
     async def _attempt(
