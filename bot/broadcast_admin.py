@@ -173,13 +173,14 @@ async def send_now(core: Core, broadcast_id: int) -> str:
     sender = outbox_sender(core, channels)
     channels.update(configured_channels(core, sender.wake))  # before firing: tokens missing stop here
     now = core.engine_clock()
-    async with core.sessions() as session, session.begin():
+    async with core.sessions() as session:
         record = await broadcasts.get(session, broadcast_id)
-        if record is None:
-            raise ConfigError(f"no broadcast {broadcast_id}")
-        queued = await fire(session, core.services, record, now, now)
+    if record is None:
+        raise ConfigError(f"no broadcast {broadcast_id}")
     sender.start()
     try:
+        # The first pages go out while the rest is queued.
+        queued = await fire(core.sessions, core.services, record, now, now)
         while True:
             async with core.sessions() as session:
                 progress = await broadcasts.progress(session, broadcast_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -109,20 +110,27 @@ class OutboxSender:
             claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
             return 0
+        # What the shared rate holds back goes back to the queue (one statement), not waited for
+        # here: a batch is claimed, sent in one round and recorded well inside its lease, so no
+        # other process takes a message this one still holds, and what a kill -9 can repeat
+        # stays one round of one batch.
         sendable, deferred = await self._within_limits(claimed)
         windows = await self._reply_windows(sendable)
         gate = asyncio.Semaphore(self._concurrency)
-
-        async def attempt(message: outbox.Outgoing) -> tuple[outbox.Outgoing, Outcome]:
-            async with gate:
-                return message, await self._deliver(message, windows.get((message.channel, message.chat_id)))
-
-        outcomes = await asyncio.gather(*(attempt(message) for message in sendable))
+        outcomes = await asyncio.gather(
+            *(self._attempt(gate, m, windows.get((m.channel, m.chat_id))) for m in sendable)
+        )
         await self._record(list(outcomes), deferred, attempted_at)
         if deferred and not sendable:
-            # The shared rate is spent for this second: wait for the next one instead of spinning.
+            # The shared rate is spent for this slot: wait for the next one instead of spinning.
             await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
+
+    async def _attempt(
+        self, gate: asyncio.Semaphore, message: outbox.Outgoing, window_open: bool | None
+    ) -> tuple[outbox.Outgoing, Outcome]:
+        async with gate:
+            return message, await self._deliver(message, window_open)
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]
@@ -242,14 +250,19 @@ class OutboxSender:
                 if outcome.kind == "sent"
             ]
             await outbox.mark_all_sent(session, sent, now)
-            for message, wait in deferred:
-                await outbox.postpone(session, message.id, now + timedelta(seconds=wait))
+            # Waits rounded up to a tenth of a second: never earlier than allowed, and a batch's
+            # postponed messages take a statement or two, not one each.
+            later: dict[datetime, list[int]] = {}
+            waits = [(m, wait) for m, wait in deferred]
+            waits += [(m, outcome.wait) for m, outcome in outcomes if outcome.kind == "postpone"]
+            for message, wait in waits:
+                at = now + timedelta(seconds=math.ceil(wait * 10) / 10)
+                later.setdefault(at, []).append(message.id)
+            await outbox.postpone_many(session, later)
             for message, outcome in outcomes:
                 at = now + timedelta(seconds=outcome.wait)
                 if outcome.kind == "retry":
                     await outbox.retry_later(session, message.id, at, outcome.error)
-                elif outcome.kind == "postpone":
-                    await outbox.postpone(session, message.id, at)
                 elif outcome.kind == "held":
                     await first_contact.hold(
                         session, message.id, message.channel, message.chat_id, outcome.error, attempted_at

@@ -1,4 +1,10 @@
-"""A per-channel send rate shared by every process: the current second's count lives in the database."""
+"""A per-channel send rate shared by every process: the current slot's count lives in the database.
+
+Platforms count their limit over any one second (a sliding window), not per clock second: 500 sent
+at the end of one clock second and 500 at the start of the next are 1,000 within one second, and
+refused. So a second is cut into SLOTS slots and each slot gets its share of limit / (SLOTS + 1):
+any one second touches at most SLOTS + 1 consecutive slots, whose shares add up to the limit, and
+the rate reached is SLOTS / (SLOTS + 1) of it (0.95 with 20 slots of 50 ms)."""
 
 from __future__ import annotations
 
@@ -11,10 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.models import RateWindow
 from db.sql import dialect_of, insert_for, run
 
+SLOTS = 20
+# Slot numbers are stored modulo this (the column is a 32-bit integer); only equality is used.
+WRAP = 2**31
+
+
+def share(limit: int, slot: int) -> int:
+    """Slot `slot`'s share of `limit`: any SLOTS + 1 consecutive shares add up to exactly limit."""
+    span = SLOTS + 1
+    return (slot + 1) * limit // span - slot * limit // span
+
 
 class SharedRate:
-    """At most `limit` messages a second per channel, across processes (the row is locked while
-    counting on PostgreSQL; SQLite has one writer anyway). Channels without a limit are unlimited."""
+    """At most `limit` messages in any one second per channel, across processes (the row is locked
+    while counting on PostgreSQL; SQLite has one writer anyway). Channels without a limit are
+    unlimited."""
 
     def __init__(
         self,
@@ -27,11 +44,13 @@ class SharedRate:
         self._wall_clock = wall_clock
 
     async def take(self, channel: str, wanted: int) -> int:
-        """How many of `wanted` messages may go out now (0: wait for the next second)."""
+        """How many of `wanted` messages may go out now (0: wait for the next slot)."""
         limit = self._limits.get(channel)
         if limit is None or wanted <= 0:
             return wanted
-        window = int(self._wall_clock())
+        slot = int(self._wall_clock() * SLOTS)
+        allowed = share(limit, slot)
+        window = slot % WRAP
         async with self._sessions() as session, session.begin():
             await run(
                 session,
@@ -46,10 +65,10 @@ class SharedRate:
             ).scalar_one()
             if row.window != window:
                 row.window, row.used = window, 0
-            granted = max(0, min(wanted, limit - row.used))
+            granted = max(0, min(wanted, allowed - row.used))
             row.used += granted
         return granted
 
     def seconds_to_next_window(self) -> float:
-        now = self._wall_clock()
-        return max(0.0, int(now) + 1 - now)
+        now = self._wall_clock() * SLOTS
+        return max(0.0, (int(now) + 1 - now) / SLOTS)

@@ -97,8 +97,7 @@ class Jobs:
 
     async def fire_broadcasts(self) -> int:
         """Queues every due broadcast run; returns how many messages were queued."""
-        async with self._sessions() as session, session.begin():
-            queued = await fire_due(session, self._services, self._clock())
+        queued = await fire_due(self._sessions, self._services, self._clock())
         if queued:
             log.info("queued %d broadcast message(s)", queued)
             self._on_queued()

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -48,6 +49,20 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value
 
 
+class RegionCode(TypeDecorator[str]):
+    """A Kemendagri code ("61.12.09.2001"), compared byte by byte: on PostgreSQL under collation
+    "C", so the codes under 61.12 are the range ["61.12.", "61.12/") an index serves (a language
+    collation such as en_US.UTF-8 orders punctuation by other rules). SQLite compares bytes."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(String(16, collation="C"))
+        return dialect.type_descriptor(String(16))
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map: ClassVar = {dict[str, Any]: JSON, datetime: UTCDateTime()}
@@ -57,7 +72,12 @@ class User(Base):
     """Someone who talks to the bot on one channel; identified by (channel, external_id)."""
 
     __tablename__ = "users"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    # (channel, chat_id): a chat that blocked the bot, or whose held messages are released, is
+    # found by index, not by reading every user.
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_users_channel_chat", "channel", "chat_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -96,12 +116,17 @@ class ChecklistResult(Base):
     """An anonymous checklist outcome for statistics: no user, no time of day, nothing identifying."""
 
     __tablename__ = "checklist_results"
+    # Statistics: a national period by day, a region's by code range then day (migration 0012).
+    __table_args__ = (
+        Index("ix_checklist_results_day_region", "taken_on", "region_code"),
+        Index("ix_checklist_results_region_day", "region_code", "taken_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     risk: Mapped[str] = mapped_column(String(8))
     score: Mapped[int]
     flags: Mapped[dict[str, Any]]
-    region_code: Mapped[str | None] = mapped_column(String(16))
+    region_code: Mapped[str | None] = mapped_column(RegionCode())
     language: Mapped[str] = mapped_column(String(8))
     taken_on: Mapped[date] = mapped_column(Date)
 
@@ -124,13 +149,17 @@ class OfferCheck(Base):
     """An anonymous job-ad check for statistics: the verdict and what the ad named, never its text."""
 
     __tablename__ = "offer_checks"
+    __table_args__ = (
+        Index("ix_offer_checks_day_region", "checked_on", "region_code"),
+        Index("ix_offer_checks_region_day", "region_code", "checked_on"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     risk: Mapped[str] = mapped_column(String(8))
     score: Mapped[int]
     flags: Mapped[dict[str, Any]]
     destination: Mapped[str | None] = mapped_column(String(2))
-    region_code: Mapped[str | None] = mapped_column(String(16))
+    region_code: Mapped[str | None] = mapped_column(RegionCode())
     language: Mapped[str] = mapped_column(String(8))
     checked_on: Mapped[date] = mapped_column(Date)
 
@@ -241,11 +270,13 @@ class Case(Base):
     kind: Mapped[str] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16), index=True)
     outcome: Mapped[str | None] = mapped_column(String(24))
-    village_code: Mapped[str] = mapped_column(String(16))
+    village_code: Mapped[str] = mapped_column(RegionCode(), index=True)
     regency_code: Mapped[str] = mapped_column(String(8), index=True)
     province_code: Mapped[str] = mapped_column(String(4), index=True)
     # Detached (NULL) when the reporter asks for their data to be deleted; the case stays.
-    reporter_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reporter_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     verified_source: Mapped[bool]
     contact_allowed: Mapped[bool]
     details: Mapped[dict[str, Any]]
@@ -253,9 +284,9 @@ class Case(Base):
     ack_deadline: Mapped[datetime]
     acknowledged_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
-    closed_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None] = mapped_column(index=True)
     # When the personal fields were removed (retention); the case stays for statistics.
-    purged_at: Mapped[datetime | None]
+    purged_at: Mapped[datetime | None] = mapped_column(index=True)
 
 
 class CaseEvent(Base):
@@ -278,6 +309,17 @@ class OutboxMessage(Base):
     fires twice) yields one row, so one message."""
 
     __tablename__ = "outbox"
+    # The claim walks only pending rows, in the order it takes them (priority, id): its cost does
+    # not grow with the rows already sent or failed, which stay as the broadcasts' history.
+    __table_args__ = (
+        Index(
+            "ix_outbox_claim",
+            "priority",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     idempotency_key: Mapped[str] = mapped_column(String(96), unique=True)
@@ -330,7 +372,7 @@ class Subscription(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     # A village code; broadcasts target it by prefix (village, district, regency, province).
-    region_code: Mapped[str] = mapped_column(String(16), index=True)
+    region_code: Mapped[str] = mapped_column(RegionCode(), index=True)
     language: Mapped[str] = mapped_column(String(8))
     active: Mapped[bool] = mapped_column(index=True)
     subscribed_at: Mapped[datetime]
@@ -372,6 +414,10 @@ class BroadcastRun(Base):
     due_at: Mapped[datetime]
     started_at: Mapped[datetime]
     recipients: Mapped[int]
+    # The fan-out queues subscribers a page at a time, in user id order, each page committed with
+    # this mark: a process that dies half-way leaves the run to be continued from here.
+    queued_through: Mapped[int] = mapped_column(default=0)
+    fanned_out: Mapped[bool] = mapped_column(default=False)
 
 
 class DigestRun(Base):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.messages import Button, DeliveryStatus, Reply, Template
@@ -122,7 +122,12 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
         (
             await session.execute(
                 select(OutboxMessage)
-                .where(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now)
+                # 'pending' written in the statement, not bound: only then may the planner (both
+                # databases) use the partial index of pending rows, ix_outbox_claim.
+                .where(
+                    OutboxMessage.status == literal_column(f"'{PENDING}'"),
+                    OutboxMessage.next_attempt_at <= now,
+                )
                 .order_by(OutboxMessage.priority, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)
@@ -219,9 +224,15 @@ async def forget_unconfirmed_texts(session: AsyncSession, before: datetime) -> i
 
 async def postpone(session: AsyncSession, message_id: int, at: datetime) -> None:
     """Not tried (rate or per-chat limit): later, without counting an attempt."""
-    await session.execute(
-        update(OutboxMessage).where(OutboxMessage.id == message_id).values(next_attempt_at=at)
-    )
+    await postpone_many(session, {at: [message_id]})
+
+
+async def postpone_many(session: AsyncSession, ids_by_time: dict[datetime, list[int]]) -> None:
+    """Many postponed at once: one statement per distinct time (a batch has few), not per row."""
+    for at, ids in ids_by_time.items():
+        await session.execute(
+            update(OutboxMessage).where(OutboxMessage.id.in_(ids)).values(next_attempt_at=at)
+        )
 
 
 async def retry_later(session: AsyncSession, message_id: int, at: datetime, error: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import ColumnElement, and_, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -36,3 +37,14 @@ async def insert_once(session: AsyncSession, table: Any, **values: Any) -> int |
         insert_for(dialect_of(session), table).values(**values).on_conflict_do_nothing().returning(table.c.id)
     )
     return (await run(session, statement)).scalar_one_or_none()  # type: ignore[no-any-return]
+
+
+def within(column: Any, region_code: str | None) -> ColumnElement[bool]:
+    """A region code and every code under it (61.12 holds 61.12.09.2001); None: everywhere.
+
+    Codes under 61.12 lie between "61.12." and "61.12/" ("/" follows "." in byte order, which
+    db.models.RegionCode keeps on PostgreSQL too): a range an index serves whatever the bound
+    value, where LIKE '61.12.%' scans the table under a language collation or a generic plan."""
+    if region_code is None:
+        return literal(True)
+    return or_(column == region_code, and_(column >= region_code + ".", column < region_code + "/"))

@@ -4,15 +4,17 @@ Only columns without personal data are read: never a case's answers, never who c
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, or_, select, union_all
+from sqlalchemy import Text, cast, func, literal, or_, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, ChecklistResult, DigestRun, OfferCheck
-from db.sql import insert_once
+from db.sql import insert_once, within
 
 CHECKLIST = "checklist"
 AD = "ad"
@@ -39,21 +41,13 @@ class CheckCount:
 
 
 @dataclass(frozen=True)
-class CheckFact:
-    """One check in the period: what it found, never who asked or what the ad said."""
+class CheckTally:
+    """What the checks of a period found, counted by the database: signs raised, where the ads
+    led, and high-risk checks per area (empty when the scope is not broken down)."""
 
-    source: str
-    risk: str
-    flags: tuple[str, ...]
-    village_code: str | None
-    destination: str | None
-
-
-def within(column: Any, region_code: str | None) -> ColumnElement[bool]:
-    """A region code and every code under it (61.12 holds 61.12.09.2001); None: everywhere."""
-    if region_code is None:
-        return literal(True)
-    return or_(column == region_code, column.startswith(region_code + "."))
+    flags: dict[str, int]
+    destinations: dict[str, int]
+    high_by_area: dict[str, int]
 
 
 async def case_facts(session: AsyncSession, region_code: str | None, since: datetime) -> list[CaseFact]:
@@ -116,17 +110,81 @@ async def check_counts(
     return [CheckCount(source, day, risk, int(n)) for source, day, risk, n in rows]
 
 
-async def check_facts(
-    session: AsyncSession, region_code: str | None, since: date, until: date
-) -> list[CheckFact]:
-    """Each check in [since, until) with the signs it raised, where it came from and where the ad led."""
+async def check_tally(
+    session: AsyncSession, region_code: str | None, since: date, until: date, area_length: int | None
+) -> CheckTally:
+    """Signs, destinations and high-risk checks per area (codes cut to area_length) in [since,
+    until). GROUP BY in the database: a national year of a million checks is a few hundred rows
+    here, never a million decoded in Python."""
     checklists, ads = _checks(region_code, since, until)
-    facts: list[CheckFact] = []
-    for statement in (checklists, ads):
-        for source, _day, risk, flags, village, destination in await session.execute(statement):
-            raised = tuple(str(flag) for flag in (flags or {}).get("raised", []))
-            facts.append(CheckFact(source, risk, raised, village, destination))
-    return facts
+    both = union_all(checklists, ads).subquery()
+    # JSON has no equality in PostgreSQL: grouped as its text. Checks raise few distinct sets of
+    # signs, so this is a short list however many checks there are.
+    as_text = cast(both.c.flags, Text)
+    flags: Counter[str] = Counter()
+    for text, n in await session.execute(select(as_text, func.count()).group_by(as_text)):
+        for flag in (json.loads(text) or {}).get("raised", []) if text else []:
+            flags[str(flag)] += int(n)
+    destinations = {
+        str(place): int(n)
+        for place, n in await session.execute(
+            select(both.c.destination, func.count())
+            .where(both.c.source == AD, both.c.destination.is_not(None), both.c.destination != "")
+            .group_by(both.c.destination)
+        )
+    }
+    high_by_area: dict[str, int] = {}
+    if area_length is not None:
+        area = func.substr(both.c.region_code, 1, area_length)
+        high_by_area = {
+            str(code): int(n)
+            for code, n in await session.execute(
+                select(area, func.count())
+                .where(both.c.risk == "high", both.c.region_code.is_not(None))
+                .group_by(area)
+            )
+        }
+    return CheckTally(dict(flags), destinations, high_by_area)
+
+
+async def warning_villages(
+    session: AsyncSession,
+    region_code: str | None,
+    start: datetime,
+    end: datetime,
+    since: date,
+    until: date,
+    top: int,
+) -> list[tuple[str, int]]:
+    """The `top` villages with the most warnings: early-warning reports made in [start, end) and
+    checks that came out high on days [since, until); ties by code. Counted and ranked by the
+    database, so only `top` rows come back."""
+    warnings = select(Case.village_code.label("code")).where(
+        Case.kind == "warning",
+        Case.created_at >= start,
+        Case.created_at < end,
+        within(Case.village_code, region_code),
+    )
+    checklists = select(ChecklistResult.region_code.label("code")).where(
+        ChecklistResult.risk == "high",
+        ChecklistResult.region_code.is_not(None),
+        ChecklistResult.taken_on >= since,
+        ChecklistResult.taken_on < until,
+        within(ChecklistResult.region_code, region_code),
+    )
+    ads = select(OfferCheck.region_code.label("code")).where(
+        OfferCheck.risk == "high",
+        OfferCheck.region_code.is_not(None),
+        OfferCheck.checked_on >= since,
+        OfferCheck.checked_on < until,
+        within(OfferCheck.region_code, region_code),
+    )
+    every = union_all(warnings, checklists, ads).subquery()
+    n = func.count().label("n")
+    rows = await session.execute(
+        select(every.c.code, n).group_by(every.c.code).order_by(n.desc(), every.c.code).limit(top)
+    )
+    return [(str(code), int(count)) for code, count in rows]
 
 
 async def claim_digest(

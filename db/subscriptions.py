@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import SQLColumnExpression, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Subscription, User
-from db.sql import dialect_of, insert_for, run
+from db.sql import dialect_of, insert_for, run, within
 
 
 @dataclass(frozen=True)
@@ -84,29 +84,25 @@ async def subscription_of(session: AsyncSession, user_id: int) -> SubscriptionRe
     return None if row is None else SubscriptionRecord(*row)
 
 
-@dataclass(frozen=True)
-class Audience:
-    user_id: int
-    channel: str
-    chat_id: str
-    language: str
-
-
-async def audience(session: AsyncSession, region_code: str | None, language: str | None) -> list[Audience]:
-    """Active subscribers in a region (any level, by code prefix; None: everywhere) and language."""
-    statement = (
-        select(User.id, User.channel, User.chat_id, Subscription.language)
-        .join(Subscription, Subscription.user_id == User.id)
-        .where(Subscription.active, User.blocked.is_(False))
-        .order_by(User.id)
-    )
-    if region_code is not None:
-        statement = statement.where(
-            or_(
-                Subscription.region_code == region_code,
-                Subscription.region_code.startswith(region_code + "."),
-            )
-        )
+def in_audience(region_code: str | None, language: str | None) -> list[SQLColumnExpression[bool]]:
+    """Conditions on Subscription joined with User: active subscribers in a region (any level, by
+    code: see db.statistics.within; None: everywhere) and language, who have not blocked the bot."""
+    conditions: list[SQLColumnExpression[bool]] = [
+        Subscription.active,
+        User.blocked.is_(False),
+        within(Subscription.region_code, region_code),
+    ]
     if language is not None:
-        statement = statement.where(Subscription.language == language)
-    return [Audience(*row) for row in await session.execute(statement)]
+        conditions.append(Subscription.language == language)
+    return conditions
+
+
+async def audience_size(session: AsyncSession, region_code: str | None, language: str | None) -> int:
+    """How many a broadcast to the region and language would reach, counted by the database."""
+    statement = (
+        select(func.count())
+        .select_from(Subscription)
+        .join(User, Subscription.user_id == User.id)
+        .where(*in_audience(region_code, language))
+    )
+    return int((await session.execute(statement)).scalar_one())

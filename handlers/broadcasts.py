@@ -220,7 +220,7 @@ def _schedule_from(turn: Turn, zone: str) -> Schedule:
 
 async def _preview(turn: Turn) -> None:
     data = turn.state.data
-    audience = await subscriptions.audience(turn.session, data.get("region"), data.get("language"))
+    audience = await subscriptions.audience_size(turn.session, data.get("region"), data.get("language"))
     text = turn.t(f"broadcasts.{data['library']}.text") if data.get("library") else data["text"]
     buttons = (
         (
@@ -228,7 +228,7 @@ async def _preview(turn: Turn) -> None:
             Button(turn.t("report.cancel"), "menu:main"),
         ),
     )
-    turn.say(turn.t("broadcast_admin.preview", count=len(audience)) + f"\n\n{text}", buttons)
+    turn.say(turn.t("broadcast_admin.preview", count=audience) + f"\n\n{text}", buttons)
     turn.go(NAME, "confirm", data)
 
 

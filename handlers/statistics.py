@@ -1,6 +1,7 @@
 """The task force's numbers for a region and a period: cases, checks, red flags, places, 12 weeks.
 
-Pure computation over facts read by db/statistics; the digest, /statistik, `sigap stats` and the
+Pure computation over facts and counts read by db/statistics (checks are counted by the database,
+never read one by one); the digest, /statistik, `sigap stats` and the
 exports all show what `summarise` returns, so they never disagree."""
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import regions, statistics
 from db.cases import KINDS
-from db.statistics import AD, CHECKLIST, CaseFact, CheckCount, CheckFact
+from db.statistics import AD, CHECKLIST, CaseFact, CheckCount, CheckTally
 
 RISKS = ("high", "medium", "low")
 WEEKS_SHOWN = 12
@@ -167,21 +168,19 @@ def _top(counter: Counter[str]) -> list[tuple[str, int]]:
 
 
 def _areas(
-    scope: Scope, facts: list[CaseFact], period: Period, checks: list[CheckFact], now: datetime
+    scope: Scope, facts: list[CaseFact], period: Period, high_by_area: dict[str, int], now: datetime
 ) -> list[AreaLine]:
     length = scope.breakdown_length
     if length is None:
         return []
-    codes = {case.village_code[:length] for case in facts} | {
-        check.village_code[:length] for check in checks if check.village_code
-    }
+    # Each case is looked at once: grouped by its area first, then counted per area.
+    by_area: dict[str, list[CaseFact]] = {}
+    for case in facts:
+        by_area.setdefault(case.village_code[:length], []).append(case)
     lines = []
-    for code in codes:
-        mine = [case for case in facts if case.village_code.startswith(code)]
-        counts = _case_counts(mine, period, scope.timezone, now)
-        high = sum(
-            1 for check in checks if check.risk == "high" and (check.village_code or "").startswith(code)
-        )
+    for code in by_area.keys() | high_by_area.keys():
+        counts = _case_counts(by_area.get(code, []), period, scope.timezone, now)
+        high = high_by_area.get(code, 0)
         if counts.new or counts.open or high:
             lines.append(AreaLine(code, counts.new, counts.open, high))
     return sorted(lines, key=lambda line: (-line.new_cases, -line.high_checks, -line.open_cases, line.code))
@@ -192,22 +191,13 @@ def summarise(
     period: Period,
     cases: list[CaseFact],
     counts: list[CheckCount],
-    checks: list[CheckFact],
+    tally: CheckTally,
+    top_villages: list[tuple[str, int]],
     now: datetime,
 ) -> Summary:
     """The numbers of one scope and period. `counts` must reach back 12 weeks before the period's
-    end and `checks` cover the period itself (db.statistics reads both)."""
+    end; `tally` and `top_villages` cover the period itself (db.statistics reads them all)."""
     zone = scope.timezone
-    flags: Counter[str] = Counter(flag for check in checks for flag in check.flags)
-    destinations: Counter[str] = Counter(
-        check.destination for check in checks if check.source == AD and check.destination
-    )
-    # Warnings from a village: early-warning reports and checks that came out high.
-    start, end = moment(period.start, zone), moment(period.end, zone)
-    villages: Counter[str] = Counter(
-        case.village_code for case in cases if case.kind == "warning" and start <= case.created_at < end
-    )
-    villages.update(check.village_code for check in checks if check.risk == "high" and check.village_code)
     weeks = []
     for week in chart_weeks(period):
         new = _case_counts(cases, week, zone, now).new_by_kind
@@ -221,10 +211,10 @@ def summarise(
         previous_checklists=_by_risk(counts, period.previous, CHECKLIST),
         ads=_by_risk(counts, period, AD),
         previous_ads=_by_risk(counts, period.previous, AD),
-        top_flags=_top(flags),
-        top_destinations=_top(destinations),
-        top_villages=_top(villages),
-        areas=_areas(scope, cases, period, checks, now),
+        top_flags=_top(Counter(tally.flags)),
+        top_destinations=_top(Counter(tally.destinations)),
+        top_villages=top_villages,
+        areas=_areas(scope, cases, period, tally.high_by_area, now),
         weeks=weeks,
     )
 
@@ -233,10 +223,13 @@ async def gather(session: AsyncSession, scope: Scope, period: Period, now: datet
     """Reads what `summarise` needs for the scope and period, and computes the summary."""
     first_week = chart_weeks(period)[0].start
     since = min(first_week, period.previous.start)
-    cases = await statistics.case_facts(session, scope.region_code, moment(since, scope.timezone))
-    counts = await statistics.check_counts(session, scope.region_code, since, period.end)
-    checks = await statistics.check_facts(session, scope.region_code, period.start, period.end)
-    return summarise(scope, period, cases, counts, checks, now)
+    region, zone = scope.region_code, scope.timezone
+    cases = await statistics.case_facts(session, region, moment(since, zone))
+    counts = await statistics.check_counts(session, region, since, period.end)
+    tally = await statistics.check_tally(session, region, period.start, period.end, scope.breakdown_length)
+    start, end = moment(period.start, zone), moment(period.end, zone)
+    villages = await statistics.warning_villages(session, region, start, end, period.start, period.end, TOP)
+    return summarise(scope, period, cases, counts, tally, villages, now)
 
 
 async def scope_of(session: AsyncSession, region_code: str | None, everywhere: str) -> Scope:

@@ -33,7 +33,7 @@ async def prepare(database_url: str, api: Any) -> None:
                 user, _ = await queries.get_or_create_user(session, "telegram", chat, chat, "id", now)
                 await subscriptions.subscribe(session, user.id, "61.12.09.2001", "id", now)
             record = await broadcasts.create_library_once(session, "passport", "61.12", now, "test")
-            assert await fire(session, core.services, record, now, now) == SUBSCRIBERS
+        assert await fire(core.sessions, core.services, record, now, now) == SUBSCRIBERS
     finally:
         await core.close()
 

@@ -196,3 +196,56 @@ async def test_send_command_delivers_with_a_progress_bar(bot: BotHarness, tmp_pa
     assert "[########################################] 2/2 sent 2 failed 0" in output
     assert "in all: sent 2, failed 0" in output
     assert len(bot.api.sent(IN_REGION_ID)) == seen + 1
+
+
+async def test_a_fan_out_cut_short_is_continued_by_the_next_tick_each_subscriber_once(
+    bot: BotHarness,
+) -> None:
+    """The fan-out queues a page of subscribers per transaction; a process that dies between pages
+    leaves a run the next tick continues from where it stopped, and nobody is queued twice."""
+    import pytest
+    from sqlalchemy import select
+
+    from db.models import BroadcastRun, OutboxMessage
+    from handlers import broadcasting
+
+    core, jobs = bot.service.core, bot.service.jobs
+    assert core is not None and jobs is not None
+    users = [3001, 3002, 3003, 3004, 3005]
+    for user in users:
+        await subscribe(bot, user, SUNGAI_KAKAP, "en" if user % 2 else "id")
+    now = bot.clock()
+    async with core.sessions() as session, session.begin():
+        record = await broadcasts.create_library_once(session, "passport", "61.12", now, "test")
+        run_id = await broadcasting.start(session, record, now, now)
+    assert run_id is not None
+    opened = 0
+
+    def dies_at_the_second_page() -> object:
+        nonlocal opened
+        opened += 1
+        if opened == 2:
+            raise RuntimeError("killed between pages")
+        return core.sessions()
+
+    with pytest.raises(RuntimeError):
+        await broadcasting.queue_run(dies_at_the_second_page, core.services, record, run_id, 0, now, page=2)  # type: ignore[arg-type]
+
+    async def queued() -> list[str]:
+        async with core.sessions() as session:
+            keys = select(OutboxMessage.idempotency_key).where(OutboxMessage.run_id == run_id)
+            return sorted((await session.execute(keys)).scalars())
+
+    assert len(await queued()) == 2, "the first page was committed"
+    assert await jobs.fire_broadcasts() == 3, "the next tick continues the run"
+    assert await jobs.fire_broadcasts() == 0, "a finished run is not continued again"
+    keys = await queued()
+    assert len(keys) == len(set(keys)) == 5
+    async with core.sessions() as session:
+        run = (await session.execute(select(BroadcastRun).where(BroadcastRun.id == run_id))).scalar_one()
+        assert (run.recipients, run.fanned_out) == (5, True)
+    await drain(bot)
+    texts = core.services.content
+    for user in users:
+        language = "en" if user % 2 else "id"
+        assert bot.api.sent(user)[-1]["text"] == texts.texts(language)("broadcasts.passport.text")

@@ -86,11 +86,11 @@ async def test_audience_by_region_prefix_and_language(sessions: async_sessionmak
         await subscriptions.subscribe(session, stopped.id, SUNGAI_KAKAP, "id", clock())
         await subscriptions.unsubscribe(session, stopped.id, clock())
     async with sessions() as session:
-        assert len(await subscriptions.audience(session, "61.12", None)) == 3  # the whole regency
-        assert len(await subscriptions.audience(session, "61.12", "id")) == 2
-        assert len(await subscriptions.audience(session, SUNGAI_KAKAP, None)) == 2  # one village
-        assert len(await subscriptions.audience(session, "61.1", None)) == 0, "codes match whole parts only"
-        assert len(await subscriptions.audience(session, None, None)) == 4  # everyone subscribed
+        assert (await subscriptions.audience_size(session, "61.12", None)) == 3  # the whole regency
+        assert (await subscriptions.audience_size(session, "61.12", "id")) == 2
+        assert (await subscriptions.audience_size(session, SUNGAI_KAKAP, None)) == 2  # one village
+        assert (await subscriptions.audience_size(session, "61.1", None)) == 0, "codes match whole parts only"
+        assert (await subscriptions.audience_size(session, None, None)) == 4  # everyone subscribed
         rows = (await session.execute(select(Subscription.active))).scalars().all()
         assert sorted(rows) == [False, True, True, True, True]
 

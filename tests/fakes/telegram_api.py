@@ -71,9 +71,19 @@ class FakeBotAPI:
     _runner: web.AppRunner | None = None
     _message_id: int = 0
     _sent_event: asyncio.Event = field(default_factory=asyncio.Event)
-    # Like Telegram's flood control: more sends than this in one second get 429 retry_after=1.
+    # Like Telegram's flood control: a send that would make more than rate_limit in any one second
+    # (a sliding window, not whole clock seconds) gets 429 retry_after=1, as does one to a chat
+    # that already had per_chat_limit sends in the last second. Each refusal counts.
     rate_limit: int | None = None
     rate_limited: int = 0
+    per_chat_limit: int | None = None
+    chat_limited: int = 0
+    _recent: deque[float] = field(default_factory=deque)
+    # When the first and the last message were accepted (monotonic): the rate a benchmark reports
+    # is measured between them, not over partial seconds at either end.
+    first_at: float = 0.0
+    last_at: float = 0.0
+    _recent_per_chat: dict[str, deque[float]] = field(default_factory=dict)
     # Each send is held this long before it counts (a slow network); sends in progress now:
     send_delay: float = 0.0
     in_flight: int = 0
@@ -81,8 +91,6 @@ class FakeBotAPI:
     # What each chat received, in order (sent() would otherwise scan every call: slow under load).
     _received: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     _received_all: list[dict[str, Any]] = field(default_factory=list)
-    _window: int = 0
-    _window_used: int = 0
     # Like Telegram, a token it does not know gets 401 Unauthorized (None: any token is a bot's).
     token: str | None = None
     # The webhook as Telegram keeps it: set by setWebhook, reported by getWebhookInfo with
@@ -215,14 +223,17 @@ class FakeBotAPI:
                 await asyncio.sleep(self.send_delay)
             finally:
                 self.in_flight -= 1
-        if method in ("sendmessage", "sendphoto") and self.rate_limit is not None and self._over_rate():
-            self.rate_limited += 1
-            return self._error(429, retry_after=1)
+        if method in ("sendmessage", "sendphoto"):
+            limited = self._over_rate(str(params.get("chat_id")))
+            if limited:
+                return self._error(429, retry_after=1)
         result = await self._result(method, params)
         if method in ("sendmessage", "sendphoto"):
             params["_delivered"] = True
             chat = str(params.get("chat_id"))
             self.delivered_per_chat[chat] = self.delivered_per_chat.get(chat, 0) + 1
+            self.last_at = time.monotonic()
+            self.first_at = self.first_at or self.last_at
             self._received.setdefault(chat, []).append(params)
             self._received_all.append(params)
             self._sent_event.set()
@@ -271,12 +282,26 @@ class FakeBotAPI:
                     return 400, "Bad Request: BUTTON_DATA_INVALID"
         return None
 
-    def _over_rate(self) -> bool:
-        window = int(time.time())
-        if window != self._window:
-            self._window, self._window_used = window, 0
-        self._window_used += 1
-        return self.rate_limit is not None and self._window_used > self.rate_limit
+    def _over_rate(self, chat: str) -> bool:
+        """Whether this send breaks a limit, by the sends accepted in the second before it."""
+        now = time.monotonic()
+        if self.rate_limit is not None:
+            while self._recent and self._recent[0] <= now - 1.0:
+                self._recent.popleft()
+            if len(self._recent) >= self.rate_limit:
+                self.rate_limited += 1
+                return True
+        if self.per_chat_limit is not None:
+            recent = self._recent_per_chat.setdefault(chat, deque())
+            while recent and recent[0] <= now - 1.0:
+                recent.popleft()
+            if len(recent) >= self.per_chat_limit:
+                self.chat_limited += 1
+                return True
+            recent.append(now)
+        if self.rate_limit is not None:
+            self._recent.append(now)
+        return False
 
     async def _stats(self, _request: web.Request) -> web.Response:
         counts = list(self.delivered_per_chat.values())
@@ -286,6 +311,9 @@ class FakeBotAPI:
                 "chats": len(counts),
                 "duplicates": sum(n - 1 for n in counts if n > 1),
                 "rate_limited": self.rate_limited,
+                "chat_limited": self.chat_limited,
+                "first_at": self.first_at,
+                "last_at": self.last_at,
             }
         )
 
@@ -410,10 +438,10 @@ def _length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-async def _serve_forever(port: int, rate_limit: int | None) -> None:
+async def _serve_forever(port: int, rate_limit: int | None, per_chat_limit: int | None) -> None:
     # The benchmarks post updates straight to the bot's webhook, so this server never sees who
     # wrote: it lets the bot write to any chat. The in-process fake of the tests is strict.
-    api = FakeBotAPI(rate_limit=rate_limit, strict_first_contact=False)
+    api = FakeBotAPI(rate_limit=rate_limit, per_chat_limit=per_chat_limit, strict_first_contact=False)
     app = web.Application()
     app.router.add_get("/stats", api._stats)
     app.router.add_route("*", "/bot{token}/{method}", api._handle)
@@ -425,6 +453,9 @@ async def _serve_forever(port: int, rate_limit: int | None) -> None:
     while True:
         await asyncio.sleep(1)
         api.calls.clear()
+        if len(api._recent_per_chat) > 100_000:  # only the last second matters
+            cut = time.monotonic() - 1.0
+            api._recent_per_chat = {c: r for c, r in api._recent_per_chat.items() if r and r[-1] > cut}
 
 
 if __name__ == "__main__":
@@ -433,5 +464,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description="fake Telegram Bot API on 127.0.0.1")
     parser.add_argument("port", nargs="?", type=int, default=0)
     parser.add_argument("--rate-limit", type=int, help="messages per second before answering 429")
+    parser.add_argument("--per-chat-limit", type=int, help="messages per second to one chat before 429")
     arguments = parser.parse_args()
-    asyncio.run(_serve_forever(arguments.port, arguments.rate_limit))
+    asyncio.run(_serve_forever(arguments.port, arguments.rate_limit, arguments.per_chat_limit))
