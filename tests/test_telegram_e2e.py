@@ -242,14 +242,17 @@ async def test_429_retry_after_is_honoured(bot: BotHarness) -> None:
 async def test_5xx_is_retried_with_backoff(bot: BotHarness) -> None:
     bot.api.fail_next("sendMessage", 502, times=2)
     replies = await bot.say(ALICE, "/start")
-    assert len(replies) == 1
-    assert len(bot.api.calls_to("sendmessage")) == 3
+    assert len(replies) == 1 and buttons_of(replies[0]) == ["lang:id", "lang:en"]
+    calls = bot.api.calls_to("sendmessage")
+    assert len(calls) == 3, "two refused, then the same message resent"
+    assert {(str(c.params["chat_id"]), c.params["text"]) for c in calls} == {(str(ALICE), replies[0]["text"])}
 
 
 async def test_blocked_user_is_marked_and_not_retried(bot: BotHarness) -> None:
     bot.api.block(ALICE)
     assert await bot.post(text_update(ALICE, "/start")) == 200
-    assert len(bot.api.calls_to("sendmessage")) == 1
+    [call] = bot.api.calls_to("sendmessage")
+    assert str(call.params["chat_id"]) == str(ALICE) and bot.api.sent() == []
     assert await scalar(bot, select(User.blocked).where(User.external_id == str(ALICE))) is True
 
 
@@ -264,7 +267,8 @@ async def test_restart_and_second_process_continue_the_checklist(database_url: s
         assert open_question(replies[-1]) == "destination"
     finally:
         await stop_harness(first)
-    await second.press(ALICE, "ck:a:destination:malaysia")
+    replies = await second.press(ALICE, "ck:a:destination:malaysia")
+    assert open_question(replies[-1]) == "adult"
     await stop_harness(second)
 
     restarted = await start_harness(database_url, fake_api)
@@ -288,6 +292,10 @@ async def test_polling_mode_answers(database_url: str, fake_api: Any) -> None:
         assert fake_api.calls_to("deletewebhook"), "a left-over webhook would block getUpdates"
         fake_api.push_update(callback_update(ALICE, "lang:id"))
         await fake_api.wait_for_sent(2, chat_id=ALICE)
+        notice = fake_api.sent(ALICE)[1]
+        assert service.core is not None
+        first_line = service.core.services.content.texts("id")("privacy.notice").splitlines()[0]
+        assert buttons_of(notice) == ["privacy:ok"] and first_line in notice["text"]
         assert fake_api.calls_to("answercallbackquery"), "polling answers button presses by request"
     finally:
         await service.stop()

@@ -99,6 +99,9 @@ async def test_webhook_handshake_and_refusals(wa: WhatsAppHarness, caplog: pytes
 
     # A signed but odd payload (no messages, unknown parts) is accepted and changes nothing.
     assert await wa.post({"object": "whatsapp_business_account", "entry": [{"changes": "x"}]}) == 200
+    assert wa.service.whatsapp is not None
+    await wa.service.whatsapp.idle()
+    assert wa.api.accepted == [] and await scalar(wa, select(func.count()).select_from(User)) == 0
 
 
 async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
