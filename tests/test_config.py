@@ -54,7 +54,7 @@ def test_typos_and_bad_values_are_reported(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="mdoe"):
         load_settings(config)
     config.write_text("[telegram]\nmode = 'carrier-pigeon'\n")
-    with pytest.raises(ConfigError, match="telegram.mode"):
+    with pytest.raises(ConfigError, match=r"telegram\.mode"):
         load_settings(config)
     config.write_text("[telegram\n")
     with pytest.raises(ConfigError, match="not valid TOML"):

@@ -43,7 +43,7 @@ async def test_transient_errors_back_off_exponentially_up_to_the_cap() -> None:
 
 async def test_gives_up_after_max_attempts() -> None:
     script = Script(*[Transient("502")] * 10)
-    with pytest.raises(Transient, match="^502$"):
+    with pytest.raises(Transient, match=r"^502$"):
         await deliver(script.send, POLICY, script.sleep)
     assert script.calls == POLICY.max_attempts
 

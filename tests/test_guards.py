@@ -11,7 +11,6 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -25,11 +24,11 @@ from db.roles import Role
 from handlers.charts import weekly_chart
 from handlers.forwarding import send_case
 from handlers.statistics import SMALL_COUNT, CaseCounts, Period, Scope, Summary, Week
+from tests.fakes.graph_api import FakeGraphAPI
 from tests.harness import BotHarness, buttons_of
+from tests.telegram_updates import text_update
 from tests.test_reports_e2e import COORDINATOR, OUTSIDER, VILLAGER, case_id, file_report, grant
 from tests.test_statistics import NOW
-from tests.telegram_updates import text_update
-from tests.fakes.graph_api import FakeGraphAPI
 from tests.whatsapp_harness import (
     TOKEN,
     WhatsAppHarness,
@@ -101,7 +100,7 @@ async def test_a_neighbouring_regencys_coordinator_cannot_act_on_the_case(bot: B
         replies = await bot.press_forged(OUTSIDER, data)
         assert [r["text"] for r in replies] == [bot_text(bot, "cases.not_allowed")], data
     replies = await bot.say(OUTSIDER, "/kasus")
-    assert all(f"TPPO-6112" not in r["text"] for r in replies), "another regency's case is not listed"
+    assert all("TPPO-6112" not in r["text"] for r in replies), "another regency's case is not listed"
     assert all("TPPO-6112" not in m.get("text", "") for m in bot.api.sent(OUTSIDER)[seen:])
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session:
