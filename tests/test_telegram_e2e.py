@@ -156,11 +156,11 @@ async def test_old_and_unknown_buttons_change_nothing(bot: BotHarness) -> None:
     replies = await bot.press(ALICE, "ck:a:route:sponsor")  # pressed again on the old message
     assert "pertanyaan sebelumnya" in replies[0]["text"]
     assert open_question(replies[-1]) == "destination"
-    replies = await bot.press(ALICE, "zz:made-up")
+    replies = await bot.press_forged(ALICE, "zz:made-up")
     assert "pesan lama" in replies[0]["text"]
-    replies = await bot.press(ALICE, "ck:a:no_such_question:y")
+    replies = await bot.press_forged(ALICE, "ck:a:no_such_question:y")
     assert open_question(replies[-1]) == "destination"
-    replies = await bot.press(ALICE, "ck:a:destination:mars")  # malformed answer
+    replies = await bot.press_forged(ALICE, "ck:a:destination:mars")  # malformed answer
     assert open_question(replies[-1]) == "destination"
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session:
@@ -197,7 +197,7 @@ async def test_numbers_and_help(bot: BotHarness) -> None:
 async def test_unonboarded_user_is_led_to_language_choice(bot: BotHarness) -> None:
     replies = await bot.say(BOB, "halo")
     assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
-    replies = await bot.press(BOB, "menu:check")  # a forged or stale menu button changes nothing
+    replies = await bot.press_forged(BOB, "menu:check")  # a forged or stale menu button changes nothing
     assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
 
 
