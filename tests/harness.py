@@ -126,6 +126,17 @@ class BotHarness:
         assert self.service.telegram is not None
         await self.service.telegram.idle()
 
+    async def type_village(self, user_id: int, code: str, button_prefix: str) -> list[dict[str, Any]]:
+        """Types the village's name and regency, as a user answers "which village?", and presses
+        the button the bot offers for it (pressing it untyped would press a button never shown)."""
+        assert self.service.core is not None
+        async with self.service.core.sessions() as session:
+            place = (await self.service.core.services.regions.index(session)).get(code)
+        assert place is not None, code
+        replies = await self.say(user_id, f"{place.name}, {place.regency}")
+        assert f"{button_prefix}{code}" in buttons_of(replies[-1]), replies[-1]
+        return await self.press(user_id, f"{button_prefix}{code}")
+
     async def onboard(self, user_id: int, language: str = "id") -> None:
         await self.say(user_id, "/start")
         await self.press(user_id, f"lang:{language}")

@@ -17,7 +17,7 @@ IN_REGION_ID, IN_REGION_EN, ELSEWHERE, STOPPED = 1201, 1202, 1203, 1204
 async def subscribe(bot: BotHarness, user: int, village: str, language: str = "id") -> None:
     await bot.onboard(user, language)
     await bot.press(user, "sb:start")
-    await bot.press(user, f"sb:v:{village}")
+    await bot.type_village(user, village, "sb:v:")
 
 
 async def drain(bot: BotHarness) -> None:

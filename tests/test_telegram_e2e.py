@@ -106,7 +106,7 @@ async def test_full_checklist_high_risk_stores_only_anonymous_result(bot: BotHar
     [consent] = await bot.press(ALICE, "menu:report")
     assert buttons_of(consent) == ["rp:yes", "rp:no"]
     # A result button from before a change of questions is not trusted.
-    [old] = await bot.press(ALICE, "cr:000000:0")
+    [old] = await bot.press_forged(ALICE, "cr:000000:0")
     assert "versi lama" in old["text"]
 
 
@@ -142,8 +142,8 @@ async def test_typed_answers_back_restart_and_cancel(bot: BotHarness) -> None:
     assert "Ketik ya, tidak, atau tidak tahu" in replies[0]["text"]
     replies = await bot.say(ALICE, "ulang dari awal")
     assert re.search(r"Pertanyaan 1 dari \d+", replies[-1]["text"])
-    replies = await bot.press(ALICE, "ck:cancel")  # a button on an older message still works
-    assert "dibatalkan" in replies[0]["text"]
+    replies = await bot.say(ALICE, "batal")  # no message offers a cancel button: it is typed
+    assert "dibatalkan" in replies[0]["text"].lower()
     assert "menu:check" in buttons_of(replies[-1])
     assert await scalar(bot, select(func.count()).select_from(ChecklistResult)) == 0
 

@@ -143,9 +143,7 @@ async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
 
 
 async def test_typed_checklist_answers_on_whatsapp(wa: WhatsAppHarness) -> None:
-    await wa.say(ALICE, "halo")
-    await wa.press(ALICE, "lang:id")
-    await wa.press(ALICE, "privacy:ok")
+    await wa.onboard(ALICE)
     await wa.press(ALICE, "menu:check")
     for typed in ("3", "kebun sawit", "malaysia"):  # a number shown beside the options, then words
         replies = await wa.say(ALICE, typed)

@@ -134,6 +134,17 @@ class WhatsAppHarness:
         image = {"id": media_id, "mime_type": "image/jpeg", "sha256": "x", "caption": caption}
         return await self.deliver(user, self.message(user, "image", image))
 
+    async def type_village(self, user: int | str, code: str, button_prefix: str) -> list[dict[str, Any]]:
+        """Types the village's name and regency, as a user answers "which village?", and presses
+        the button the bot offers for it (pressing it untyped would press a button never shown)."""
+        assert self.service.core is not None
+        async with self.service.core.sessions() as session:
+            place = (await self.service.core.services.regions.index(session)).get(code)
+        assert place is not None, code
+        replies = await self.say(user, f"{place.name}, {place.regency}")
+        assert f"{button_prefix}{code}" in buttons_of(replies[-1]), replies[-1]
+        return await self.press(user, f"{button_prefix}{code}")
+
     async def onboard(self, user: int | str, language: str = "id") -> None:
         await self.say(user, "halo")
         await self.press(user, f"lang:{language}")
