@@ -151,6 +151,7 @@ async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarnes
     assert "tidak punya akses" in replies[0]["text"]
     replies = await bot.say(outsider, "/siaran")
     assert "#2" not in replies[0]["text"]
+    await bot.say(coordinator, "/siaran")  # the list offers pause and cancel for each broadcast
     await bot.press(coordinator, "bx:pause:2")
     async with core.sessions() as session:
         record = await broadcasts.get(session, 2)
