@@ -440,6 +440,7 @@ async def test_siaran_delivery_report_in_chat_holds_own_regions_only(bot: Any) -
     await admin.grant(core, Role.ADMIN, f"telegram:{admin_id}", None)
     for account in (coordinator_id, admin_id):
         await bot.onboard(account)
+        await bot.say(account, "/siaran")  # the broadcasts list offers the delivery report
         await bot.press(account, "bx:report")
     [mine] = bot.api.documents(coordinator_id)
     assert mine["filename"].endswith(".xlsx") and "2 baris" in mine["caption"]
