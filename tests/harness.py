@@ -93,6 +93,14 @@ class BotHarness:
         return await self._exchange(user_id, text_update(user_id, text))
 
     async def press(self, user_id: int, data: str) -> list[dict[str, Any]]:
+        """Taps a button the bot showed this chat: a button no message offers fails the test (the
+        bot never edits a keyboard away, so Telegram still shows every one it sent)."""
+        assert_offered(self.api.sent(user_id), user_id, data)
+        return await self._exchange(user_id, callback_update(user_id, data))
+
+    async def press_forged(self, user_id: int, data: str) -> list[dict[str, Any]]:
+        """Sends callback data no button of this chat carries: a forged or made-up button, on purpose."""
+        assert data not in offered(self.api.sent(user_id)), f"{data!r} was offered: use press()"
         return await self._exchange(user_id, callback_update(user_id, data))
 
     async def _exchange(self, user_id: int, update: dict[str, Any]) -> list[dict[str, Any]]:
@@ -116,10 +124,25 @@ class BotHarness:
         assert self.service.telegram is not None
         await self.service.telegram.idle()
 
+    async def type_village(self, user_id: int, code: str, button_prefix: str) -> list[dict[str, Any]]:
+        """Types the village's name and regency, as a user answers "which village?", and presses
+        the button the bot offers for it (pressing it untyped would press a button never shown)."""
+        assert self.service.core is not None
+        async with self.service.core.sessions() as session:
+            place = (await self.service.core.services.regions.index(session)).get(code)
+        assert place is not None, code
+        replies = await self.say(user_id, f"{place.name}, {place.regency}")
+        assert f"{button_prefix}{code}" in buttons_of(replies[-1]), replies[-1]
+        return await self.press(user_id, f"{button_prefix}{code}")
+
     async def onboard(self, user_id: int, language: str = "id") -> None:
         await self.say(user_id, "/start")
         await self.press(user_id, f"lang:{language}")
-        await self.press(user_id, "privacy:ok")
+        thanks = await self.press(user_id, "privacy:ok")
+        if thanks and "menu:main" in buttons_of(
+            thanks[-1]
+        ):  # "later" to the offer: the menu, as a user gets it
+            await self.press(user_id, "menu:main")
 
 
 async def start_harness(database_url: str, api: FakeBotAPI, clock: FakeClock | None = None) -> BotHarness:
@@ -135,6 +158,19 @@ async def start_harness_with(settings: Settings, api: FakeBotAPI, clock: FakeClo
 async def stop_harness(harness: BotHarness) -> None:
     await harness.http.close()
     await harness.service.stop()
+
+
+def offered(messages: list[dict[str, Any]]) -> set[str]:
+    return {data for message in messages for data in buttons_of(message)}
+
+
+def assert_offered(messages: list[dict[str, Any]], user: int | str, data: str) -> None:
+    if data not in offered(messages):
+        last = next((buttons_of(m) for m in reversed(messages) if buttons_of(m)), [])
+        raise AssertionError(
+            f"{user} pressed {data!r}, which no message to them offers (the last buttons: {last}); "
+            "to send made-up data on purpose use press_forged()"
+        )
 
 
 def buttons_of(message: dict[str, Any]) -> list[str]:

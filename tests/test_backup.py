@@ -82,7 +82,7 @@ async def drop(database_url: str) -> None:
         _remove_sqlite(str(url.database))
         return
     await _admin(f"DROP DATABASE {url.database} WITH (FORCE)")
-    with pytest.raises(asyncpg.InvalidCatalogNameError):
+    with pytest.raises(asyncpg.InvalidCatalogNameError, match="does not exist"):
         await asyncpg.connect(_asyncpg_dsn(url.database), timeout=10)
 
 

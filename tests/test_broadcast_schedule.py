@@ -37,9 +37,12 @@ def test_weekly_does_not_fire_for_a_week_before_it_existed() -> None:
     )
 
 
-@pytest.mark.parametrize("day, at", [("funday", "09:00"), ("mon", "9h"), ("mon", "25:00")])
-def test_bad_weekly_schedules_are_explained(day: str, at: str) -> None:
-    with pytest.raises(ScheduleError):
+@pytest.mark.parametrize(
+    "day, at, explained",
+    [("funday", "09:00", "day must be one of mon, "), ("mon", "9h", "HH:MM"), ("mon", "25:00", "HH:MM")],
+)
+def test_bad_weekly_schedules_are_explained(day: str, at: str, explained: str) -> None:
+    with pytest.raises(ScheduleError, match=explained):
         weekly(day, at, "Asia/Jakarta")
 
 

@@ -17,7 +17,7 @@ IN_REGION_ID, IN_REGION_EN, ELSEWHERE, STOPPED = 1201, 1202, 1203, 1204
 async def subscribe(bot: BotHarness, user: int, village: str, language: str = "id") -> None:
     await bot.onboard(user, language)
     await bot.press(user, "sb:start")
-    await bot.press(user, f"sb:v:{village}")
+    await bot.type_village(user, village, "sb:v:")
 
 
 async def drain(bot: BotHarness) -> None:
@@ -123,7 +123,7 @@ async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarnes
     assert "bx:lib:passport" in buttons_of(replies[-1])
     replies = await bot.press(coordinator, "bx:lib:passport")
     assert buttons_of(replies[-1]) == ["bx:region:61.12"], "only the coordinator's own region"
-    replies = await bot.press(coordinator, "bx:region:33.01")  # forged: another regency
+    replies = await bot.press_forged(coordinator, "bx:region:33.01")  # forged: another regency
     assert "tidak punya akses" in replies[0]["text"]
     await bot.press(coordinator, "bx:region:61.12")
     replies = await bot.say(coordinator, "kapan-kapan")
@@ -147,10 +147,11 @@ async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarnes
     await bot.press(coordinator, "bx:region:61.12")
     await bot.say(coordinator, "senin 08:00")
     await bot.press(coordinator, "bx:confirm")
-    replies = await bot.press(outsider, "bx:pause:2")
+    replies = await bot.press_forged(outsider, "bx:pause:2")
     assert "tidak punya akses" in replies[0]["text"]
     replies = await bot.say(outsider, "/siaran")
     assert "#2" not in replies[0]["text"]
+    await bot.say(coordinator, "/siaran")  # the list offers pause and cancel for each broadcast
     await bot.press(coordinator, "bx:pause:2")
     async with core.sessions() as session:
         record = await broadcasts.get(session, 2)

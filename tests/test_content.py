@@ -97,7 +97,7 @@ def test_button_labels_fit_whatsapp(language: str) -> None:
 def test_missing_default_language_is_refused(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "texts.toml").write_text('a = "b"\n')
-    with pytest.raises(ContentError):
+    with pytest.raises(ContentError, match="default language 'id' has no folder"):
         Content.load(tmp_path, "id")
 
 

@@ -65,7 +65,8 @@ async def test_unreachable_database_asks_for_redelivery(tmp_path) -> None:  # ty
     database = create_engine(url)
     try:
         engine = ConversationEngine(create_sessionmaker(database), Router(route_table(), 3000), services)
-        with pytest.raises(TemporaryFailure):
+        with pytest.raises(TemporaryFailure, match=r"^$") as raised:  # raised bare: the cause says why
             await engine.handle(incoming("command", text="/start"))
+        assert isinstance(raised.value.__cause__, OSError | ConnectionError), raised.value.__cause__
     finally:
         await database.dispose()

@@ -143,9 +143,11 @@ async def _a_reporter_s_life(wa: WhatsAppHarness, unsent_report: bool) -> int:
     reference = await file_report(wa, REPORTER, kind="missing", photo=True)  # type: ignore[arg-type]
     async with core.sessions() as session:
         case_id = (await session.execute(select(Case.id).where(Case.reference == reference))).scalar_one()
+    await _offered(wa, COORDINATOR, f"cs:ack:{case_id}")  # the outbox forwards the report
     await wa.press(COORDINATOR, f"cs:ack:{case_id}")
     await wa.press(COORDINATOR, f"cs:info:{case_id}")
     await wa.say(COORDINATOR, "Ada nomor lain?")
+    await _offered(wa, REPORTER, f"my:add:{case_id}")  # the coordinator's question, via the outbox
     await wa.press(REPORTER, f"my:add:{case_id}")
     await wa.say(REPORTER, "Nomor lamanya 0812 0000 1111")
     async with core.sessions() as session, session.begin():
@@ -157,6 +159,14 @@ async def _a_reporter_s_life(wa: WhatsAppHarness, unsent_report: bool) -> int:
         await to_summary(wa, REPORTER, name="Budi Santoso")
     await _settled(wa)
     return int(case_id)
+
+
+async def _offered(wa: WhatsAppHarness, user: str, data: str) -> None:
+    for _ in range(400):
+        if any(data in message["buttons"] for message in wa.api.sent(user)):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{data} never reached {user}")
 
 
 async def _settled(wa: WhatsAppHarness) -> None:
@@ -177,6 +187,7 @@ async def test_after_erasure_no_table_names_the_reporter(wa: WhatsAppHarness, da
     before = naming(await every_value(database_url), forms)
     assert {("users", "external_id"), ("outbox", "chat_id"), ("audit_log", "actor")} <= before, before
 
+    await wa.say(REPORTER, "/dataku")  # what is kept about them, with the button to erase it
     await wa.press(REPORTER, "dx:ask")
     [done] = await wa.press(REPORTER, "dx:yes")
     assert "dihapus" in done["text"]

@@ -179,9 +179,13 @@ async def seed(bot: BotHarness) -> None:
 
 async def test_every_export_in_chat_shows_formulas_as_text(bot: BotHarness) -> None:
     await seed(bot)
+    await bot.say(COORDINATOR, "/kasus")  # the case list offers the exports
     await bot.press(COORDINATOR, "cx:csv")
     await bot.press(COORDINATOR, "cx:xlsx")
+    await bot.say(COORDINATOR, "/statistik")
+    await bot.press(COORDINATOR, "st:p:61.12:7")  # the week's numbers offer its XLSX
     await bot.press(COORDINATOR, "st:x:61.12:7")
+    await bot.say(ADMIN, "/siaran")
     await bot.press(ADMIN, "bx:report")
     cases_csv, cases_xlsx, statistics = bot.api.documents(COORDINATOR)
     [deliveries] = bot.api.documents(ADMIN)

@@ -90,7 +90,8 @@ async def test_a_check_counts_for_the_users_village_on_its_local_day_with_red_fl
 
     sentani_kota = "91.03.01.1001"  # Kabupaten Jayapura, WIT (UTC+9)
     await bot.onboard(ALICE)
-    await bot.press(ALICE, f"sb:v:{sentani_kota}")  # subscribing says where the user lives
+    await bot.press(ALICE, "sb:start")
+    await bot.type_village(ALICE, sentani_kota, "sb:v:")  # subscribing says where the user lives
     bot.clock.now = datetime(2026, 11, 22, 20, 0, tzinfo=UTC)  # Monday 05:00 WIT, Sunday in UTC
     await bot.say(ALICE, SCAM_AD + " Ada kontrak kerja dan BPJS.")  # and one sign of the legal route
     assert bot.service.core is not None

@@ -58,7 +58,7 @@ async def test_outsiders_cannot_invite_even_with_forged_buttons(bot: BotHarness)
 
     await bot.onboard(COORDINATOR)
     await bot.say(COORDINATOR, "/undang")  # now waiting for a village name
-    replies = await bot.press(COORDINATOR, f"inv:{CILACAP}")  # forged: a village of another province
+    replies = await bot.press_forged(COORDINATOR, f"inv:{CILACAP}")  # forged: a village of another province
     assert "tidak bisa mengundang" in replies[0]["text"]
     replies = await bot.say(COORDINATOR, "/undang cilacap")
     assert "tidak ditemukan di wilayah Anda" in replies[0]["text"]

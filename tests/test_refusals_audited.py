@@ -77,10 +77,10 @@ async def test_refused_attempts_are_audited(bot: BotHarness) -> None:
         (ELSEWHERE, f"bx:cancel:{broadcast_id}", "refused_broadcast", None),
     ]
     for user, data, _, _ in attempts:
-        [answer] = await bot.press(user, data)
+        [answer] = await bot.press_forged(user, data)
         assert "tidak" in answer["text"].lower(), (data, answer["text"])
     await bot.say(ELSEWHERE, "/undang")
-    await bot.press(ELSEWHERE, f"inv:{SUNGAI_KAKAP}")  # a village outside Cilacap
+    await bot.press_forged(ELSEWHERE, f"inv:{SUNGAI_KAKAP}")  # a village outside Cilacap
     expected = [(f"telegram:{u}", action, case, data) for u, data, action, case in attempts]
     expected.append((f"telegram:{ELSEWHERE}", "refused_invite", None, f"inv:{SUNGAI_KAKAP}"))
     assert await refusals(bot) == expected
@@ -102,7 +102,7 @@ async def test_numbers_too_large_for_an_id_are_refused_without_a_traceback(
             (VILLAGER, f"my:add:{number}"),
             (COORDINATOR, f"bx:pause:{number}"),
         ):
-            [answer] = await bot.press(user, data)
+            [answer] = await bot.press_forged(user, data)
             assert "tidak" in answer["text"].lower() and "gangguan" not in answer["text"], answer["text"]
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
     assert "Traceback" not in caplog.text and "OverflowError" not in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -80,22 +81,25 @@ def test_valid_answers_are_normalised(kind: str, extra: dict[str, Any], typed: s
     ],
 )
 def test_bad_answers_get_a_polite_message(kind: str, extra: dict[str, Any], typed: str, message: str) -> None:
-    with pytest.raises(Invalid) as raised:
+    with pytest.raises(Invalid, match=f"^{re.escape(message)}$") as raised:
         validate(field(kind, **extra), typed, TODAY)
     assert raised.value.key == message
     assert CONTENT.texts("id").has(message) and CONTENT.texts("en").has(message)
 
 
 @pytest.mark.parametrize(
-    "broken",
+    ("broken", "explained"),
     [
-        {},
-        {"fields": [{"id": "home_village", "type": "teleport"}]},
-        {"fields": [{"id": "a", "type": "text"}]},  # no home_village
-        {"fields": [{"id": "home_village", "type": "village"}, {"id": "c", "type": "choice"}]},
-        {"fields": [{"id": "home_village", "type": "village", "kinds": ["rumour"]}]},
+        ({}, r"needs \[\[fields\]\]"),
+        ({"fields": [{"id": "home_village", "type": "teleport"}]}, "needs an id and a type"),
+        ({"fields": [{"id": "a", "type": "text"}]}, "home_village must be asked"),
+        (
+            {"fields": [{"id": "home_village", "type": "village"}, {"id": "c", "type": "choice"}]},
+            "c: a choice needs choices",
+        ),
+        ({"fields": [{"id": "home_village", "type": "village", "kinds": ["rumour"]}]}, "kinds may be"),
     ],
 )
-def test_malformed_forms_are_refused_at_start(broken: dict[str, Any]) -> None:
-    with pytest.raises(FormError):
+def test_malformed_forms_are_refused_at_start(broken: dict[str, Any], explained: str) -> None:
+    with pytest.raises(FormError, match=explained):
         parse_form(broken)

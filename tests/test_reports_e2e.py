@@ -146,11 +146,11 @@ async def test_outsider_with_forged_buttons_changes_nothing(bot: BotHarness) -> 
     await bot.onboard(VILLAGER)
     number = await case_id(bot, await file_report(bot, VILLAGER))
     for data in (f"cs:ack:{number}", f"cs:out:{number}:unfounded", f"cs:view:{number}", f"cs:info:{number}"):
-        replies = await bot.press(OUTSIDER, data)
+        replies = await bot.press_forged(OUTSIDER, data)
         assert "tidak punya akses" in replies[0]["text"], data
-    replies = await bot.press(VILLAGER, f"cs:ack:{number}")  # the reporter is no coordinator either
+    replies = await bot.press_forged(VILLAGER, f"cs:ack:{number}")  # the reporter is no coordinator either
     assert "tidak punya akses" in replies[0]["text"]
-    replies = await bot.press(OUTSIDER, f"my:add:{number}")  # nor is anyone else the reporter
+    replies = await bot.press_forged(OUTSIDER, f"my:add:{number}")  # nor is anyone else the reporter
     assert "tidak punya akses" in replies[0]["text"]
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session:
@@ -267,7 +267,7 @@ async def test_coordinator_lists_and_exports_cases_of_their_region(bot: BotHarne
 
     # Nobody else gets a file of this region.
     await bot.onboard(OUTSIDER)
-    await bot.press(OUTSIDER, "cx:csv")
+    await bot.press_forged(OUTSIDER, "cx:csv")
     assert bot.api.documents(OUTSIDER) == []
 
     # The operator's command line writes the same table.

@@ -18,7 +18,14 @@ from db.roles import (
     redeem_invite,
     revoke_roles,
 )
-from handlers.access import covers, may_handle_case, official_village
+from handlers.access import (
+    covers,
+    may_handle_case,
+    may_invite_official,
+    may_oversee,
+    official_village,
+    task_force_roles,
+)
 from tests.harness import FakeClock
 
 VILLAGE = "61.12.09.2001"
@@ -79,3 +86,19 @@ def test_region_rules() -> None:
     assert may_handle_case({RoleRecord(Role.ADMIN, None)}, VILLAGE)
     assert not may_handle_case({RoleRecord(Role.OFFICIAL, VILLAGE)}, VILLAGE), "officials report, not handle"
     assert not may_handle_case(set(), VILLAGE)
+
+
+def test_who_handles_invites_and_oversees_a_region() -> None:
+    """Mutation testing (docs/testing.md) found these cases untested."""
+    regency, province = RoleRecord(Role.COORDINATOR, "61.12"), RoleRecord(Role.COORDINATOR, "61")
+    neighbour, admin = RoleRecord(Role.COORDINATOR, "61.71"), RoleRecord(Role.ADMIN, None)
+    official = RoleRecord(Role.OFFICIAL, VILLAGE)
+    assert not covers(RoleRecord(Role.COORDINATOR, None), VILLAGE), "only an admin's role has no region"
+    assert may_handle_case({regency}, VILLAGE) and may_handle_case({province}, VILLAGE)
+    assert not may_handle_case({neighbour}, VILLAGE), "a regency's coordinator does not cover the province"
+    assert may_invite_official({regency}, VILLAGE) and not may_invite_official({neighbour, official}, VILLAGE)
+    assert task_force_roles([official, regency, admin]) == [regency, admin]
+    assert may_oversee({regency}, "61.12") and may_oversee({regency}, "61.12.09")
+    assert not may_oversee({regency}, "61") and not may_oversee({neighbour}, "61.12")
+    assert may_oversee({admin}, None) and not may_oversee({province}, None), "the whole country: admins only"
+    assert official_village([regency, official]) == VILLAGE and official_village([regency]) is None

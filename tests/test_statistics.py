@@ -343,6 +343,8 @@ async def test_statistik_in_chat_shows_numbers_chart_and_xlsx_for_own_regions_on
     assert upload["filename"] == "photo.png" and png_size(upload["content"]) == (WIDTH, HEIGHT)
     assert "12 minggu" in picture["caption"]
 
+    thirty_days = await bot.press(coordinator_id, "st:p:61.12:30")
+    assert "st:x:61.12:30" in buttons_of(thirty_days[0])
     await bot.press(coordinator_id, "st:x:61.12:30")
     [document] = bot.api.documents(coordinator_id)
     assert document["filename"] == "statistik-6112-2026-11-22.xlsx"
@@ -355,7 +357,7 @@ async def test_statistik_in_chat_shows_numbers_chart_and_xlsx_for_own_regions_on
         (coordinator_id, "st:p:*:7"),
         (elsewhere, "st:x:61:7"),
     ):
-        [answer] = await bot.press(account, data)
+        [answer] = await bot.press_forged(account, data)
         assert "tidak punya akses ke statistik" in answer["text"], answer
     assert bot.api.documents(elsewhere) == []
 
@@ -438,6 +440,7 @@ async def test_siaran_delivery_report_in_chat_holds_own_regions_only(bot: Any) -
     await admin.grant(core, Role.ADMIN, f"telegram:{admin_id}", None)
     for account in (coordinator_id, admin_id):
         await bot.onboard(account)
+        await bot.say(account, "/siaran")  # the broadcasts list offers the delivery report
         await bot.press(account, "bx:report")
     [mine] = bot.api.documents(coordinator_id)
     assert mine["filename"].endswith(".xlsx") and "2 baris" in mine["caption"]

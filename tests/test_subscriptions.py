@@ -62,7 +62,7 @@ async def test_menu_shows_status_and_changes_village(bot: BotHarness) -> None:
 async def test_blocked_user_is_unsubscribed_by_the_outbox(bot: BotHarness) -> None:
     await bot.onboard(VILLAGER)
     await bot.press(VILLAGER, "sb:start")
-    await bot.press(VILLAGER, f"sb:v:{SUNGAI_KAKAP}")
+    await bot.type_village(VILLAGER, SUNGAI_KAKAP, "sb:v:")
     assert bot.service.core is not None and bot.service.sender is not None
     async with bot.service.core.sessions() as session, session.begin():
         await outbox.enqueue(session, "bc:test", "telegram", str(VILLAGER), Reply("pesan"), bot.clock())
@@ -98,7 +98,7 @@ async def test_audience_by_region_prefix_and_language(sessions: async_sessionmak
 async def test_changing_language_changes_the_broadcast_language(bot: BotHarness) -> None:
     await bot.onboard(VILLAGER)
     await bot.press(VILLAGER, "sb:start")
-    await bot.press(VILLAGER, f"sb:v:{SUNGAI_KAKAP}")
+    await bot.type_village(VILLAGER, SUNGAI_KAKAP, "sb:v:")
     await bot.press(VILLAGER, "menu:language")
     await bot.press(VILLAGER, "lang:en")
     current = await subscription(bot, VILLAGER)

@@ -110,7 +110,7 @@ async def test_full_checklist_high_risk_stores_only_anonymous_result(bot: BotHar
     [consent] = await bot.press(ALICE, "menu:report")
     assert buttons_of(consent) == ["rp:yes", "rp:no"]
     # A result button from before a change of questions is not trusted.
-    [old] = await bot.press(ALICE, "cr:000000:0")
+    [old] = await bot.press_forged(ALICE, "cr:000000:0")
     assert "versi lama" in old["text"]
 
 
@@ -146,8 +146,8 @@ async def test_typed_answers_back_restart_and_cancel(bot: BotHarness) -> None:
     assert "Ketik ya, tidak, atau tidak tahu" in replies[0]["text"]
     replies = await bot.say(ALICE, "ulang dari awal")
     assert re.search(r"Pertanyaan 1 dari \d+", replies[-1]["text"])
-    replies = await bot.press(ALICE, "ck:cancel")  # a button on an older message still works
-    assert "dibatalkan" in replies[0]["text"]
+    replies = await bot.say(ALICE, "batal")  # no message offers a cancel button: it is typed
+    assert "dibatalkan" in replies[0]["text"].lower()
     assert "menu:check" in buttons_of(replies[-1])
     assert await scalar(bot, select(func.count()).select_from(ChecklistResult)) == 0
 
@@ -160,11 +160,11 @@ async def test_old_and_unknown_buttons_change_nothing(bot: BotHarness) -> None:
     replies = await bot.press(ALICE, "ck:a:route:sponsor")  # pressed again on the old message
     assert "pertanyaan sebelumnya" in replies[0]["text"]
     assert open_question(replies[-1]) == "destination"
-    replies = await bot.press(ALICE, "zz:made-up")
+    replies = await bot.press_forged(ALICE, "zz:made-up")
     assert "pesan lama" in replies[0]["text"]
-    replies = await bot.press(ALICE, "ck:a:no_such_question:y")
+    replies = await bot.press_forged(ALICE, "ck:a:no_such_question:y")
     assert open_question(replies[-1]) == "destination"
-    replies = await bot.press(ALICE, "ck:a:destination:mars")  # malformed answer
+    replies = await bot.press_forged(ALICE, "ck:a:destination:mars")  # malformed answer
     assert open_question(replies[-1]) == "destination"
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session:
@@ -201,7 +201,7 @@ async def test_numbers_and_help(bot: BotHarness) -> None:
 async def test_unonboarded_user_is_led_to_language_choice(bot: BotHarness) -> None:
     replies = await bot.say(BOB, "halo")
     assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
-    replies = await bot.press(BOB, "menu:check")  # a forged or stale menu button changes nothing
+    replies = await bot.press_forged(BOB, "menu:check")  # a forged or stale menu button changes nothing
     assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
 
 
@@ -246,14 +246,17 @@ async def test_429_retry_after_is_honoured(bot: BotHarness) -> None:
 async def test_5xx_is_retried_with_backoff(bot: BotHarness) -> None:
     bot.api.fail_next("sendMessage", 502, times=2)
     replies = await bot.say(ALICE, "/start")
-    assert len(replies) == 1
-    assert len(bot.api.calls_to("sendmessage")) == 3
+    assert len(replies) == 1 and buttons_of(replies[0]) == ["lang:id", "lang:en"]
+    calls = bot.api.calls_to("sendmessage")
+    assert len(calls) == 3, "two refused, then the same message resent"
+    assert {(str(c.params["chat_id"]), c.params["text"]) for c in calls} == {(str(ALICE), replies[0]["text"])}
 
 
 async def test_blocked_user_is_marked_and_not_retried(bot: BotHarness) -> None:
     bot.api.block(ALICE)
     assert await bot.post(text_update(ALICE, "/start")) == 200
-    assert len(bot.api.calls_to("sendmessage")) == 1
+    [call] = bot.api.calls_to("sendmessage")
+    assert str(call.params["chat_id"]) == str(ALICE) and bot.api.sent() == []
     assert await scalar(bot, select(User.blocked).where(User.external_id == str(ALICE))) is True
 
 
@@ -268,7 +271,8 @@ async def test_restart_and_second_process_continue_the_checklist(database_url: s
         assert open_question(replies[-1]) == "destination"
     finally:
         await stop_harness(first)
-    await second.press(ALICE, "ck:a:destination:malaysia")
+    replies = await second.press(ALICE, "ck:a:destination:malaysia")
+    assert open_question(replies[-1]) == "adult"
     await stop_harness(second)
 
     restarted = await start_harness(database_url, fake_api)
@@ -292,6 +296,10 @@ async def test_polling_mode_answers(database_url: str, fake_api: Any) -> None:
         assert fake_api.calls_to("deletewebhook"), "a left-over webhook would block getUpdates"
         fake_api.push_update(callback_update(ALICE, "lang:id"))
         await fake_api.wait_for_sent(2, chat_id=ALICE)
+        notice = fake_api.sent(ALICE)[1]
+        assert service.core is not None
+        first_line = service.core.services.content.texts("id")("privacy.notice").splitlines()[0]
+        assert buttons_of(notice) == ["privacy:ok"] and first_line in notice["text"]
         assert fake_api.calls_to("answercallbackquery"), "polling answers button presses by request"
     finally:
         await service.stop()

@@ -99,6 +99,9 @@ async def test_webhook_handshake_and_refusals(wa: WhatsAppHarness, caplog: pytes
 
     # A signed but odd payload (no messages, unknown parts) is accepted and changes nothing.
     assert await wa.post({"object": "whatsapp_business_account", "entry": [{"changes": "x"}]}) == 200
+    assert wa.service.whatsapp is not None
+    await wa.service.whatsapp.idle()
+    assert wa.api.accepted == [] and await scalar(wa, select(func.count()).select_from(User)) == 0
 
 
 async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
@@ -140,9 +143,7 @@ async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
 
 
 async def test_typed_checklist_answers_on_whatsapp(wa: WhatsAppHarness) -> None:
-    await wa.say(ALICE, "halo")
-    await wa.press(ALICE, "lang:id")
-    await wa.press(ALICE, "privacy:ok")
+    await wa.onboard(ALICE)
     await wa.press(ALICE, "menu:check")
     for typed in ("3", "kebun sawit", "malaysia"):  # a number shown beside the options, then words
         replies = await wa.say(ALICE, typed)

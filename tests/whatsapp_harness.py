@@ -16,7 +16,7 @@ from pydantic import SecretStr
 from bot.app import SigapService
 from bot.config import Settings, WebSettings, WhatsAppSettings, WhatsAppTemplate
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphAPI
-from tests.harness import TEST_CONVERSATION, TEST_DELIVERY, FakeClock
+from tests.harness import TEST_CONVERSATION, TEST_DELIVERY, FakeClock, assert_offered, buttons_of, offered
 
 TOKEN = "EAAG-test-token-for-the-fake-graph-api"
 APP_SECRET = "app-secret-for-tests-0123456789"
@@ -111,9 +111,17 @@ class WhatsAppHarness:
 
     async def press(self, user: int | str, data: str) -> list[dict[str, Any]]:
         """Taps the choice with this data the way WhatsApp showed it: a reply button, a list row
-        or a template's quick-reply button (a choice never shown is sent as a button reply)."""
-        shown = next((m for m in reversed(self.api.sent(user)) if data in m["buttons"]), None)
-        kind = shown["kind"] if shown else "button"
+        or a template's quick-reply button. A choice no message offers fails the test."""
+        assert_offered(self.api.sent(user), user, data)
+        shown = next(m for m in reversed(self.api.sent(user)) if data in m["buttons"])
+        return await self._tap(user, data, shown["kind"])
+
+    async def press_forged(self, user: int | str, data: str) -> list[dict[str, Any]]:
+        """Sends a button reply with data no message of this chat offers: forged, on purpose."""
+        assert data not in offered(self.api.sent(user)), f"{data!r} was offered: use press()"
+        return await self._tap(user, data, "button")
+
+    async def _tap(self, user: int | str, data: str, kind: str) -> list[dict[str, Any]]:
         if kind == "template":
             return await self.deliver(user, self.message(user, "button", {"payload": data, "text": "Buka"}))
         reply = "list_reply" if kind == "list" else "button_reply"
@@ -126,10 +134,25 @@ class WhatsAppHarness:
         image = {"id": media_id, "mime_type": "image/jpeg", "sha256": "x", "caption": caption}
         return await self.deliver(user, self.message(user, "image", image))
 
+    async def type_village(self, user: int | str, code: str, button_prefix: str) -> list[dict[str, Any]]:
+        """Types the village's name and regency, as a user answers "which village?", and presses
+        the button the bot offers for it (pressing it untyped would press a button never shown)."""
+        assert self.service.core is not None
+        async with self.service.core.sessions() as session:
+            place = (await self.service.core.services.regions.index(session)).get(code)
+        assert place is not None, code
+        replies = await self.say(user, f"{place.name}, {place.regency}")
+        assert f"{button_prefix}{code}" in buttons_of(replies[-1]), replies[-1]
+        return await self.press(user, f"{button_prefix}{code}")
+
     async def onboard(self, user: int | str, language: str = "id") -> None:
         await self.say(user, "halo")
         await self.press(user, f"lang:{language}")
-        await self.press(user, "privacy:ok")
+        thanks = await self.press(user, "privacy:ok")
+        if thanks and "menu:main" in buttons_of(
+            thanks[-1]
+        ):  # "later" to the offer: the menu, as a user gets it
+            await self.press(user, "menu:main")
 
 
 async def start_whatsapp_harness(

@@ -173,11 +173,14 @@ class FakeBotAPI:
 
     # --- reading what happened ---------------------------------------------------------------
     def documents(self, chat_id: int | str) -> list[dict[str, Any]]:
-        """Files sent with sendDocument: {"filename", "content"} plus the caption."""
+        """Files delivered with sendDocument: {"filename", "content"} plus the caption (a refused or
+        failed call, to a blocked chat for instance, delivered nothing)."""
         return [
             {**c.params["document"], "caption": c.params.get("caption", "")}
             for c in self.calls
-            if c.method == "senddocument" and str(c.params.get("chat_id")) == str(chat_id)
+            if c.method == "senddocument"
+            and c.params.get("_delivered")
+            and str(c.params.get("chat_id")) == str(chat_id)
         ]
 
     def calls_to(self, method: str) -> list[Call]:
@@ -237,6 +240,8 @@ class FakeBotAPI:
             self._received.setdefault(chat, []).append(params)
             self._received_all.append(params)
             self._sent_event.set()
+        if method == "senddocument":
+            params["_delivered"] = True
         return web.json_response({"ok": True, "result": result})
 
     async def _params(self, request: web.Request) -> dict[str, Any]:
