@@ -81,7 +81,7 @@ async def create(
                 schedule = once_at(at or "", zone)
         except ScheduleError as exc:
             raise ConfigError(str(exc)) from exc
-        audience = len(await subscriptions.audience(session, region, language if text else None))
+        audience = await subscriptions.audience_size(session, region, language if text else None)
         if not audience and not force:
             who = f"in {region}" if region else "anywhere"
             tongue = f" reading {language}" if text else ""
@@ -159,11 +159,11 @@ async def send_now(core: Core, broadcast_id: int) -> str:
     same database shows the demo user's message."""
     if core.settings.telegram_token is None and core.settings.whatsapp_token is None:
         now = core.engine_clock()
-        async with core.sessions() as session, session.begin():
+        async with core.sessions() as session:
             record = await broadcasts.get(session, broadcast_id)
-            if record is None:
-                raise ConfigError(f"no broadcast {broadcast_id}")
-            queued = await fire(session, core.services, record, now, now)
+        if record is None:
+            raise ConfigError(f"no broadcast {broadcast_id}")
+        queued = await fire(core.sessions, core.services, record, now, now)
         return (
             f"queued {queued or 0} now. No Telegram or WhatsApp token here, so this process sends "
             "nothing: a running `sigap demo` on this database shows the demo user's message; "
