@@ -100,9 +100,11 @@ async def test_users_of_the_regency_see_its_contacts_as_of_their_date(bot: BotHa
     await file_report(bot, 1403)  # a report from Sungai Kakap: the regency's office after the reference
     sent = bot.api.sent(1403)
     texts = [message["text"] for message in sent]
-    contacts = next(
-        text for text in texts if text.startswith("Kontak Gugus Tugas dan Disnaker Kabupaten Kubu Raya:")
-    )
+    # After the reference, in the same message or the next (consecutive texts may be joined).
+    heading = "Kontak Gugus Tugas dan Disnaker Kabupaten Kubu Raya:"
+    after_sent = "\n".join(texts).partition("Nomor laporan: ")[2]
+    assert heading in after_sent, "\n=====\n".join(texts[-3:])
+    contacts = after_sent.partition(heading)[2]
     assert (
         "(0561) 000-000" in contacts and "+6280000000000" in contacts and "(nomor per 01-11-2026)" in contacts
     )

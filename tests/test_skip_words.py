@@ -74,8 +74,8 @@ async def test_skip_words_typed_in_a_report_are_never_stored(bot: BotHarness) ->
     await bot.onboard(VILLAGER)
     await bot.press(VILLAGER, "menu:report")
     await bot.press(VILLAGER, "rp:yes")
-    await bot.press(VILLAGER, "rp:k:warning")
-    replies = await bot.say(VILLAGER, "ga tau namanya")  # the name must be given: asked again
+    await bot.press(VILLAGER, "rp:k:missing")
+    replies = await bot.say(VILLAGER, "ga tau namanya")  # a missing person needs a name: asked again
     assert texts("report.required") in replies[-1]["text"]
     assert texts("report.prompt.person_name") in replies[-1]["text"]
     await bot.say(VILLAGER, "Siti Aminah")
@@ -93,6 +93,7 @@ async def test_skip_words_typed_in_a_report_are_never_stored(bot: BotHarness) ->
     later = {
         "destination": "lewati",
         "departure_date": "-",
+        "last_contact": "tidak tahu",  # asked about a missing person only
         "promised": "ga tau",
         "recruiter_name": "ga tau namanya",
         "recruiter_phone": "tidak ada",

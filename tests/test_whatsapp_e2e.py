@@ -20,6 +20,7 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot import admin
+from bot.i18n import Content, default_content_dir
 from db import cases as case_queries
 from db.models import Case, ChecklistResult, OutboxMessage, ProcessedUpdate, StoredMedia, User
 from db.queries import update_fingerprint
@@ -116,7 +117,10 @@ async def test_full_checklist_on_whatsapp(wa: WhatsAppHarness) -> None:
     # Five routes: more than 3 choices, so a list; the numbered options are in the text too.
     route = replies[-1]
     assert route["kind"] == "list" and route["buttons"][0] == "ck:a:route:p3mi"
-    assert "Pertanyaan 1 dari" in route["text"] and "1. Perusahaan penyalur" in route["text"]
+    first_route = Content.load(default_content_dir(), "id").texts("id")(
+        "checklist.questions.route.details.p3mi"
+    )
+    assert "Pertanyaan 1 dari" in route["text"] and f"1. {first_route}" in route["text"], route["text"]
     choices = {"route": "unknown", "work": "online_office", "destination": "scam_hubs"}
     yes_no_messages = 0
     while (ask := next((b for b in replies[-1]["buttons"] if b.startswith("ck:a:")), None)) is not None:
