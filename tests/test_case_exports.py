@@ -22,8 +22,10 @@ NOTE = "Keluarga ditemui; polisi Kubu Raya sudah dihubungi"
 async def reported_with_notes(bot: BotHarness) -> str:
     await grant(bot, COORDINATOR, Role.COORDINATOR, "61.12")
     await bot.onboard(VILLAGER)
+    forwarded = len(bot.api.sent(COORDINATOR))
     reference = await file_report(bot, VILLAGER)
     number = await case_id(bot, reference)
+    await arrival(bot, COORDINATOR, forwarded)  # the forward, with its buttons
     await bot.press(COORDINATOR, f"cs:info:{number}")
     seen = len(bot.api.sent(VILLAGER))
     await bot.say(COORDINATOR, "Ada nomor lain?")
@@ -37,6 +39,7 @@ async def reported_with_notes(bot: BotHarness) -> str:
 
 async def test_exports_hold_notes_names_and_typed_cells(bot: BotHarness) -> None:
     reference = await reported_with_notes(bot)
+    await bot.say(COORDINATOR, "/kasus")  # the list that offers the exports
     await bot.press(COORDINATOR, "cx:xlsx")
     await bot.press(COORDINATOR, "cx:csv")
     xlsx, csv_file = bot.api.documents(COORDINATOR)

@@ -38,6 +38,7 @@ async def test_words_typed_at_the_menu(bot: BotHarness, typed: str, key: str) ->
 async def test_erasing_without_reports_speaks_of_none(bot: BotHarness) -> None:
     texts = CONTENT.texts("id")
     await bot.onboard(VILLAGER)
+    await bot.say(VILLAGER, "/dataku")  # offers the erasure
     [question] = await bot.press(VILLAGER, "dx:ask")
     assert question["text"] == texts("mydata.erase_explained_no_reports")
     replies = await bot.press(VILLAGER, "dx:yes")

@@ -18,6 +18,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import OcrSettings
+from bot.i18n import Content, default_content_dir
 from db.models import OfferCheck, StoredMedia
 from tests.ad_pictures import Style, render
 from tests.fakes.graph_api import FakeGraphAPI
@@ -163,7 +164,8 @@ async def test_limits_a_too_large_file_and_a_file_that_is_no_picture(
         [no_picture] = await send(bot, document_update(ALICE, "FAKE", 30))
         assert "bukan gambar" in no_picture["text"]
         [pdf] = await send(bot, document_update(ALICE, "FAKE", 30, mime="application/pdf"))
-        assert "belum bisa dibaca" in pdf["text"], "other files stay unsupported"
+        unsupported = Content.load(default_content_dir(), "id").texts("id")("errors.unsupported")
+        assert pdf["text"].startswith(unsupported), "other files stay unsupported"
     finally:
         await stop_harness(bot)
 

@@ -261,7 +261,8 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
     try:
         villager, coordinator = 701, 702
         await bot.onboard(villager)
-        await bot.press(villager, "sb:v:61.12.09.2001")  # lives in Kubu Raya
+        await bot.press(villager, "sb:start")
+        await bot.type_village(villager, "61.12.09.2001", "sb:v:")  # lives in Kubu Raya
         await bot.say(villager, SCAM_AD)
         [*_, refused] = await bot.say(villager, "/calo")
         assert "koordinator" in refused["text"]

@@ -10,6 +10,7 @@ import threading
 from typing import Any
 
 from bot import admin
+from bot.i18n import Content, default_content_dir
 from db.roles import Role
 from handlers.region_search import MAX_QUERY_CHARS, Place
 from tests.harness import BotHarness, buttons_of
@@ -18,6 +19,7 @@ SEARCHERS = (1601, 1602, 1603)
 HELPER, COORDINATOR, REPORTER = 1604, 1605, 1606
 # Only keeps a broken build from hanging forever; nothing is asserted on time.
 GUARD_SECONDS = 30.0
+NOT_FOUND = Content.load(default_content_dir(), "id").texts("id")("report.village_not_found")
 
 
 class GatedIndex:
@@ -74,7 +76,7 @@ async def test_help_is_answered_while_other_users_searches_run(bot: BotHarness) 
     assert finished_before_help == 0, "the help was answered while all three searches were running"
     arrivals = [str(message["chat_id"]) for message in bot.api.sent()[before:]]
     for user, replies in zip(SEARCHERS, answers, strict=True):
-        assert "belum ditemukan" in replies[-1]["text"]
+        assert NOT_FOUND in replies[-1]["text"]
         assert arrivals.index(str(HELPER)) < arrivals.index(str(user)), "the help came first"
 
 
@@ -91,7 +93,7 @@ async def test_text_too_long_for_a_village_name_is_refused_politely(bot: BotHarn
     await bot.press(REPORTER, "menu:subscribe")
     [refused] = await bot.say(REPORTER, "jaya" * 600)
     assert "terlalu panjang (lebih dari 100 huruf)" in refused["text"]
-    assert "belum ditemukan" not in refused["text"]
+    assert NOT_FOUND not in refused["text"]
 
     await bot.say(COORDINATOR, "/undang")
     [refused] = await bot.say(COORDINATOR, "a" * 1500)
@@ -108,4 +110,4 @@ async def test_text_too_long_for_a_village_name_is_refused_politely(bot: BotHarn
     assert gated.started == 0, "none of them was searched"
     # A name within the limit is searched as before.
     replies = await bot.say(REPORTER, "sungai kakap")
-    assert gated.started == 1 and "belum ditemukan" in replies[-1]["text"]
+    assert gated.started == 1 and NOT_FOUND in replies[-1]["text"]
