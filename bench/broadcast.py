@@ -17,10 +17,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
+from bench.fake_platform import run_against_fake_bot_api  # noqa: E402
 from bot.app import build_services  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -243,24 +242,4 @@ if __name__ == "__main__":
     parser.add_argument("--batch", type=int, default=50, help="outbox claim size (the in-flight bound)")
     parser.add_argument("--postgres", action="store_true")
     arguments = parser.parse_args()
-    fake = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakes.telegram_api",
-            "--rate-limit",
-            str(arguments.rate),
-            "--per-chat-limit",
-            "1",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert fake.stdout is not None
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(main(arguments, fake.stdout.readline().strip()))
-    finally:
-        fake.terminate()
-        fake.wait()
+    run_against_fake_bot_api(arguments.rate, lambda base_url: main(arguments, base_url))

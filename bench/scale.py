@@ -24,11 +24,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -45,6 +43,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
+from bench.fake_platform import run_against_fake_bot_api  # noqa: E402
 from bot.app import build_services  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -249,24 +248,4 @@ if __name__ == "__main__":
     parser.add_argument("--rate", type=int, default=500)
     parser.add_argument("--deliver", type=int, default=1500)
     arguments = parser.parse_args()
-    fake = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "tests.fakes.telegram_api",
-            "--rate-limit",
-            str(arguments.rate),
-            "--per-chat-limit",
-            "1",
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert fake.stdout is not None
-        with contextlib.suppress(KeyboardInterrupt):
-            asyncio.run(main(arguments, fake.stdout.readline().strip()))
-    finally:
-        fake.terminate()
-        fake.wait()
+    run_against_fake_bot_api(arguments.rate, lambda base_url: main(arguments, base_url))
