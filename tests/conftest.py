@@ -58,6 +58,12 @@ async def _admin(statement: str) -> None:
         await connection.close()
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers per core. The tests wait on subprocesses, the fake platforms' HTTP and
+    PostgreSQL more than they compute (on 2 cores: 4 workers 14.9 min, 2 workers 18.5 min)."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.postgres_available = _postgres_available()  # type: ignore[attr-defined]
     if not config.postgres_available and POSTGRES_REQUIRED:  # type: ignore[attr-defined]
