@@ -10,7 +10,7 @@ not "tidak"). Any dialogue can use it; the checklist was the first.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
@@ -59,20 +59,28 @@ class Vocabulary:
     def answers_in(self, text: str) -> frozenset[str]:
         """Every answer a phrase of the text stands for: one answer is a clear reply, two or
         more ("ya... tidak") are not, none means the words are unknown to us."""
-        found: set[str] = set()
         # A phrase never spans a comma: "tidak, ada utang" is "no" then "there is debt".
-        for clause in _CLAUSE_BREAK.split(text):
-            words = normalise(clause)
-            position = 0
-            while position < len(words):
-                for phrase, answer in self.phrases:
-                    if words[position : position + len(phrase)] == phrase:
-                        found.add(answer)
-                        position += len(phrase)
-                        break
-                else:
-                    position += 1
+        found = {
+            answer
+            for clause in _CLAUSE_BREAK.split(text)
+            for _, answer in self.scan(normalise(clause))
+            if answer is not None
+        }
         return frozenset(found) or self._near_misses(normalise(text))
+
+    def scan(self, words: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+        """The words read left to right, a phrase at a time where one starts (the longest):
+        (its first word, its answer) for a phrase, (the word, None) for a word in none."""
+        position = 0
+        while position < len(words):
+            for phrase, answer in self.phrases:
+                if words[position : position + len(phrase)] == phrase:
+                    yield words[position], answer
+                    position += len(phrase)
+                    break
+            else:
+                yield words[position], None
+                position += 1
 
     def _near_misses(self, words: tuple[str, ...]) -> frozenset[str]:
         singles = [(phrase[0], answer) for phrase, answer in self.phrases if len(phrase) == 1]
@@ -144,23 +152,17 @@ def pressed(content: Content, prompt: Iterable[tuple[str, str]], text: str, whol
     found: set[str] = set()
     unread = 0
     for clause in _CLAUSE_BREAK.split(text):
-        words = normalise(clause)
-        position = 0
-        while position < len(words):
-            for phrase, answer in vocabulary.phrases:
-                if words[position : position + len(phrase)] == phrase:
-                    found.add(answer)
-                    position += len(phrase)
-                    break
-            else:
-                # Slips of the finger are forgiven only where nothing else may be typed: in a
-                # name, "Batul" is a name, not "Batal".
-                near = frozenset() if whole else vocabulary._near_misses(words[position : position + 1])
-                if len(near) == 1:
-                    found |= near
-                elif words[position] not in filler:
-                    unread += 1
-                position += 1
+        for word, answer in vocabulary.scan(normalise(clause)):
+            if answer is not None:
+                found.add(answer)
+                continue
+            # Slips of the finger are forgiven only where nothing else may be typed: in a
+            # name, "Batul" is a name, not "Batal".
+            near = frozenset() if whole else vocabulary._near_misses((word,))
+            if len(near) == 1:
+                found |= near
+            elif word not in filler:
+                unread += 1
     if len(found) != 1 or (whole and unread):
         return None
     return next(iter(found))
@@ -172,7 +174,7 @@ class SkipWords:
     "ga tau namanya". A message of nothing but such phrases and filler words ("namanya", "sih") is
     a skip and is never stored as the answer; "ga tau, mungkin Malaysia" says something and is kept."""
 
-    phrases: tuple[tuple[str, ...], ...]
+    vocabulary: Vocabulary
     filler: frozenset[str]
 
     @classmethod
@@ -183,23 +185,17 @@ class SkipWords:
             *phrases(content, "answers.no"),
             *(label for key in button_keys for label in labels(content, key)),
         ]
-        normalised = {normalise(phrase) for phrase in typed} - {()}
         filler = frozenset(
             word for phrase in phrases(content, "answers.skip_filler") for word in normalise(phrase)
         )
-        return cls(tuple(sorted(normalised, key=len, reverse=True)), filler)
+        return cls(Vocabulary.of({"skip": typed}), filler)
 
     def means_skip(self, text: str) -> bool:
         if text.strip() and not any(character.isalnum() for character in text):
             return True  # "-", "...", "?", "—"
-        words = normalise(text)
-        found, position = False, 0
-        while position < len(words):
-            phrase = next((p for p in self.phrases if words[position : position + len(p)] == p), None)
-            if phrase is not None:
-                found, position = True, position + len(phrase)
-            elif words[position] in self.filler:
-                position += 1
-            else:
+        found = False
+        for word, answer in self.vocabulary.scan(normalise(text)):
+            if answer is None and word not in self.filler:
                 return False
+            found = found or answer is not None
         return found
