@@ -200,3 +200,20 @@ def rules() -> Any:
 
 def test_identifiers_of_the_ad_are_the_ones_looked_up() -> None:
     assert NUMBER in identifiers.in_text(AD)
+
+
+async def test_the_retention_job_rebuilds_the_services_filter(sessions: Any, filters: Any) -> None:
+    import dataclasses
+
+    from bot.app import build_services
+    from bot.config import Settings
+    from bot.scheduler import Jobs
+    from tests import harness
+
+    await _remember(sessions, NUMBER, KUBU_RAYA, None)
+    known = filters()
+    await known.load()
+    services = dataclasses.replace(build_services(Settings()), seen_filter=known, seen_before_days=30)
+    clock = harness.FakeClock(NOW + timedelta(days=60))
+    assert await Jobs(sessions, clock, services).forget_unseen_identifiers() == 1
+    assert not known.may_contain(KEYS.digest(NUMBER.key)), "rebuilt: the forgotten leave memory too"
