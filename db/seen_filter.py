@@ -24,6 +24,7 @@ reads beside the turn instead of waiting for it (WAL lets readers in while a wri
 from __future__ import annotations
 
 import bisect
+import logging
 import time
 from array import array
 from collections import deque
@@ -31,9 +32,12 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from db.models import SeenIdentifier
+
+log = logging.getLogger(__name__)
 
 PREFIX_HEX = 8  # 32 bits of the digest
 PAGE = 50_000  # rows per query while loading: the memory of one page, not of the whole table
@@ -163,14 +167,21 @@ class SeenFilter:
         finally:
             self._busy = False
 
-    async def refresh_if_due(self) -> None:
+    async def refresh_if_due(self) -> bool:
         """What the ad check calls: a refresh every `refresh_seconds`, a rebuild every
-        `rebuild_seconds`; nothing when another turn is already refreshing."""
+        `rebuild_seconds`; nothing when another turn is already refreshing. False when the
+        database could not be read: the filter may then miss what others stored, and the caller
+        asks the database instead (the check goes on; the next call tries again)."""
         now = self._clock()
-        if now - self._built_at >= self._rebuild_seconds:
-            await self.load()
-        elif now - self._refreshed_at >= self._refresh_seconds:
-            await self.refresh()
+        try:
+            if now - self._built_at >= self._rebuild_seconds:
+                await self.load()
+            elif now - self._refreshed_at >= self._refresh_seconds:
+                await self.refresh()
+        except (SQLAlchemyError, OSError) as error:
+            log.warning("seen-before filter not refreshed (%s); asking the database", type(error).__name__)
+            return False
+        return self._built_at > float("-inf")
 
     async def close(self) -> None:
         await self._engine.dispose()

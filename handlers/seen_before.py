@@ -55,8 +55,7 @@ async def look_up(
     """`known`: the in-memory filter of stored digests; an identifier it has never seen is not
     asked for (most are not: a query per ad would cost more than the analysis, bench/seen_before.py)."""
     digests = {identifier: keys.all_digests(identifier.key) for identifier in found}
-    if known is not None:
-        await known.refresh_if_due()
+    if known is not None and await known.refresh_if_due():
         digests = {i: ds for i, ds in digests.items() if any(known.may_contain(d) for d in ds)}
         if not digests:
             return []

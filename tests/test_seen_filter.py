@@ -217,3 +217,16 @@ async def test_the_retention_job_rebuilds_the_services_filter(sessions: Any, fil
     clock = harness.FakeClock(NOW + timedelta(days=60))
     assert await Jobs(sessions, clock, services).forget_unseen_identifiers() == 1
     assert not known.may_contain(KEYS.digest(NUMBER.key)), "rebuilt: the forgotten leave memory too"
+
+
+async def test_a_filter_that_cannot_read_lets_the_check_ask_the_database(
+    sessions: Any, tmp_path: Any, rules: Any
+) -> None:
+    await _remember(sessions, NUMBER, KUBU_RAYA, None)
+    broken = SeenFilter(f"sqlite+aiosqlite:///{tmp_path / 'missing' / 'no.db'}")  # never opens
+    try:
+        async with sessions() as session:
+            checked = await layer.check(session, KEYS, AD, analyse(AD, rules), broken)
+    finally:
+        await broken.close()
+    assert [m.identifier for m in checked.matches] == [NUMBER], "not an empty filter's 'never seen'"
