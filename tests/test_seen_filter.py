@@ -11,16 +11,16 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert
 
-from bot.i18n import Content, default_content_dir
 from db import seen_before
 from db.identifier_keys import IdentifierKeys
 from db.models import SeenIdentifier
 from db.seen_filter import SeenFilter
-from handlers import calo, identifiers
-from handlers import seen_before as layer
-from handlers.identifiers import Identifier
-from handlers.offer_analysis import analyse
-from handlers.offer_rules import parse_offer_rules
+from ground.i18n import Content, default_content_dir
+from handlers.offers.analysis import analyse
+from handlers.offers.rules import parse_offer_rules
+from handlers.seen_before import calo, identifiers
+from handlers.seen_before import sightings as layer
+from handlers.seen_before.identifiers import Identifier
 
 KEY = "k3J9-seen-filter-test-key-0123456789abcdef"
 OLD_KEY = "old-seen-filter-test-key-9876543210fedcba"
