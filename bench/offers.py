@@ -31,6 +31,10 @@ same run, in pairs of turns with the current code, on the same ads (the median o
 ratios, and their range): on a shared machine the absolute figure says as much about the
 neighbours as about the code; a ratio of two measures taken together says less.
 
+`--seen-before 1000000` adds the ad check with "seen before" looking the ad's identifiers up among
+a million stored ones, on SQLite and PostgreSQL, as ratios to the target and to the analysis alone
+(bench/seen_before.py, which can also be run on its own).
+
 Printing per-ad results for a held-out split is not offered."""
 
 from __future__ import annotations
@@ -268,6 +272,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--stemmer", choices=("affix", "none", "sastrawi"), default="affix")
     parser.add_argument("--no-baseline", action="store_true", help="skip the speed against round 1")
+    parser.add_argument(
+        "--seen-before",
+        type=int,
+        default=0,
+        metavar="IDENTIFIERS",
+        help='also the ad check with "seen before" over this many stored identifiers, on SQLite and '
+        "PostgreSQL (bench/seen_before.py; 1000000 for issue 20's figure)",
+    )
     args = parser.parse_args()
     register = sample_register(args.split)
     ads = read_ads(args.split)
@@ -286,6 +298,11 @@ def main() -> None:
         else:
             folders = [ADS if args.split == "legacy" else ADS / args.split]
         print("\n".join(against_round1(folders, args.seconds)))
+    if args.seen_before:
+        from bench import seen_before
+
+        print(f"== the ad check with seen-before, {args.seen_before:,} identifiers stored")
+        seen_before.run(args.seen_before, args.seconds, ["sqlite", "postgresql"], None, seen_before.POSTGRES)
 
 
 if __name__ == "__main__":

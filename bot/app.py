@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import signal
@@ -33,6 +34,7 @@ from bot.web import bound_port, build_web_app, start_web_server
 from db import media, regions
 from db.crypto import FieldCipher
 from db.identifier_keys import IdentifierKeys
+from db.seen_filter import SeenFilter
 from db.session import create_engine, create_sessionmaker
 from ground.i18n import Content, default_content_dir
 from handlers import route_table
@@ -91,14 +93,25 @@ class Core:
 
     async def close(self) -> None:
         await self.pictures.close()
+        if self.services.seen_filter is not None:
+            await self.services.seen_filter.close()
         await self.database.dispose()
 
 
-async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations: bool = True) -> Core:
+async def open_core(
+    settings: Settings, clock: Clock = utc_now, apply_migrations: bool = True, seen_filter: bool = False
+) -> Core:
+    """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: about
+    2 s a million identifiers at start, then no query for most ad checks; a one-shot command
+    skips it and asks the database)."""
     services = build_services(settings)  # content errors surface before touching the database
     database = create_engine(settings.database_url_value(), settings.database.pool_size)
     if apply_migrations:
         await migrate.upgrade(database)
+    if seen_filter and services.seen_keys is not None:
+        known = SeenFilter(settings.database_url_value())
+        await known.load()
+        services = dataclasses.replace(services, seen_filter=known)
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
     await _load_regions_on_first_start(sessions)
@@ -253,7 +266,7 @@ class SigapService:
 
     async def start(self) -> None:
         settings = self._settings
-        self.core = await open_core(settings, self._clock)
+        self.core = await open_core(settings, self._clock, seen_filter=True)
         self.sender = outbox_sender(self.core, self.channels)  # sees the channels added next
         self.channels.update(configured_channels(self.core, self.sender.wake))
         # Channels that keep pictures on the platform (Telegram) download them when one is read.

@@ -136,6 +136,8 @@ class Jobs:
                 )
         if forgotten:
             log.info("forgot %d recruiter identifier(s) unseen since %s", forgotten, cutoff)
+            if self._services.seen_filter is not None:  # the deleted are false positives until then
+                await self._services.seen_filter.load()
         return forgotten
 
     async def drop_abandoned_reports(self) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.identifier_keys import IdentifierKeys
 from db.records import ConversationState, UserRecord
+from db.seen_filter import SeenFilter
 from ground.i18n import Content, Texts
 from ground.messages import Button, Incoming, Reply
 from handlers.checklist.scoring import ChecklistRules
@@ -68,6 +69,9 @@ class Services:
     csv_refused_by: frozenset[str] = frozenset()
     # HMAC keys of "seen before" (SIGAP_SEEN_KEYS); None: nothing is looked up or recorded.
     seen_keys: IdentifierKeys | None = None
+    # What is stored in "seen before", in memory, so most ad checks make no query (db/seen_filter.py);
+    # None: every look-up asks the database. Mutable, owned by the running service.
+    seen_filter: SeenFilter | None = None
     # Days an identifier unseen stays in "seen before" (config.toml [privacy]).
     seen_before_days: int = 365
 

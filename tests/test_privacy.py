@@ -40,6 +40,7 @@ async def test_see_then_delete_my_data_and_the_report_stays_detached(bot: BotHar
         reference,
         "Siti Aminah",
         "+85512345678",
+        "kode acak",  # what "seen before" keeps of recruiters, without who checked (issue 20)
     ):
         assert expected in mine["text"], expected
     [question] = await bot.press(VILLAGER, "dx:ask")

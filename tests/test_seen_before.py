@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from bot.config import ConfigError, load_settings
 from db import cases, roles, seen_before
 from db.identifier_keys import IdentifierKeys, SeenKeyError
-from db.models import SeenIdentifier, Sighting, User
+from db.models import AuditEntry, SeenIdentifier, Sighting, User
 from db.roles import Role
 from ground.i18n import Content, default_content_dir
 from handlers.offers.analysis import analyse
@@ -249,8 +249,17 @@ def test_check_offer_json_says_seen_before_and_marks_are_audited(cli_database: P
         "reports": 0,
         "mark": "confirmed",
     }
+    listed = harness.sigap_command("intel", "list", sqlite_path=cli_database, env=env)
+    assert listed.returncode == 0, listed.stderr
+    exported = harness.sigap_command(
+        "intel", "export", "--output", str(cli_database.parent / "intel.csv"),
+        sqlite_path=cli_database, env=env,
+    )  # fmt: skip
+    assert exported.returncode == 0, exported.stderr
     audit = harness.sigap_command("audit", sqlite_path=cli_database, env=env)
-    assert "seen_marked" in audit.stdout and NUMBER not in audit.stdout
+    for action in ("seen_marked", "seen_listed", "seen_exported"):
+        assert action in audit.stdout, action
+    assert NUMBER not in audit.stdout
 
 
 async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: Any) -> None:
@@ -268,6 +277,7 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
         assert "koordinator" in refused["text"]
         await bot.onboard(coordinator)
         assert bot.service.core is not None
+        assert bot.service.core.services.seen_filter is not None, "the service checks ads through it"
         async with bot.service.core.sessions() as session, session.begin():
             user = (
                 await session.execute(select(User).where(User.external_id == str(coordinator)))
@@ -279,8 +289,14 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
         assert "1 kali di 1 kabupaten" in looked_up["text"]
         second, _ = await bot.say(villager, SCAM_AD)
         assert "Pernah terlihat" in second["text"] and "beberapa" in second["text"]
+        # A LOW ad raised only by the number seen before: told, but it records nothing.
+        legit, _ = await bot.say(villager, LEGIT_AD + " atau WA 0812-3456-7890")
+        assert "Pernah terlihat" in legit["text"]
         async with bot.service.core.sessions() as session:
             assert (await session.execute(select(func.count()).select_from(Sighting))).scalar_one() == 2
+            audited = (await session.execute(select(AuditEntry.action, AuditEntry.detail))).all()
+        assert {"seen_viewed", "seen_looked_up"} <= {action for action, _ in audited}, "every view"
+        assert not any("3456" in (detail or "") for _, detail in audited)
     finally:
         await harness.stop_harness(bot)
 

@@ -48,7 +48,11 @@ async def check(turn: Turn, text: str) -> None:
     t = turn.t
     register = await agencies.load_register(turn.session)
     checked = await seen_before.check(
-        turn.session, turn.services.seen_keys, text, analyse(text, turn.services.offers, register)
+        turn.session,
+        turn.services.seen_keys,
+        text,
+        analyse(text, turn.services.offers, register),
+        turn.services.seen_filter,
     )
     analysis = checked.analysis
     day = local_day(turn.now, turn.user.region_code)
@@ -64,7 +68,15 @@ async def check(turn: Turn, text: str) -> None:
     )
     regency = turn.user.region_code[:5] if turn.user.region_code else None
     await seen_before.remember(
-        turn.session, turn.services.seen_keys, checked.identifiers, day, regency, analysis.risk
+        turn.session,
+        turn.services.seen_keys,
+        checked.identifiers,
+        day,
+        regency,
+        # The ad's own level: an ad rated LOW but raised only by what was seen before records
+        # nothing, or a number seen once would feed itself through every later harmless ad.
+        checked.risk_before,
+        known=turn.services.seen_filter,
     )
     advice = [
         *register_lines(t, analysis.register),

@@ -284,6 +284,7 @@ async def _send(turn: Turn) -> None:
         case.regency_code,
         None,
         case.id,
+        known=turn.services.seen_filter,
     )
     level, recipients = await roles.case_recipients(turn.session, case.regency_code)
     turn.queued_messages += await send_case(

@@ -13,6 +13,7 @@ from db import audit, regions, seen_before
 from db.identifier_keys import IdentifierKeys
 from db.roles import Role
 from db.seen_before import Ranked, Seen
+from db.seen_filter import SeenFilter
 from ground.i18n import Texts
 from handlers.access import my_task_force_roles
 from handlers.cases.dialog import actor
@@ -91,6 +92,7 @@ async def set_mark(
     who: str,
     now: datetime,
     day: date,
+    known: SeenFilter | None = None,
 ) -> str | None:
     """Marks what was typed (an identifier or a listing's #code); the code marked, or None when
     nothing matches. Audited in the same transaction."""
@@ -106,6 +108,8 @@ async def set_mark(
         return None
     if not await seen_before.set_mark(session, kind, digests, mark, day):
         return None
+    if known is not None:  # an identifier never seen is stored with its mark
+        known.add(digests[0])
     await audit.record(session, who, "seen_marked", now, detail=f"#{code(digests[0])} {mark or 'unmarked'}")
     return code(digests[0])
 
@@ -121,7 +125,14 @@ async def show(turn: Turn) -> None:
     first, _, rest = argument.partition(" ")
     if first.lower() in MARK_WORDS and rest.strip() and any(r.role == Role.ADMIN for r in mine):
         marked = await set_mark(
-            turn.session, keys, rest, MARK_WORDS[first.lower()], actor(turn), turn.now, turn.now.date()
+            turn.session,
+            keys,
+            rest,
+            MARK_WORDS[first.lower()],
+            actor(turn),
+            turn.now,
+            turn.now.date(),
+            turn.services.seen_filter,
         )
         turn.say(f"#{marked} ✓" if marked else t("seen.calo.not_understood"))
         return

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from db import seen_before
 from db.identifier_keys import IdentifierKeys
 from db.seen_before import Seen
+from db.seen_filter import SeenFilter
 from ground.i18n import Texts
 from handlers.offers.analysis import RISK_LEVELS, Analysis
 from handlers.seen_before import identifiers
@@ -45,8 +46,19 @@ class CheckedAd:
     matches: tuple[Match, ...]
 
 
-async def look_up(session: AsyncSession, keys: IdentifierKeys, found: Sequence[Identifier]) -> list[Match]:
+async def look_up(
+    session: AsyncSession,
+    keys: IdentifierKeys,
+    found: Sequence[Identifier],
+    known: SeenFilter | None = None,
+) -> list[Match]:
+    """`known`: the in-memory filter of stored digests; an identifier it has never seen is not
+    asked for (most are not: a query per ad would cost more than the analysis, bench/seen_before.py)."""
     digests = {identifier: keys.all_digests(identifier.key) for identifier in found}
+    if known is not None and await known.refresh_if_due():
+        digests = {i: ds for i, ds in digests.items() if any(known.may_contain(d) for d in ds)}
+        if not digests:
+            return []
     stored = await seen_before.look_up(session, [d for ds in digests.values() for d in ds])
     matches = []
     for identifier, candidates in digests.items():
@@ -72,13 +84,17 @@ def raised_risk(risk: str, matches: Sequence[Match]) -> str:
 
 
 async def check(
-    session: AsyncSession, keys: IdentifierKeys | None, text: str, analysis: Analysis
+    session: AsyncSession,
+    keys: IdentifierKeys | None,
+    text: str,
+    analysis: Analysis,
+    known: SeenFilter | None = None,
 ) -> CheckedAd:
     """The ad's identifiers looked up (before this check is recorded: the counts are of others)."""
     if keys is None:  # no SIGAP_SEEN_KEYS (development): nothing is looked up or kept
         return CheckedAd(analysis, analysis.risk, (), ())
     found = tuple(identifiers.in_ad(text, analysis))
-    matches = tuple(await look_up(session, keys, found))
+    matches = tuple(await look_up(session, keys, found, known))
     risk = raised_risk(analysis.risk, matches)
     raised = dataclasses.replace(analysis, risk=risk) if risk != analysis.risk else analysis
     return CheckedAd(raised, analysis.risk, found, matches)
@@ -92,8 +108,10 @@ async def remember(
     regency_code: str | None,
     risk: str | None,
     case_id: int | None = None,
+    known: SeenFilter | None = None,
 ) -> None:
-    """A risky check's (risk MEDIUM or HIGH) or a report's (risk None, with its case) identifiers."""
+    """A risky check's (risk MEDIUM or HIGH) or a report's (risk None, with its case) identifiers;
+    `known` learns them at once (other processes' filters at their next refresh)."""
     if keys is None or not found or risk == "low":
         return
     sightings = {}
@@ -101,6 +119,9 @@ async def remember(
         first, *older = keys.all_digests(identifier.key)
         sightings[first] = (identifier.kind, older)
     await seen_before.record(session, sightings, day, regency_code, risk, case_id)
+    if known is not None:
+        for digest in sightings:
+            known.add(digest)
 
 
 def _count(t: Texts, number: int, exact: bool) -> str:
