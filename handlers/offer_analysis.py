@@ -179,6 +179,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             ),
             None,
         )
+        # A job fair (an event) that names the government body running it anywhere ("Info:
+        # Disnakertrans Kab. Sambas") is announced by that body too.
+        if heading is None and "job_event" in concepts:
+            heading = next((s for s in concepts.get("gov_body", ()) if not denied.any(s[0], True)), None)
         if heading is not None:
             raise_sign("official_announcement", words.quote(*heading))
     # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")

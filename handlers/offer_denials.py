@@ -128,6 +128,9 @@ class Denied:
                     clause, reach = clauses[j], j + NEGATION_REACH
                 if words[j] in rules.contrasts:
                     break
+                if words[j] in rules.alternatives:
+                    # "we do not send workers to Singapore or Malaysia": the last alternative too.
+                    reach = max(reach, j + 3)
                 if words[j] in relatives:
                     # "tidak ada yang bisa meluluskan kalian tanpa ujian", "tidak pernah menunjuk
                     # perorangan untuk mempercepat keberangkatan": what is denied goes on in a

@@ -653,11 +653,26 @@ def test_an_announcement_of_a_government_body_is_the_legal_route() -> None:
         result = check(ad)
         assert "official_announcement" in {s.code for s in result.good_signs} and result.legal_route, ad
         assert result.risk == "low" and "abroad_no_company" not in codes(result), ad
+    fair = check(
+        "JOB FAIR 2026, stand P3MI resmi: lowongan Malaysia dan Taiwan.\nInfo: Disnakertrans Kab. Contoh."
+    )
+    assert fair.legal_route and fair.risk == "low"
+    # Asking the worker for money, it is no evidence of the legal route.
+    asks = check(
+        "INFO DISNAKER KABUPATEN\nKerja pabrik di Malaysia, biaya pendaftaran 1,5 juta, WA 0812-0000-1111."
+    )
+    assert not asks.legal_route and asks.risk != "low"
     # With what an official body never does, it is a fake.
     fake = check("Disnaker menyelenggarakan job fair ke Jepang: pasti lolos, bayar 15 juta ke koordinator.")
     assert fake.risk == "high" and not fake.legal_route
     # Without an official body, work abroad with no company named is still at least MEDIUM.
     assert check("Job fair kerja ke luar negeri, gratis, 3 Desember, datang saja.").risk != "low"
+
+
+def test_the_last_of_denied_alternatives_is_denied_too() -> None:
+    ad = "Staf gudang di Batam, gaji UMK. Kami tidak mengirim pekerja ke Singapura atau Malaysia."
+    assert not check(ad).abroad
+    assert check("Staf gudang di Batam, lalu dikirim ke Singapura atau Malaysia.").abroad
 
 
 def test_recruitment_far_from_home_without_a_company_is_at_least_medium() -> None:
