@@ -31,6 +31,10 @@ REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> 
 # search skips quickly; a dot or comma followed by a digit is inside a number ("15.000.000").
 BREAK_CHARACTERS = re.compile("[\n!?;•|.,:\u2001-\U0010ffff]")
 CLAUSE_ONLY = ",:"
+# The same breaks, found with their positions mapped in C: a dot or comma before a digit is
+# inside a number; the sentence breaks are all but commas and colons.
+CLAUSE_BREAK = re.compile("[\n!?;•|:\u2001-\U0010ffff]|[.,](?!\\d)")
+SENTENCE_BREAK = re.compile("[\n!?;•|\u2001-\U0010ffff]|\\.(?!\\d)")
 # Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
 CACHE_LIMIT = 50_000
 MIN_ROOT = 3
@@ -41,11 +45,17 @@ class Words:
     sign needs them, where each came from (to quote the ad's own words) and which sentence or
     bulleted line, and which clause, each is in."""
 
-    def __init__(self, text: str, words: list[str], lowered: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        words: list[str],
+        lowered: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
         self.words = words
         self._lowered = lowered  # the text lower-cased, when that kept every character in place
-        self._spans: list[tuple[int, int]] | None = None
+        self._spans = spans
         self._segments: list[int] | None = None
         self._clauses: list[int] | None = None
 
@@ -75,15 +85,9 @@ class Words:
         """Each word's sentence and clause: how many breaks of each kind stand before it (breaks
         are never inside a word)."""
         text = self._lowered or self.text
-        sentence_breaks, clause_breaks = [], []
-        for match in BREAK_CHARACTERS.finditer(text):
-            at = match.start()
-            character = text[at]
-            if character in ".," and text[at + 1 : at + 2].isdigit():
-                continue  # inside a number
-            clause_breaks.append(at)
-            if character not in CLAUSE_ONLY:
-                sentence_breaks.append(at)
+        start = re.Match.start
+        clause_breaks = list(map(start, CLAUSE_BREAK.finditer(text)))
+        sentence_breaks = list(map(start, SENTENCE_BREAK.finditer(text))) if clause_breaks else []
         # Mapped in C: these run over every word of nearly every ad.
         starts = list(map(itemgetter(0), self.spans))
         after = bisect.bisect_right
@@ -255,13 +259,16 @@ class WordReader:
         # stands is worked out later, and only if a sign is found that needs quoting.
         lowered = plain.lower()
         if len(lowered) == len(plain):
-            raws = WORD.findall(lowered)
+            # One pass of the pattern gives the words and where they stand (nearly every ad
+            # quotes its words or numbers its sentences).
+            matches = list(WORD.finditer(lowered))
+            raws = list(map(re.Match.group, matches))
             looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
             if None in looked_up:
                 words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
             else:
                 words = cast(list[str], looked_up)
-            return Words(plain, words, lowered)
+            return Words(plain, words, lowered, list(map(re.Match.span, matches)))
         # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
         words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
         return Words(plain, words)
