@@ -1,7 +1,7 @@
 """Job-ad analysis on the labelled corpus (tests/data/job_ads/): how well it rates scam and
 legitimate ads, per modus family, and how fast it is on one core.
 
-    python bench/offers.py [--split development|dev|heldout|legacy|heldout2] [--folds 5]
+    python bench/offers.py [--split development|dev|heldout|legacy|heldout2|heldout3] [--folds 5]
                            [--seconds 3] [--stemmer affix|none|sastrawi] [--no-baseline]
 
 Definitions (docs/offers.md):
@@ -11,14 +11,14 @@ Definitions (docs/offers.md):
 - local legit MEDIUM+: the share of legitimate jobs in Indonesia (modus local_job, local_high_pay,
   remote_online, job_fair) rated MEDIUM or HIGH: a villager is told to check a job that is fine.
 The register of licensed P3MI used is tests/data/job_ads/register_sample.csv (fictitious), as
-`sigap agencies import` would load it; for heldout2 with heldout2/register_extra.csv added (its
-README: the licensed companies its ads name are in one file or the other).
+`sigap agencies import` would load it, with the `register_extra.csv` of each held-out set read
+(its README: the licensed companies its ads name are in one file or the other).
 
-Splits: `development` is everything the rules may be tuned on: the 73 first ads (`legacy`), `dev/`
-and `heldout/` (the first held-out split, measured once in round 1 and so burnt: it moved into the
-development data for round 2, docs/offers.md). `--folds K` prints the development figures fold by
-fold (a fixed split by the ad's file name), so a change is judged by whether it helps in every fold,
-not by the total alone. `heldout2` is the independent held-out set: measured ONCE, at the end.
+Splits: `development` is everything the rules may be tuned on: the 73 first ads (`legacy`), `dev/`,
+`heldout/` and `heldout2/` (the held-out sets of rounds 1 and 2, each measured once and so burnt:
+they moved into the development data, docs/offers.md). `--folds K` prints the figures fold by fold
+(a fixed split by the ad's file name), so a change is judged by whether it helps in every fold, not
+by the total alone. `heldout3` is the independent held-out set of round 3: measured ONCE, at the end.
 
 Speed: ads analysed per second of this process's CPU time
 (one core; CPU time, not wall time, so that other work on a shared machine counts less), over the
