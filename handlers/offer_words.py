@@ -31,10 +31,6 @@ REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> 
 # search skips quickly; a dot or comma followed by a digit is inside a number ("15.000.000").
 BREAK_CHARACTERS = re.compile("[\n!?;•|.,:\u2001-\U0010ffff]")
 CLAUSE_ONLY = ",:"
-# The same breaks, found with their positions mapped in C: a dot or comma before a digit is
-# inside a number; the sentence breaks are all but commas and colons.
-CLAUSE_BREAK = re.compile("[\n!?;•|:\u2001-\U0010ffff]|[.,](?!\\d)")
-SENTENCE_BREAK = re.compile("[\n!?;•|\u2001-\U0010ffff]|\\.(?!\\d)")
 # Words read so far, cached: bounded so that a stream of junk cannot grow memory without end.
 CACHE_LIMIT = 50_000
 MIN_ROOT = 3
@@ -85,9 +81,15 @@ class Words:
         """Each word's sentence and clause: how many breaks of each kind stand before it (breaks
         are never inside a word)."""
         text = self._lowered or self.text
-        start = re.Match.start
-        clause_breaks = list(map(start, CLAUSE_BREAK.finditer(text)))
-        sentence_breaks = list(map(start, SENTENCE_BREAK.finditer(text))) if clause_breaks else []
+        sentence_breaks, clause_breaks = [], []
+        for match in BREAK_CHARACTERS.finditer(text):
+            at = match.start()
+            character = text[at]
+            if character in ".," and text[at + 1 : at + 2].isdigit():
+                continue  # inside a number
+            clause_breaks.append(at)
+            if character not in CLAUSE_ONLY:
+                sentence_breaks.append(at)
         # Mapped in C: these run over every word of nearly every ad.
         starts = list(map(itemgetter(0), self.spans))
         after = bisect.bisect_right
