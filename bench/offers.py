@@ -1,7 +1,7 @@
 """Job-ad analysis on the labelled corpus (tests/data/job_ads/): how well it rates scam and
 legitimate ads, per modus family, and how fast it is on one core.
 
-    python bench/offers.py [--split development|dev|heldout|legacy|heldout2] [--folds 5]
+    python bench/offers.py [--split development|dev|heldout|legacy|heldout2|heldout3] [--folds 5]
                            [--seconds 3] [--stemmer affix|none|sastrawi] [--no-baseline]
 
 Definitions (docs/offers.md):
@@ -11,14 +11,14 @@ Definitions (docs/offers.md):
 - local legit MEDIUM+: the share of legitimate jobs in Indonesia (modus local_job, local_high_pay,
   remote_online, job_fair) rated MEDIUM or HIGH: a villager is told to check a job that is fine.
 The register of licensed P3MI used is tests/data/job_ads/register_sample.csv (fictitious), as
-`sigap agencies import` would load it; for heldout2 with heldout2/register_extra.csv added (its
-README: the licensed companies its ads name are in one file or the other).
+`sigap agencies import` would load it, with the `register_extra.csv` of each held-out set read
+(its README: the licensed companies its ads name are in one file or the other).
 
-Splits: `development` is everything the rules may be tuned on: the 73 first ads (`legacy`), `dev/`
-and `heldout/` (the first held-out split, measured once in round 1 and so burnt: it moved into the
-development data for round 2, docs/offers.md). `--folds K` prints the development figures fold by
-fold (a fixed split by the ad's file name), so a change is judged by whether it helps in every fold,
-not by the total alone. `heldout2` is the independent held-out set: measured ONCE, at the end.
+Splits: `development` is everything the rules may be tuned on: the 73 first ads (`legacy`), `dev/`,
+`heldout/` and `heldout2/` (the held-out sets of rounds 1 and 2, each measured once and so burnt:
+they moved into the development data, docs/offers.md). `--folds K` prints the figures fold by fold
+(a fixed split by the ad's file name), so a change is judged by whether it helps in every fold, not
+by the total alone. `heldout3` is the independent held-out set of round 3: measured ONCE, at the end.
 
 Speed: ads analysed per second of this process's CPU time
 (one core; CPU time, not wall time, so that other work on a shared machine counts less), over the
@@ -64,7 +64,8 @@ LOCAL_LEGIT = {"local_job", "local_high_pay", "remote_online", "job_fair"}
 TARGETS = {"recall": 0.97, "false_alarms": 0.03, "ads_per_second": 2000}
 # The analyser as round 1 left it (docs/offers.md), to measure speed against in the same run.
 ROUND1 = "c397720"
-DEVELOPMENT = ("legacy", "dev", "heldout")
+DEVELOPMENT = ("legacy", "dev", "heldout", "heldout2")
+SPLITS = ("development", "dev", "heldout", "legacy", "heldout2", "heldout3")
 
 
 @dataclass(frozen=True)
@@ -91,9 +92,14 @@ def read_ads(split: str) -> list[Ad]:
 
 
 def sample_register(split: str = "dev") -> Register:
+    """register_sample.csv, with the `register_extra.csv` of each held-out set the split reads (the
+    licensed companies its ads name that the sample lacks)."""
     rows = read_register(ADS / "register_sample.csv")
-    if split == "heldout2":
-        rows += read_register(ADS / "heldout2" / "register_extra.csv")
+    parts = DEVELOPMENT if split == "development" else (split,)
+    for part in parts:
+        extra = ADS / part / "register_extra.csv"
+        if part != "legacy" and extra.exists():
+            rows += read_register(extra)
     return Register.of(rows, date(2026, 11, 1))
 
 
@@ -265,9 +271,7 @@ def _long_ad(ads: list[Ad]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument(
-        "--split", choices=("development", "dev", "heldout", "legacy", "heldout2"), default="development"
-    )
+    parser.add_argument("--split", choices=SPLITS, default="development")
     parser.add_argument("--folds", type=int, default=0, help="development figures fold by fold")
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--stemmer", choices=("affix", "none", "sastrawi"), default="affix")
@@ -286,14 +290,12 @@ def main() -> None:
     rules = load_rules(args.stemmer)
     print(f"== {args.split}, stemmer: {args.stemmer}")
     print("\n".join(quality(ads, rules, register)))
-    if args.folds and args.split != "heldout2":
+    if args.folds and args.split != "heldout3":
         for number, fold in enumerate(folds(ads, args.folds), 1):
             print(f"-- fold {number} of {args.folds}: " + "; ".join(summary(fold, rules, register)))
     print("\n".join(speed(ads, args.stemmer, register, args.seconds)))
     if not args.no_baseline:
-        if args.split == "heldout2":
-            folders = [ADS / "heldout2"]
-        elif args.split == "development":
+        if args.split == "development":
             folders = [ADS if part == "legacy" else ADS / part for part in DEVELOPMENT]
         else:
             folders = [ADS if args.split == "legacy" else ADS / args.split]

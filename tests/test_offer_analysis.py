@@ -604,3 +604,90 @@ def test_jobs_in_europe_and_the_americas_are_work_abroad() -> None:
 def test_a_commission_per_person_recruited_is_a_sign() -> None:
     result = check("Dicari koordinator desa, komisi 1 juta per orang yang berangkat.")
     assert "recruiter_commission" in codes(result) and result.risk != "low"
+
+
+# --- Round 3 (docs/offers.md): the classes of the heldout2 errors, fixed as principles.
+
+
+def test_a_denial_reaches_the_end_of_its_clause_through_a_relative_clause() -> None:
+    # "yang"/"untuk"/"pernah" carry what is denied beyond five words.
+    for ad in (
+        "Kerja pabrik di Taiwan. Di kantor kami tidak ada petugas lapangan yang meminta uang fit.",
+        "Program G to G Korea. Kami tidak pernah memakai calo atau perantara"
+        " untuk mempercepat keberangkatan.",
+        "Kerja panti lansia di Jepang. Tidak ada satu pun lembaga yang bisa meloloskan kalian tanpa ujian.",
+    ):
+        found = codes(check(ad))
+        assert not {"family_advance", "fast_departure", "non_procedural"} & found, ad
+    # Without the relative word a denial still stops after five words.
+    assert "family_advance" in codes(check("Tidak perlu pengalaman sama sekali, ada uang fit 3 juta."))
+
+
+def test_a_document_the_worker_keeps_or_a_visa_not_used_is_no_trap() -> None:
+    for ad in (
+        "Kerja kebun di Sabah lewat PT Contoh Sejahtera Penempatan. Paspor tetap kalian yang pegang.",
+        "Operator pabrik di Bekasi. Semua dokumen asli tetap dipegang oleh CPMI, kami cuma minta fotokopi.",
+        "Deckhand on a Korean vessel, seaman book and passport kept by the crew member at all times.",
+    ):
+        assert "documents_held" not in codes(check(ad)), ad
+    no_tourist = "Hotel jobs in Doha, licensed P3MI: work visa only, no visit or tourist visa is used."
+    assert "no_work_visa" not in codes(check(no_tourist))
+    assert "no_work_visa" in codes(check("Kerja di Dubai, tidak perlu visa kerja, berangkat minggu depan."))
+    held = "Kerja kebun di Sabah, paspor kalian dipegang agen selama kontrak."
+    assert "documents_held" in codes(check(held))
+
+
+def test_an_faq_answer_after_its_label_is_read_as_the_answer() -> None:
+    faq = "Operator pabrik di Jepara, gaji UMK.\nT: Apakah paspor dan ijazah ditahan?\nJ: Tidak. Hanya dicek."
+    assert "documents_held" not in codes(check(faq))
+    answered_yes = "Operator pabrik di Jepara.\nT: Ijazah asli ditahan?\nJ: Ya, sampai kontrak selesai."
+    assert "documents_held" in codes(check(answered_yes))
+
+
+def test_an_announcement_of_a_government_body_is_the_legal_route() -> None:
+    for ad in (
+        "DINAS KETENAGAKERJAAN KABUPATEN CONTOH\nPameran kesempatan kerja luar negeri, gratis, 3 Desember.",
+        "Disnakertrans Provinsi menyelenggarakan job fair kerja ke luar negeri bersama P3MI resmi, gratis.",
+        "Career day on working abroad safely, organised by the provincial BP3MI office. Free entry.",
+    ):
+        result = check(ad)
+        assert "official_announcement" in {s.code for s in result.good_signs} and result.legal_route, ad
+        assert result.risk == "low" and "abroad_no_company" not in codes(result), ad
+    fair = check(
+        "JOB FAIR 2026, stand P3MI resmi: lowongan Malaysia dan Taiwan.\nInfo: Disnakertrans Kab. Contoh."
+    )
+    assert fair.legal_route and fair.risk == "low"
+    # Asking the worker for money, it is no evidence of the legal route.
+    asks = check(
+        "INFO DISNAKER KABUPATEN\nKerja pabrik di Malaysia, biaya pendaftaran 1,5 juta, WA 0812-0000-1111."
+    )
+    assert not asks.legal_route and asks.risk != "low"
+    # With what an official body never does, it is a fake.
+    fake = check("Disnaker menyelenggarakan job fair ke Jepang: pasti lolos, bayar 15 juta ke koordinator.")
+    assert fake.risk == "high" and not fake.legal_route
+    # Without an official body, work abroad with no company named is still at least MEDIUM.
+    assert check("Job fair kerja ke luar negeri, gratis, 3 Desember, datang saja.").risk != "low"
+
+
+def test_the_last_of_denied_alternatives_is_denied_too() -> None:
+    ad = "Staf gudang di Batam, gaji UMK. Kami tidak mengirim pekerja ke Singapura atau Malaysia."
+    assert not check(ad).abroad
+    assert check("Staf gudang di Batam, lalu dikirim ke Singapura atau Malaysia.").abroad
+
+
+def test_recruitment_far_from_home_without_a_company_is_at_least_medium() -> None:
+    plain = check("Dicari pekerja kebun di Papua, tiket kapal disiapkan, WA 0812-0000-1111.")
+    assert "away_unverified" in codes(plain) and plain.risk == "medium"
+    bound = check("Dicari pelayan warung di Papua, umur 16-25, tiket pesawat disiapkan bos.")
+    assert bound.risk == "high"
+    penalty = check("Kerja tambang di pedalaman, naik perahu, pulang sebelum setahun ganti ongkos 2x.")
+    assert penalty.risk == "high"
+    # A local job that moves nobody, or one that names its employer, keeps its own reading.
+    assert check("Dicari kasir toko di Pontianak, gaji UMR, WA 0812-0000-1111.").risk == "low"
+    named = check("PT Contoh Sawit Lestari mencari pemanen di Kalimantan Tengah, tiket disiapkan.")
+    assert "away_unverified" not in codes(named)
+
+
+def test_children_the_worker_serves_are_not_children_hired() -> None:
+    assert "minors" not in codes(check("Dicari sopir antar jemput anak sekolah di Medan, gaji 3 juta."))
+    assert "minors" in codes(check("Dicari pelayan kafe, anak sekolah boleh, gaji harian."))

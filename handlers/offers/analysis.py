@@ -168,6 +168,23 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             span = _near(near, concepts, words, denied, rules.signs[code].weight >= 0)
             if span is not None:
                 raise_sign(code, words.quote(*span))
+    # Who speaks: a government body in the ad's first line (its letterhead, "DINAS TENAGA KERJA
+    # KOTA KUPANG") issues the announcement, as one named with an event it runs does.
+    if "official_announcement" not in found:
+        heading = next(
+            (
+                span
+                for span in concepts.get("gov_body", ())
+                if words.segments[span[0]] == 0 and not denied.any(span[0], True)
+            ),
+            None,
+        )
+        # A job fair (an event) that names the government body running it anywhere ("Info:
+        # Disnakertrans Kab. Sambas") is announced by that body too.
+        if heading is None and "job_event" in concepts:
+            heading = next((s for s in concepts.get("gov_body", ()) if not denied.any(s[0], True)), None)
+        if heading is not None:
+            raise_sign("official_announcement", words.quote(*heading))
     # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
     # is not where the job is.
     quoted_places = [
@@ -189,7 +206,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         abroad = True
     if abroad:
         raise_sign(
-            "abroad", next((q for n, q in quoted_places if rules.places[n].country == destination), "")
+            "abroad",
+            next(
+                (q for n, q in quoted_places if rules.places[n].country == destination != "ID"),
+                found["destination_withheld"].evidence if "destination_withheld" in found else "",
+            ),
         )
     salary, fees = read_amounts(lowered, rules)
     for start, quoted, worth in fees:
@@ -247,6 +268,16 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
         if not any(name.startswith(("PT ", "CV ")) for name in companies):
             raise_sign("abroad_no_company", "")
+    # Absence of signs is not safety at home either: recruitment that moves the worker far from
+    # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
+    # at least MEDIUM (domestic trafficking told plainly has few other words).
+    journey = [span for span in concepts.get("journey", ()) if not denied.any(span[0], True)]
+    if journey and not abroad and not legal_route and not stays_home and "no_company" in found:
+        raise_sign("away_unverified", words.quote(*journey[0]))
+        for combination in rules.combinations:
+            if combination.all == ("away_unverified",) and any(c in found for c in combination.any):
+                evidences = dict.fromkeys(found[c].evidence for c in combination.any if c in found)
+                raise_sign(combination.code, " · ".join(e for e in evidences if e))
     entities = Entities(
         destination=destination,
         places=tuple(dict.fromkeys(quoted for _, quoted in quoted_places)),
@@ -260,7 +291,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         if "@" in words.text
         else (),
     )
-    risk, score = _verdict(found, rules, abroad, legal_route)
+    risk, score = _verdict(found, rules, abroad or "away_unverified" in found, legal_route)
     shown = [f for f in found.values() if rules.signs[f.code].shown]
     return Analysis(
         risk=risk,

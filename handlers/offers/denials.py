@@ -118,6 +118,7 @@ class Denied:
         if not starts:
             return negated
         clauses = self._words.clauses
+        relatives = rules.relatives
         for start in starts:
             clause, reach, j = clauses[start], start + 1 + NEGATION_REACH, start + 1
             while j < min(reach, len(words)):
@@ -127,6 +128,14 @@ class Denied:
                     clause, reach = clauses[j], j + NEGATION_REACH
                 if words[j] in rules.contrasts:
                     break
+                if words[j] in rules.alternatives:
+                    # "we do not send workers to Singapore or Malaysia": the last alternative too.
+                    reach = max(reach, j + 3)
+                if words[j] in relatives:
+                    # "tidak ada yang bisa meluluskan kalian tanpa ujian", "tidak pernah menunjuk
+                    # perorangan untuk mempercepat keberangkatan": what is denied goes on in a
+                    # clause of its own, so the denial reaches the end of the clause.
+                    reach = len(words)
                 negated[j] = True
                 j += 1
         return negated
@@ -141,10 +150,15 @@ class Denied:
         for mark in QUESTION_MARK.finditer(text):
             j = words.word_at(mark.end())  # the first word after the question
             if 0 < j and spans[j][0] >= mark.end() and segments[j] != segments[j - 1]:
-                # The answer is the word alone ("Belum.", "Tidak, ..."), not "Tidak masalah!"
+                question = segments[j - 1]
+                # "T: Ijazah asli ditahan?\nJ: Tidak.": the answer may follow its own label.
+                if words.words[j] in self._rules.answer_labels and j + 1 < len(spans):
+                    if clauses[j + 1] == clauses[j]:
+                        continue  # not a label: no colon after it
+                    j += 1
                 alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
                 if words.words[j] in negations and alone:
-                    answered.add(segments[j - 1])
+                    answered.add(question)
         return answered
 
     def _deny_before_absent(self, negated: list[bool]) -> None:
@@ -175,6 +189,10 @@ class Denied:
             w for k, w in enumerate(words[after : after + 9]) if clauses[after + k] == clauses[after]
         ]
         alternatives = self._rules.alternatives
+        # "no PT, LPK or 'orang dalam' can put your name in": an alternative early in the clause
+        # carries the list on however long the clause is.
+        if any(w in alternatives for w in this[:3]):
+            return True
         return len(this) <= 8 and (
             any(w in alternatives for w in this) or bool(following and following[0] in alternatives)
         )

@@ -199,6 +199,10 @@ class OfferRules:
     negations: frozenset[str]
     contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
     alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
+    # "yang", "who", "untuk": a denial reaches the end of its clause when one follows it.
+    relatives: frozenset[str]
+    # "J", "Jawab", "A": the label before an FAQ's answer ("T: ...?\nJ: Tidak.").
+    answer_labels: frozenset[str]
     # Every phrase of every sign, concept, place and contact channel, with its Tag.
     phrases: PhraseIndex
     # Signs that combine concepts, by the concepts they need (to skip those with one missing).
@@ -274,6 +278,8 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             *data["negations"],
             *data["contrasts"],
             *data["alternatives"],
+            *data["relatives"],
+            *data["answer_labels"],
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
@@ -336,6 +342,8 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             negations=frozenset(w for n in data["negations"] for w in read(n).words),
             contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
+            relatives=frozenset(w for n in data["relatives"] for w in read(n).words),
+            answer_labels=frozenset(w for n in data["answer_labels"] for w in read(n).words),
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
         )

@@ -41,11 +41,17 @@ class Words:
     sign needs them, where each came from (to quote the ad's own words) and which sentence or
     bulleted line, and which clause, each is in."""
 
-    def __init__(self, text: str, words: list[str], lowered: str | None = None) -> None:
+    def __init__(
+        self,
+        text: str,
+        words: list[str],
+        lowered: str | None = None,
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
         self.text = text  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
         self.words = words
         self._lowered = lowered  # the text lower-cased, when that kept every character in place
-        self._spans: list[tuple[int, int]] | None = None
+        self._spans = spans
         self._segments: list[int] | None = None
         self._clauses: list[int] | None = None
 
@@ -255,13 +261,16 @@ class WordReader:
         # stands is worked out later, and only if a sign is found that needs quoting.
         lowered = plain.lower()
         if len(lowered) == len(plain):
-            raws = WORD.findall(lowered)
+            # One pass of the pattern gives the words and where they stand (nearly every ad
+            # quotes its words or numbers its sentences).
+            matches = list(WORD.finditer(lowered))
+            raws = list(map(re.Match.group, matches))
             looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
             if None in looked_up:
                 words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
             else:
                 words = cast(list[str], looked_up)
-            return Words(plain, words, lowered)
+            return Words(plain, words, lowered, list(map(re.Match.span, matches)))
         # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
         words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
         return Words(plain, words)
