@@ -1,7 +1,7 @@
 """Job-ad analysis on the labelled corpus (tests/data/job_ads/): how well it rates scam and
 legitimate ads, per modus family, and how fast it is on one core.
 
-    python bench/offers.py [--split development|dev|heldout|legacy|heldout2] [--folds 5]
+    python bench/offers.py [--split development|dev|heldout|legacy|heldout2|heldout3] [--folds 5]
                            [--seconds 3] [--stemmer affix|none|sastrawi] [--no-baseline]
 
 Definitions (docs/offers.md):
@@ -11,14 +11,17 @@ Definitions (docs/offers.md):
 - local legit MEDIUM+: the share of legitimate jobs in Indonesia (modus local_job, local_high_pay,
   remote_online, job_fair) rated MEDIUM or HIGH: a villager is told to check a job that is fine.
 The register of licensed P3MI used is tests/data/job_ads/register_sample.csv (fictitious), as
-`sigap agencies import` would load it; for heldout2 with heldout2/register_extra.csv added (its
-README: the licensed companies its ads name are in one file or the other).
+`sigap agencies import` would load it; for heldout2 and heldout3 with that folder's
+register_extra.csv added (their READMEs: the licensed companies their ads name are in one file or
+the other).
 
 Splits: `development` is everything the rules may be tuned on: the 73 first ads (`legacy`), `dev/`
 and `heldout/` (the first held-out split, measured once in round 1 and so burnt: it moved into the
 development data for round 2, docs/offers.md). `--folds K` prints the development figures fold by
 fold (a fixed split by the ad's file name), so a change is judged by whether it helps in every fold,
-not by the total alone. `heldout2` is the independent held-out set: measured ONCE, at the end.
+not by the total alone. `heldout2` is the independent held-out set of round 2, measured once;
+`heldout3` (written by another helper who did not read the rules) is the next one: measured ONCE,
+at the end, and never tuned on.
 
 Speed: ads analysed per second of this process's CPU time
 (one core; CPU time, not wall time, so that other work on a shared machine counts less), over the
@@ -61,6 +64,8 @@ TARGETS = {"recall": 0.97, "false_alarms": 0.03, "ads_per_second": 2000}
 # The analyser as round 1 left it (docs/offers.md), to measure speed against in the same run.
 ROUND1 = "c397720"
 DEVELOPMENT = ("legacy", "dev", "heldout")
+# Independent held-out sets, each with its own register_extra.csv: measured once, no folds.
+HELDOUT = ("heldout2", "heldout3")
 
 
 @dataclass(frozen=True)
@@ -88,8 +93,8 @@ def read_ads(split: str) -> list[Ad]:
 
 def sample_register(split: str = "dev") -> Register:
     rows = read_register(ADS / "register_sample.csv")
-    if split == "heldout2":
-        rows += read_register(ADS / "heldout2" / "register_extra.csv")
+    if split in HELDOUT:
+        rows += read_register(ADS / split / "register_extra.csv")
     return Register.of(rows, date(2026, 11, 1))
 
 
@@ -262,7 +267,7 @@ def _long_ad(ads: list[Ad]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument(
-        "--split", choices=("development", "dev", "heldout", "legacy", "heldout2"), default="development"
+        "--split", choices=("development", "dev", "heldout", "legacy", *HELDOUT), default="development"
     )
     parser.add_argument("--folds", type=int, default=0, help="development figures fold by fold")
     parser.add_argument("--seconds", type=float, default=3.0)
@@ -274,13 +279,13 @@ def main() -> None:
     rules = load_rules(args.stemmer)
     print(f"== {args.split}, stemmer: {args.stemmer}")
     print("\n".join(quality(ads, rules, register)))
-    if args.folds and args.split != "heldout2":
+    if args.folds and args.split not in HELDOUT:
         for number, fold in enumerate(folds(ads, args.folds), 1):
             print(f"-- fold {number} of {args.folds}: " + "; ".join(summary(fold, rules, register)))
     print("\n".join(speed(ads, args.stemmer, register, args.seconds)))
     if not args.no_baseline:
-        if args.split == "heldout2":
-            folders = [ADS / "heldout2"]
+        if args.split in HELDOUT:
+            folders = [ADS / args.split]
         elif args.split == "development":
             folders = [ADS if part == "legacy" else ADS / part for part in DEVELOPMENT]
         else:
