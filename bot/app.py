@@ -72,6 +72,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
             settings.seen_keys.get_secret_value() if settings.seen_keys else None
         ),
         seen_before_days=settings.privacy.seen_before_days,
+        sent_retention_days=settings.delivery.sent_retention_days,
     )
 
 

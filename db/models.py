@@ -343,6 +343,13 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # Sent rows past [delivery] sent_retention_days, found for the hourly pruning (0015).
+        Index(
+            "ix_outbox_sent",
+            "sent_at",
+            postgresql_where=text("status = 'sent'"),
+            sqlite_where=text("status = 'sent'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -367,6 +374,20 @@ class OutboxMessage(Base):
     # (WhatsApp: sent, delivered, read; a failure turns the row's status to failed).
     platform_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
     delivery_status: Mapped[str | None] = mapped_column(String(16))
+
+
+class RunDeliveryCount(Base):
+    """How many of a broadcast run's messages, pruned from the outbox (sent longer ago than
+    [delivery] sent_retention_days), were in each state: progress and delivery reports add
+    these to the rows still in the outbox. delivery_status is '' where the platform reported none."""
+
+    __tablename__ = "run_deliveries"
+
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    delivery_status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int]
 
 
 class StoredMedia(Base):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import migrate, statistics
+from db import check_days, migrate, statistics
 from db.models import ChecklistResult, OfferCheck
 from db.session import create_engine, create_sessionmaker
 
@@ -89,3 +89,20 @@ async def test_checks_made_before_the_migration_are_counted(blank_database_url: 
             await assert_days_agree_with_rows(session)
     finally:
         await engine.dispose()
+
+
+async def test_a_recount_gives_the_same_daily_counts(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """bench/scale.py seeds a million checks with the triggers off and recounts: the same counts."""
+    checklists, ads = random_checks(3, 60)
+    async with sessions() as session, session.begin():
+        await session.execute(insert(ChecklistResult), checklists)
+        await session.execute(insert(OfferCheck), ads)
+    async with sessions() as session:
+        kept = await statistics.check_counts_of_days(session, DAY, DAY + timedelta(days=10))
+    async with sessions() as session, session.begin():
+        await check_days.recount(session)
+    async with sessions() as session:
+        assert sorted(
+            await statistics.check_counts_of_days(session, DAY, DAY + timedelta(days=10)), key=repr
+        ) == sorted(kept, key=repr)
+        await assert_days_agree_with_rows(session)

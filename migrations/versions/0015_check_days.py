@@ -14,6 +14,11 @@ machine. The counted rows are at most days x 38 provinces x figures.
 Also partial indexes of high-risk checks by (village, day): the villages with most warnings
 are counted from an index-only scan in village order (no heap, no hash of 100k villages).
 
+Sent outbox rows older than [delivery] sent_retention_days are deleted by an hourly job; what a
+broadcast run's deleted rows were (channel, status, delivery status) is added to `run_deliveries`
+first, so progress and delivery reports still count them. `ix_outbox_sent` (sent_at of sent
+rows) finds the rows to delete without reading the queue.
+
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-11-30
@@ -30,6 +35,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 HIGH = sa.text("risk = 'high'")
+SENT = sa.text("status = 'sent'")
 KEY = "(day, area, source, figure, key)"
 # (table, day column, source, has a destination)
 CHECKS = (("checklist_results", "taken_on", "checklist", False), ("offer_checks", "checked_on", "ad", True))
@@ -112,6 +118,18 @@ def upgrade() -> None:
         sa.Column("n", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("day", "area", "source", "figure", "key", name=op.f("pk_check_days")),
     )
+    op.create_table(
+        "run_deliveries",
+        sa.Column("run_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("status", sa.String(length=8), nullable=False),
+        sa.Column("delivery_status", sa.String(length=16), nullable=False),
+        sa.Column("n", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint(
+            "run_id", "channel", "status", "delivery_status", name=op.f("pk_run_deliveries")
+        ),
+    )
+    op.create_index("ix_outbox_sent", "outbox", ["sent_at"], postgresql_where=SENT, sqlite_where=SENT)
     dialect = op.get_bind().dialect.name
     for table, day, source, destination in CHECKS:
         for statement in _backfill(dialect, table, day, source, destination):
@@ -140,3 +158,5 @@ def downgrade() -> None:
         else:
             op.execute(f"DROP TRIGGER count_{table}")
     op.drop_table("check_days")
+    op.drop_index("ix_outbox_sent", table_name="outbox")
+    op.drop_table("run_deliveries")
