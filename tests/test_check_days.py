@@ -10,9 +10,10 @@ from datetime import date, timedelta
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db import check_days, migrate, statistics
+from db import check_days, statistics
 from db.models import ChecklistResult, OfferCheck
 from db.session import create_engine, create_sessionmaker
+from migrations import runner as migrate
 
 DAY = date(2026, 11, 1)
 REGIONS = [None, "61.12.09.2001", "61.12.09.2002", "33.01.01.2001", "11.01.01.2001", "61"]

@@ -23,7 +23,7 @@ from db.regions import (
     timezone_of,
 )
 from db.session import create_engine, create_sessionmaker
-from handlers.region_search import RegionIndex, normalize
+from handlers.regions.search import RegionIndex, normalize
 
 SMALL_LIST = """kode,nama
 61,Kalimantan Barat
@@ -166,7 +166,7 @@ async def test_the_index_warmed_at_start_serves_the_first_search_without_the_dat
 ) -> None:
     """`sigap run` builds the village index in the background at start (RegionDirectory.warm); the
     first user's search then uses it and reads nothing (here: a closed session would fail)."""
-    from handlers.region_search import RegionDirectory
+    from handlers.regions.search import RegionDirectory
 
     directory = RegionDirectory()
     assert not directory.ready
