@@ -3,7 +3,13 @@
 Each simulated user goes through onboarding and the whole checklist (18 updates) over the webhook;
 the bot answers through sendMessage to a fake Bot API server running in its own process on
 127.0.0.1. The same load is sent to a bare aiogram echo bot on the same fake server, in the same
-run, and Sigap's throughput is printed as a ratio of the echo bot's (target: >= 0.4).
+run, and Sigap's throughput is printed as a ratio of the echo bot's (targets: >= 0.5 on
+PostgreSQL, >= 0.4 on SQLite).
+
+Fair to the echo bot: it answers a button press in the webhook's response, as Sigap does (no
+separate answerCallbackQuery request), and sends one message per update; the load generator
+runs in a process of its own (a fresh one for each measurement), so its CPU is not the bots';
+the stacks are measured in turn, in reversed order every other round.
 
     python bench/updates.py [--users 40] [--concurrency 20] [--rounds 5] [--skip-postgres]
 """
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import multiprocessing
 import os
 import resource
 import statistics
@@ -100,9 +107,10 @@ async def echo_bot(api_base: str) -> tuple[web.AppRunner, Bot]:
         await message.answer(message.text or "?")
 
     @router.callback_query()
-    async def echo_button(query: CallbackQuery) -> None:
-        await query.answer()
+    async def echo_button(query: CallbackQuery) -> Any:
         await bot.send_message(query.from_user.id, query.data or "?")
+        # Returned, not awaited: aiogram writes it into the webhook's response, as Sigap answers.
+        return query.answer()
 
     dispatcher.include_router(router)
     app = web.Application()
@@ -124,9 +132,47 @@ def sigap_settings(database_url: str, api_base: str) -> Settings:
     )
 
 
+class LoadGenerator:
+    """drive() in a process of its own, forked before any event loop or thread exists (so it
+    starts in no time and shares nothing running): its CPU is not counted as the bots'."""
+
+    def __init__(self) -> None:
+        self._ours, theirs = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("fork").Process(target=self._serve, args=(theirs,))
+        self._process.start()
+
+    @staticmethod
+    def _serve(connection: Any) -> None:
+        while (job := connection.recv()) is not None:
+            connection.send(asyncio.run(drive(*job)))
+
+    def _ask(self, job: tuple[str, int, int, int]) -> tuple[float, list[float], int]:
+        self._ours.send(job)
+        return self._ours.recv()  # type: ignore[no-any-return]
+
+    async def drive(
+        self, url: str, users: int, concurrency: int, first_user: int
+    ) -> tuple[float, list[float], int]:
+        return await asyncio.to_thread(self._ask, (url, users, concurrency, first_user))
+
+    def close(self) -> None:
+        self._ours.send(None)
+        self._process.join()
+
+
+LOAD: LoadGenerator | None = None
+
+
+async def drive_elsewhere(
+    url: str, users: int, concurrency: int, first_user: int
+) -> tuple[float, list[float], int]:
+    assert LOAD is not None
+    return await LOAD.drive(url, users, concurrency, first_user)
+
+
 async def measure(url: str, args: argparse.Namespace, first_user: int) -> dict[str, Any]:
     cpu_before = resource.getrusage(resource.RUSAGE_SELF)
-    elapsed, latencies, failures = await drive(url, args.users, args.concurrency, first_user)
+    elapsed, latencies, failures = await drive_elsewhere(url, args.users, args.concurrency, first_user)
     cpu_after = resource.getrusage(resource.RUSAGE_SELF)
     cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
     return {"elapsed": elapsed, "latencies": latencies, "failures": failures, "cpu": cpu}
@@ -142,7 +188,7 @@ def summary(name: str, rounds: list[dict[str, Any]], ratios: list[float]) -> dic
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[max(int(updates * 0.99) - 1, 0)] * 1000,
         "failures": sum(r["failures"] for r in rounds),
-        # CPU of this process (load generator and bot, all threads) per update handled.
+        # CPU of the bots' process (all threads; not the load generator's) per update handled.
         "cpu_ms": sum(r["cpu"] for r in rounds) / updates * 1000,
         "ratio": statistics.median(ratios) if ratios else 1.0,
         "ratio_range": (min(ratios), max(ratios)) if ratios else (1.0, 1.0),
@@ -189,10 +235,12 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
             urls["sigap, PostgreSQL"] = await start_sigap(postgres_url)
 
         for index, url in enumerate(urls.values()):  # warm-up: connections, caches, JIT-free paths
-            await drive(url, min(5, args.users), args.concurrency, 9_000_000 + index * 1000)
+            await drive_elsewhere(url, min(5, args.users), args.concurrency, 9_000_000 + index * 1000)
         rounds: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
         for round_number in range(args.rounds):
-            for index, (name, url) in enumerate(urls.items()):
+            # Alternating order: whoever goes first or last in a round does not always win that place.
+            order = list(enumerate(urls.items()))
+            for index, (name, url) in order if round_number % 2 == 0 else reversed(order):
                 first_user = (index + 1) * 1_000_000 + round_number * args.users
                 rounds[name].append(await measure(url, args, first_user))
 
@@ -218,7 +266,10 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
             f"{r['name']:<20} {r['updates']:>8} {r['rate']:>9.1f} {r['p50']:>8.1f} {r['p99']:>8.1f} "
             f"{r['failures']:>7} {r['cpu_ms']:>10.2f} {r['ratio']:>8.2f} ({low:.2f}-{high:.2f})"
         )
-    print("target: sigap throughput >= 0.40 of the echo bot's (median of per-round ratios)")
+    print(
+        "targets: sigap throughput >= 0.50 of the echo bot's on PostgreSQL, >= 0.40 on SQLite "
+        "(median of per-round ratios)"
+    )
 
 
 if __name__ == "__main__":
@@ -227,13 +278,16 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--skip-postgres", action="store_true")
+    arguments = parser.parse_args()
+    LOAD = LoadGenerator()
     # The fake Bot API runs in its own process, so its work does not count as the bot's.
     fake = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.telegram_api"], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
     try:
         assert fake.stdout is not None
-        asyncio.run(main(parser.parse_args(), fake.stdout.readline().strip()))
+        asyncio.run(main(arguments, fake.stdout.readline().strip()))
     finally:
+        LOAD.close()
         fake.terminate()
         fake.wait()

@@ -76,6 +76,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
             settings.seen_keys.get_secret_value() if settings.seen_keys else None
         ),
         seen_before_days=settings.privacy.seen_before_days,
+        sent_retention_days=settings.delivery.sent_retention_days,
     )
 
 
@@ -243,10 +244,13 @@ class SigapService:
     """Sigap on every configured channel: Telegram by long polling or webhook, WhatsApp by webhook,
     both webhooks on the built-in web server, one outbox sender and one set of scheduled jobs."""
 
-    def __init__(self, settings: Settings, clock: Clock = utc_now) -> None:
+    def __init__(self, settings: Settings, clock: Clock = utc_now, warm_village_index: bool = True) -> None:
         check_channels(settings)
         self._settings = settings
         self._clock = clock
+        # Tests that never search a village leave the index unbuilt (a second of CPU each).
+        self._warm_village_index = warm_village_index
+        self.warming: asyncio.Task[None] | None = None
         self.core: Core | None = None
         self.channels: dict[str, Channel] = {}
         self._runner: web.AppRunner | None = None
@@ -267,6 +271,8 @@ class SigapService:
     async def start(self) -> None:
         settings = self._settings
         self.core = await open_core(settings, self._clock, seen_filter=True)
+        if self._warm_village_index:
+            self.warming = asyncio.create_task(self._build_village_index(self.core))
         self.sender = outbox_sender(self.core, self.channels)  # sees the channels added next
         self.channels.update(configured_channels(self.core, self.sender.wake))
         # Channels that keep pictures on the platform (Telegram) download them when one is read.
@@ -298,6 +304,15 @@ class SigapService:
             self._polling = asyncio.create_task(telegram.start_polling())
             log.info("polling Telegram for updates")
 
+    async def _build_village_index(self, core: Core) -> None:
+        started = asyncio.get_running_loop().time()
+        try:
+            await core.services.regions.warm(core.sessions)
+        except Exception:  # the first search builds it instead
+            log.exception("could not build the village index at start")
+            return
+        log.info("village index built in %.1f s", asyncio.get_running_loop().time() - started)
+
     @property
     def web_port(self) -> int:
         assert self._runner is not None
@@ -311,6 +326,10 @@ class SigapService:
             await asyncio.Event().wait()
 
     async def stop(self) -> None:
+        if self.warming is not None:
+            self.warming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.warming
         if self.jobs is not None:
             self.jobs.stop()
         if self.telegram is not None:

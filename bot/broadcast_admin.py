@@ -134,9 +134,10 @@ async def delivery_file(core: Core, region: str | None, output: str) -> tuple[by
 async def listing(core: Core, region: str | None) -> list[str]:
     async with core.sessions() as session:
         found = await broadcasts.listing(session, region)
+        every = await broadcasts.progress_of(session, [record.id for record in found])
         lines = []
         for record in found:
-            progress = await broadcasts.progress(session, record.id)
+            progress = every[record.id]
             lines.append(
                 f"{record.id:>4}  {describe(record)}  | recipients {progress.recipients}, "
                 f"sent {progress.sent}, pending {progress.pending}, failed {progress.failed}"

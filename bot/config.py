@@ -100,6 +100,7 @@ class DeliverySettings(_Section):
     telegram_messages_per_second: int = Field(default=25, ge=1)
     per_chat_interval_seconds: float = Field(default=1.0, ge=0)
     send_concurrency: int = Field(default=10, ge=1)
+    sent_retention_days: int = Field(default=30, ge=1)
 
 
 class CaseSettings(_Section):

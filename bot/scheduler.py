@@ -27,6 +27,8 @@ BROADCAST_TICK_SECONDS = 30
 DIGEST_TICK_SECONDS = 300
 # A digest's chart picture is kept this long after the digest went (a slow delivery still finds it).
 DIGEST_CHART_RETENTION = timedelta(days=14)
+# Sent messages deleted per transaction by the pruning job.
+PRUNE_BATCH = 5000
 
 
 class Jobs:
@@ -56,6 +58,7 @@ class Jobs:
             (self.purge_closed_cases, 3600),
             (self.drop_abandoned_reports, 3600),
             (self.forget_unseen_identifiers, 3600),
+            (self.prune_sent_messages, 3600),
         )
         for job, seconds in jobs:
             # coalesce + max_instances=1: a job that fell behind (process paused) runs once.
@@ -73,9 +76,11 @@ class Jobs:
         now = self._clock()
         async with self._sessions() as session, session.begin():
             overdue = await cases.overdue_unacknowledged(session, now)
+            # Who each regency's cases go to, read once for all of them (not one query per case).
+            to = await roles.escalation_recipients_of(session, [case.regency_code for case in overdue])
             queued = escalated = 0
             for case in overdue:
-                recipients = await roles.escalation_recipients(session, case.regency_code)
+                recipients = to[case.regency_code]
                 if not recipients:
                     continue  # nobody registered yet: try again at the next tick, never drop it
                 queued += await send_case(session, self._services, case, recipients, "escalate", now)
@@ -150,6 +155,21 @@ class Jobs:
         if dropped or photos:
             log.info("dropped %d unsent report(s) and %d orphaned photo(s)", len(dropped), photos)
         return len(dropped), photos
+
+    async def prune_sent_messages(self) -> int:
+        """Sent messages older than [delivery] sent_retention_days leave the outbox, a batch per
+        transaction (short locks; SQLite's one connection is not held for long); returns how many."""
+        cutoff = self._clock() - timedelta(days=self._services.sent_retention_days)
+        pruned = 0
+        while True:
+            async with self._sessions() as session, session.begin():
+                batch = await outbox.prune_sent(session, cutoff, PRUNE_BATCH)
+            pruned += batch
+            if batch < PRUNE_BATCH:
+                break
+        if pruned:
+            log.info("pruned %d sent message(s) from the outbox", pruned)
+        return pruned
 
     async def forget_old_updates(self) -> int:
         async with self._sessions() as session, session.begin():

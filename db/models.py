@@ -112,6 +112,9 @@ class User(Base):
     held_messages: Mapped[bool] = mapped_column(default=False)
 
 
+HIGH = text("risk = 'high'")
+
+
 class ChecklistResult(Base):
     """An anonymous checklist outcome for statistics: no user, no time of day, nothing identifying."""
 
@@ -120,6 +123,10 @@ class ChecklistResult(Base):
     __table_args__ = (
         Index("ix_checklist_results_day_region", "taken_on", "region_code"),
         Index("ix_checklist_results_region_day", "region_code", "taken_on"),
+        # The villages with most warnings: high-risk checks in village order (migration 0015).
+        Index(
+            "ix_checklist_results_high", "region_code", "taken_on", postgresql_where=HIGH, sqlite_where=HIGH
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -129,6 +136,22 @@ class ChecklistResult(Base):
     region_code: Mapped[str | None] = mapped_column(RegionCode())
     language: Mapped[str] = mapped_column(String(8))
     taken_on: Mapped[date] = mapped_column(Date)
+
+
+class CheckDay(Base):
+    """How many checks of one day, province and source came out at a risk, raised a sign or
+    named a country: `figure` is "risk", "flag" or "destination", `key` the risk, sign or country.
+    Kept by database triggers on every insert into checklist_results and offer_checks (migration
+    0015), so the national statistics read these few rows instead of every check."""
+
+    __tablename__ = "check_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    area: Mapped[str] = mapped_column(String(2), primary_key=True)  # province code, '' if none given
+    source: Mapped[str] = mapped_column(String(9), primary_key=True)
+    figure: Mapped[str] = mapped_column(String(11), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int]
 
 
 class AuditEntry(Base):
@@ -152,6 +175,7 @@ class OfferCheck(Base):
     __table_args__ = (
         Index("ix_offer_checks_day_region", "checked_on", "region_code"),
         Index("ix_offer_checks_region_day", "region_code", "checked_on"),
+        Index("ix_offer_checks_high", "region_code", "checked_on", postgresql_where=HIGH, sqlite_where=HIGH),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -319,6 +343,13 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # Sent rows past [delivery] sent_retention_days, found for the hourly pruning (0015).
+        Index(
+            "ix_outbox_sent",
+            "sent_at",
+            postgresql_where=text("status = 'sent'"),
+            sqlite_where=text("status = 'sent'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -343,6 +374,20 @@ class OutboxMessage(Base):
     # (WhatsApp: sent, delivered, read; a failure turns the row's status to failed).
     platform_message_id: Mapped[str | None] = mapped_column(String(128), index=True)
     delivery_status: Mapped[str | None] = mapped_column(String(16))
+
+
+class RunDeliveryCount(Base):
+    """How many of a broadcast run's messages, pruned from the outbox (sent longer ago than
+    [delivery] sent_retention_days), were in each state: progress and delivery reports add
+    these to the rows still in the outbox. delivery_status is '' where the platform reported none."""
+
+    __tablename__ = "run_deliveries"
+
+    run_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    status: Mapped[str] = mapped_column(String(8), primary_key=True)
+    delivery_status: Mapped[str] = mapped_column(String(16), primary_key=True)
+    n: Mapped[int]
 
 
 class StoredMedia(Base):

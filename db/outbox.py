@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, literal_column, select, update
+from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import OutboxMessage
+from db.models import OutboxMessage, RunDeliveryCount
 from db.sql import dialect_of, insert_for, run
 from ground.messages import Button, DeliveryStatus, Reply, Template
 
@@ -254,3 +255,44 @@ async def mark_failed(session: AsyncSession, message_id: int, error: str) -> Non
 async def counts(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status))
     return {status: int(n) for status, n in rows}
+
+
+async def prune_sent(session: AsyncSession, before: datetime, limit: int) -> int:
+    """Deletes up to `limit` messages sent before the cut-off (the oldest first) and returns how
+    many. A broadcast run's messages are first added to its counts in run_deliveries, so progress
+    and delivery reports still count them. Pending and failed messages are never pruned here.
+
+    The counts come from what the DELETE returned, so a delivery report that changed a row in
+    between cannot make them disagree with what was deleted."""
+    oldest = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == SENT, OutboxMessage.sent_at < before)
+        .order_by(OutboxMessage.sent_at)
+        .limit(limit)
+    )
+    deleted = await run(
+        session,
+        delete(OutboxMessage)
+        .where(OutboxMessage.id.in_(oldest.scalar_subquery()))
+        .returning(
+            OutboxMessage.run_id, OutboxMessage.channel, OutboxMessage.status, OutboxMessage.delivery_status
+        ),
+    )
+    rows = deleted.all()
+    runs = Counter((run_id, channel, status, seen or "") for run_id, channel, status, seen in rows if run_id)
+    if runs:
+        table = RunDeliveryCount.__table__
+        statement = insert_for(dialect_of(session), table)
+        statement = statement.on_conflict_do_update(
+            index_elements=["run_id", "channel", "status", "delivery_status"],
+            set_={"n": table.c.n + statement.excluded.n},
+        )
+        await run(
+            session,
+            statement,
+            [
+                {"run_id": run_id, "channel": channel, "status": status, "delivery_status": seen, "n": n}
+                for (run_id, channel, status, seen), n in runs.items()
+            ],
+        )
+    return len(rows)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Invite, RoleAssignment, User
@@ -106,9 +107,49 @@ async def case_recipients(session: AsyncSession, regency_code: str) -> tuple[str
 async def escalation_recipients(session: AsyncSession, regency_code: str) -> list[Recipient]:
     """An overdue case goes again to the regency's coordinators and up to the province's; with
     neither, to the admins."""
-    regency = await holders(session, Role.COORDINATOR, regency_code)
-    province = [r for r in await holders(session, Role.COORDINATOR, regency_code[:2]) if r not in regency]
-    return regency + province or await holders(session, Role.ADMIN, None)
+    return (await escalation_recipients_of(session, [regency_code]))[regency_code]
+
+
+async def escalation_recipients_of(
+    session: AsyncSession, regency_codes: Collection[str]
+) -> dict[str, list[Recipient]]:
+    """escalation_recipients for many regencies in one query (the scheduler's overdue cases):
+    every coordinator of those regencies and their provinces, and every admin, then chosen per
+    regency as above, each list in user order without repeats."""
+    codes = set(regency_codes)
+    regions = codes | {code[:2] for code in codes}
+    rows = await session.execute(
+        select(
+            User.id,
+            User.channel,
+            User.chat_id,
+            User.language,
+            RoleAssignment.role,
+            RoleAssignment.region_code,
+        )
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.revoked_at.is_(None),
+            or_(
+                and_(RoleAssignment.role == Role.COORDINATOR, RoleAssignment.region_code.in_(regions)),
+                and_(RoleAssignment.role == Role.ADMIN, RoleAssignment.region_code.is_(None)),
+            ),
+        )
+        .order_by(User.id)
+    )
+    by_region: dict[str | None, list[Recipient]] = {}
+    for user_id, channel, chat_id, language, role, region in rows:
+        key = None if role == Role.ADMIN else region
+        found = by_region.setdefault(key, [])
+        recipient = Recipient(user_id, channel, chat_id, language)
+        if recipient not in found:
+            found.append(recipient)
+    chosen = {}
+    for code in codes:
+        regency = by_region.get(code, [])
+        province = [r for r in by_region.get(code[:2], []) if r not in regency]
+        chosen[code] = regency + province or by_region.get(None, [])
+    return chosen
 
 
 async def all_active_assignments(session: AsyncSession) -> list[tuple[str, str, Role, str | None]]:

@@ -74,6 +74,8 @@ class Services:
     seen_filter: SeenFilter | None = None
     # Days an identifier unseen stays in "seen before" (config.toml [privacy]).
     seen_before_days: int = 365
+    # Days a sent message stays in the outbox (config.toml [delivery]).
+    sent_retention_days: int = 30
 
 
 T = TypeVar("T")

@@ -150,7 +150,8 @@ async def start_harness(database_url: str, api: FakeBotAPI, clock: FakeClock | N
 
 
 async def start_harness_with(settings: Settings, api: FakeBotAPI, clock: FakeClock) -> BotHarness:
-    service = SigapService(settings, clock=clock)
+    # The village index is built on first search here: most tests never search (a second each).
+    service = SigapService(settings, clock=clock, warm_village_index=False)
     await service.start()
     return BotHarness(api, service, aiohttp.ClientSession(), clock)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
@@ -158,3 +159,23 @@ def test_nonsense_finds_nothing_and_normalize_is_stable() -> None:
     assert full_index().search("qqqqzzzz xxxw") == []
     assert full_index().search("   ,  ") == []
     assert normalize("Kel. Tjempaka-Poetih") == "cempaka putih"
+
+
+async def test_the_index_warmed_at_start_serves_the_first_search_without_the_database(
+    sessions: Any,
+) -> None:
+    """`sigap run` builds the village index in the background at start (RegionDirectory.warm); the
+    first user's search then uses it and reads nothing (here: a closed session would fail)."""
+    from handlers.regions.search import RegionDirectory
+
+    directory = RegionDirectory()
+    assert not directory.ready
+    await directory.warm(sessions)
+    assert directory.ready
+
+    class NoDatabase:
+        def __getattr__(self, name: str) -> Any:
+            raise AssertionError(f"the database was used ({name}) after warming")
+
+    index = await directory.index(NoDatabase())  # type: ignore[arg-type]
+    assert index.search("Sungai Kakap", limit=1)

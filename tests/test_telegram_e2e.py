@@ -301,6 +301,10 @@ async def test_polling_mode_answers(database_url: str, fake_api: Any) -> None:
         first_line = service.core.services.content.texts("id")("privacy.notice").splitlines()[0]
         assert buttons_of(notice) == ["privacy:ok"] and first_line in notice["text"]
         assert fake_api.calls_to("answercallbackquery"), "polling answers button presses by request"
+        # The village index is built at start, in the background, before anyone searched.
+        assert service.warming is not None
+        await service.warming
+        assert service.core.services.regions.ready
     finally:
         await service.stop()
 

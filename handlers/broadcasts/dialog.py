@@ -45,10 +45,17 @@ async def overview(turn: Turn) -> None:
         return
     lines: list[str] = [turn.t("broadcast_admin.title")]
     rows: list[tuple[Button, ...]] = []
-    for record in (await broadcasts.listing(turn.session))[:30]:
-        if not may_oversee(roles, record.region_code) or len(rows) >= 8:
+    mine = [
+        record
+        for record in (await broadcasts.listing(turn.session))[:30]
+        if may_oversee(roles, record.region_code)
+    ]
+    # One grouped count for all of them, not one per broadcast.
+    progress_of = await broadcasts.progress_of(turn.session, [record.id for record in mine])
+    for record in mine:
+        if len(rows) >= 8:
             continue
-        progress = await broadcasts.progress(turn.session, record.id)
+        progress = progress_of[record.id]
         title = _title(turn, record)
         lines.append(
             turn.t(

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
 from ground.messages import Button
@@ -181,14 +181,29 @@ class RegionIndex:
 
 
 class RegionDirectory:
-    """The village index, loaded from the database on first use: most messages never need it."""
+    """The village index: built in the background when the service starts (`warm`), so the first
+    user who types a village does not wait for it; built on first use where nothing warmed it."""
 
     def __init__(self) -> None:
         self._index: RegionIndex | None = None
         self._lock = asyncio.Lock()
 
+    @property
+    def ready(self) -> bool:
+        return self._index is not None
+
+    async def warm(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        """Builds the index now. Its own short session: the database connection (SQLite's only
+        one) is given back before the second or so of building in a thread."""
+        async with self._lock:
+            if self._index is None:
+                async with sessions() as session:
+                    rows = await active_regions(session)
+                self._index = await asyncio.to_thread(RegionIndex, rows)
+
     async def index(self, session: AsyncSession) -> RegionIndex:
         if self._index is None:
+            # A search while the start-up build runs waits for it here instead of building twice.
             async with self._lock:
                 if self._index is None:
                     rows = await active_regions(session)
