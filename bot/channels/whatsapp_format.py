@@ -131,6 +131,18 @@ def payloads(
     return messages, []
 
 
+def cut_labels(reply: Reply) -> list[str]:
+    """The labels of this reply WhatsApp would show cut ("Peringatan dini (ak…"): a reply-button
+    title over 20 characters, or a list-row title over 24. By design there are none: a label built
+    from data (a village, a region, a case) is numbered and the data named in the message
+    (handlers/choice_labels.py); tests/test_label_fit.py walks the dialogues to keep it so."""
+    choices = list(reply.all_buttons)
+    if reply.photo or not choices or len(choices) > MAX_ROWS:
+        return []  # a photo carries no buttons; more than 10 become a numbered text menu, uncut
+    limit = BUTTON_TITLE if len(choices) <= MAX_BUTTONS else ROW_TITLE
+    return [button.label for button in choices if len(button.label) > limit]
+
+
 def _split_for_interactive(text: str) -> tuple[str, str]:
     """An interactive body holds 1,024 characters: a longer text goes first as a text message,
     and its last paragraph (the question the choices answer) stays with the choices."""
