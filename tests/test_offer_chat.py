@@ -26,7 +26,7 @@ async def test_a_pasted_ad_gets_risk_reasons_and_next_steps(bot: BotHarness) -> 
     assert "TNPA PENGALAMAN" in result["text"], "the ad's own words are quoted"
     # High pay is told once, inside "too good to be true", to keep the answer short.
     assert "terlalu bagus" in result["text"] and "adalah umpan" not in result["text"]
-    assert "Kamboja" in result["text"] and "Rp 15.000.000" in result["text"]
+    assert "Kamboja" in result["text"] and "Rp15.000.000" in result["text"], "EYD: no space after Rp"
     assert "+85512555000 (Kamboja)" in result["text"]
     assert "Disnaker" in advice["text"] and "110" in advice["text"]
     assert buttons_of(advice)[:2] == ["menu:check", "menu:report"]
