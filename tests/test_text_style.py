@@ -118,3 +118,23 @@ def test_no_markup_that_shows_literally(language: str) -> None:
     texts = CONTENT.texts(language)
     marked = {key: texts(key) for key in texts.keys() if texts.has(key) and MARKUP.search(texts(key))}
     assert marked == {}
+
+
+# P3MI is said one way everywhere a villager reads it (docs/style.md): a reader who met
+# "perusahaan penempatan resmi (P3MI)" once must not wonder whether "P3MI berizin" is another thing.
+P3MI_SAID = {
+    "id": re.compile(r"(?<!perusahaan penempatan resmi )\(P3MI|P3MI berizin|penempatan berizin", re.I),
+    "en": re.compile(r"(?<!licensed placement company )(?<!licensed placement companies )\(P3MI"),
+}
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_p3mi_is_explained_one_way(language: str) -> None:
+    texts = CONTENT.texts(language)
+    other_ways = {
+        key: texts(key)
+        for key in texts.keys()
+        if texts.has(key) and is_villager_text(key, RULES) and P3MI_SAID[language].search(texts(key))
+    }
+    assert other_ways == {}
+    assert sum("(P3MI" in texts(key) for key in texts.keys() if texts.has(key)) > 5, "the check has texts"
