@@ -86,6 +86,8 @@ def test_generated_labels_fit_with_their_longest_values(language: str) -> None:
         t("report.village_mine"),
         choice_labels.numbered_label(t, 99, "TPPO-9999-999999"),  # a case in the coordinator's list
         *(choice_labels.numbered_label(t, 1, NAMES[code]) for code in LONGEST_REGENCIES),
+        # A scheduled broadcast's buttons in the coordinator's overview (handlers/broadcasts.py).
+        *(f"{t(f'broadcast_admin.{action}')} #999999" for action in ("pause", "resume", "cancel")),
     ]
     assert [label for label in longest_values if not choice_labels.fits(label)] == []
 
