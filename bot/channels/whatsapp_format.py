@@ -104,7 +104,7 @@ def payloads(
     if not choices:
         return text_payloads(to, reply.text), []
     if len(choices) > MAX_ROWS:
-        numbered = "\n".join(f"{n}. {button.label}" for n, button in enumerate(choices, start=1))
+        numbered = "\n".join(_numbered(n, button.label) for n, button in enumerate(choices, start=1))
         return text_payloads(to, f"{reply.text}\n\n{numbered}"), choices
     lead, body = _split_for_interactive(reply.text)
     messages = text_payloads(to, lead) if lead else []
@@ -141,6 +141,11 @@ def cut_labels(reply: Reply) -> list[str]:
         return []  # a photo carries no buttons; more than 10 become a numbered text menu, uncut
     limit = BUTTON_TITLE if len(choices) <= MAX_BUTTONS else ROW_TITLE
     return [button.label for button in choices if len(button.label) > limit]
+
+
+def _numbered(number: int, label: str) -> str:
+    """ "3. label", once: a label already numbered by its handler ("3. Sungai Kakap") stays so."""
+    return label if label.startswith(f"{number}. ") else f"{number}. {label}"
 
 
 def _split_for_interactive(text: str) -> tuple[str, str]:
