@@ -126,7 +126,7 @@ async def test_work_abroad_without_evidence_is_medium_and_with_the_register_low(
     await bot.onboard(ALICE)
     result, advice = await bot.say(ALICE, ad.format(company="PT CONTOH Sejahtera Penempatan"))
     assert "risiko SEDANG" in result["text"] and "SISKOP2MI" in result["text"]
-    assert "Kami belum punya salinan daftar P3MI" in advice["text"]
+    assert "Kami belum punya daftar perusahaan penempatan resmi (P3MI)" in advice["text"]
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session, session.begin():
         rows = agencies.read_register(
@@ -136,7 +136,7 @@ async def test_work_abroad_without_evidence_is_medium_and_with_the_register_low(
     result, advice = await bot.say(ALICE, ad.format(company="PT CONTOH Sejahtera Penempatan"))
     assert "risiko RENDAH" in result["text"] and "jalur resmi" in result["text"]
     assert "Tidak ditemukan tanda bahaya" not in result["text"]
-    assert "ada di daftar perusahaan penempatan berizin" in advice["text"]
+    assert "ada di daftar perusahaan penempatan resmi" in advice["text"]
     result, _ = await bot.say(ALICE, ad.format(company="PT Tidak Ada Di Daftar"))
     assert "risiko SEDANG" in result["text"]
 
