@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.i18n import Texts
-from bot.messages import Button
+from ground.i18n import Texts
+from ground.messages import Button
 
 # The smallest label any platform shows uncut: a WhatsApp reply-button title. A list row holds 24,
 # but the same choices become reply buttons when there are three or fewer.

@@ -11,12 +11,12 @@ import pytest
 
 from bot import admin
 from bot.channels import whatsapp_format
-from bot.i18n import Content, Texts, default_content_dir
-from bot.messages import Button, Reply
 from db.regions import read_region_file, shipped_list
 from db.roles import Role
+from ground.i18n import Content, Texts, default_content_dir
+from ground.messages import Button, Reply
 from handlers import choice_labels
-from handlers.region_search import Place, village_choices
+from handlers.regions.search import Place, village_choices
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.test_reports_e2e import file_report
 from tests.whatsapp_harness import TOKEN, WhatsAppHarness, start_whatsapp_harness, stop_whatsapp_harness
@@ -86,7 +86,7 @@ def test_generated_labels_fit_with_their_longest_values(language: str) -> None:
         t("report.village_mine"),
         choice_labels.numbered_label(t, 99, "TPPO-9999-999999"),  # a case in the coordinator's list
         *(choice_labels.numbered_label(t, 1, NAMES[code]) for code in LONGEST_REGENCIES),
-        # A scheduled broadcast's buttons in the coordinator's overview (handlers/broadcasts.py).
+        # A scheduled broadcast's buttons in the coordinator's overview (handlers/broadcasts/dialog.py).
         *(f"{t(f'broadcast_admin.{action}')} #999999" for action in ("pause", "resume", "cancel")),
     ]
     assert [label for label in longest_values if not choice_labels.fits(label)] == []

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from handlers.typed_answers import greeting
 from tests.harness import BotHarness, buttons_of
 
