@@ -1,7 +1,7 @@
 """How easy Sigap's texts are to read for a villager: the villager texts of content/<lang>/ now,
 beside the same texts at an earlier git revision, as ratios (now / before).
 
-    python bench/readability.py [--before main] [--language id]
+    python bench/readability.py [--before main] [--language id] [--only offers.flags.]
 
 Measures, over the texts a villager reads (content/style.toml [audience] says which are staff's):
 - words per sentence (a sentence ends at . ! ? : or a line break; a bullet line is one),
@@ -140,10 +140,15 @@ def _row(name: str, before: float, after: float, digits: int = 1) -> str:
     return f"  {name:<28} {before:>9.{digits}f} {after:>9.{digits}f}   x{ratio}"
 
 
-def main(before_revision: str, languages: list[str]) -> None:
+def only(texts: Mapping[str, str], prefixes: tuple[str, ...]) -> dict[str, str]:
+    """The texts under some key prefixes ("offers.flags."), to measure one part on its own."""
+    return {key: text for key, text in texts.items() if not prefixes or key.startswith(prefixes)}
+
+
+def main(before_revision: str, languages: list[str], prefixes: tuple[str, ...] = ()) -> None:
     for language in languages:
-        before = measure(texts_at(before_revision, language), language)
-        after = measure(texts_at(None, language), language)
+        before = measure(only(texts_at(before_revision, language), prefixes), language)
+        after = measure(only(texts_at(None, language), prefixes), language)
         print(f"content/{language}/ (villager texts: {before.texts} at {before_revision}, {after.texts} now)")
         print(f"  {'':<28} {'before':>9} {'now':>9}   now/before")
         print(_row("words per sentence", before.words_per_sentence, after.words_per_sentence))
@@ -167,5 +172,6 @@ if __name__ == "__main__":
     )
     parser.add_argument("--before", default="main", help="git revision to compare with (default: main)")
     parser.add_argument("--language", action="append", help="id, en (default: both)")
+    parser.add_argument("--only", action="append", help="measure only the texts under this key prefix")
     args = parser.parse_args()
-    main(args.before, args.language or ["id", "en"])
+    main(args.before, args.language or ["id", "en"], tuple(args.only or ()))

@@ -116,7 +116,12 @@ class Router:
     async def _hint(self, turn: Turn, dialog: Dialog) -> None:
         """Words that match none of the buttons: say what can be typed, then ask again."""
         labels = [label for _, label in turn.state.prompt or []]
-        turn.say(turn.t("typed.hint", choices=" · ".join(labels)))
+        greeted = typed_answers.greeting(turn.services.content, turn.incoming.text)
+        if greeted is not None:
+            # "halo" or "assalamualaikum" while a question waits: greeted back, never "not understood".
+            turn.say(turn.t(f"menu.{greeted}"))
+        else:
+            turn.say(turn.t("typed.hint", choices=" · ".join(labels)))
         await dialog.reprompt(turn)
 
     def _keyword_step(self, turn: Turn) -> Step | None:

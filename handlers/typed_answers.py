@@ -105,6 +105,20 @@ def phrases(content: Content, key: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+GREETINGS = ("salam", "greeting")  # content/<lang>/texts.toml [keywords], the salam first
+
+
+def greeting(content: Content, text: str) -> str | None:
+    """ "salam" for "assalamualaikum", "greeting" for "halo", "p", "selamat pagi": a message that is
+    nothing but a greeting (a greeting word inside an answer, "kapal malam", is not one)."""
+    vocabulary = Vocabulary.of({kind: phrases(content, f"keywords.{kind}") for kind in GREETINGS})
+    read = list(vocabulary.scan(normalise(text)))
+    kinds = {answer for _, answer in read}
+    if not read or None in kinds:
+        return None
+    return next(kind for kind in GREETINGS if kind in kinds)
+
+
 def labels(content: Content, key: str) -> tuple[str, ...]:
     """A button's label in every language: typing what the button says must work too."""
     return tuple(content.texts(lang)(key) for lang in content.languages if content.texts(lang).has(key))

@@ -60,11 +60,11 @@ async def test_the_chat_says_what_the_register_says(bot: BotHarness) -> None:
         "kontrak kerja ditandatangani di Disnaker. Juga rekan kami PT Samudra Biru Sentosa."
     )
     _, advice = await bot.say(701, ad)
-    assert '"PT Karya Mitra Samudera" ada di daftar perusahaan penempatan berizin' in advice["text"]
+    assert '"PT Karya Mitra Samudera" ada di daftar perusahaan penempatan resmi' in advice["text"]
     assert "(per 01-11-2026)" in advice["text"] and "KEP 123/2025" in advice["text"]
     assert (
-        '"PT Samudra Biru Sentosa" tidak ada di salinan daftar P3MI berizin kami (per 01-11-2026)'
-        in advice["text"]
+        '"PT Samudra Biru Sentosa" tidak ada di daftar perusahaan penempatan resmi (P3MI) kami'
+        " (per 01-11-2026)" in advice["text"]
     )
 
 

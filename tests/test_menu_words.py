@@ -8,6 +8,7 @@ import re
 import pytest
 
 from ground.i18n import Content, default_content_dir
+from handlers.typed_answers import greeting
 from tests.harness import BotHarness, buttons_of
 
 CONTENT = Content.load(default_content_dir(), "id")
@@ -33,6 +34,40 @@ async def test_words_typed_at_the_menu(bot: BotHarness, typed: str, key: str) ->
     replies = await bot.say(VILLAGER, typed)
     assert replies[0]["text"].startswith(texts(key)), replies[0]["text"]
     assert "menu:report" in buttons_of(replies[-1]), "the menu follows"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind"),
+    [
+        ("halo", "greeting"),
+        ("P", "greeting"),
+        ("selamat malam kak", "greeting"),
+        ("Assalamualaikum", "salam"),
+        ("kapal malam", None),  # a greeting word inside an answer is not a greeting
+        ("halo, anak saya hilang", None),
+    ],
+)
+def test_a_greeting_is_a_whole_message_of_greeting_words(typed: str, kind: str | None) -> None:
+    assert greeting(Content.load(default_content_dir(), "id"), typed) == kind
+
+
+async def test_a_greeting_while_a_question_waits_is_greeted_back_and_the_question_asked_again(
+    bot: BotHarness,
+) -> None:
+    texts = CONTENT.texts("id")
+    await bot.say(VILLAGER, "/start")
+    replies = await bot.say(VILLAGER, "halo")  # the language question is open
+    assert replies[0]["text"].startswith(texts("menu.greeting")), "never 'Maaf, saya belum mengerti'"
+    assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]
+    await bot.press(VILLAGER, "lang:id")
+    await bot.press(VILLAGER, "privacy:ok")
+    await bot.press(VILLAGER, "menu:main")
+    question = (await bot.press(VILLAGER, "menu:check"))[-1]
+    replies = await bot.say(VILLAGER, "Assalamualaikum")
+    assert replies[0]["text"].startswith(texts("menu.salam"))
+    assert buttons_of(replies[-1]) == buttons_of(question), "the same question again"
+    replies = await bot.say(VILLAGER, "xyzzy")
+    assert replies[0]["text"].startswith(texts("checklist.unclear")[:10]), "other words get the hint"
 
 
 async def test_erasing_without_reports_speaks_of_none(bot: BotHarness) -> None:

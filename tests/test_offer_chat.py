@@ -26,7 +26,7 @@ async def test_a_pasted_ad_gets_risk_reasons_and_next_steps(bot: BotHarness) -> 
     assert "TNPA PENGALAMAN" in result["text"], "the ad's own words are quoted"
     # High pay is told once, inside "too good to be true", to keep the answer short.
     assert "terlalu bagus" in result["text"] and "adalah umpan" not in result["text"]
-    assert "Kamboja" in result["text"] and "Rp 15.000.000" in result["text"]
+    assert "Kamboja" in result["text"] and "Rp15.000.000" in result["text"], "EYD: no space after Rp"
     assert "+85512555000 (Kamboja)" in result["text"]
     assert "Disnaker" in advice["text"] and "110" in advice["text"]
     assert buttons_of(advice)[:2] == ["menu:check", "menu:report"]
@@ -126,7 +126,7 @@ async def test_work_abroad_without_evidence_is_medium_and_with_the_register_low(
     await bot.onboard(ALICE)
     result, advice = await bot.say(ALICE, ad.format(company="PT CONTOH Sejahtera Penempatan"))
     assert "risiko SEDANG" in result["text"] and "SISKOP2MI" in result["text"]
-    assert "Kami belum punya salinan daftar P3MI" in advice["text"]
+    assert "Kami belum punya daftar perusahaan penempatan resmi (P3MI)" in advice["text"]
     assert bot.service.core is not None
     async with bot.service.core.sessions() as session, session.begin():
         rows = agencies.read_register(
@@ -136,7 +136,7 @@ async def test_work_abroad_without_evidence_is_medium_and_with_the_register_low(
     result, advice = await bot.say(ALICE, ad.format(company="PT CONTOH Sejahtera Penempatan"))
     assert "risiko RENDAH" in result["text"] and "jalur resmi" in result["text"]
     assert "Tidak ditemukan tanda bahaya" not in result["text"]
-    assert "ada di daftar perusahaan penempatan berizin" in advice["text"]
+    assert "ada di daftar perusahaan penempatan resmi" in advice["text"]
     result, _ = await bot.say(ALICE, ad.format(company="PT Tidak Ada Di Daftar"))
     assert "risiko SEDANG" in result["text"]
 

@@ -56,13 +56,13 @@ def test_every_button_label_fits_whatsapp_uncut(language: str) -> None:
     assert len(labels) > 40
     too_long = {key: label for key, label in labels.items() if len(label) > label_limit(key)}
     assert too_long == {}
+    # Data in a label ("Desa saya: {village}") would be cut: name it in the message instead
+    # (handlers/choice_labels.py; a number is all a label may carry, tests/test_label_fit.py).
+    assert {key: label for key, label in labels.items() if "{" in label} == {}
 
 
 def label_limit(key: str) -> int:
-    """20 characters (a WhatsApp reply button), 24 for a label only ever shown as a list row.
-    A label with a placeholder ("My village: {village}") is cut by its handler, not checked here."""
-    if "{" in CONTENT.texts("id")(key):
-        return 10_000
+    """20 characters (a WhatsApp reply button), 24 for a label only ever shown as a list row."""
     if any(fnmatch(key, pattern) for pattern in RULES["list_rows"]["patterns"]):
         return int(RULES["budget"]["list_row"])
     return int(RULES["budget"]["label"])
@@ -118,3 +118,23 @@ def test_no_markup_that_shows_literally(language: str) -> None:
     texts = CONTENT.texts(language)
     marked = {key: texts(key) for key in texts.keys() if texts.has(key) and MARKUP.search(texts(key))}
     assert marked == {}
+
+
+# P3MI is said one way everywhere a villager reads it (docs/style.md): a reader who met
+# "perusahaan penempatan resmi (P3MI)" once must not wonder whether "P3MI berizin" is another thing.
+P3MI_SAID = {
+    "id": re.compile(r"(?<!perusahaan penempatan resmi )\(P3MI|P3MI berizin|penempatan berizin", re.I),
+    "en": re.compile(r"(?<!licensed placement company )(?<!licensed placement companies )\(P3MI"),
+}
+
+
+@pytest.mark.parametrize("language", CONTENT.languages)
+def test_p3mi_is_explained_one_way(language: str) -> None:
+    texts = CONTENT.texts(language)
+    other_ways = {
+        key: texts(key)
+        for key in texts.keys()
+        if texts.has(key) and is_villager_text(key, RULES) and P3MI_SAID[language].search(texts(key))
+    }
+    assert other_ways == {}
+    assert sum("(P3MI" in texts(key) for key in texts.keys() if texts.has(key)) > 5, "the check has texts"

@@ -147,3 +147,11 @@ def test_signature_and_handshake() -> None:
     assert challenge_answer(params, "tok") == "1158201444"
     assert challenge_answer({**params, "hub.verify_token": "nope"}, "tok") is None
     assert challenge_answer({**params, "hub.mode": "unsubscribe"}, "tok") is None
+
+
+def test_a_numbered_menu_does_not_number_a_numbered_label_twice() -> None:
+    """Choices listed and numbered by their handler ("1. Sungai Kakap") keep their one number."""
+    choices = tuple((Button(f"{n}. Desa {n}", f"x:{n}"),) for n in range(1, 13))
+    [message], menu = payloads(TO, Reply("Pilih desanya:", choices))
+    assert "\n1. Desa 1\n" in message["text"]["body"] and "1. 1." not in message["text"]["body"]
+    assert len(menu) == 12

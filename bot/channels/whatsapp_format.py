@@ -104,7 +104,7 @@ def payloads(
     if not choices:
         return text_payloads(to, reply.text), []
     if len(choices) > MAX_ROWS:
-        numbered = "\n".join(f"{n}. {button.label}" for n, button in enumerate(choices, start=1))
+        numbered = "\n".join(_numbered(n, button.label) for n, button in enumerate(choices, start=1))
         return text_payloads(to, f"{reply.text}\n\n{numbered}"), choices
     lead, body = _split_for_interactive(reply.text)
     messages = text_payloads(to, lead) if lead else []
@@ -129,6 +129,23 @@ def payloads(
         interactive = {"type": "list", "body": {"text": body}, "action": action}
     messages.append({**_base(to, "interactive"), "interactive": interactive})
     return messages, []
+
+
+def cut_labels(reply: Reply) -> list[str]:
+    """The labels of this reply WhatsApp would show cut ("Peringatan dini (ak…"): a reply-button
+    title over 20 characters, or a list-row title over 24. By design there are none: a label built
+    from data (a village, a region, a case) is numbered and the data named in the message
+    (handlers/choice_labels.py); tests/test_label_fit.py walks the dialogues to keep it so."""
+    choices = list(reply.all_buttons)
+    if reply.photo or not choices or len(choices) > MAX_ROWS:
+        return []  # a photo carries no buttons; more than 10 become a numbered text menu, uncut
+    limit = BUTTON_TITLE if len(choices) <= MAX_BUTTONS else ROW_TITLE
+    return [button.label for button in choices if len(button.label) > limit]
+
+
+def _numbered(number: int, label: str) -> str:
+    """ "3. label", once: a label already numbered by its handler ("3. Sungai Kakap") stays so."""
+    return label if label.startswith(f"{number}. ") else f"{number}. {label}"
 
 
 def _split_for_interactive(text: str) -> tuple[str, str]:

@@ -15,6 +15,7 @@ from handlers.broadcasts.report import delivery_table
 from handlers.broadcasts.schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasts.sending import schedule_of
 from handlers.cases.dialog import actor, record_refusal
+from handlers.choice_labels import numbered_choices
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.tables import to_xlsx
@@ -162,16 +163,18 @@ async def on_message(turn: Turn) -> None:
 
 async def _choose_region(turn: Turn) -> None:
     roles = await my_task_force_roles(turn)
-    rows = []
+    choices = []
     for role in roles:
         if role.role == Role.ADMIN:
-            rows.append((Button(turn.t("broadcast_admin.everyone"), "bx:region:all"),))
+            everyone = turn.t("broadcast_admin.everyone")
+            choices.append((everyone, everyone, "bx:region:all"))
         elif role.region_code:
-            name = await regions.get_region(turn.session, role.region_code)
-            rows.append(
-                (Button((name.name if name else role.region_code)[:60], f"bx:region:{role.region_code}"),)
-            )
-    turn.say(turn.t("broadcast_admin.choose_region"), tuple(rows))
+            found = await regions.get_region(turn.session, role.region_code)
+            name = found.name if found else role.region_code
+            choices.append((name, name, f"bx:region:{role.region_code}"))
+    # A regency's name can have 39 characters, a label 20: listed in full, numbered.
+    listing, rows = numbered_choices(turn.t, choices)
+    turn.say(f"{turn.t('broadcast_admin.choose_region')}\n{listing}", rows)
     turn.go(NAME, "region", turn.state.data)
 
 

@@ -6,7 +6,7 @@ from db import subscriptions
 from ground.messages import Button
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG, show_menu
-from handlers.regions.search import village_rows
+from handlers.regions.search import village_choices
 from handlers.regions.villages import find_villages, too_long
 
 NAME = "subscriptions"
@@ -63,8 +63,9 @@ async def on_village_typed(turn: Turn) -> None:
     if not places:
         turn.say(turn.t("report.village_not_found"))
         return
-    rows = village_rows(places, "sb:v:")
-    turn.say(turn.t("report.village_choose"), (*rows, (Button(turn.t("report.cancel"), "menu:main"),)))
+    listing, rows = village_choices(turn.t, places, "sb:v:")
+    cancel = (Button(turn.t("report.cancel"), "menu:main"),)
+    turn.say(f"{turn.t('report.village_choose')}\n{listing}", (*rows, cancel))
 
 
 async def _subscribe(turn: Turn, code: str) -> None:

@@ -11,6 +11,7 @@ from ground.messages import Button, Reply, Template, whole_number
 from handlers.access import may_handle_case, my_task_force_roles
 from handlers.cases.export import case_table, cases_workbook
 from handlers.cases.messages import case_alert, case_text, coordinator_buttons
+from handlers.choice_labels import numbered_choices
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
 from handlers.tables import to_csv
@@ -177,15 +178,20 @@ async def list_cases(turn: Turn) -> None:
         turn.say(turn.t("cases.none_open"))
         await show_menu(turn)
         return
-    rows: list[tuple[Button, ...]] = []
-    for case in ordered:
-        label = f"{case.reference} · {turn.t(f'cases.status.{case.status}')}"
-        rows.append((Button(label[:60], f"cs:view:{case.id}"),))
+    # The status goes in the listed line: "TPPO-6112-000001 · sedang ditangani" would not fit a label.
+    listing, numbered = numbered_choices(
+        turn.t,
+        [
+            (c.reference, f"{c.reference} · {turn.t(f'cases.status.{c.status}')}", f"cs:view:{c.id}")
+            for c in ordered
+        ],
+    )
+    rows: list[tuple[Button, ...]] = list(numbered)
     if turn.incoming.channel in turn.services.csv_refused_by:
         rows.append((Button("📊 XLSX", "cx:xlsx"),))
     else:
         rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
-    turn.say(turn.t("cases.open_list", count=len(ordered)), tuple(rows))
+    turn.say(f"{turn.t('cases.open_list', count=len(ordered))}\n{listing}", tuple(rows))
     listed = ", ".join(c.reference for c in ordered)
     await audit.record(turn.session, actor(turn), "cases_listed", turn.now, detail=listed)
 
@@ -246,10 +252,13 @@ async def my_reports(turn: Turn) -> None:
         return
     lines = [turn.t("cases.my_reports")]
     rows = []
-    for case in mine:
-        lines.append(f"• {case.reference}: {turn.t(f'cases.status.{case.status}')}")
+    several_open = sum(case.status != "closed" for case in mine) > 1
+    for number, case in enumerate(mine, start=1):
+        # Numbered: "➕ Tambah info TPPO-6112-000001" would not fit a label; "➕ Tambah info 2" does.
+        lines.append(f"{number}. {case.reference}: {turn.t(f'cases.status.{case.status}')}")
         if case.status != "closed":
-            rows.append((Button(f"{turn.t('cases.add_info')} {case.reference}"[:60], f"my:add:{case.id}"),))
+            label = turn.t("cases.add_info_to", number=number) if several_open else turn.t("cases.add_info")
+            rows.append((Button(label, f"my:add:{case.id}"),))
     turn.say("\n".join(lines), tuple(rows))
 
 

@@ -12,7 +12,7 @@ from handlers.access import may_invite_official, task_force_roles
 from handlers.cases.dialog import record_refusal
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
-from handlers.regions.search import village_rows
+from handlers.regions.search import village_choices
 from handlers.regions.villages import find_villages, too_long
 
 NAME = "officials"
@@ -66,7 +66,8 @@ async def _offer_villages(turn: Turn, query: str) -> None:
         turn.say(turn.t("officials.no_village_in_region"))
         turn.go(NAME, "village")
         return
-    turn.say(turn.t("officials.choose_village"), village_rows(places, "inv:"))
+    listing, rows = village_choices(turn.t, places, "inv:")
+    turn.say(f"{turn.t('officials.choose_village')}\n{listing}", rows)
     turn.go(NAME, "village")
 
 

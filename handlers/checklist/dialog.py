@@ -135,8 +135,11 @@ async def on_input(turn: Turn) -> None:
         turn.say(turn.t("checklist.cancelled"))
         await show_menu(turn)
     else:
+        greeted = typed_answers.greeting(turn.services.content, turn.incoming.text)
         hint = (
-            turn.t("checklist.unclear_choice", count=len(question.options))
+            turn.t(f"menu.{greeted}")  # "halo" mid-checklist: greeted back, not "not understood"
+            if greeted is not None
+            else turn.t("checklist.unclear_choice", count=len(question.options))
             if question.is_choice
             else turn.t("checklist.unclear")
         )

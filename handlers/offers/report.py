@@ -54,7 +54,8 @@ def _pay_place(t: Texts, pay: PayCheck) -> str:
 
 def _money(amount: float, currency: str) -> str:
     shown = f"{amount:,.0f}".replace(",", ".") if currency == "IDR" else f"{amount:,.0f}"
-    return f"Rp {shown}" if currency == "IDR" else f"{currency} {shown}"
+    # EYD writes rupiah with no space: "Rp15.000.000" (docs/style.md).
+    return f"Rp{shown}" if currency == "IDR" else f"{currency} {shown}"
 
 
 def _salary_text(t: Texts, salary: Salary) -> str:

@@ -16,7 +16,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
+from ground.i18n import Texts
 from ground.messages import Button
+from handlers.choice_labels import numbered_choices
 
 # Spellings from before the 1972 reform still used in names and by older people (Tjilatjap).
 OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh"))
@@ -70,9 +72,12 @@ class Place:
         return ZONE_ABBREVIATIONS.get(self.timezone, self.timezone)
 
 
-def village_rows(places: Iterable[Place], prefix: str) -> tuple[tuple[Button, ...], ...]:
-    """One button per found village, its label telling same-named villages apart."""
-    return tuple((Button(place.label[:60], f"{prefix}{place.code}"),) for place in places)
+def village_choices(
+    t: Texts, places: Iterable[Place], prefix: str
+) -> tuple[str, tuple[tuple[Button, ...], ...]]:
+    """The found villages listed in full and numbered (district and regency tell same-named ones
+    apart), and one button each that fits every platform uncut ("1. Sungai Kakap" or "Pilihan 1")."""
+    return numbered_choices(t, [(p.name, p.label, f"{prefix}{p.code}") for p in places])
 
 
 class RegionIndex:

@@ -14,7 +14,7 @@ from handlers.cases.messages import details_lines
 from handlers.context import Dialog, Turn
 from handlers.hotlines import dialog as numbers
 from handlers.menu import show_menu
-from handlers.regions.search import Place, village_rows
+from handlers.regions.search import Place, village_choices
 from handlers.regions.villages import find_villages, too_long
 from handlers.reports.form import Field, Invalid, validate
 from handlers.seen_before import identifiers
@@ -100,7 +100,9 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
         text += f"\n{turn.t('report.village_prompt_hint')}"
         mine = await _my_village(turn)
         if mine is not None:
-            rows.append((Button(turn.t("report.village_mine", village=mine.name)[:60], f"rp:v:{mine.code}"),))
+            # The village is named in the message: a name can have 44 characters, a label 20.
+            text += f"\n{turn.t('report.village_mine_hint', village=mine.label)}"
+            rows.append((Button(turn.t("report.village_mine"), f"rp:v:{mine.code}"),))
     controls = [Button(turn.t("report.cancel"), "rp:cancel")]
     if not field.required_in(turn.state.data["kind"]):
         controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
@@ -183,8 +185,9 @@ async def _offer_villages(turn: Turn, typed: str) -> None:
     if not places:
         await ask_field(turn, turn.t("report.village_not_found"))
         return
-    rows = village_rows(places, "rp:v:")
-    turn.say(turn.t("report.village_choose"), (*rows, (Button(turn.t("report.cancel"), "rp:cancel"),)))
+    listing, rows = village_choices(turn.t, places, "rp:v:")
+    cancel = (Button(turn.t("report.cancel"), "rp:cancel"),)
+    turn.say(f"{turn.t('report.village_choose')}\n{listing}", (*rows, cancel))
 
 
 async def _village_chosen(turn: Turn, code: str) -> None:

@@ -10,6 +10,7 @@ from db import audit
 from ground.messages import Button, Reply, whole_number
 from handlers.access import may_oversee, my_task_force_roles
 from handlers.cases.dialog import actor, record_refusal
+from handlers.choice_labels import numbered_choices
 from handlers.context import Turn
 from handlers.menu import show_menu
 from handlers.statistics.charts import weekly_chart
@@ -37,11 +38,13 @@ async def begin(turn: Turn) -> None:
     if len(regions) == 1:
         await _ask_period(turn, regions[0])
         return
-    buttons = []
+    choices = []
     for code in regions:
         scope = await scope_of(turn.session, code, turn.t("statistics.everywhere"))
-        buttons.append((Button(scope.name[:60], f"st:r:{code or EVERYWHERE}"),))  # then a period
-    turn.say(turn.t("statistics.choose_region"), tuple(buttons))
+        choices.append((scope.name, scope.name, f"st:r:{code or EVERYWHERE}"))  # then a period
+    # "Kabupaten Administrasi Kepulauan Seribu" would not fit a label: listed, numbered.
+    listing, buttons = numbered_choices(turn.t, choices)
+    turn.say(f"{turn.t('statistics.choose_region')}\n{listing}", buttons)
 
 
 async def _ask_period(turn: Turn, region_code: str | None) -> None:

@@ -82,6 +82,8 @@ class FakeGraphAPI:
     # Users whose 24-hour window is closed: free-form messages to them fail (asynchronously).
     closed_windows: set[str] = field(default_factory=set)
     requests: int = 0
+    # Button, list-row and list-button titles that arrived cut ("…"): WhatsApp would show them so.
+    cut_labels: list[str] = field(default_factory=list)
     _webhook: tuple[str, str] | None = None
     _runner: web.AppRunner | None = None
     _counter: int = 0
@@ -149,6 +151,7 @@ class FakeGraphAPI:
         self._counter += 1
         message_id = f"wamid.FAKE{self._counter}"
         self.accepted.append({**payload, "_id": message_id})
+        self.cut_labels += _cut_titles(payload)
         self._sent_event.set()
         failed = payload["type"] != "template" and payload["to"] in self.closed_windows
         self._report(message_id, payload["to"], "failed" if failed else "delivered")
@@ -263,6 +266,19 @@ def _too_long(payload: Any) -> list[str]:
         name, limit = checks[kind]
         return [f"{kind} {name} over {limit} characters"] if len(str(part.get(name, ""))) > limit else []
     return []
+
+
+def _cut_titles(payload: dict[str, Any]) -> list[str]:
+    """Button and list-row titles the sender had to cut ("Orang hilang / tida…"): WhatsApp would
+    show them cut (or refuse a title over its limit), so a test can assert there are none."""
+    interactive = payload.get("interactive") if payload.get("type") == "interactive" else None
+    if not isinstance(interactive, dict):
+        return []
+    action = interactive.get("action", {})
+    titles = [b["reply"]["title"] for b in action.get("buttons", [])]
+    titles += [r["title"] for s in action.get("sections", []) for r in s["rows"]]
+    titles += [action["button"]] if "button" in action else []
+    return [title for title in titles if title.endswith("…")]
 
 
 def status_webhook(statuses: list[dict[str, Any]]) -> dict[str, Any]:
