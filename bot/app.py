@@ -33,6 +33,7 @@ from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
 from db import media, migrate, regions
 from db.crypto import FieldCipher
+from db.flood import FloodLimit
 from db.identifier_keys import IdentifierKeys
 from db.session import create_engine, create_sessionmaker
 from handlers import report, route_table
@@ -109,7 +110,7 @@ async def open_core(settings: Settings, clock: Clock = utc_now, apply_migrations
         services,
         clock,
         numbered_menus={"whatsapp": MAX_ROWS, CONSOLE: 0},
-        max_messages_per_minute=settings.conversation.max_messages_per_minute,
+        flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
     )
     return Core(settings, database, sessions, services, engine, clock, pictures)
