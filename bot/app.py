@@ -60,6 +60,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         retention_days=settings.privacy.closed_case_retention_days,
         draft_days=settings.privacy.report_draft_days,
+        resume_offer_minutes=settings.conversation.resume_offer_minutes,
         digest=DigestSchedule(
             WEEKDAYS.index(settings.digest.weekday), time.fromisoformat(settings.digest.time)
         ),

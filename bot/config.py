@@ -92,6 +92,8 @@ class ConversationSettings(_Section):
     # at flood_per_second.
     flood_burst: int = Field(default=30, ge=1)
     flood_per_second: float = Field(default=1.0, gt=0)
+    # Minutes after a report's last answer before coming back to it asks "continue or start over?".
+    resume_offer_minutes: float = Field(default=60.0, gt=0)
 
 
 class DeliverySettings(_Section):

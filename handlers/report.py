@@ -8,7 +8,7 @@ from bot.messages import Button
 from db import cases, media, roles
 from db.records import ConversationState
 from db.regions import local_day
-from handlers import identifiers, numbers, seen_before
+from handlers import identifiers, numbers, report_resume, seen_before
 from handlers.access import official_village
 from handlers.case_messages import details_lines
 from handlers.context import Dialog, Turn
@@ -355,6 +355,8 @@ async def reprompt(turn: Turn) -> None:
         await ask_field(turn)
     elif step == "cancelling":
         await ask_cancel(turn)
+    elif step == "resuming":
+        report_resume.ask(turn)
     else:
         await show_summary(turn)
 
@@ -381,10 +383,12 @@ DIALOG = Dialog(
         "field": on_field,
         "summary": on_summary,
         "cancelling": on_cancelling,
+        "resuming": report_resume.on_resuming,
     },
     reprompt=reprompt,
     reads_text=_reads_text,
     asks_number=_asks_number,
     button_prefix="rp",
     accepts_photos=True,
+    interrupts=report_resume.interrupts,
 )
