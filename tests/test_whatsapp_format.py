@@ -147,3 +147,16 @@ def test_signature_and_handshake() -> None:
     assert challenge_answer(params, "tok") == "1158201444"
     assert challenge_answer({**params, "hub.verify_token": "nope"}, "tok") is None
     assert challenge_answer({**params, "hub.mode": "unsubscribe"}, "tok") is None
+
+
+def test_a_label_too_long_for_a_reply_button_makes_a_list() -> None:
+    """Three villages named with their district would be cut to 20 characters as reply buttons
+    ("Sungai Kakap, Kec. S…"); as a list each row's description holds the whole name."""
+    village = "Sungai Kakap, Kec. Sungai Kakap, Kabupaten Kubu Raya"
+    reply = Reply("Pilih desa", ((Button(village, "rp:v:61.12.09.2001"),), *buttons(2)))
+    [listing], _ = payloads(TO, reply)
+    assert listing["interactive"]["type"] == "list"
+    rows = listing["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[0]["description"] == village and len(rows[0]["title"]) <= 24
+    [short], _ = payloads(TO, REPLIES["two buttons"])
+    assert short["interactive"]["type"] == "button", "short labels stay reply buttons"
