@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 MODULES: dict[str, list[str]] = {
     "handlers/access.py": ["tests/test_roles.py"],
     "db/roles.py": ["tests/test_roles.py"],
-    "handlers/forwarding.py": ["tests/test_guards.py", "tests/test_reports_e2e.py"],
+    "handlers/cases/forwarding.py": ["tests/test_guards.py", "tests/test_reports_e2e.py"],
     "db/outbox.py": ["tests/test_outbox.py", "tests/test_guards.py"],
     "bot/channels/whatsapp_format.py": ["tests/test_whatsapp_format.py", "tests/test_guards.py"],
     "db/personal_data.py": [
@@ -43,10 +43,10 @@ MODULES: dict[str, list[str]] = {
         "tests/test_privacy.py",
     ],
     "db/crypto.py": ["tests/test_encryption.py"],
-    "handlers/statistics.py": ["tests/test_statistics.py", "tests/test_guards.py"],
-    "handlers/charts.py": ["tests/test_statistics.py", "tests/test_guards.py"],
-    "handlers/checklist_scoring.py": ["tests/test_checklist_scoring.py", "tests/test_checklist_personas.py"],
-    "handlers/offer_analysis.py": ["tests/test_offer_analysis.py"],
+    "handlers/statistics/figures.py": ["tests/test_statistics.py", "tests/test_guards.py"],
+    "handlers/statistics/charts.py": ["tests/test_statistics.py", "tests/test_guards.py"],
+    "handlers/checklist/scoring.py": ["tests/test_checklist_scoring.py", "tests/test_checklist_personas.py"],
+    "handlers/offers/analysis.py": ["tests/test_offer_analysis.py"],
 }
 STATUS = re.compile(r"^\s*(?P<name>\S+): (?P<status>[a-z ]+?)\s*$")
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}

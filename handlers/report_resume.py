@@ -15,9 +15,9 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from bot.i18n import Content
-from bot.messages import Button, Incoming
 from db import media
+from ground.i18n import Content
+from ground.messages import Button, Incoming
 from handlers.context import Turn
 
 # What is kept of the message that brought the question: enough to handle it again.

@@ -15,11 +15,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import ConversationEngine
-from bot.messages import Incoming, IncomingKind, Reply
 from db import crypto
 from db.models import RoleAssignment, User
 from db.records import ConversationState
 from db.roles import Role, grant_role
+from ground.messages import Incoming, IncomingKind, Reply
 from handlers.context import RouteTable
 
 # Answers typed at a step that reads text: an age, a date, a name, a phone, a village, a place.

@@ -15,10 +15,10 @@ from bot.app import build_services
 from bot.channels import whatsapp_format as wa
 from bot.config import Settings
 from bot.engine import ConversationEngine
-from bot.messages import Reply, text_length
 from bot.router import Router
 from db.roles import Role
 from db.session import create_engine, create_sessionmaker
+from ground.messages import Reply, text_length
 from handlers import route_table
 from tests.dialog_walk import Action, Walk, Walker
 from tests.harness import FakeClock
@@ -172,7 +172,7 @@ async def test_every_reply_of_every_dialogue_fits_both_platforms(walker: Walker)
 
 def test_a_planted_long_text_is_caught() -> None:
     """The check can fail: a text past Telegram's limit, a label cut on WhatsApp, data too long."""
-    from bot.messages import Button
+    from ground.messages import Button
 
     assert problems(Reply("x" * 4097)), "text over 4,096"
     assert problems(Reply("ok", ((Button("Lanjutkan laporan " * 5, "rp:resume"),),))), "a label cut"

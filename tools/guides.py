@@ -26,9 +26,9 @@ from pydantic import SecretStr
 from bot.app import Core, open_core
 from bot.channels.console import render
 from bot.config import Settings
-from bot.messages import Button, Incoming, Reply
 from db import queries
 from db.roles import Role, create_invite, grant_role
+from ground.messages import Button, Incoming, Reply
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDES = ROOT / "docs" / "panduan"
