@@ -33,6 +33,7 @@ from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
 from db import media, regions
 from db.crypto import FieldCipher
+from db.flood import FloodLimit
 from db.identifier_keys import IdentifierKeys
 from db.seen_filter import SeenFilter
 from db.session import create_engine, create_sessionmaker
@@ -63,6 +64,7 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         ack_hours={"missing": settings.cases.ack_hours_missing, "warning": settings.cases.ack_hours_warning},
         retention_days=settings.privacy.closed_case_retention_days,
         draft_days=settings.privacy.report_draft_days,
+        resume_offer_minutes=settings.conversation.resume_offer_minutes,
         digest=DigestSchedule(
             WEEKDAYS.index(settings.digest.weekday), time.fromisoformat(settings.digest.time)
         ),
@@ -125,7 +127,7 @@ async def open_core(
         services,
         clock,
         numbered_menus={"whatsapp": MAX_ROWS, CONSOLE: 0},
-        max_messages_per_minute=settings.conversation.max_messages_per_minute,
+        flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
     )
     return Core(settings, database, sessions, services, engine, clock, pictures)

@@ -88,7 +88,12 @@ class WebSettings(_Section):
 class ConversationSettings(_Section):
     default_language: str = "id"
     max_text_chars: int = Field(default=3000, ge=100)
-    max_messages_per_minute: int = Field(default=90, ge=1)
+    # Flood control, a token bucket per user (db/flood.py): at most flood_burst at once, refilled
+    # at flood_per_second.
+    flood_burst: int = Field(default=30, ge=1)
+    flood_per_second: float = Field(default=1.0, gt=0)
+    # Minutes after a report's last answer before coming back to it asks "continue or start over?".
+    resume_offer_minutes: float = Field(default=60.0, gt=0)
 
 
 class DeliverySettings(_Section):

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.pictures import PictureReader
 from bot.router import Router
 from db import first_contact, media, queries
+from db.flood import FloodLimit
 from ground.messages import Incoming, PictureReading, Reply, compact
 from handlers.context import ComputeFirst, ReadPictureFirst, Services, Turn
 
@@ -60,18 +61,19 @@ class ConversationEngine:
         services: Services,
         clock: Clock = utc_now,
         numbered_menus: Mapping[str, int] | None = None,
-        max_messages_per_minute: int = 20,
+        flood_limit: FloodLimit = queries.UNLIMITED,
         pictures: PictureReader | None = None,
     ) -> None:
         """numbered_menus: for each channel that shows a menu of more than N choices as numbered
         text (WhatsApp: 10), that N; a number the user then types means that choice.
+        flood_limit: each user's token bucket (db/flood.py): a burst, and a sustained rate.
         pictures: reads the text of pictures for the steps that ask (None: none can be read)."""
         self._sessions = sessions
         self._router = router
         self._services = services
         self._clock = clock
         self._numbered_menus = dict(numbered_menus or {})
-        self._max_messages_per_minute = max_messages_per_minute
+        self._flood_limit = flood_limit
         self._pictures = pictures
         # Messages of one user are handled one at a time in this process (a fixed set of
         # locks, so memory stays bounded); across processes the user's row lock does it.
@@ -136,7 +138,13 @@ class ConversationEngine:
             ):
                 return [], 0
             user, state = await queries.get_or_create_user(
-                session, incoming.channel, incoming.user_id, incoming.chat_id, progress.language, now
+                session,
+                incoming.channel,
+                incoming.user_id,
+                incoming.chat_id,
+                progress.language,
+                now,
+                self._flood_limit,
             )
             progress.language = user.language
             # Their first message: what the platform would not let us send before goes out now.
@@ -145,10 +153,10 @@ class ConversationEngine:
                 if user.held_messages
                 else 0
             )
-            flooded = user.messages_this_minute > self._max_messages_per_minute
-            if flooded and user.messages_this_minute > self._max_messages_per_minute + 1:
-                # Told once a minute; further messages in that minute get no answer, so a
-                # flood costs no sends. The state is untouched.
+            flooded = user.flood_refused
+            if flooded and user.flood_refusals > 1:
+                # Told once; the rest of a flood gets no answer, so it costs no sends. The state
+                # is untouched.
                 return [], released
             turn = Turn(
                 incoming=incoming,

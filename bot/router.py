@@ -35,9 +35,12 @@ class Router:
             return
         dialog = self._current_dialog(turn)
         turn.ask_again = dialog.reprompt
+        turn.route_again = self.route
         if incoming.kind == "text" and not incoming.text.strip():
             turn.say(turn.t("typed.empty"))
             await dialog.reprompt(turn)
+            return
+        if dialog.interrupts is not None and await dialog.interrupts(turn):
             return
         picture_step = (
             self._table.pictures.get((turn.state.dialog, turn.state.step))

@@ -9,6 +9,7 @@ from sqlalchemy import (
     JSON,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -101,8 +102,11 @@ class User(Base):
     # On a channel that shows a long menu as numbered text (WhatsApp), what each number the user
     # may type stands for: the button data of the last such menu, in order.
     menu_choices: Mapped[list[str] | None] = mapped_column(JSON)
-    # Flood control: messages counted since flood_window_start (one minute at most).
-    flood_window_start: Mapped[datetime | None]
+    # Flood control, a token bucket (db/flood.py): when the bucket is full again (seconds since the
+    # epoch; None: full), whether the last message was refused, and how many were refused since
+    # the bucket was last full.
+    flood_full_at: Mapped[float | None] = mapped_column(Double)
+    flood_refused: Mapped[bool] = mapped_column(default=False)
     flood_count: Mapped[int] = mapped_column(default=0)
     # Invite codes tried and refused in a row, and until when /daftar is refused (guessing).
     invite_failures: Mapped[int] = mapped_column(default=0)

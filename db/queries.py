@@ -8,16 +8,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Boolean, Table, and_, bindparam, case, delete, select, update
+from sqlalchemy import Boolean, Table, bindparam, case, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db import crypto
+from db import crypto, flood
 from db.models import ChecklistResult, ProcessedUpdate, User
 from db.records import ChecklistOutcome, ConversationState, UserRecord
 from db.sql import dialect_of, insert_for, run
 from db.subscriptions import unsubscribe_chat
 
-FLOOD_WINDOW = timedelta(minutes=1)
+# The flood limit a caller that gives none gets: generous enough never to refuse anyone.
+UNLIMITED = flood.FloodLimit(burst=10**9, per_second=10**6)
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,7 @@ def _statements(dialect: str) -> _HotStatements:
         dialog="start",
         step="idle",
         dialog_data=bindparam("empty", type_=users.c.dialog_data.type),
-        flood_window_start=bindparam("now"),
-        flood_count=1,
-    )
-    # Flood control: count this message in the current minute, or start a new minute. A window
-    # that starts after "now" means the clock was stepped back: it starts again rather than
-    # lasting until the clock catches up (an hour's step would silence a normal user for an hour).
-    window_type = users.c.flood_window_start.type
-    same_minute = and_(
-        users.c.flood_window_start > bindparam("minute_ago", type_=window_type),
-        users.c.flood_window_start <= bindparam("now", type_=window_type),
+        **flood.first_message(),
     )
     # Writing again means the user has not blocked us (any more), and may have a new chat; but
     # only a message from their own chat says where to write to them (get_or_create_user).
@@ -74,10 +66,8 @@ def _statements(dialect: str) -> _HotStatements:
             "last_seen_at": upsert.excluded.last_seen_at,
             "chat_id": case((own_chat, upsert.excluded.chat_id), else_=users.c.chat_id),
             "blocked": False,
-            "flood_count": case((same_minute, users.c.flood_count + 1), else_=1),
-            "flood_window_start": case(
-                (same_minute, users.c.flood_window_start), else_=upsert.excluded.last_seen_at
-            ),
+            # Flood control: the user's token bucket, in the same statement (db/flood.py).
+            **flood.bucket_updates(users.c.flood_full_at, users.c.flood_count),
         },
     ).returning(*_USER_COLUMNS, users.c.dialog, users.c.step, users.c.dialog_data, users.c.menu_choices)
     save = (
@@ -104,6 +94,7 @@ _USER_COLUMNS = [
         "language_chosen",
         "privacy_version",
         "region_code",
+        "flood_refused",
         "flood_count",
         "held_messages",
     )
@@ -132,7 +123,13 @@ async def forget_processed_updates(session: AsyncSession, before: datetime) -> i
 
 
 async def get_or_create_user(
-    session: AsyncSession, channel: str, external_id: str, chat_id: str, default_language: str, now: datetime
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    chat_id: str,
+    default_language: str,
+    now: datetime,
+    flood_limit: flood.FloodLimit = UNLIMITED,
 ) -> tuple[UserRecord, ConversationState]:
     """The user and where they are in a dialogue, created on first contact.
 
@@ -144,6 +141,9 @@ async def get_or_create_user(
     (Telegram's private chats, WhatsApp's numbers): a message in a group, or an update naming
     another person's chat, must not redirect what is sent to this user. A user first met
     elsewhere is written to in their private chat.
+
+    The same statement spends a token of the user's flood bucket (`flood_limit`, db/flood.py):
+    `UserRecord.flood_refused` says whether it found none.
     """
     own_chat = chat_id == external_id
     parameters = {
@@ -153,8 +153,8 @@ async def get_or_create_user(
         "own_chat": own_chat,
         "language": default_language,
         "now": now,
-        "minute_ago": now - FLOOD_WINDOW,
         "empty": {},
+        **flood_limit.parameters(now),
     }
     row = (await run(session, _statements(dialect_of(session)).upsert_user, parameters)).one()
     try:
@@ -310,7 +310,8 @@ def _user_record(row: Any) -> UserRecord:
         language_chosen=row.language_chosen,
         privacy_version=row.privacy_version,
         region_code=row.region_code,
-        messages_this_minute=row.flood_count,
+        flood_refused=row.flood_refused,
+        flood_refusals=row.flood_count,
         held_messages=row.held_messages,
     )
 

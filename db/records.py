@@ -17,8 +17,10 @@ class UserRecord:
     language_chosen: bool
     privacy_version: str | None
     region_code: str | None
-    # Messages from this user in the current minute, this one included (flood control).
-    messages_this_minute: int = 0
+    # Flood control (db/flood.py): whether this message was refused, and how many were since the
+    # user's bucket was last full (1: this one is the first, told to slow down).
+    flood_refused: bool = False
+    flood_refusals: int = 0
     # Messages wait in the outbox for this user's first message (db/first_contact.py).
     held_messages: bool = False
 

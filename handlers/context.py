@@ -59,6 +59,9 @@ class Services:
     retention_days: int = 180
     # Days an unsent report is kept after its last answer (config.toml [privacy]).
     draft_days: int = 3
+    # Minutes after its last answer before a message to an unsent report first asks whether to
+    # continue it or start over (config.toml [conversation] resume_offer_minutes).
+    resume_offer_minutes: float = 60.0
     # Report kind -> hours before an unacknowledged report escalates (config.toml [cases]).
     ack_hours: Mapping[str, float] = field(default_factory=lambda: {"missing": 2.0, "warning": 24.0})
     digest: DigestSchedule = DigestSchedule()
@@ -114,6 +117,9 @@ class Turn:
     # Asks again what the current dialogue's step is waiting for (set by the router), so a global
     # button (a language chosen mid-checklist) can return to it instead of ending it.
     ask_again: Callable[[Turn], Awaitable[None]] | None = None
+    # Routes the turn once more, as it is now (set by the router): a message held back by a
+    # question ("continue your report?") is handled once that question is answered.
+    route_again: Callable[[Turn], Awaitable[None]] | None = None
 
     def say(self, text: str, buttons: tuple[tuple[Button, ...], ...] = ()) -> None:
         self.replies.append(Reply(text, buttons))
@@ -173,6 +179,10 @@ class Dialog:
     # Whether the current step asks for a number (an age): a number typed there is the answer,
     # never "the Nth button" of a numbered menu.
     asks_number: Callable[[ConversationState], bool] = _never
+    # Runs before the router handles a message while this dialogue is open (/start, a menu
+    # button and anything else); returns True when it answered instead (an unsent report asks
+    # whether to continue it before it is left or picked up after a long pause).
+    interrupts: Callable[[Turn], Awaitable[bool]] | None = None
 
 
 @dataclass(frozen=True)

@@ -43,8 +43,9 @@ class FakeClock:
 TEST_DELIVERY = DeliverySettings(
     max_attempts=4, backoff_base_seconds=0.01, backoff_max_seconds=0.05, per_chat_interval_seconds=0
 )
-# The test clock stands still, so a whole report is "one minute": flood control is tested on its own.
-TEST_CONVERSATION = ConversationSettings(max_messages_per_minute=10_000)
+# The test clock stands still, so a whole report comes "at once": flood control is tested on its own
+# (tests/test_flood_control.py), with a clock that moves.
+TEST_CONVERSATION = ConversationSettings(flood_burst=10**6)
 
 
 def test_settings(database_url: str, api_base: str, mode: str = "webhook") -> Settings:

@@ -54,7 +54,6 @@ async def test_every_question_and_result_fits_telegram_and_whatsapp(database_url
         Router(route_table(), 3000),
         services,
         FakeClock(),
-        max_messages_per_minute=10**6,
     )
     seen_questions: set[str] = set()
     try:

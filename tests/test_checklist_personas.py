@@ -371,9 +371,7 @@ async def test_every_persona_typing_in_both_languages_gets_its_result(database_u
     Indonesian and in English; the result each person reads, and the anonymous row stored."""
     database = create_engine(database_url)
     sessions = create_sessionmaker(database)
-    engine = ConversationEngine(
-        sessions, Router(route_table(), 3000), SERVICES, FakeClock(), max_messages_per_minute=100_000
-    )
+    engine = ConversationEngine(sessions, Router(route_table(), 3000), SERVICES, FakeClock())
     expected_rows = []
     try:
         for number, (person, language) in enumerate(itertools.product(PERSONAS, ("id", "en"))):

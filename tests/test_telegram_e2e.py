@@ -315,20 +315,21 @@ async def test_database_is_really_used(bot: BotHarness) -> None:
     assert await scalar(bot, text("SELECT count(*) FROM users")) == 1
 
 
-async def test_flood_control_answers_once_then_waits_a_minute(database_url: str, fake_api: Any) -> None:
+async def test_flood_control_answers_once_then_waits_for_the_refill(database_url: str, fake_api: Any) -> None:
     from bot.config import ConversationSettings
     from tests.harness import FakeClock, start_harness_with, test_settings
 
     clock = FakeClock()
     settings = test_settings(database_url, fake_api.base_url)
-    settings = settings.model_copy(update={"conversation": ConversationSettings(max_messages_per_minute=3)})
+    limits = ConversationSettings(flood_burst=3, flood_per_second=1 / 60)
+    settings = settings.model_copy(update={"conversation": limits})
     harness = await start_harness_with(settings, fake_api, clock)
     try:
         for _ in range(3):
             assert await harness.say(ALICE, "/start")
         [slow_down] = await harness.say(ALICE, "/start")
         assert "terlalu banyak" in slow_down["text"]
-        assert await harness.say(ALICE, "/start") == [], "told once; the rest of the minute is quiet"
+        assert await harness.say(ALICE, "/start") == [], "told once; then quiet until one refills"
         clock.advance(seconds=61)
         replies = await harness.say(ALICE, "/start")
         assert buttons_of(replies[-1]) == ["lang:id", "lang:en"]

@@ -155,3 +155,16 @@ def test_a_numbered_menu_does_not_number_a_numbered_label_twice() -> None:
     [message], menu = payloads(TO, Reply("Pilih desanya:", choices))
     assert "\n1. Desa 1\n" in message["text"]["body"] and "1. 1." not in message["text"]["body"]
     assert len(menu) == 12
+
+
+def test_a_label_too_long_for_a_reply_button_makes_a_list() -> None:
+    """Three villages named with their district would be cut to 20 characters as reply buttons
+    ("Sungai Kakap, Kec. S…"); as a list each row's description holds the whole name."""
+    village = "Sungai Kakap, Kec. Sungai Kakap, Kabupaten Kubu Raya"
+    reply = Reply("Pilih desa", ((Button(village, "rp:v:61.12.09.2001"),), *buttons(2)))
+    [listing], _ = payloads(TO, reply)
+    assert listing["interactive"]["type"] == "list"
+    rows = listing["interactive"]["action"]["sections"][0]["rows"]
+    assert rows[0]["description"] == village and len(rows[0]["title"]) <= 24
+    [short], _ = payloads(TO, REPLIES["two buttons"])
+    assert short["interactive"]["type"] == "button", "short labels stay reply buttons"

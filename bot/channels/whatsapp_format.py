@@ -2,7 +2,8 @@
 
 Outbound (POST /{version}/{phone-number-id}/messages, contract: Meta's OpenAPI `Message` schema):
 up to 3 choices become reply buttons (titles up to 20 characters), 4 to 10 a list (rows up to 24
-characters, the full label as description), more a numbered text menu the user answers with a
+characters, the full label as description; also fewer choices with a label too long for a
+button, a village's name with its district), more a numbered text menu the user answers with a
 number. Outside the 24-hour window only templates may be sent. Inbound: text, button and list
 replies, images, locations, and delivery statuses."""
 
@@ -108,7 +109,7 @@ def payloads(
         return text_payloads(to, f"{reply.text}\n\n{numbered}"), choices
     lead, body = _split_for_interactive(reply.text)
     messages = text_payloads(to, lead) if lead else []
-    if len(choices) <= MAX_BUTTONS:
+    if len(choices) <= MAX_BUTTONS and all(len(b.label) <= BUTTON_TITLE for b in choices):
         action: dict[str, Any] = {
             "buttons": [
                 {"type": "reply", "reply": {"id": b.data, "title": _shorten(b.label, BUTTON_TITLE)}}

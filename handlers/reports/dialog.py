@@ -16,6 +16,7 @@ from handlers.hotlines import dialog as numbers
 from handlers.menu import show_menu
 from handlers.regions.search import Place, village_choices
 from handlers.regions.villages import find_villages, too_long
+from handlers.reports import resume as report_resume
 from handlers.reports.form import Field, Invalid, validate
 from handlers.seen_before import identifiers
 from handlers.seen_before import sightings as seen_before
@@ -361,6 +362,8 @@ async def reprompt(turn: Turn) -> None:
         await ask_field(turn)
     elif step == "cancelling":
         await ask_cancel(turn)
+    elif step == "resuming":
+        report_resume.ask(turn)
     else:
         await show_summary(turn)
 
@@ -387,10 +390,12 @@ DIALOG = Dialog(
         "field": on_field,
         "summary": on_summary,
         "cancelling": on_cancelling,
+        "resuming": report_resume.on_resuming,
     },
     reprompt=reprompt,
     reads_text=_reads_text,
     asks_number=_asks_number,
     button_prefix="rp",
     accepts_photos=True,
+    interrupts=report_resume.interrupts,
 )
