@@ -178,7 +178,7 @@ class Outcome:
 
 
 def run_area(
-    name: str, area: Area, children: int, both_databases: bool, template: Path, only: list[str]
+    name: str, area: Area, children: int, both_databases: bool, template: Path, only: list[str], diffs: bool
 ) -> Outcome:
     folder = scratch_copy(area, both_databases)
     mutmut = [sys.executable, "-m", "mutmut"]
@@ -217,6 +217,9 @@ def run_area(
             f"\n   tests: {' '.join(area.tests)}"
         )
         for mutant in outcome.survivors:
+            if not diffs:  # `mutmut show` takes seconds each: skip it when re-running many
+                print(f"-- survived: {mutant} ({reached[mutant]})")
+                continue
             diff = subprocess.run(
                 [*mutmut, "show", mutant], cwd=folder, capture_output=True, text=True, check=False
             ).stdout
@@ -235,6 +238,7 @@ def main() -> int:
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--children", type=int, default=1, help="mutants run at once (default 1)")
     parser.add_argument("--both-databases", action="store_true", help="also run PostgreSQL tests")
+    parser.add_argument("--no-diffs", action="store_true", help="name the survivors without their diffs")
     parser.add_argument(
         "--only",
         nargs="+",
@@ -254,7 +258,15 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="sigap-mutation-template-") as kept:
         template = Path(kept) / "template.db"
         outcomes = {
-            a: run_area(a, AREAS[a], options.children, options.both_databases, template, options.only)
+            a: run_area(
+                a,
+                AREAS[a],
+                options.children,
+                options.both_databases,
+                template,
+                options.only,
+                not options.no_diffs,
+            )
             for a in chosen_areas
         }
     print("\n| area | mutants | no test reaches | killed | survived | score | minutes |")
