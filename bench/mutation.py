@@ -67,7 +67,11 @@ AREAS: dict[str, Area] = {
     ),
     "outbox-keys": Area(
         ("db/outbox.py:enqueue", "db/outbox.py:enqueue_many", "handlers/forwarding.py"),
-        ("tests/test_outbox.py", f"{GUARDS}::test_forwarding_a_case_again_later_queues_nothing"),
+        (
+            "tests/test_outbox.py",
+            f"{GUARDS}::test_forwarding_a_case_again_later_queues_nothing",
+            "tests/test_reports_e2e.py::test_photo_is_forwarded_and_nobody_registered_goes_to_admins",
+        ),
     ),
     "erasure": Area(
         ("db/personal_data.py", "db/cases.py:purge_closed"),
