@@ -119,13 +119,14 @@ async def test_rotation_seals_conversations_notes_and_pictures_stored_before_a_k
             await queries.save_state(session, ani.id, drafting)
         async with with_old() as session, session.begin():
             await cases.add_event(session, case_id, "note", None, "catatan rahasia", now)
+            sealed_picture = await media.store_chart(session, b"\xff\xd8 sealed", now)
             budi, _ = await queries.get_or_create_user(session, "telegram", "13", "13", "id", now)
             await queries.save_state(
                 session, budi.id, ConversationState("report", "name", {"n": "Budi"}, None, None)
             )
         async with create_sessionmaker(engine, FieldCipher([NEW, OLD]))() as session, session.begin():
             counts = await crypto.rotate_all(session)
-        assert counts == {"cases": 1, "case_events": 2, "media": 1, "users": 2}
+        assert counts == {"cases": 1, "case_events": 2, "media": 2, "users": 2}
         async with create_sessionmaker(engine, FieldCipher([NEW]))() as session:
             assert (await queries.load_state(session, ani.id)).data == {"person_name": "Ani"}
             assert (await queries.load_state(session, budi.id)).data == {"n": "Budi"}
@@ -133,6 +134,7 @@ async def test_rotation_seals_conversations_notes_and_pictures_stored_before_a_k
             notes = [e.note for e in await cases.history(session, case_id) if e.note]
             assert notes == ["catatan biasa", "catatan rahasia"]
             assert await media.load(session, picture) == (b"\xff\xd8 plain", "image/png")
+            assert await media.load(session, sealed_picture) == (b"\xff\xd8 sealed", "image/png")
             states = (
                 await session.execute(select(User.dialog_data).where(User.id.in_([ani.id, budi.id])))
             ).scalars()

@@ -4,6 +4,9 @@ database; these are the cases a mutation run showed it left open: docs/testing.m
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from types import SimpleNamespace
 from typing import Any
 
@@ -29,8 +32,22 @@ def test_the_setting_is_a_comma_separated_list_the_first_key_sealing() -> None:
     old_token = FieldCipher([OLD]).seal_text("Siti")
     assert both.open_text(old_token) == "Siti", "every listed key opens"
     assert FieldCipher([NEW]).open_text(both.seal_text("Siti")) == "Siti", "the first key seals"
-    with pytest.raises(DataKeyError, match="no key in SIGAP_DATA_KEYS opens this field"):
+    assert FieldCipher.from_setting(f"{NEW},{OLD}") is not None, "split on commas, not spaces"
+    with pytest.raises(DataKeyError, match=r"^no key in SIGAP_DATA_KEYS opens this field \(was a key"):
         FieldCipher([OLD]).open_text(both.seal_text("Siti"))
+
+
+def test_a_bad_key_is_refused_with_a_command_that_makes_a_good_one() -> None:
+    with pytest.raises(DataKeyError) as refused:
+        FieldCipher(["not-a-key"])
+    command = re.fullmatch(
+        r"SIGAP_DATA_KEYS must be Fernet keys \(make one with: python3 -c '(.+)'\)", str(refused.value)
+    )
+    assert command, str(refused.value)
+    made = subprocess.run([sys.executable, "-c", command[1]], capture_output=True, text=True, check=True)
+    assert (
+        FieldCipher([made.stdout.strip()]).open_text(FieldCipher([made.stdout.strip()]).seal_text("x")) == "x"
+    )
 
 
 def test_fields_are_sealed_only_with_a_key_and_only_when_there_is_something() -> None:
