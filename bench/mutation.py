@@ -72,7 +72,7 @@ AREAS: dict[str, Area] = {
         ),
     ),
     "outbox-keys": Area(
-        ("db/outbox.py:enqueue", "db/outbox.py:enqueue_many", "handlers/forwarding.py"),
+        ("db/outbox.py:enqueue", "db/outbox.py:enqueue_many", "handlers/cases/forwarding.py"),
         (
             "tests/test_outbox.py",
             f"{GUARDS}::test_forwarding_a_case_again_later_queues_nothing",
@@ -90,9 +90,9 @@ AREAS: dict[str, Area] = {
     "crypto": Area(("db/crypto.py",), ("tests/test_field_cipher.py", "tests/test_encryption.py")),
     "small-counts": Area(
         (
-            "handlers/statistics.py:Summary.shown",
-            "handlers/statistics.py:Scope.suppresses_small_counts",
-            "handlers/charts.py:weekly_chart",
+            "handlers/statistics/figures.py:Summary.shown",
+            "handlers/statistics/figures.py:Scope.suppresses_small_counts",
+            "handlers/statistics/charts.py:weekly_chart",
         ),
         (
             "tests/test_statistics.py",
@@ -102,10 +102,10 @@ AREAS: dict[str, Area] = {
     "access": Area(("handlers/access.py",), ("tests/test_roles.py",)),
     "roles": Area(("db/roles.py",), ("tests/test_roles.py",)),
     "checklist-scoring": Area(
-        ("handlers/checklist_scoring.py",),
+        ("handlers/checklist/scoring.py",),
         ("tests/test_checklist_scoring.py", "tests/test_checklist_personas.py"),
     ),
-    "ad-scoring": Area(("handlers/offer_analysis.py",), ("tests/test_offer_analysis.py",)),
+    "ad-scoring": Area(("handlers/offers/analysis.py",), ("tests/test_offer_analysis.py",)),
 }
 STATUS = re.compile(r"^\s*(?P<name>\S+): (?P<status>[a-z ]+?)\s*$")
 KILLED = {"killed", "timeout", "segfault", "caught by type check"}

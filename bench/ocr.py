@@ -35,10 +35,10 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz.distance import Levenshtein  # noqa: E402
 
 from bot.config import OcrSettings  # noqa: E402
-from bot.i18n import Content, default_content_dir  # noqa: E402
 from bot.picture_text import KEPT, Limits, Steps, new_api, prepare, read_text, tessdata_dir  # noqa: E402
-from handlers.offer_analysis import analyse  # noqa: E402
-from handlers.offer_rules import OfferRules, parse_offer_rules  # noqa: E402
+from ground.i18n import Content, default_content_dir  # noqa: E402
+from handlers.offers.analysis import analyse  # noqa: E402
+from handlers.offers.rules import OfferRules, parse_offer_rules  # noqa: E402
 from tests.ad_pictures import readable_text as without_emoji  # noqa: E402
 from tests.ad_pictures import render, styles_for  # noqa: E402
 

@@ -50,10 +50,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import Content, default_content_dir  # noqa: E402
 from db.agencies import Register, read_register  # noqa: E402
-from handlers.offer_analysis import analyse  # noqa: E402
-from handlers.offer_rules import OfferRules, parse_offer_rules  # noqa: E402
+from ground.i18n import Content, default_content_dir  # noqa: E402
+from handlers.offers.analysis import analyse  # noqa: E402
+from handlers.offers.rules import OfferRules, parse_offer_rules  # noqa: E402
 
 ADS = ROOT / "tests" / "data" / "job_ads"
 LOCAL_LEGIT = {"local_job", "local_high_pay", "remote_online", "job_fair"}

@@ -23,10 +23,10 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=1.0)
     args = parser.parse_args()
     sys.path.insert(0, str(args.root))
-    from bot.i18n import Content, default_content_dir
     from db.agencies import Register, read_register
-    from handlers.offer_analysis import analyse
-    from handlers.offer_rules import parse_offer_rules
+    from ground.i18n import Content, default_content_dir
+    from handlers.offers.analysis import analyse
+    from handlers.offers.rules import parse_offer_rules
 
     texts = [
         path.read_text(encoding="utf-8").partition("\n---\n")[2]

@@ -27,7 +27,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import TEXTS_FILE  # noqa: E402
+from ground.i18n import TEXTS_FILE  # noqa: E402
 
 LONG_WORD = 12
 NAMED = ("privacy.notice", "report.consent", "help.text", "subscriptions.offer", "mydata.erase_explained")

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db.regions import read_region_file, shipped_list
-from handlers.region_search import RegionIndex, normalize
+from handlers.regions.search import RegionIndex, normalize
 
 QUERIES = [
     "Sungai Kakap",

@@ -51,10 +51,11 @@ from bot.delivery import RetryPolicy  # noqa: E402
 from bot.engine import utc_now  # noqa: E402
 from bot.outbox import OutboxSender  # noqa: E402
 from bot.rate import SharedRate  # noqa: E402
-from db import broadcasts, migrate, outbox, queries  # noqa: E402
+from db import broadcasts, outbox, queries  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
-from handlers.broadcasting import fire  # noqa: E402
-from handlers.statistics import Scope, gather, last_days  # noqa: E402
+from handlers.broadcasts.sending import fire  # noqa: E402
+from handlers.statistics.figures import Scope, gather, last_days  # noqa: E402
+from migrations import runner as migrate  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api"
 POSTGRES = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")

@@ -26,13 +26,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.i18n import Content, default_content_dir  # noqa: E402
-from db import migrate  # noqa: E402
 from db.identifier_keys import IdentifierKeys  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
-from handlers import identifiers, seen_before  # noqa: E402
-from handlers.offer_analysis import analyse  # noqa: E402
-from handlers.offer_rules import parse_offer_rules  # noqa: E402
+from ground.i18n import Content, default_content_dir  # noqa: E402
+from handlers.offers.analysis import analyse  # noqa: E402
+from handlers.offers.rules import parse_offer_rules  # noqa: E402
+from handlers.seen_before import identifiers  # noqa: E402
+from handlers.seen_before import sightings as seen_before  # noqa: E402
+from migrations import runner as migrate  # noqa: E402
 
 ADS = ROOT / "tests" / "data" / "job_ads" / "dev"
 KEY = "bench-seen-before-key-0123456789abcdefghij"

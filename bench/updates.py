@@ -38,8 +38,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot.app import SigapService  # noqa: E402
 from bot.config import DeliverySettings, Settings, TelegramSettings, WebSettings  # noqa: E402
-from bot.i18n import Content, default_content_dir  # noqa: E402
-from handlers.checklist_scoring import parse_rules  # noqa: E402
+from ground.i18n import Content, default_content_dir  # noqa: E402
+from handlers.checklist.scoring import parse_rules  # noqa: E402
 from tests.telegram_updates import callback_update, text_update  # noqa: E402
 
 TOKEN = "123456:BENCH-token-for-the-fake-api"

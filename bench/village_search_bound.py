@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from db.regions import read_region_file, shipped_list
-from handlers.region_search import MAX_QUERY_CHARS, QueryTooLong, RegionIndex
+from handlers.regions.search import MAX_QUERY_CHARS, QueryTooLong, RegionIndex
 
 TYPICAL = [
     "Sungai Kakap",

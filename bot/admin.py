@@ -11,7 +11,7 @@ from bot.app import Core
 from bot.config import ConfigError
 from db import queries, regions, roles
 from db.roles import Role
-from handlers.officials import new_invite_code
+from handlers.cases.officials import new_invite_code
 
 # What region each role is bound to (Kemendagri code levels: 1 province, 2 regency, 4 village).
 REGION_LEVELS = {Role.COORDINATOR: (1, 2), Role.OFFICIAL: (4,), Role.ADMIN: ()}

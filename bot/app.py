@@ -24,23 +24,25 @@ from bot.channels.whatsapp_format import MAX_ROWS
 from bot.config import WEEKDAYS, ConfigError, Settings
 from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
-from bot.i18n import Content, default_content_dir
 from bot.outbox import OutboxSender, record_statuses
 from bot.pictures import PictureReader, PictureSource, tesseract_status
 from bot.rate import SharedRate
 from bot.router import Router
 from bot.scheduler import Jobs
 from bot.web import bound_port, build_web_app, start_web_server
-from db import media, migrate, regions
+from db import media, regions
 from db.crypto import FieldCipher
 from db.identifier_keys import IdentifierKeys
 from db.session import create_engine, create_sessionmaker
-from handlers import report, route_table
-from handlers.checklist_scoring import parse_rules
+from ground.i18n import Content, default_content_dir
+from handlers import route_table
+from handlers.checklist.scoring import parse_rules
 from handlers.context import Contact, DigestSchedule, Services
-from handlers.offer_rules import parse_offer_rules
-from handlers.region_search import RegionDirectory
-from handlers.report_form import parse_form
+from handlers.offers.rules import parse_offer_rules
+from handlers.regions.search import RegionDirectory
+from handlers.reports import dialog as report
+from handlers.reports.form import parse_form
+from migrations import runner as migrate
 
 if TYPE_CHECKING:
     from bot.channels.telegram import TelegramChannel

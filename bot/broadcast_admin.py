@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 from bot.app import Core, configured_channels, outbox_sender
 from bot.channels.base import Channel
 from bot.config import ConfigError
-from bot.i18n import Content
 from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
-from handlers.broadcast_report import delivery_table
-from handlers.broadcast_schedule import Schedule, ScheduleError, once_at, weekly
-from handlers.broadcasting import fire, schedule_of
+from ground.i18n import Content
+from handlers.broadcasts.report import delivery_table
+from handlers.broadcasts.schedule import Schedule, ScheduleError, once_at, weekly
+from handlers.broadcasts.sending import fire, schedule_of
 from handlers.tables import to_csv, to_xlsx
 
 

@@ -15,15 +15,15 @@ from zoneinfo import ZoneInfo
 from bot.admin import parse_account
 from bot.app import Core
 from bot.config import ConfigError
-from bot.messages import Incoming
 from db import audit, cases, queries, regions
 from db.cases import OPEN_STATUSES, OUTCOMES, CaseRecord
 from db.records import ConversationState
 from db.regions import ZONE_ABBREVIATIONS
-from handlers import cases as case_handlers
+from ground.messages import Incoming
 from handlers.access import may_oversee, my_task_force_roles
+from handlers.cases import dialog as case_handlers
 from handlers.context import Turn
-from handlers.region_search import RegionIndex
+from handlers.regions.search import RegionIndex
 
 STATUS_CHOICES = ("open", "closed", "all", *OPEN_STATUSES)
 

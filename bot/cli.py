@@ -17,26 +17,30 @@ from bot import admin, broadcast_admin, case_admin, doctor, intel_admin, stats_a
 from bot.app import Core, open_core, retry_policy, run_service
 from bot.channels.console import ConsoleChannel
 from bot.config import ConfigError, Settings, load_settings
-from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import configure_logging
 from bot.outbox import OutboxSender
 from bot.pictures import PictureReader, tesseract_status
-from bot.private_files import write_private
-from db import audit, cases, crypto, migrate
+from db import audit, cases, crypto
 from db.agencies import RegisterError, load_register, read_register, replace_register
 from db.contacts import ContactFileError, read_contacts, replace_contacts
 from db.regions import RegionListError, active_regions, import_regions, read_region_file, shipped_list
 from db.roles import Role
 from db.session import create_engine
-from handlers import calo, hotlines, offer_report, seen_before
-from handlers.case_export import case_table, cases_workbook
-from handlers.checklist_scoring import RulesError
-from handlers.offer_analysis import analyse
-from handlers.offer_picture import first_lines
-from handlers.offer_rules import OfferRulesError
-from handlers.region_levels import LEVELS, find_regions
-from handlers.region_search import QueryTooLong, RegionIndex
+from ground.i18n import Content, ContentError, default_content_dir
+from ground.private_files import write_private
+from handlers.cases.export import case_table, cases_workbook
+from handlers.checklist.scoring import RulesError
+from handlers.hotlines import national as hotlines
+from handlers.offers import report as offer_report
+from handlers.offers.analysis import analyse
+from handlers.offers.picture import first_lines
+from handlers.offers.rules import OfferRulesError
+from handlers.regions.levels import LEVELS, find_regions
+from handlers.regions.search import QueryTooLong, RegionIndex
+from handlers.seen_before import calo
+from handlers.seen_before import sightings as seen_before
 from handlers.tables import to_csv
+from migrations import runner as migrate
 
 
 def _config_path(given: str | None) -> Path | None:

@@ -29,14 +29,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.config import SECRET_FIELDS, ConfigError, Settings, load_settings
-from bot.i18n import Content, ContentError, default_content_dir
 from bot.logs import RedactingFilter, configure_logging
 from bot.pictures import tesseract_status
-from db import health, migrate
+from db import health
 from db.contacts import contacts_state
 from db.crypto import DataKeyError, FieldCipher
 from db.identifier_keys import IdentifierKeys, SeenKeyError
 from db.session import create_engine, create_sessionmaker
+from ground.i18n import Content, ContentError, default_content_dir
+from migrations import runner as migrate
 
 log = logging.getLogger(__name__)
 

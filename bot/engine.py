@@ -14,10 +14,10 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, InterfaceError
 from sqlalchemy.exc import TimeoutError as SQLAlchemyTimeoutError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.messages import Incoming, PictureReading, Reply, compact
 from bot.pictures import PictureReader
 from bot.router import Router
 from db import first_contact, media, queries
+from ground.messages import Incoming, PictureReading, Reply, compact
 from handlers.context import ComputeFirst, ReadPictureFirst, Services, Turn
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from bot.app import Core
 from bot.config import ConfigError
 from db import audit, seen_before
 from db.identifier_keys import IdentifierKeys
-from handlers import calo
+from handlers.seen_before import calo
 from handlers.tables import to_csv
 
 

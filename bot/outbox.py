@@ -25,9 +25,9 @@ from bot.delivery import (
     WindowClosed,
 )
 from bot.engine import Clock
-from bot.messages import DeliveryStatus, Reply
 from bot.rate import SharedRate
 from db import first_contact, media, outbox, queries
+from ground.messages import DeliveryStatus, Reply
 
 # Credentials refused: look again after this long (the operator is told in the log).
 CREDENTIALS_PAUSE_SECONDS = 300.0

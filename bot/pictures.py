@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import OcrSettings
-from bot.messages import Incoming, PictureReading
 from bot.picture_text import INSTALL_HINT, Limits, PictureRefused, tessdata_dir
+from ground.messages import Incoming, PictureReading
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.messages import Incoming, whole_number
+from ground.messages import Incoming, whole_number
 from handlers import typed_answers
 from handlers.context import Dialog, RouteTable, Step, Turn
 

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.engine import Clock
 from db import audit, cases, media, outbox, personal_data, queries, roles, seen_before, statistics
-from handlers.broadcasting import fire_due
+from handlers.broadcasts.sending import fire_due
+from handlers.cases.forwarding import send_case
 from handlers.context import Services
-from handlers.digest import queue_digests
-from handlers.forwarding import send_case
-from handlers.report import NAME as REPORT_DIALOG
+from handlers.reports.dialog import NAME as REPORT_DIALOG
+from handlers.statistics.digest import queue_digests
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,11 @@ from zoneinfo import ZoneInfo
 from bot.app import Core
 from bot.config import ConfigError
 from db import audit, regions
-from handlers.charts import weekly_chart
-from handlers.statistics import gather, last_days, place_names, scope_of
-from handlers.statistics_export import statistics_xlsx
-from handlers.statistics_html import summary_html
-from handlers.statistics_text import summary_text
+from handlers.statistics.charts import weekly_chart
+from handlers.statistics.export import statistics_xlsx
+from handlers.statistics.figures import gather, last_days, place_names, scope_of
+from handlers.statistics.html import summary_html
+from handlers.statistics.text import summary_text
 
 
 async def report(

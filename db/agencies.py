@@ -122,7 +122,7 @@ async def replace_register(session: AsyncSession, rows: list[RegisterRow], as_of
 @dataclass(frozen=True)
 class Register:
     """A copy of the register held in memory: looking names up in it needs no database, so the ad
-    analysis stays a pure function (handlers.offer_analysis) and bench/offers.py can use a CSV."""
+    analysis stays a pure function (handlers.offers.analysis) and bench/offers.py can use a CSV."""
 
     rows: tuple[RegisterRow, ...]
     as_of: date | None

@@ -9,10 +9,10 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import whole_number
 from db import crypto
 from db.models import Case, CaseCounter, CaseEvent
 from db.sql import dialect_of, insert_for, run
+from ground.messages import whole_number
 
 KINDS = ("missing", "warning")  # a missing or unreachable migrant, or an early warning
 OPEN_STATUSES = ("received", "acknowledged", "info_requested", "in_progress")

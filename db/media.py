@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Reply, whole_number
 from db import crypto
 from db.models import Case, StoredMedia, User
+from ground.messages import Reply, whole_number
 
 PREFIX = "media:"
 PHOTO, CHART = "photo", "chart"

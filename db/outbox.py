@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.messages import Button, DeliveryStatus, Reply, Template
 from db.models import OutboxMessage
 from db.sql import dialect_of, insert_for, run
+from ground.messages import Button, DeliveryStatus, Reply, Template
 
 PENDING, SENT, FAILED = "pending", "sent", "failed"
 # What a platform reports after accepting a message, in order: a later report never goes back.

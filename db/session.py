@@ -10,8 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
-from bot.private_files import make_private
 from db.crypto import FieldCipher
+from ground.private_files import make_private
 
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
 # echo): report names and phone numbers. They stay at WARNING whatever level the app logs at.

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from handlers import (
-    broadcasts,
-    calo,
-    cases,
-    checklist,
-    my_data,
-    numbers,
-    offer_picture,
-    offer_text,
-    officials,
-    report,
-    start,
-    statistics_chat,
-    subscriptions,
-)
+from handlers import my_data, start
+from handlers.broadcasts import dialog as broadcasts
+from handlers.broadcasts import subscriptions
+from handlers.cases import dialog as cases
+from handlers.cases import officials
+from handlers.checklist import dialog as checklist
 from handlers.context import RouteTable
+from handlers.hotlines import dialog as numbers
 from handlers.menu import show_menu
+from handlers.offers import dialog as offer_text
+from handlers.offers import picture as offer_picture
+from handlers.reports import dialog as report
+from handlers.seen_before import calo
+from handlers.statistics import dialog as statistics_chat
 
 
 def route_table() -> RouteTable:

@@ -9,14 +9,14 @@ from typing import Any, NoReturn, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.i18n import Content, Texts
-from bot.messages import Button, Incoming, Reply
 from db.identifier_keys import IdentifierKeys
 from db.records import ConversationState, UserRecord
-from handlers.checklist_scoring import ChecklistRules
-from handlers.offer_rules import OfferRules
-from handlers.region_search import RegionDirectory
-from handlers.report_form import ReportForm
+from ground.i18n import Content, Texts
+from ground.messages import Button, Incoming, Reply
+from handlers.checklist.scoring import ChecklistRules
+from handlers.offers.rules import OfferRules
+from handlers.regions.search import RegionDirectory
+from handlers.reports.form import ReportForm
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import Button
+from ground.messages import Button
 from handlers.context import Turn
 
 HOME_DIALOG = "start"

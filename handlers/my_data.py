@@ -3,9 +3,9 @@ happens to reports they filed (UU PDP: the rights of access and erasure)."""
 
 from __future__ import annotations
 
-from bot.messages import SHORT_TEXT_LIMIT, Button, pack, text_length
 from db import cases, personal_data
-from handlers.case_messages import details_lines
+from ground.messages import SHORT_TEXT_LIMIT, Button, pack, text_length
+from handlers.cases.messages import details_lines
 from handlers.context import Turn
 from handlers.menu import HOME_DIALOG, show_menu
 

@@ -19,8 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.i18n import Content
-from bot.messages import whole_number
+from ground.i18n import Content
+from ground.messages import whole_number
 from handlers import typed_answers
 
 MONTHS = (

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from bot.messages import Button
 from db import queries
 from db import subscriptions as subscriptions_db
-from handlers import checklist, numbers, offer_text, report, subscriptions, typed_answers
+from ground.messages import Button
+from handlers import typed_answers
+from handlers.broadcasts import subscriptions
+from handlers.checklist import dialog as checklist
 from handlers.context import Dialog, Step, Turn
+from handlers.hotlines import dialog as numbers
 from handlers.menu import HOME_DIALOG, show_menu
 from handlers.menu import ITEMS as MENU_ITEMS
+from handlers.offers import dialog as offer_text
+from handlers.reports import dialog as report
 from handlers.typed_answers import Vocabulary, phrases
 
 NAME = HOME_DIALOG

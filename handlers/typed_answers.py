@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from bot.i18n import Content
+from ground.i18n import Content
 
 _NOT_A_WORD = re.compile(r"[^\w]|_")
 _REPEATED_LETTER = re.compile(r"([^\W\d_])\1+")

@@ -15,8 +15,8 @@ import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
-from db import migrate
 from db.session import create_engine
+from migrations import runner as migrate
 
 POSTGRES_URL = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 # CI (and anyone who sets this) must not pass with the PostgreSQL half of the suite skipped.

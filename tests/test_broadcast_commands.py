@@ -14,8 +14,8 @@ from bot.app import open_core
 from bot.channels.console import ConsoleChannel
 from bot.cli import demo_sender
 from bot.config import ConfigError, Settings
-from bot.messages import Incoming
 from db import broadcasts
+from ground.messages import Incoming
 from tests.harness import BotHarness, sigap_command
 from tests.test_broadcasts import SUNGAI_KAKAP, subscribe
 

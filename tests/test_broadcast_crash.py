@@ -14,7 +14,7 @@ from bot.app import open_core
 from bot.config import Settings
 from bot.engine import utc_now
 from db import broadcasts, queries, subscriptions
-from handlers.broadcasting import fire
+from handlers.broadcasts.sending import fire
 from tests.harness import TOKEN, start_sigap_run
 
 SUBSCRIBERS = 300

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from handlers.broadcast_schedule import ScheduleError, once_at, weekly
+from handlers.broadcasts.schedule import ScheduleError, once_at, weekly
 
 CREATED = datetime(2026, 11, 1, tzinfo=UTC)
 

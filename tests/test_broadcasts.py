@@ -208,7 +208,7 @@ async def test_a_fan_out_cut_short_is_continued_by_the_next_tick_each_subscriber
     from sqlalchemy import select
 
     from db.models import BroadcastRun, OutboxMessage
-    from handlers import broadcasting
+    from handlers.broadcasts import sending as broadcasting
 
     core, jobs = bot.service.core, bot.service.jobs
     assert core is not None and jobs is not None

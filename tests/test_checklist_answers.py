@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from handlers import typed_answers
 from handlers.typed_answers import Vocabulary, normalise
 

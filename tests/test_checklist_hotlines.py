@@ -16,8 +16,9 @@ import pytest
 
 from bot.app import build_services
 from bot.config import Settings
-from bot.i18n import Content, ContentError, default_content_dir
-from handlers import hotlines, numbers
+from ground.i18n import Content, ContentError, default_content_dir
+from handlers.hotlines import dialog as numbers
+from handlers.hotlines import national as hotlines
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = Content.load(default_content_dir(), "id")

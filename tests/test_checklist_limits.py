@@ -10,11 +10,12 @@ from bot.app import build_services
 from bot.channels import whatsapp_format
 from bot.config import Settings
 from bot.engine import ConversationEngine
-from bot.messages import Incoming, IncomingKind, Reply
 from bot.router import Router
 from db.session import create_engine, create_sessionmaker
-from handlers import checklist_result, route_table
-from handlers.checklist_scoring import assess
+from ground.messages import Incoming, IncomingKind, Reply
+from handlers import route_table
+from handlers.checklist import result as checklist_result
+from handlers.checklist.scoring import assess
 from tests.harness import FakeClock
 
 TELEGRAM_TEXT, TELEGRAM_DATA = 4096, 64

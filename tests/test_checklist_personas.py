@@ -14,13 +14,14 @@ from sqlalchemy import select
 from bot.app import build_services
 from bot.config import Settings
 from bot.engine import ConversationEngine
-from bot.i18n import Texts
-from bot.messages import Incoming, IncomingKind, Reply
 from bot.router import Router
 from db.models import ChecklistResult
 from db.session import create_engine, create_sessionmaker
-from handlers import checklist_result, route_table
-from handlers.checklist_scoring import ChecklistRules, assess
+from ground.i18n import Texts
+from ground.messages import Incoming, IncomingKind, Reply
+from handlers import route_table
+from handlers.checklist import result as checklist_result
+from handlers.checklist.scoring import ChecklistRules, assess
 from tests.harness import FakeClock
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
-from handlers.checklist_scoring import (
+from ground.i18n import Content, default_content_dir
+from handlers.checklist.scoring import (
     RulesError,
     assess,
     decode_answers,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Content, ContentError, default_content_dir
-from handlers import hotlines
-from handlers.checklist_scoring import YES_NO, parse_rules
+from ground.i18n import Content, ContentError, default_content_dir
+from handlers.checklist.scoring import YES_NO, parse_rules
+from handlers.hotlines import national as hotlines
 
 CONTENT = Content.load(default_content_dir(), "id")
 

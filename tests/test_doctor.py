@@ -18,9 +18,10 @@ from cryptography.fernet import Fernet
 from sqlalchemy import text
 
 from bot import doctor
-from db import agencies, cases, migrate
+from db import agencies, cases
 from db.crypto import FieldCipher
 from db.session import create_engine, create_sessionmaker
+from migrations import runner as migrate
 from tests.fakes.graph_api import PHONE_NUMBER_ID, FakeGraphAPI
 from tests.harness import TOKEN, WEBHOOK_SECRET, start_sigap_run
 

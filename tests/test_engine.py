@@ -10,10 +10,10 @@ from pydantic import SecretStr
 from bot.app import build_services
 from bot.config import Settings
 from bot.engine import ConversationEngine, TemporaryFailure
-from bot.messages import Incoming
 from bot.router import Router
 from db import queries
 from db.session import create_engine, create_sessionmaker
+from ground.messages import Incoming
 from handlers import route_table
 from handlers.context import Turn
 from tests.harness import FakeClock

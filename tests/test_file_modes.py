@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from db import migrate
 from db.session import create_engine
+from migrations import runner as migrate
 from tests.harness import sigap_command
 
 

@@ -17,8 +17,8 @@ from bot.app import build_services
 from bot.channels.telegram import incoming_from_callback, incoming_from_message
 from bot.channels.whatsapp_format import read_webhook, signature_is_valid
 from bot.config import Settings
-from handlers.offer_analysis import RISK_LEVELS, analyse
-from handlers.report_form import Invalid, validate
+from handlers.offers.analysis import RISK_LEVELS, analyse
+from handlers.reports.form import Invalid, validate
 
 # Random examples on a developer's machine (new ones every run); the same examples in CI, so a red
 # CI run can be reproduced.
@@ -176,7 +176,7 @@ def test_typed_words_press_a_shown_button_or_none(text: str, whole: bool) -> Non
 @FUZZ
 @given(st.text(max_size=40))
 def test_spoken_dates_never_raise_but_invalid(text: str) -> None:
-    from handlers.report_form import Field
+    from handlers.reports.form import Field
     from handlers.spoken_dates import DateWords
 
     field = Field(id="d", type="date", required=False, kinds=("missing",), past_only=True)

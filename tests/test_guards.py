@@ -16,14 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_services
 from bot.config import Settings
-from bot.messages import Reply
 from db import cases as case_queries
 from db import outbox, personal_data, queries, roles
 from db.models import CaseEvent, OutboxMessage, User
 from db.roles import Role
-from handlers.charts import weekly_chart
-from handlers.forwarding import send_case
-from handlers.statistics import SMALL_COUNT, CaseCounts, Period, Scope, Summary, Week
+from ground.messages import Reply
+from handlers.cases.forwarding import send_case
+from handlers.statistics.charts import weekly_chart
+from handlers.statistics.figures import SMALL_COUNT, CaseCounts, Period, Scope, Summary, Week
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.harness import BotHarness, buttons_of
 from tests.telegram_updates import text_update

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import RetryPolicy
-from bot.messages import Button, Reply, split_text, text_length
 from db import cases, queries
+from ground.messages import Button, Reply, split_text, text_length
 from tests.harness import TOKEN, BotHarness, buttons_of
 from tests.test_whatsapp_e2e import graph_api, wa  # noqa: F401 (fixtures)
 from tests.whatsapp_harness import WhatsAppHarness

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from tests.harness import BotHarness, buttons_of
 
 CONTENT = Content.load(default_content_dir(), "id")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.messages import SHORT_NOTE_CHARS, Button, Incoming, Reply, compact
+from ground.messages import SHORT_NOTE_CHARS, Button, Incoming, Reply, compact
 
 MENU = ((Button("Cek", "menu:check"),),)
 

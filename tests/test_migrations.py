@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import inspect
 
-from db import migrate
 from db.models import Base
 from db.session import create_engine
+from migrations import runner as migrate
 
 
 async def _tables(engine) -> set[str]:  # type: ignore[no-untyped-def]

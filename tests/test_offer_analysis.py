@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
 from db.agencies import Register, RegisterRow
-from handlers.offer_analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
-from handlers.offer_report import chat_text
-from handlers.offer_rules import OfferRules, OfferRulesError, parse_offer_rules
-from handlers.offer_words import Stemmer
+from ground.i18n import Content, default_content_dir
+from handlers.offers.analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
+from handlers.offers.report import chat_text
+from handlers.offers.rules import OfferRules, OfferRulesError, parse_offer_rules
+from handlers.offers.words import Stemmer
 
 ADS = Path(__file__).parent / "data" / "job_ads"
 LOCAL_LEGIT = {"local_job", "local_high_pay", "remote_online", "job_fair"}

@@ -18,8 +18,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.config import OcrSettings
-from bot.i18n import Content, default_content_dir
 from db.models import OfferCheck, StoredMedia
+from ground.i18n import Content, default_content_dir
 from tests.ad_pictures import Style, render
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.fakes.telegram_api import FakeBotAPI

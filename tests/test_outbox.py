@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import RetryPolicy
-from bot.messages import Button, Reply
 from bot.outbox import OutboxSender
 from db import outbox, queries
 from db.models import OutboxMessage, User
 from db.session import create_engine, create_sessionmaker
+from ground.messages import Button, Reply
 from tests.harness import TOKEN, FakeClock
 
 POLICY = RetryPolicy(max_attempts=3, backoff_base_seconds=10, backoff_max_seconds=60)

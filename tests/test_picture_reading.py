@@ -15,7 +15,7 @@ from PIL import Image
 from bot.config import OcrSettings
 from bot.picture_text import Limits, PictureRefused, open_picture, prepare
 from bot.pictures import PictureReader, tesseract_status
-from handlers.offer_picture import first_lines
+from handlers.offers.picture import first_lines
 from tests.ad_pictures import Style, render
 
 AD = (Path(__file__).parent / "data" / "job_ads" / "001_scam_id.txt").read_text().partition("\n---\n")[2]

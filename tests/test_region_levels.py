@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from db.regions import RegionRow, read_region_file, shipped_list
-from handlers.region_levels import LEVELS, find_regions
-from handlers.region_search import QueryTooLong
+from handlers.regions.levels import LEVELS, find_regions
+from handlers.regions.search import QueryTooLong
 from tests.harness import sigap_command
 
 

@@ -22,7 +22,7 @@ from db.regions import (
     timezone_of,
 )
 from db.session import create_engine, create_sessionmaker
-from handlers.region_search import RegionIndex, normalize
+from handlers.regions.search import RegionIndex, normalize
 
 SMALL_LIST = """kode,nama
 61,Kalimantan Barat

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
-from handlers.report_form import Field, FormError, Invalid, parse_form, validate
+from ground.i18n import Content, default_content_dir
+from handlers.reports.form import Field, FormError, Invalid, parse_form, validate
 
 CONTENT = Content.load(default_content_dir(), "id")
 FORM = parse_form(CONTENT.data("report_form"))

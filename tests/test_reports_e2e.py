@@ -10,10 +10,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from bot import admin
-from bot.i18n import Content, default_content_dir
 from db import cases as case_queries
 from db.models import Case, CaseEvent, OutboxMessage
 from db.roles import Role
+from ground.i18n import Content, default_content_dir
 from tests.harness import BotHarness, buttons_of
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -14,16 +14,16 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 
 from bot.config import ConfigError, load_settings
-from bot.i18n import Content, default_content_dir
 from db import cases, roles, seen_before
 from db.identifier_keys import IdentifierKeys, SeenKeyError
 from db.models import SeenIdentifier, Sighting, User
 from db.roles import Role
-from handlers import calo, identifiers
-from handlers import seen_before as layer
-from handlers.identifiers import Identifier
-from handlers.offer_analysis import analyse
-from handlers.offer_rules import parse_offer_rules
+from ground.i18n import Content, default_content_dir
+from handlers.offers.analysis import analyse
+from handlers.offers.rules import parse_offer_rules
+from handlers.seen_before import calo, identifiers
+from handlers.seen_before import sightings as layer
+from handlers.seen_before.identifiers import Identifier
 from tests import harness
 
 KEY = "k3J9-seen-before-test-key-0123456789abcdef"

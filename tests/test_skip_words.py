@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from handlers.typed_answers import SkipWords
 from tests.harness import BotHarness, buttons_of
 

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
-from handlers.report_form import Field, Invalid, validate
+from ground.i18n import Content, default_content_dir
+from handlers.reports.form import Field, Invalid, validate
 from handlers.spoken_dates import DateWords, spoken_date_text
 
 CONTENT = Content.load(default_content_dir(), "id")

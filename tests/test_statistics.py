@@ -18,10 +18,10 @@ from bot.scheduler import Jobs
 from db import media, queries, roles
 from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage
 from db.roles import Role
-from handlers.charts import HEIGHT, WIDTH, weekly_chart
-from handlers.statistics import Period, Scope, Summary, gather
-from handlers.statistics_export import statistics_xlsx
-from handlers.statistics_text import summary_text
+from handlers.statistics.charts import HEIGHT, WIDTH, weekly_chart
+from handlers.statistics.export import statistics_xlsx
+from handlers.statistics.figures import Period, Scope, Summary, gather
+from handlers.statistics.text import summary_text
 from tests.harness import FakeClock
 
 VILLAGE_A = "61.12.09.2001"  # Sungai Kakap, Kubu Raya (WIB)
@@ -285,7 +285,7 @@ async def test_a_digest_missed_by_more_than_a_day_is_skipped(
 
 
 def test_cases_workbook_has_a_summary_and_one_sheet_per_status() -> None:
-    from handlers.case_export import cases_workbook
+    from handlers.cases.export import cases_workbook
 
     t = build_services(Settings()).content.texts("en")
     header = ["reference", "kind", "status", "village"]
@@ -404,7 +404,7 @@ async def test_broadcast_delivery_report_counts_each_state_per_run_and_channel(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     from db import broadcasts
-    from handlers.broadcast_report import delivery_table
+    from handlers.broadcasts.report import delivery_table
 
     async with sessions() as session, session.begin():
         ids = await seed_broadcast_runs(session)

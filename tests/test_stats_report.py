@@ -16,7 +16,7 @@ from PIL import Image
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.session import create_engine, create_sessionmaker
-from handlers.charts import HEIGHT, WIDTH
+from handlers.statistics.charts import HEIGHT, WIDTH
 from tests.harness import sigap_command
 from tests.test_statistics import png_size, seed, seed_broadcast_runs
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.i18n import Content, default_content_dir
-from bot.messages import Reply
 from db import outbox, queries, subscriptions
 from db.models import Subscription
+from ground.i18n import Content, default_content_dir
+from ground.messages import Reply
 from tests.harness import BotHarness, FakeClock, buttons_of
 
 VILLAGER = 1101

@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
-from bot.i18n import Content, default_content_dir
 from db import queries
 from db.models import ChecklistResult, ProcessedUpdate, User
+from ground.i18n import Content, default_content_dir
 from tests.harness import BotHarness, buttons_of, start_harness, stop_harness
 from tests.telegram_updates import callback_update, sticker_update, text_update
 

@@ -9,7 +9,7 @@ import pytest
 from aiogram.types import Update
 
 from bot.channels.telegram import incoming_from_callback, incoming_from_message, keyboard
-from bot.messages import Button, Incoming, Reply
+from ground.messages import Button, Incoming, Reply
 
 CASES = sorted((Path(__file__).parent / "data" / "telegram").glob("*.json"))
 

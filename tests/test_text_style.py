@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.readability import is_villager_text, kind_of, style
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from handlers import menu, route_table
 
 CONTENT = Content.load(default_content_dir(), "id")

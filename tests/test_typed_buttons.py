@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from handlers.typed_answers import pressed
 
 CONTENT = Content.load(default_content_dir(), "id")

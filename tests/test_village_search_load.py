@@ -10,9 +10,9 @@ import threading
 from typing import Any
 
 from bot import admin
-from bot.i18n import Content, default_content_dir
 from db.roles import Role
-from handlers.region_search import MAX_QUERY_CHARS, Place
+from ground.i18n import Content, default_content_dir
+from handlers.regions.search import MAX_QUERY_CHARS, Place
 from tests.harness import BotHarness, buttons_of
 
 SEARCHERS = (1601, 1602, 1603)

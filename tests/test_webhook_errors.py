@@ -24,7 +24,7 @@ import aiohttp
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from bot.i18n import Content, default_content_dir
+from ground.i18n import Content, default_content_dir
 from tests.harness import WEBHOOK_PATH, WEBHOOK_SECRET, BotHarness
 from tests.telegram_updates import text_update
 from tests.test_whatsapp_e2e import graph_api, wa  # noqa: F401 (fixtures)

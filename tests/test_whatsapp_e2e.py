@@ -20,11 +20,11 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from bot import admin
-from bot.i18n import Content, default_content_dir
 from db import cases as case_queries
 from db.models import Case, ChecklistResult, OutboxMessage, ProcessedUpdate, StoredMedia, User
 from db.queries import update_fingerprint
 from db.roles import Role
+from ground.i18n import Content, default_content_dir
 from tests.fakes.graph_api import FakeGraphAPI, status_webhook
 from tests.harness import FakeClock
 from tests.test_reports_e2e import SUNGAI_KAKAP, file_report

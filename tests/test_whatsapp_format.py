@@ -19,7 +19,7 @@ from bot.channels.whatsapp_format import (
     signature_is_valid,
     template_payload,
 )
-from bot.messages import Button, Reply
+from ground.messages import Button, Reply
 from tests.contract.openapi import problems
 
 TO = "6281234567890"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
 from bot.delivery import Blocked, DeliveryError
-from bot.messages import Reply
+from ground.messages import Reply
 
 if TYPE_CHECKING:
     from bot.engine import ConversationEngine

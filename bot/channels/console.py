@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.engine import ConversationEngine
-from bot.messages import Incoming, IncomingKind, PictureReading, Reply
+from ground.messages import Incoming, IncomingKind, PictureReading, Reply
 
 CHANNEL = "console"
 QUIT_COMMANDS = ("/quit", "/keluar", "/exit")

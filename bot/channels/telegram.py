@@ -36,9 +36,9 @@ from bot.channels.base import send_replies
 from bot.channels.telegram_polling import UpdatePoller
 from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
-from bot.messages import SHORT_TEXT_LIMIT, TEXT_LIMIT, Button, Incoming, IncomingKind, Reply, split_text
 from bot.picture_text import PictureRefused
 from bot.web import Handler, same_secret
+from ground.messages import SHORT_TEXT_LIMIT, TEXT_LIMIT, Button, Incoming, IncomingKind, Reply, split_text
 
 log = logging.getLogger(__name__)
 

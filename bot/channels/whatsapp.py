@@ -46,8 +46,8 @@ from bot.delivery import (
     deliver,
 )
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
-from bot.messages import DeliveryStatus, Incoming, Reply, Template
 from bot.web import Handler
+from ground.messages import DeliveryStatus, Incoming, Reply, Template
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,8 @@ import hmac
 import re
 from typing import Any
 
-from bot.messages import (
+from bot.web import same_secret
+from ground.messages import (
     SHORT_TEXT_LIMIT,
     TEXT_LIMIT,
     Button,
@@ -23,7 +24,6 @@ from bot.messages import (
     Reply,
     split_text,
 )
-from bot.web import same_secret
 
 CHANNEL = "whatsapp"
 MAX_BUTTONS, MAX_ROWS = 3, 10

@@ -1,0 +1,1 @@
+"""Awareness broadcasts: subscriptions, the coordinators' dialogue, scheduling, sending and the report."""

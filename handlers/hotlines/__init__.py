@@ -1,0 +1,1 @@
+"""Important numbers: the national hotlines and the /nomor dialogue."""

@@ -1,0 +1,202 @@
+"""Which words of an ad are denied ("tidak ada potongan gaji") or stand in a warning ("Waspada:
+bila ada yang menahan paspor, laporkan"): legitimate ads name the traps they are not."""
+
+from __future__ import annotations
+
+import re
+from itertools import compress
+
+from handlers.offers.rules import OfferRules
+from handlers.offers.words import Words
+
+
+class Denied:
+    """Which words an ad denies or warns about, worked out once and only if asked.
+
+    Negated: up to NEGATION_REACH words after a negation in the same clause ("tidak ada potongan
+    gaji", "bukan lewat jalan tikus"), until a contrast word ("tapi"); a denied list goes on over
+    commas when it is a list of alternatives ("tidak ada uang pelicin, biaya jalur cepat, atau
+    titipan uang"). A negation that opens a sign's own phrase ("tanpa ujian") denies nothing.
+    Warned: every word of a sentence that warns against something ("Waspada ...", "Bila ada yang
+    menahan dokumen, laporkan"): legitimate ads list the traps they are not."""
+
+    def __init__(
+        self,
+        words: Words,
+        rules: OfferRules,
+        concepts: dict[str, list[tuple[int, int]]],
+        sign_matches: list[tuple[str, int, int]],
+    ) -> None:
+        self._words = words
+        self._rules = rules
+        self._warnings = concepts.get("warning", [])
+        self._absent = concepts.get("absent", [])
+        self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
+        self._negated: list[bool] | None = None
+        self._warned: set[int] | None = None  # the sentences in which danger signs do not count
+        self._usable: dict[tuple[str, bool, bool], list[tuple[int, int]]] = {}
+
+    def usable(
+        self, concept: str, spans: list[tuple[int, int]], negatable: bool, danger: bool
+    ) -> list[tuple[int, int]]:
+        """A concept's outermost spans, without those denied (if `negatable`) or warned about (if
+        `danger`): worked out once per concept and kind of sign."""
+        key = (concept, negatable, danger)
+        kept = self._usable.get(key)
+        if kept is None:
+            negated = self.negated if negatable else None
+            kept = self._usable[key] = outermost(
+                [
+                    span
+                    for span in spans
+                    if not (negated and negated[span[0]]) and not (danger and self.warned_segment(span[0]))
+                ]
+            )
+        return kept
+
+    def any(self, first: int, warnings_count: bool) -> bool:
+        """Is the word at `first` negated, or (if `warnings_count`) in a warning sentence?"""
+        if self.negated[first]:
+            return True
+        return warnings_count and self.warned_segment(first)
+
+    def warned_segment(self, first: int) -> bool:
+        if self._warned is None:
+            self._warned = self._work_out_warned()
+        return bool(self._warned) and self._words.segments[first] in self._warned
+
+    def _work_out_warned(self) -> set[int]:
+        """The sentences that warn, and the bulleted lines listed under a heading that warns or
+        denies ("Ciri-ciri penipuan:", "Kami TIDAK:", "We never:"): each item of such a list is
+        a trap the ad says it is not, though the item itself has no warning word."""
+        words = self._words
+        segments = words.segments
+        warned = {segments[f] for f, _ in self._warnings}
+        if "?" in words.text:
+            warned |= self._questions_answered_no()
+        if not HEADING_END.search(words.text):
+            return warned
+        negations = self._rules.negations
+        last_of: dict[int, int] = {}
+        for i, segment in enumerate(segments):
+            last_of[segment] = i
+        headings = set(warned)
+        for segment, last in last_of.items():
+            ending = (k for k in (last, last - 1) if k >= 0 and segments[k] == segment)
+            if any(words.words[k] in negations for k in ending):
+                headings.add(segment)
+        text, spans = words.text, words.spans
+        for heading in headings:
+            j = last_of[heading] + 1
+            if j >= len(spans) or not _ends_with_colon(text[spans[j - 1][1] : spans[j][0]]):
+                continue
+            while j < len(spans):
+                gap = text[spans[j - 1][1] : spans[j][0]]
+                line = text[text.rfind("\n", 0, spans[j][0]) + 1 : spans[j][0]]
+                numbered = words.words[j].isdigit() and len(words.words[j]) <= 2
+                if "\n\n" in gap.replace(" ", "") or "\n" not in gap or not (line.strip() or numbered):
+                    break
+                warned.add(segments[j])
+                j = last_of[segments[j]] + 1
+        return warned
+
+    @property
+    def negated(self) -> list[bool]:
+        if self._negated is None:
+            self._negated = self._work_out_negated()
+        return self._negated
+
+    def _work_out_negated(self) -> list[bool]:
+        words = self._words.words
+        rules = self._rules
+        negated = [False] * len(words)
+        self._deny_before_absent(negated)
+        negations = rules.negations
+        # The negations found in one pass in C (compress), then the few left checked in Python.
+        at = compress(range(len(words)), map(negations.__contains__, words))
+        starts = [i for i in at if i not in self._consumed]
+        if not starts:
+            return negated
+        clauses = self._words.clauses
+        for start in starts:
+            clause, reach, j = clauses[start], start + 1 + NEGATION_REACH, start + 1
+            while j < min(reach, len(words)):
+                if clauses[j] != clause:
+                    if not self._list_goes_on(j):
+                        break
+                    clause, reach = clauses[j], j + NEGATION_REACH
+                if words[j] in rules.contrasts:
+                    break
+                negated[j] = True
+                j += 1
+        return negated
+
+    def _questions_answered_no(self) -> set[int]:
+        """The questions an FAQ answers with "no" ("Setelah lulus ujian, langsung berangkat?
+        Belum. ..."): what they ask is not what the ad offers. A question answered otherwise
+        ("Tidak punya paspor? Bisa!") is read as it is."""
+        words, negations = self._words, self._rules.negations
+        segments, clauses, spans, text = words.segments, words.clauses, words.spans, words.text
+        answered = set()
+        for mark in QUESTION_MARK.finditer(text):
+            j = words.word_at(mark.end())  # the first word after the question
+            if 0 < j and spans[j][0] >= mark.end() and segments[j] != segments[j - 1]:
+                # The answer is the word alone ("Belum.", "Tidak, ..."), not "Tidak masalah!"
+                alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
+                if words.words[j] in negations and alone:
+                    answered.add(segments[j - 1])
+        return answered
+
+    def _deny_before_absent(self, negated: list[bool]) -> None:
+        """A thing said not to exist at the end of its clause ("Jalur khusus tidak ada.", "Biaya
+        pendaftaran: tidak ada", "Guaranteed placement does not exist"): up to NEGATION_REACH words
+        before it in its sentence are denied, back to a comma. Only at the end of a clause, so
+        that "paspor tidak ada? tidak masalah" is not read as denying what follows."""
+        if not self._absent:
+            return
+        words = self._words
+        clauses, segments, spans, text = words.clauses, words.segments, words.spans, words.text
+        for first, last in self._absent:
+            if last + 1 < len(clauses) and clauses[last + 1] == clauses[last]:
+                continue
+            j = first - 1
+            while j >= 0 and first - j <= NEGATION_REACH and segments[j] == segments[first]:
+                if any(mark in text[spans[j][1] : spans[j + 1][0]] for mark in ",;"):
+                    break
+                negated[j] = True
+                j -= 1
+
+    def _list_goes_on(self, j: int) -> bool:
+        """Does the clause starting at word j carry on a list of alternatives ("..., atau C")?"""
+        words, clauses = self._words.words, self._words.clauses
+        this = [w for k, w in enumerate(words[j : j + 9]) if clauses[j + k] == clauses[j]]
+        after = j + len(this)
+        following = [
+            w for k, w in enumerate(words[after : after + 9]) if clauses[after + k] == clauses[after]
+        ]
+        alternatives = self._rules.alternatives
+        return len(this) <= 8 and (
+            any(w in alternatives for w in this) or bool(following and following[0] in alternatives)
+        )
+
+
+NEGATION_REACH = 5
+HEADING_END = re.compile(r":[ \t*_]*\r?\n")
+QUESTION_MARK = re.compile(r"\?+")
+
+
+def _ends_with_colon(gap: str) -> bool:
+    """Does a heading end here: a colon, then a new line ("Kami TIDAK:\n- menahan paspor")?"""
+    colon = gap.find(":")
+    return colon >= 0 and "\n" in gap[colon:]
+
+
+def outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans not inside a longer one ("tiket pesawat", not also "tiket" and "pesawat")."""
+    kept: list[tuple[int, int]] = []
+    reach = -1
+    for span in sorted(spans, key=lambda s: (s[0], -s[1])):
+        if span[1] > reach:
+            kept.append(span)
+            reach = span[1]
+    return kept

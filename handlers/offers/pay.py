@@ -1,0 +1,170 @@
+"""Pay in a job ad: the amounts it names read as monthly rupiah, the money it asks of the worker,
+and whether the pay is far above ordinary pay for the job and the place (content/wages.toml)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from handlers.offers.rules import MULTIPLIERS, OfferRules
+
+# Pay per day, week, hour or year read as pay per month.
+PER_MONTH = {"day": 26.0, "week": 4.33, "hour": 173.0, "year": 1 / 12, "month": 1.0}
+PERIOD = re.compile(
+    r"\s*(?:/|per\s*|se|tiap\s*|a\s+|an\s+|each\s+)\s*"
+    r"(?P<unit>hari|hr|day|minggu|mgg|week|wk|jam|hour|bulan|bln|month|mo|tahun|thn|year|yr)\b"
+    r"|\s*(?P<adverb>harian|daily|mingguan|weekly|hourly|bulanan|monthly|tahunan|yearly|annually)\b"
+)
+UNITS = {
+    "hari": "day", "hr": "day", "day": "day", "harian": "day", "daily": "day",
+    "minggu": "week", "mgg": "week", "week": "week", "wk": "week", "mingguan": "week", "weekly": "week",
+    "jam": "hour", "hour": "hour", "hrs": "hour", "hourly": "hour",
+    "bulan": "month", "bln": "month", "month": "month", "mo": "month", "bulanan": "month", "monthly": "month",
+    "tahun": "year", "thn": "year", "year": "year", "yr": "year", "tahunan": "year", "yearly": "year",
+    "annually": "year",
+}  # fmt: skip
+NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
+# Years of experience asked for: "min. 5 yrs", "4+ years", "pengalaman minimal 2 tahun",
+# "3 tahun pengalaman" (at most 15: "usia min 18 tahun" is an age).
+_YEARS = r"(?:tahun|thn|th|yrs?|years?)\b"
+EXPERIENCE = re.compile(
+    rf"(?:min(?:imal|imum)?\.?|at least)\s*(?P<years>\d{{1,2}})\s*\+?\s*{_YEARS}(?!\s*(?:ke\s*atas|\+))"
+    rf"|(?P<years_plus>\d{{1,2}})\s*\+\s*{_YEARS}"
+    rf"|(?:pengalaman|experience)\s*:?\s*(?:min(?:imal|imum)?\.?\s*)?(?P<years_of>\d{{1,2}})\s*{_YEARS}"
+    rf"|(?P<years_before>\d{{1,2}})\s*{_YEARS}\s*(?:of\s+)?(?:pengalaman|experience|exp|berpengalaman)"
+)
+
+
+@dataclass(frozen=True)
+class Salary:
+    amount: float
+    currency: str
+    period: str  # "month", "day", "week", "hour" or "year", as the ad gave it
+    monthly_idr: float
+    text: str
+
+    @property
+    def per_day(self) -> bool:
+        return self.period == "day"
+
+
+@dataclass(frozen=True)
+class PayCheck:
+    """The ad's monthly pay against ordinary pay for the place (wages.toml)."""
+
+    reference_idr: float
+    place_kind: str  # "province", "country", "abroad" (country not named or not listed), "indonesia"
+    place: str  # BPS province code or ISO country code; "" for "abroad" and "indonesia"
+    place_name: str  # the province's name (the same in every language); "" otherwise
+    ratio: float
+    high: bool
+    skilled: bool = False  # skilled work: its pay is not judged
+
+
+def pay_check(
+    salary: Salary,
+    destination: str,
+    province: str,
+    abroad: bool,
+    skilled: Callable[[], bool],
+    rules: OfferRules,
+) -> PayCheck:
+    """Is the pay far above ordinary pay for the job and the place? Abroad: against the
+    destination's reference pay; in Indonesia: against the province's minimum wage (its highest
+    UMK where shipped), or the highest UMK in the country when no province is named. The pay of
+    skilled work (nurse, engineer, "min. 3 years") is never called too high."""
+    wages = rules.wages
+    if abroad:
+        factor = wages.abroad_factor
+        if destination and destination != "ID" and destination in wages.country_minimum:
+            reference, kind, place = wages.country_minimum[destination], "country", destination
+        else:
+            reference, kind, place = (
+                wages.abroad_unknown,
+                "abroad",
+                destination if destination != "ID" else "",
+            )
+    else:
+        factor = wages.local_factor
+        if province in wages.province_minimum:
+            reference = max(wages.province_minimum[province], wages.province_top[province])
+            kind, place = "province", province
+        else:
+            reference, kind, place = wages.national_top, "indonesia", ""
+    ratio = salary.monthly_idr / reference
+    name = wages.province_name.get(place, "") if kind == "province" else ""
+    if ratio < factor:
+        return PayCheck(reference, kind, place, name, ratio, False)
+    is_skilled = skilled()  # only asked when the pay would otherwise count as high
+    return PayCheck(reference, kind, place, name, ratio, not is_skilled, is_skilled)
+
+
+def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[tuple[int, str, float]]]:
+    """The highest pay the ad names, as monthly rupiah; and the money it asks the worker to pay
+    (where it stands, the words, "biaya verifikasi rp 3.750.000", and its worth in rupiah).
+    Amounts are found as runs of digits, then read with what stands right before (Rp, $, RM ...)
+    and after (jt, rb, k, dollar, /hari ...): far quicker than one pattern tried at every
+    position."""
+    best: Salary | None = None
+    fees: list[tuple[int, str, float]] = []
+    for number in NUMBER.finditer(lowered):
+        start, end = number.span()
+        if start and (lowered[start - 1].isdigit() or lowered[start - 1] in ".,"):
+            continue
+        head = rules.money_before.search(lowered, max(0, start - 8), start)
+        tail = rules.money_after.match(lowered, end)
+        symbol = (head.group("before") if head else "") or (tail.group("after") if tail else "") or ""
+        multiplier = (tail.group("mult") or "") if tail else ""
+        if not symbol and not multiplier:
+            continue  # a bare number is not money
+        currency = rules.currency_of.get(symbol, "IDR")
+        amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
+        finish = tail.end() if tail else end
+        window = _clause_start(lowered, max(0, start - 40), start)
+        if rules.not_pay_before.search(lowered, window, start):
+            fee_words = list(rules.fee_words.finditer(lowered, window, start))
+            worth = amount * rules.rates[currency]
+            covered = rules.covered_after.search(
+                lowered, finish, finish + 30
+            ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
+            if fee_words and worth >= 50_000 and not covered:
+                at = fee_words[-1].start()
+                fees.append((at, lowered[at:finish], worth))
+            continue
+        period_match = PERIOD.match(lowered, finish)
+        period = "month"
+        if period_match:
+            period = UNITS[period_match.group("unit") or period_match.group("adverb")]
+        monthly = amount * rules.rates[currency] * PER_MONTH[period]
+        if monthly < 300_000:  # a fee, a typo, a bonus: not a salary
+            continue
+        text = lowered[
+            head.start("before") if head else start : period_match.end() if period_match else finish
+        ]
+        candidate = Salary(amount, currency, period, monthly, text.strip())
+        if best is None or candidate.monthly_idr > best.monthly_idr:
+            best = candidate
+    return best, fees
+
+
+def _clause_start(lowered: str, earliest: int, position: int) -> int:
+    """Where the clause holding `position` starts, but not before `earliest`: what is said about
+    an amount is said in its own clause ("biaya medical dan sertifikat 8 juta")."""
+    starts = [lowered.rfind(mark, earliest, position) for mark in (",", ";", "\n", "!", "?", ". ")]
+    return max(earliest, max(starts) + 1)
+
+
+def _number(digits: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", digits):
+        return float(re.sub(r"[.,]", "", digits))
+    return float(digits.replace(",", "."))
+
+
+def asks_experience(lowered: str) -> bool:
+    """The ad asks for years of experience (15 at most: more is an age)."""
+    return any(_years(m) <= 15 for m in EXPERIENCE.finditer(lowered))
+
+
+def _years(match: re.Match[str]) -> int:
+    return int(next(g for g in match.group("years", "years_plus", "years_of", "years_before") if g))

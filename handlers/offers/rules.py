@@ -1,0 +1,392 @@
+"""Reads the job-ad rules from content/ (offers.toml, wages.toml and <lang>/offers.toml) into
+compiled matchers.
+
+Phrases and concepts are plain words so that non-programmers can edit them; here they are read
+the way ads are (offer_words: slang spelled out, affixes removed) and indexed for a one-pass
+search (PhraseIndex)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from itertools import compress
+from typing import Any
+
+from ground.i18n import Content
+from handlers.offers.words import Stemmer, WordReader, Words
+
+
+class OfferRulesError(ValueError):
+    """content/offers.toml or a language's offers.toml does not describe usable rules."""
+
+
+# What a phrase stands for: ("sign", code), ("concept", name), ("place", name) or ("channel", name).
+Tag = tuple[str, str]
+
+
+class PhraseIndex:
+    """Finds many phrases in a list of words in one pass: phrases are indexed by their first word,
+    and "*" in a phrase stands for up to two words. Much faster than one big regular expression
+    with hundreds of alternatives (bench/offers.py)."""
+
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], Tag]]) -> None:
+        # Per first word: the tags of the one-word phrases; the longer phrases by their second
+        # word (most words of an ad start no phrase, and most that do are not followed by a word
+        # that continues one); and those whose second word is "*". Longest first, so that a
+        # phrase is quoted whole.
+        Candidates = list[tuple[tuple[str, ...], Tag]]
+        singles: dict[str, list[Tag]] = {}
+        by_second: dict[str, dict[str, Candidates]] = {}
+        wild: dict[str, Candidates] = {}
+        for words, tag in phrases:
+            if not words or words[0] == "*" or words[-1] == "*":
+                raise OfferRulesError(f"phrase {' '.join(words)!r} must start and end with a word")
+            if len(words) == 1:
+                singles.setdefault(words[0], []).append(tag)
+            elif words[1] == "*":
+                wild.setdefault(words[0], []).append((words, tag))
+            else:
+                by_second.setdefault(words[0], {}).setdefault(words[1], []).append((words, tag))
+        self._by_first: dict[str, tuple[tuple[Tag, ...], dict[str, Candidates], Candidates]] = {}
+        for first in singles.keys() | by_second.keys() | wild.keys():
+            seconds = {
+                second: sorted(candidates, key=lambda c: -len(c[0]))
+                for second, candidates in by_second.get(first, {}).items()
+            }
+            self._by_first[first] = (
+                tuple(dict.fromkeys(singles.get(first, ()))),
+                seconds,
+                sorted(wild.get(first, ()), key=lambda c: -len(c[0])),
+            )
+
+    def find(self, words: list[str]) -> list[tuple[Tag, int, int]]:
+        """(tag, first word, last word) of every phrase found, in the order of the ad."""
+        by_first = self._by_first
+        found: list[tuple[Tag, int, int]] = []
+        add = found.append
+        last = len(words) - 1
+        # Most words start no phrase: they are skipped in one pass in C.
+        for i in compress(range(len(words)), map(by_first.__contains__, words)):
+            singles, by_second, wild = by_first[words[i]]
+            if i < last:
+                for phrase, tag in by_second.get(words[i + 1], ()):
+                    end = _match_at(phrase, 2, words, i + 2)
+                    if end is not None:
+                        add((tag, i, end - 1))
+                for phrase, tag in wild:
+                    end = _match_at(phrase, 1, words, i + 1)
+                    if end is not None:
+                        add((tag, i, end - 1))
+            for tag in singles:
+                add((tag, i, i))
+        return found
+
+
+def _match_at(phrase: tuple[str, ...], p: int, words: list[str], w: int) -> int | None:
+    """Where the match of phrase[p:] starting at words[w] ends (exclusive), or None."""
+    while p < len(phrase):
+        if phrase[p] == "*":
+            for skip in (1, 2, 0):
+                end = _match_at(phrase, p + 1, words, w + skip)
+                if end is not None:
+                    return end
+            return None
+        if w >= len(words) or words[w] != phrase[p]:
+            return None
+        p, w = p + 1, w + 1
+    return w
+
+
+@dataclass(frozen=True)
+class Near:
+    """Concepts that together make a sign when all are found within `window` words of each other
+    in one sentence, in any order ("paspor ... dipegang HRD"); not when one of `unless` is among
+    them ("paspor dipegang pekerja sendiri"), nor, if `negatable`, when a negation stands right
+    before one of them ("paspor tidak ditahan")."""
+
+    concepts: tuple[str, ...]
+    window: int
+    unless: tuple[str, ...]
+    reach: int  # how many words beyond the match an `unless` concept may stand
+    negatable: bool
+    needs: frozenset[str] = frozenset()  # the concepts, as a set (to skip a sign missing one)
+
+
+@dataclass(frozen=True)
+class Sign:
+    code: str
+    weight: int
+    forces_high: bool
+    shown: bool
+    near: tuple[Near, ...] = ()
+    # Concepts that cancel the sign's phrases too when they stand within `reach` words in the same
+    # clause ("biaya visa ditanggung perusahaan").
+    unless: tuple[str, ...] = ()
+    reach: int = 2
+    # A sign of the legal route strong enough to make work abroad LOW (a government programme,
+    # registration through Disnaker / SISKOP2MI, a company found in the register).
+    legal_route: bool = False
+    # A sign that shows the legal route named in the ad is a pretence (a "G to G" with fees).
+    voids_legal_route: bool = False
+
+
+@dataclass(frozen=True)
+class Combination:
+    code: str
+    all: tuple[str, ...]
+    any: tuple[str, ...]
+    none: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Place:
+    country: str
+    hub: bool
+    middle_east: bool
+    province: str = ""  # BPS code of an Indonesian place's province, for its minimum wage
+
+
+@dataclass(frozen=True)
+class Currency:
+    code: str
+    rate: float
+    before: tuple[str, ...]
+    after: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Wages:
+    """What ordinary pay is, to tell "too good" pay: monthly minimum wages in rupiah of Indonesian
+    provinces (UMP, and the highest UMK where it is much higher) and of destination countries."""
+
+    province_minimum: Mapping[str, float]
+    province_name: Mapping[str, str]
+    province_top: Mapping[str, float]
+    country_minimum: Mapping[str, float]
+    national_top: float
+    abroad_unknown: float
+    local_factor: float
+    abroad_factor: float
+    year: int
+
+
+@dataclass(frozen=True)
+class OfferRules:
+    signs: Mapping[str, Sign]
+    combinations: tuple[Combination, ...]
+    medium_from: int
+    high_from: int
+    read: Callable[[str], Words]
+    slang: Mapping[str, str]
+    places: Mapping[str, Place]  # a place's name (normalised words, space-joined) -> where it is
+    hub_countries: frozenset[str]
+    phone_prefixes: Mapping[str, str]
+    wages: Wages
+    # Money: what may stand right before an amount, right after it (multiplier, currency), and
+    # which currency and rate a symbol means.
+    money_before: re.Pattern[str]
+    money_after: re.Pattern[str]
+    currency_of: Mapping[str, str]
+    rates: Mapping[str, float]
+    # Words before an amount that make it a cost, not pay; the costs asked of the worker; words
+    # after it that say someone else pays it. Whole words at their end ("bayar", not "bayaran").
+    not_pay_before: re.Pattern[str]
+    fee_words: re.Pattern[str]
+    covered_after: re.Pattern[str]
+    paid_by_worker: re.Pattern[str]
+    large_fee_idr: float
+    negations: frozenset[str]
+    contrasts: frozenset[str]  # "tapi", "but": a negation's reach ends there
+    alternatives: frozenset[str]  # "atau", "or": a denied list of alternatives goes on
+    # Every phrase of every sign, concept, place and contact channel, with its Tag.
+    phrases: PhraseIndex
+    # Signs that combine concepts, by the concepts they need (to skip those with one missing).
+    near_signs: tuple[tuple[str, Near], ...] = field(default_factory=tuple)
+
+
+# Words after an amount that multiply it: "15jt", "30rb", "$1.5k".
+MULTIPLIERS = {"jt": 1e6, "juta": 1e6, "jta": 1e6, "million": 1e6, "rb": 1e3, "ribu": 1e3, "k": 1e3}
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    return "|".join(sorted({re.escape(w) for w in words}, key=len, reverse=True))
+
+
+def _words_ending(words: Iterable[str]) -> re.Pattern[str]:
+    """Any of the words, ending where a word ends ("bayar" in "membayar", not in "bayaran")."""
+    return re.compile(rf"(?:{_alternatives(w.strip() for w in words)})(?![a-z])")
+
+
+def _vocabulary(phrases: Iterable[str], slang: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """The roots the stemmer may reduce words to: every word of every phrase (a word the rules
+    write is kept as written: "seaman" must not become "aman"). Also the long words, towards which
+    misspellings are corrected."""
+    words = set()
+    for phrase in phrases:
+        for part in re.findall(r"[^\W\d_]+", phrase.lower()):
+            words.add(slang.get(part, part))
+    return words, {w for w in words if len(w) >= 6}
+
+
+def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None) -> OfferRules:
+    """The rules. `stem` replaces the affix rules (bench/offers.py measures without them and with
+    PySastrawi); by default a Stemmer over the rules' own vocabulary."""
+    data: Mapping[str, Any] = content.data("offers")
+    wage_data: Mapping[str, Any] = content.data("wages")
+    try:
+        levels = data["levels"]
+        phrases_by_sign: dict[str, list[str]] = {}
+        concepts: dict[str, list[str]] = {}
+        slang: dict[str, str] = {}
+        for language in content.languages:
+            texts = content.texts(language)
+            for key in texts.keys():
+                parts = key.split(".")
+                if key.startswith("offers.flags.") and parts[-1] == "phrases":
+                    phrases_by_sign.setdefault(parts[2], []).extend(texts.words(key))
+                elif key.startswith("offers.concepts."):
+                    concepts.setdefault(parts[2], []).extend(texts.words(key))
+                elif key.startswith("offers.slang."):
+                    slang[parts[2]] = texts(key).lower()
+        for key, value in slang.items():
+            if len(value.split()) != 1:
+                raise OfferRulesError(f"slang {key!r} must stand for one word, not {value!r}")
+        signs = {code: _sign(code, spec, concepts) for code, spec in data["flags"].items()}
+        unknown = sorted(set(phrases_by_sign) - set(signs))
+        if unknown:
+            raise OfferRulesError(f"phrases for signs with no weight in content/offers.toml: {unknown}")
+        combinations = tuple(
+            Combination(c["code"], tuple(c["all"]), tuple(c.get("any", ())), tuple(c.get("none", ())))
+            for c in data["combinations"]
+        )
+        for combination in combinations:
+            for code in (combination.code, *combination.all, *combination.any, *combination.none):
+                if code not in signs:
+                    raise OfferRulesError(f"combination {combination.code} names unknown sign {code}")
+        place_names = [(name, p) for p in data["places"] for name in p["names"]]
+        channels = [(name, channel) for channel, names in data["contact_channels"].items() for name in names]
+        every_phrase = [
+            *(p for phrases in phrases_by_sign.values() for p in phrases),
+            *(p for words in concepts.values() for p in words),
+            *(name for name, _ in place_names),
+            *(name for name, _ in channels),
+            *data["negations"],
+            *data["contrasts"],
+            *data["alternatives"],
+        ]
+        roots, long_roots = _vocabulary(every_phrase, slang)
+        names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
+        stemmer = stem or Stemmer(roots, long_roots, names)
+        read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
+
+        def normalised(phrase: str) -> tuple[str, ...]:
+            words: list[str] = []
+            for part in phrase.split():
+                words += ["*"] if part == "*" else read(part).words
+            return tuple(words)
+
+        places = {
+            " ".join(normalised(name)): Place(
+                p["country"],
+                bool(p.get("hub", False)),
+                bool(p.get("middle_east", False)),
+                str(p.get("province", "")),
+            )
+            for name, p in place_names
+        }
+        tagged: list[tuple[tuple[str, ...], Tag]] = [
+            (normalised(phrase), ("sign", code))
+            for code, phrases in phrases_by_sign.items()
+            for phrase in phrases
+        ]
+        tagged += [
+            (normalised(word), ("concept", name)) for name, words in concepts.items() for word in words
+        ]
+        tagged += [(tuple(name.split()), ("place", name)) for name in places]
+        tagged += [(normalised(name), ("channel", channel)) for name, channel in channels]
+        currencies = tuple(
+            Currency(code, float(c["rate"]), tuple(c["before"]), tuple(c["after"]))
+            for code, c in data["currencies"].items()
+        )
+        befores = tuple(b for c in currencies for b in c.before)
+        afters = tuple(a for c in currencies for a in c.after)
+        return OfferRules(
+            signs=signs,
+            combinations=combinations,
+            medium_from=int(levels["medium_from"]),
+            high_from=int(levels["high_from"]),
+            read=read,
+            slang=slang,
+            places=places,
+            hub_countries=frozenset(p.country for p in places.values() if p.hub),
+            phone_prefixes={str(k): str(v) for k, v in data["phone_prefixes"].items()},
+            wages=_wages(wage_data, {c.code: c.rate for c in currencies}),
+            money_before=re.compile(rf"(?<![\w$])(?P<before>{_alternatives(befores)})\s*$"),
+            money_after=re.compile(
+                rf"\s*(?P<mult>{_alternatives(MULTIPLIERS)})?(?![a-z])\s*(?P<after>{_alternatives(afters)})?(?![\w])"
+            ),
+            currency_of={s: c.code for c in reversed(currencies) for s in (*c.after, *c.before)},
+            rates={c.code: c.rate for c in currencies},
+            not_pay_before=_words_ending(data["pay"]["not_pay_before"]),
+            fee_words=_words_ending(data["pay"]["fee_words"]),
+            covered_after=_words_ending(data["pay"]["covered_after"]),
+            paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
+            large_fee_idr=float(data["pay"]["large_fee_idr"]),
+            negations=frozenset(w for n in data["negations"] for w in read(n).words),
+            contrasts=frozenset(w for n in data["contrasts"] for w in read(n).words),
+            alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
+            phrases=PhraseIndex(tagged),
+            near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, OfferRulesError):
+            raise
+        raise OfferRulesError(f"content/offers.toml: {exc!r}") from exc
+
+
+def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]]) -> Sign:
+    window = int(spec.get("window", 6))
+    unless = tuple(spec.get("unless", ()))
+    reach = int(spec.get("reach", 2))
+    negatable = bool(spec.get("negatable", True))
+    near = tuple(
+        Near(tuple(group), window, unless, reach, negatable, frozenset(group))
+        for group in spec.get("near", ())
+    )
+    for concept in {c for n in near for c in (*n.concepts, *n.unless)}:
+        if concept not in concepts:
+            raise OfferRulesError(f"sign {code} names concept {concept!r}, which no language lists")
+    return Sign(
+        code,
+        int(spec["weight"]),
+        bool(spec.get("forces_high", False)),
+        bool(spec.get("shown", True)),
+        near,
+        unless,
+        reach,
+        bool(spec.get("legal_route", False)),
+        bool(spec.get("voids_legal_route", False)),
+    )
+
+
+def _wages(data: Mapping[str, Any], rates: Mapping[str, float]) -> Wages:
+    """content/wages.toml: provinces' minimum wages in rupiah, countries' in their currency."""
+    provinces = data["provinces"]
+    country_minimum = {}
+    for code, country in data["countries"].items():
+        currency = country["currency"]
+        if currency not in rates:
+            raise OfferRulesError(f"content/wages.toml: {code} is paid in {currency}, which has no rate")
+        country_minimum[code] = float(country["monthly"]) * rates[currency]
+    return Wages(
+        province_minimum={str(code): float(p["ump"]) for code, p in provinces.items()},
+        province_name={str(code): str(p["name"]) for code, p in provinces.items()},
+        province_top={str(code): float(p.get("top_umk", p["ump"])) for code, p in provinces.items()},
+        country_minimum=country_minimum,
+        national_top=max(float(p.get("top_umk", p["ump"])) for p in provinces.values()),
+        abroad_unknown=float(data["abroad_unknown_idr"]),
+        local_factor=float(data["local_factor"]),
+        abroad_factor=float(data["abroad_factor"]),
+        year=int(data["year"]),
+    )

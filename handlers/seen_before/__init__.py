@@ -1,0 +1,2 @@
+"""Seen before: recruiters' identifiers from earlier risky checks and reports, and the task
+force's /calo."""

@@ -1,0 +1,110 @@
+"""/statistik: a coordinator picks a region (if they hold several) and a period, and gets the
+numbers, the 12-week chart and an XLSX of the same, for their own regions only."""
+
+from __future__ import annotations
+
+import asyncio
+from zoneinfo import ZoneInfo
+
+from db import audit
+from ground.messages import Button, Reply, whole_number
+from handlers.access import may_oversee, my_task_force_roles
+from handlers.cases.dialog import actor, record_refusal
+from handlers.context import Turn
+from handlers.menu import show_menu
+from handlers.statistics.charts import weekly_chart
+from handlers.statistics.export import statistics_xlsx
+from handlers.statistics.figures import Summary, gather, last_days, place_names, scope_of
+from handlers.statistics.text import chart_caption, period_text, summary_text
+
+PERIODS = (7, 30, 90, 365)
+EVERYWHERE = "*"
+SHOW, EXPORT = "p", "x"
+
+
+def stats_button(region_code: str | None, days: int, action: str = SHOW) -> str:
+    """The button data that shows (or exports) a region's statistics; roles are checked on the tap."""
+    return f"st:{action}:{region_code or EVERYWHERE}:{days}"
+
+
+async def begin(turn: Turn) -> None:
+    my_roles = await my_task_force_roles(turn)
+    if not my_roles:
+        turn.say(turn.t("officials.not_coordinator"))
+        await show_menu(turn)
+        return
+    regions = sorted({r.region_code for r in my_roles}, key=lambda code: code or "")
+    if len(regions) == 1:
+        await _ask_period(turn, regions[0])
+        return
+    buttons = []
+    for code in regions:
+        scope = await scope_of(turn.session, code, turn.t("statistics.everywhere"))
+        buttons.append((Button(scope.name[:60], f"st:r:{code or EVERYWHERE}"),))  # then a period
+    turn.say(turn.t("statistics.choose_region"), tuple(buttons))
+
+
+async def _ask_period(turn: Turn, region_code: str | None) -> None:
+    scope = await scope_of(turn.session, region_code, turn.t("statistics.everywhere"))
+    buttons = tuple(
+        (Button(turn.t(f"statistics.period_{days}"), stats_button(region_code, days)),) for days in PERIODS
+    )
+    turn.say(turn.t("statistics.choose_period", scope=scope.name), buttons)
+
+
+async def on_button(turn: Turn) -> None:
+    """st:r:<region> (choose a period), st:p:<region>:<days> (show), st:x:<region>:<days> (XLSX)."""
+    parts = turn.incoming.data.split(":")
+    action = parts[1] if len(parts) > 2 else ""
+    region_code = None if len(parts) < 3 or parts[2] == EVERYWHERE else parts[2]
+    days = whole_number(parts[3]) if len(parts) > 3 else None
+    if not may_oversee(await my_task_force_roles(turn), region_code):
+        turn.say(turn.t("statistics.not_allowed"))
+        await record_refusal(turn, "refused_statistics")
+        return
+    if action == "r":
+        await _ask_period(turn, region_code)
+    elif action in (SHOW, EXPORT) and days in PERIODS:
+        summary = await _summary(turn, region_code, days)
+        names = await place_names(turn.session, summary)
+        if action == SHOW:
+            await _show(turn, summary, names, days)
+        else:
+            await _export(turn, summary, names)
+    else:
+        turn.say(turn.t("errors.stale_button"))
+
+
+async def _summary(turn: Turn, region_code: str | None, days: int) -> Summary:
+    scope = await scope_of(turn.session, region_code, turn.t("statistics.everywhere"))
+    today = turn.now.astimezone(ZoneInfo(scope.timezone)).date()
+    return await gather(turn.session, scope, last_days(today, days), turn.now)
+
+
+async def _show(turn: Turn, summary: Summary, names: dict[str, str], days: int) -> None:
+    region = summary.scope.region_code or EVERYWHERE
+    export = ((Button(turn.t("statistics.export"), stats_button(summary.scope.region_code, days, EXPORT)),),)
+    turn.say(summary_text(turn.t, summary, names), export)
+    # Drawn in a thread: a tenth of a second of matplotlib must not stall the other chats.
+    png = await asyncio.to_thread(weekly_chart, turn.t, summary)
+    turn.replies.append(Reply(chart_caption(turn.t, summary), photo_data=png, photo_mime="image/png"))
+    await audit.record(
+        turn.session, actor(turn), "statistics_viewed", turn.now, detail=f"{region}, {days} days"
+    )
+
+
+async def _export(turn: Turn, summary: Summary, names: dict[str, str]) -> None:
+    region = summary.scope.region_code or EVERYWHERE
+    content = statistics_xlsx(turn.t, summary, names)
+    await audit.record(
+        turn.session,
+        actor(turn),
+        "statistics_exported",
+        turn.now,
+        detail=f"xlsx, {region}, {summary.period.days} days",
+    )
+    caption = turn.t(
+        "statistics.export_caption", scope=summary.scope.name, period=period_text(turn.t, summary)
+    )
+    name = f"statistik-{region.replace('.', '')}-{summary.period.last_day.isoformat()}.xlsx"
+    turn.replies.append(Reply(caption, document_name=name, document=content))
