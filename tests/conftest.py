@@ -146,6 +146,12 @@ async def _load_regions(engine: Any) -> None:
 
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # bench/mutation.py runs pytest once per mutant: building the template each time (migrations
+    # and 83,762 villages, 10-20 s) would be most of the run, so it names a file kept between runs.
+    # Tests still copy the template; nothing writes to it once built.
+    kept = os.environ.get("SIGAP_TEST_SQLITE_TEMPLATE")
+    if kept and Path(kept).is_file():
+        return Path(kept)
     path = tmp_path_factory.mktemp("template") / "template.db"
 
     async def build() -> None:
@@ -155,6 +161,10 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
         await engine.dispose()
 
     _run_in_own_loop(build())
+    if kept:
+        partial = Path(f"{kept}.{os.getpid()}")
+        shutil.copy(path, partial)
+        partial.replace(kept)  # whole or not at all, should two runs build it at once
     return path
 
 

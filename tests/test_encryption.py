@@ -12,9 +12,10 @@ from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from bot import admin
-from db import cases, crypto, media
+from db import cases, crypto, media, queries
 from db.crypto import DataKeyError, FieldCipher
-from db.models import Case
+from db.models import Case, CaseEvent, StoredMedia, User
+from db.records import ConversationState
 from db.roles import Role
 from db.session import create_engine, create_sessionmaker
 from tests import harness as rig
@@ -96,6 +97,56 @@ async def test_rotation_to_a_new_key_and_refusal_without_the_right_one(database_
         async with plain() as session:
             with pytest.raises(DataKeyError, match="SIGAP_DATA_KEYS"):
                 await cases.get_case(session, sealed)
+    finally:
+        await engine.dispose()
+
+
+async def test_rotation_seals_conversations_notes_and_pictures_stored_before_a_key(database_url: str) -> None:
+    """What `sigap keys rotate` must reach besides the cases: an unsent report in a conversation,
+    the notes of a case's history and pictures, whether stored plain or with the old key."""
+    engine = create_engine(database_url)
+    try:
+        plain = create_sessionmaker(engine)
+        with_old = create_sessionmaker(engine, FieldCipher([OLD]))
+        now = FakeClock()()
+        drafting = ConversationState("report", "name", {"person_name": "Ani"}, None, None)
+        async with plain() as session, session.begin():
+            case_id = await _case(session, "Ani", now)
+            await cases.add_event(session, case_id, "note", None, "catatan biasa", now)
+            picture = await media.store_chart(session, b"\xff\xd8 plain", now)
+            ani, _ = await queries.get_or_create_user(session, "telegram", "11", "11", "id", now)
+            idle, _ = await queries.get_or_create_user(session, "telegram", "12", "12", "id", now)
+            await queries.save_state(session, ani.id, drafting)
+        async with with_old() as session, session.begin():
+            await cases.add_event(session, case_id, "note", None, "catatan rahasia", now)
+            sealed_picture = await media.store_chart(session, b"\xff\xd8 sealed", now)
+            budi, _ = await queries.get_or_create_user(session, "telegram", "13", "13", "id", now)
+            await queries.save_state(
+                session, budi.id, ConversationState("report", "name", {"n": "Budi"}, None, None)
+            )
+        async with create_sessionmaker(engine, FieldCipher([NEW, OLD]))() as session, session.begin():
+            counts = await crypto.rotate_all(session)
+        assert counts == {"cases": 1, "case_events": 2, "media": 2, "users": 2}
+        async with create_sessionmaker(engine, FieldCipher([NEW]))() as session:
+            assert (await queries.load_state(session, ani.id)).data == {"person_name": "Ani"}
+            assert (await queries.load_state(session, budi.id)).data == {"n": "Budi"}
+            assert (await queries.load_state(session, idle.id)).data == {}, "an empty state stays empty"
+            notes = [e.note for e in await cases.history(session, case_id) if e.note]
+            assert notes == ["catatan biasa", "catatan rahasia"]
+            assert await media.load(session, picture) == (b"\xff\xd8 plain", "image/png")
+            assert await media.load(session, sealed_picture) == (b"\xff\xd8 sealed", "image/png")
+            states = (
+                await session.execute(select(User.dialog_data).where(User.id.in_([ani.id, budi.id])))
+            ).scalars()
+            assert all(list(state) == ["_enc"] for state in states)
+            raw_notes = (
+                await session.execute(select(CaseEvent.note).where(CaseEvent.note.is_not(None)))
+            ).scalars()
+            assert all(note.startswith("gAAAAA") for note in raw_notes)
+            assert all(
+                bytes(c).startswith(b"gAAAAA")
+                for c in (await session.execute(select(StoredMedia.content))).scalars()
+            )
     finally:
         await engine.dispose()
 

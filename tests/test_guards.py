@@ -27,7 +27,7 @@ from handlers.statistics.figures import SMALL_COUNT, CaseCounts, Period, Scope, 
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.harness import BotHarness, buttons_of
 from tests.telegram_updates import text_update
-from tests.test_reports_e2e import COORDINATOR, OUTSIDER, VILLAGER, case_id, file_report, grant
+from tests.test_reports_e2e import COORDINATOR, OUTSIDER, SUNGAI_KAKAP, VILLAGER, case_id, file_report, grant
 from tests.test_statistics import NOW
 from tests.whatsapp_harness import (
     TOKEN,
@@ -75,6 +75,16 @@ async def test_forwarding_a_case_again_later_queues_nothing(bot: BotHarness) -> 
         f"case:{number}:escalate:{coordinator[0]}",
         f"case:{number}:forward:{coordinator[0]}",
     ]
+    async with core.sessions() as session:
+        place = (await core.services.regions.index(session)).get(SUNGAI_KAKAP)
+        escalated = (
+            await session.execute(
+                select(OutboxMessage.payload).where(
+                    OutboxMessage.idempotency_key == f"case:{number}:escalate:{coordinator[0]}"
+                )
+            )
+        ).scalar_one()
+    assert place is not None and place.label in outbox.decode(escalated).text, "the case names its village"
 
 
 async def _user_id(bot: BotHarness, account: int) -> int:

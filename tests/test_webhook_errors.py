@@ -79,6 +79,8 @@ async def test_telegram_secret_in_odd_bytes_is_refused_not_a_crash(bot: BotHarne
         )
         assert status == 401, secret
     assert await bot.post(None, secret="salah-é", raw=body) == 401
+    assert await bot.post(None, secret=None, raw=body) == 401  # no header at all: refused, not a 500
+    assert bot.last_response == {"ok": False}  # a refusal never reads as "ok"
     assert bot.api.sent(ALICE) == []
 
 
@@ -91,6 +93,17 @@ async def test_telegram_deeply_nested_json_is_a_bad_request(bot: BotHarness) -> 
     assert await bot.say(ALICE, "/start"), "and the bot goes on"
 
 
+async def test_telegram_refuses_what_is_not_an_update_with_the_reason(bot: BotHarness) -> None:
+    """With the right secret, a body that is no Telegram update is a 400 naming why, not a 500."""
+    assert await bot.post(None, raw=b'{"update_id": 1,') == 400
+    assert bot.last_response == {"ok": False, "error": "malformed JSON"}
+    not_updates = (b"[1, 2]", b'{"message": {}}', b'{"update_id": "7"}', b'{"update_id": 7, "message": 5}')
+    for body in not_updates:
+        assert await bot.post(None, raw=body) == 400, body
+        assert bot.last_response == {"ok": False, "error": "not a Telegram update"}, body
+    assert bot.api.sent(ALICE) == []
+
+
 async def test_telegram_database_refusing_answers_503_then_handles_the_redelivery_once(
     bot: BotHarness,
 ) -> None:
@@ -101,6 +114,7 @@ async def test_telegram_database_refusing_answers_503_then_handles_the_redeliver
     try:
         assert await bot.post(update) == 503
         assert await bot.post(update) == 503, "every re-delivery, while the database refuses"
+        assert bot.last_response == {"ok": False, "error": "try again"}
         assert bot.api.sent(ALICE)[before:] == [], "no apology that would make the user resend"
     finally:
         await rename_table(bot, "users_away", "users")

@@ -147,6 +147,8 @@ def test_signature_and_handshake() -> None:
     assert challenge_answer(params, "tok") == "1158201444"
     assert challenge_answer({**params, "hub.verify_token": "nope"}, "tok") is None
     assert challenge_answer({**params, "hub.mode": "unsubscribe"}, "tok") is None
+    # A handshake without a token is refused, not a crash (a missing token read as None).
+    assert challenge_answer({"hub.mode": "subscribe", "hub.challenge": "1"}, "tok") is None
 
 
 def test_a_numbered_menu_does_not_number_a_numbered_label_twice() -> None:
