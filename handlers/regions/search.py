@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
 from ground.messages import Button
+from handlers.buttons import Choice
 
 # Spellings from before the 1972 reform still used in names and by older people (Tjilatjap).
 OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh"))
@@ -70,9 +71,9 @@ class Place:
         return ZONE_ABBREVIATIONS.get(self.timezone, self.timezone)
 
 
-def village_rows(places: Iterable[Place], prefix: str) -> tuple[tuple[Button, ...], ...]:
+def village_rows(places: Iterable[Place], button: Choice) -> tuple[tuple[Button, ...], ...]:
     """One button per found village, its label telling same-named villages apart."""
-    return tuple((Button(place.label[:60], f"{prefix}{place.code}"),) for place in places)
+    return tuple((Button(place.label[:60], button.pack(place.code)),) for place in places)
 
 
 class RegionIndex:
