@@ -7,16 +7,18 @@ from db import subscriptions as subscriptions_db
 from ground.messages import Button
 from handlers import typed_answers
 from handlers.broadcasts import subscriptions
+from handlers.buttons import Choice, prefix_of
 from handlers.checklist import dialog as checklist
 from handlers.context import Dialog, Step, Turn
 from handlers.hotlines import dialog as numbers
-from handlers.menu import HOME_DIALOG, show_menu
+from handlers.menu import HOME_DIALOG, MENU, show_menu
 from handlers.menu import ITEMS as MENU_ITEMS
 from handlers.offers import dialog as offer_text
 from handlers.reports import dialog as report
 from handlers.typed_answers import Vocabulary, phrases
 
 NAME = HOME_DIALOG
+LANGUAGE = Choice("lang")  # a language, offered in its own name
 
 
 async def start(turn: Turn) -> None:
@@ -40,7 +42,7 @@ async def onboarding_gate(turn: Turn) -> bool:
     incoming = turn.incoming
     # A case button (on a forwarded case, or a WhatsApp template's quick reply) opens the case even
     # before onboarding: coordinators granted by an operator may tap it first. The role decides.
-    if incoming.kind == "button" and incoming.data.split(":", 1)[0] in ("lang", "privacy", "cs"):
+    if incoming.kind == "button" and prefix_of(incoming.data) in ("lang", "privacy", "cs"):
         return False
     if not turn.user.language_chosen:
         turn.say(turn.t("start.welcome"))
@@ -55,13 +57,15 @@ async def onboarding_gate(turn: Turn) -> bool:
 async def ask_language(turn: Turn) -> None:
     content = turn.services.content
     # Each language is offered in its own name, so a user who can't read the current one finds theirs.
-    row = tuple(Button(content.texts(lang)("language.name"), f"lang:{lang}") for lang in content.languages)
+    row = tuple(
+        Button(content.texts(lang)("language.name"), LANGUAGE.pack(lang)) for lang in content.languages
+    )
     turn.say(turn.t("start.choose_language"), (row,))
     turn.go(NAME, "language")
 
 
 async def choose_language(turn: Turn) -> None:
-    language = turn.incoming.data.split(":", 1)[-1]
+    language = LANGUAGE.read(turn.incoming.data)
     if language not in turn.services.content.languages:
         await ask_language(turn)
         return
@@ -95,8 +99,8 @@ async def accept_privacy(turn: Turn) -> None:
 
 
 async def menu_choice(turn: Turn) -> None:
-    item = turn.incoming.data.split(":", 1)[-1]
-    step = MENU_STEPS.get(item)
+    item = MENU.read(turn.incoming.data)
+    step = MENU_STEPS.get(item) if item else None
     if step is None:
         turn.say(turn.t("errors.stale_button"))
         await show_menu(turn)
@@ -124,9 +128,10 @@ async def idle_input(turn: Turn) -> None:
         await offer_text.check(turn, text)  # a pasted or forwarded job ad
         return
     # At the menu its items can always be typed ("lapor", "cek"), whatever was asked last.
-    items = [(f"menu:{item}", turn.t(f"menu.{item}")) for item in MENU_ITEMS]
+    items = [(MENU.pack(item), turn.t(f"menu.{item}")) for item in MENU_ITEMS]
     chosen = typed_answers.pressed(turn.services.content, items, text, whole=True)
-    step = MENU_STEPS.get(chosen.removeprefix("menu:")) if chosen else None
+    item = MENU.read(chosen) if chosen else None
+    step = MENU_STEPS.get(item) if item else None
     if step is not None:
         await step(turn)
         return

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from db.roles import Role, RoleRecord
-from ground.messages import Button, Reply, whole_number
+from ground.messages import Button, Reply
 from handlers.access import may_oversee, my_task_force_roles
 from handlers.broadcasts.report import delivery_table
 from handlers.broadcasts.schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasts.sending import schedule_of
+from handlers.buttons import ActionOn, Choice
 from handlers.cases.dialog import actor, record_refusal
 from handlers.choice_labels import numbered_choices
 from handlers.context import Dialog, Turn
@@ -23,6 +24,13 @@ from handlers.tables import to_xlsx
 NAME = "broadcasts"
 MAX_TEXT = 900
 ACTIONS = {"pause": "paused", "resume": "active", "cancel": "cancelled"}
+# What the broadcasts' buttons carry (handlers/buttons.py).
+BROADCAST_ACTION = ActionOn("bx")  # pause, resume or cancel, on a broadcast
+LIBRARY = Choice("bx:lib")  # a message of the library
+REGION = Choice("bx:region")  # a task-force region, or EVERYONE
+WHEN = Choice("bx:when")  # now or weekly
+NEW, REPORT = "bx:new", "bx:report"
+EVERYONE = "all"
 
 
 def _when(turn: Turn, record: BroadcastRecord) -> str:
@@ -74,14 +82,20 @@ async def overview(turn: Turn) -> None:
             action = "pause" if record.status == "active" else "resume"
             rows.append(
                 (
-                    Button(f"{turn.t(f'broadcast_admin.{action}')} #{record.id}", f"bx:{action}:{record.id}"),
-                    Button(f"{turn.t('broadcast_admin.cancel')} #{record.id}", f"bx:cancel:{record.id}"),
+                    Button(
+                        f"{turn.t(f'broadcast_admin.{action}')} #{record.id}",
+                        BROADCAST_ACTION.pack(action, record.id),
+                    ),
+                    Button(
+                        f"{turn.t('broadcast_admin.cancel')} #{record.id}",
+                        BROADCAST_ACTION.pack("cancel", record.id),
+                    ),
                 )
             )
     if len(lines) == 1:
         lines.append(turn.t("broadcast_admin.none"))
-    rows.append((Button(turn.t("broadcast_admin.new"), "bx:new"),))
-    rows.append((Button(turn.t("broadcast_admin.report"), "bx:report"),))
+    rows.append((Button(turn.t("broadcast_admin.new"), NEW),))
+    rows.append((Button(turn.t("broadcast_admin.report"), REPORT),))
     turn.say("\n".join(lines), tuple(rows))
 
 
@@ -93,25 +107,26 @@ def _title(turn: Turn, record: BroadcastRecord) -> str:
 
 async def on_button(turn: Turn) -> None:
     """bx:pause|resume|cancel:<id>, bx:new, and the steps of a new broadcast (bx:lib:<key>, ...)."""
-    parts = turn.incoming.data.split(":")
+    data = turn.incoming.data
+    acted = BROADCAST_ACTION.read(data)
     roles = await my_task_force_roles(turn)
     if not roles:
         turn.say(turn.t("cases.not_allowed"))
         await record_refusal(turn, "refused_broadcast")
         return
-    if len(parts) == 3 and parts[1] in ACTIONS:
-        broadcast_id = whole_number(parts[2])
+    if acted is not None and acted[0] in ACTIONS:
+        action, broadcast_id = acted
         record = None if broadcast_id is None else await broadcasts.get(turn.session, broadcast_id)
         if record is None or not may_oversee(roles, record.region_code):
             turn.say(turn.t("cases.not_allowed"))
             await record_refusal(turn, "refused_broadcast")
             return
-        await broadcasts.set_status(turn.session, record.id, ACTIONS[parts[1]])
+        await broadcasts.set_status(turn.session, record.id, ACTIONS[action])
         turn.say(turn.t("cases.done"))
         await overview(turn)
-    elif parts[1:] == ["new"]:
+    elif data == NEW:
         await _choose_message(turn)
-    elif parts[1:] == ["report"]:
+    elif data == REPORT:
         await _delivery_report(turn, roles)
     elif turn.state.dialog == NAME:
         await STEPS[turn.state.step](turn)
@@ -141,7 +156,7 @@ async def _choose_message(turn: Turn) -> None:
     keys = sorted(
         {k.split(".")[1] for k in turn.t.keys() if k.startswith("broadcasts.") and k.endswith(".title")}
     )
-    rows = [(Button(turn.t(f"broadcasts.{key}.title"), f"bx:lib:{key}"),) for key in keys]
+    rows = [(Button(turn.t(f"broadcasts.{key}.title"), LIBRARY.pack(key)),) for key in keys]
     rows.append((Button(turn.t("broadcast_admin.own_text"), "bx:own"),))
     turn.say(turn.t("broadcast_admin.choose_message"), tuple(rows))
     turn.go(NAME, "message", {})
@@ -149,8 +164,9 @@ async def _choose_message(turn: Turn) -> None:
 
 async def on_message(turn: Turn) -> None:
     data = turn.incoming.data
-    if data.startswith("bx:lib:") and turn.t.has(f"broadcasts.{data[7:]}.text"):
-        turn.state.data["library"] = data[7:]
+    key = LIBRARY.read(data)
+    if key is not None and turn.t.has(f"broadcasts.{key}.text"):
+        turn.state.data["library"] = key
         await _choose_region(turn)
     elif data == "bx:own":
         turn.say(turn.t("broadcast_admin.type_text", limit=MAX_TEXT))
@@ -167,11 +183,11 @@ async def _choose_region(turn: Turn) -> None:
     for role in roles:
         if role.role == Role.ADMIN:
             everyone = turn.t("broadcast_admin.everyone")
-            choices.append((everyone, everyone, "bx:region:all"))
+            choices.append((everyone, everyone, REGION.pack(EVERYONE)))
         elif role.region_code:
             found = await regions.get_region(turn.session, role.region_code)
             name = found.name if found else role.region_code
-            choices.append((name, name, f"bx:region:{role.region_code}"))
+            choices.append((name, name, REGION.pack(role.region_code)))
     # A regency's name can have 39 characters, a label 20: listed in full, numbered.
     listing, rows = numbered_choices(turn.t, choices)
     turn.say(f"{turn.t('broadcast_admin.choose_region')}\n{listing}", rows)
@@ -179,10 +195,10 @@ async def _choose_region(turn: Turn) -> None:
 
 
 async def on_region(turn: Turn) -> None:
-    region = turn.incoming.data.removeprefix("bx:region:")
+    region = REGION.read(turn.incoming.data)
     roles = await my_task_force_roles(turn)
-    chosen = None if region == "all" else region
-    if not turn.incoming.data.startswith("bx:region:") or not may_oversee(roles, chosen):
+    chosen = None if region == EVERYONE else region
+    if region is None or not may_oversee(roles, chosen):
         turn.say(turn.t("cases.not_allowed"))
         if turn.incoming.kind == "button":  # a forged region; typed text is only a mistake
             await record_refusal(turn, "refused_broadcast")
@@ -190,8 +206,8 @@ async def on_region(turn: Turn) -> None:
         return
     turn.state.data["region"] = chosen
     buttons = (
-        (Button(turn.t("broadcast_admin.now"), "bx:when:now"),),
-        (Button(turn.t("broadcast_admin.mondays"), "bx:when:weekly"),),
+        (Button(turn.t("broadcast_admin.now"), WHEN.pack("now")),),
+        (Button(turn.t("broadcast_admin.mondays"), WHEN.pack("weekly")),),
     )
     turn.say(turn.t("broadcast_admin.choose_when"), buttons)
     turn.go(NAME, "when", turn.state.data)
@@ -217,7 +233,7 @@ async def on_when(turn: Turn) -> None:
 
 def _schedule_from(turn: Turn, zone: str) -> Schedule:
     """A button (now, Mondays 09:00) or typed: 'senin 09:00' weekly, '2026-12-01 09:00' once."""
-    choice = turn.incoming.data.removeprefix("bx:when:")
+    choice = WHEN.read(turn.incoming.data)
     if choice == "now":
         return Schedule("once", zone, run_at=turn.now)
     if choice == "weekly":

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from db import subscriptions
 from ground.messages import Button
+from handlers.buttons import Choice
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG, show_menu
 from handlers.regions.search import village_choices
 from handlers.regions.villages import find_villages, too_long
 
 NAME = "subscriptions"
+VILLAGE = Choice("sb:v")  # the village whose broadcasts to follow
 
 
 async def offer(turn: Turn) -> None:
@@ -48,8 +50,8 @@ async def on_button(turn: Turn) -> None:
         await _ask_village(turn)
     elif data == "sb:stop":
         await stop(turn)
-    elif data.startswith("sb:v:"):
-        await _subscribe(turn, data.removeprefix("sb:v:"))
+    elif (code := VILLAGE.read(data)) is not None:
+        await _subscribe(turn, code)
     else:
         await begin(turn)
 
@@ -63,7 +65,7 @@ async def on_village_typed(turn: Turn) -> None:
     if not places:
         turn.say(turn.t("report.village_not_found"))
         return
-    listing, rows = village_choices(turn.t, places, "sb:v:")
+    listing, rows = village_choices(turn.t, places, VILLAGE)
     cancel = (Button(turn.t("report.cancel"), "menu:main"),)
     turn.say(f"{turn.t('report.village_choose')}\n{listing}", (*rows, cancel))
 

@@ -7,10 +7,18 @@ from __future__ import annotations
 
 from db import audit, cases, media, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
-from ground.messages import Button, Reply, Template, whole_number
+from ground.messages import Button, Reply, Template
 from handlers.access import may_handle_case, my_task_force_roles
 from handlers.cases.export import case_table, cases_workbook
-from handlers.cases.messages import case_alert, case_text, coordinator_buttons
+from handlers.cases.messages import (
+    ADD_INFO,
+    CASE_ACTION,
+    CLOSE_AS,
+    EXPORT,
+    case_alert,
+    case_text,
+    coordinator_buttons,
+)
 from handlers.choice_labels import numbered_choices
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
@@ -21,11 +29,6 @@ MAX_NOTE = 1000
 LIST_LIMIT = 10
 # Button action -> the status it sets (the reporter is told). "info" and "close" ask something first.
 STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
-
-
-def _case_id(data: str, position: int = 2) -> int | None:
-    parts = data.split(":")
-    return whole_number(parts[position]) if len(parts) > position else None
 
 
 async def case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
@@ -73,7 +76,7 @@ async def _tell_reporter(turn: Turn, case: CaseRecord, key: str, text_key: str, 
     t = turn.services.content.texts(reporter.language)
     buttons: tuple[tuple[Button, ...], ...] = ()
     if text_key == "cases.reporter.info_requested":
-        buttons = ((Button(t("cases.answer"), f"my:add:{case.id}"),),)
+        buttons = ((Button(t("cases.answer"), ADD_INFO.pack(case.id)),),)
     text = t(text_key, reference=case.reference, **params)
     # Outside WhatsApp's 24-hour window the reporter gets the "case_update" template; its button
     # brings them to their reports.
@@ -96,8 +99,9 @@ async def _tell_reporter(turn: Turn, case: CaseRecord, key: str, text_key: str, 
 async def on_coordinator_button(turn: Turn) -> None:
     """cs:ack|prog|info|close|view:<case id>, cs:out:<case id>:<outcome>."""
     data = turn.incoming.data
-    action = data.split(":")[1] if data.count(":") >= 2 else ""
-    case = await case_for_coordinator(turn, _case_id(data))
+    acted, closing = CASE_ACTION.read(data), CLOSE_AS.read(data)
+    action, case_id = acted if acted else ("out", closing[0]) if closing else ("", None)
+    case = await case_for_coordinator(turn, case_id)
     if case is None:
         return
     if case.status == "closed" and action != "view":
@@ -111,10 +115,10 @@ async def on_coordinator_button(turn: Turn) -> None:
         turn.say(turn.t("cases.type_question", reference=case.reference))
         turn.go(NAME, "question", {"case": case.id})
     elif action == "close":
-        labels = [Button(turn.t(f"cases.outcome.{o}"), f"cs:out:{case.id}:{o}") for o in OUTCOMES]
+        labels = [Button(turn.t(f"cases.outcome.{o}"), CLOSE_AS.pack(case.id, o)) for o in OUTCOMES]
         turn.say(turn.t("cases.choose_outcome", reference=case.reference), tuple((b,) for b in labels))
-    elif action == "out" and data.split(":")[-1] in OUTCOMES:
-        await _change_status(turn, case, "closed", data.split(":")[-1])
+    elif closing and closing[1] in OUTCOMES:
+        await _change_status(turn, case, "closed", closing[1])
     else:
         # The forwarded photo may not have reached them (WhatsApp window).
         photo = await media.case_photo(turn.session, case.id, str(case.details.get("photo") or ""))
@@ -182,15 +186,19 @@ async def list_cases(turn: Turn) -> None:
     listing, numbered = numbered_choices(
         turn.t,
         [
-            (c.reference, f"{c.reference} · {turn.t(f'cases.status.{c.status}')}", f"cs:view:{c.id}")
+            (
+                c.reference,
+                f"{c.reference} · {turn.t(f'cases.status.{c.status}')}",
+                CASE_ACTION.pack("view", c.id),
+            )
             for c in ordered
         ],
     )
     rows: list[tuple[Button, ...]] = list(numbered)
     if turn.incoming.channel in turn.services.csv_refused_by:
-        rows.append((Button("📊 XLSX", "cx:xlsx"),))
+        rows.append((Button("📊 XLSX", EXPORT.pack("xlsx")),))
     else:
-        rows.append((Button("📄 CSV", "cx:csv"), Button("📊 XLSX", "cx:xlsx")))
+        rows.append((Button("📄 CSV", EXPORT.pack("csv")), Button("📊 XLSX", EXPORT.pack("xlsx"))))
     turn.say(f"{turn.t('cases.open_list', count=len(ordered))}\n{listing}", tuple(rows))
     listed = ", ".join(c.reference for c in ordered)
     await audit.record(turn.session, actor(turn), "cases_listed", turn.now, detail=listed)
@@ -214,7 +222,7 @@ async def cases_of_regions(
 async def export_document(turn: Turn) -> None:
     """cx:csv / cx:xlsx: every case (open and closed) of the coordinator's regions, as a file."""
     regions = await _coordinator_regions(turn)
-    fmt = turn.incoming.data.removeprefix("cx:")
+    fmt = EXPORT.read(turn.incoming.data)
     if not regions or fmt not in ("csv", "xlsx"):
         turn.say(turn.t("cases.not_allowed"))
         await record_refusal(turn, "refused_cases_export")
@@ -258,7 +266,7 @@ async def my_reports(turn: Turn) -> None:
         lines.append(f"{number}. {case.reference}: {turn.t(f'cases.status.{case.status}')}")
         if case.status != "closed":
             label = turn.t("cases.add_info_to", number=number) if several_open else turn.t("cases.add_info")
-            rows.append((Button(label, f"my:add:{case.id}"),))
+            rows.append((Button(label, ADD_INFO.pack(case.id)),))
     turn.say("\n".join(lines), tuple(rows))
 
 
@@ -268,7 +276,7 @@ async def on_reporter_button(turn: Turn) -> None:
     if turn.incoming.data == "my:list":
         await my_reports(turn)
         return
-    case_id = _case_id(turn.incoming.data)
+    case_id = ADD_INFO.read(turn.incoming.data)
     case = None if case_id is None else await cases.get_case(turn.session, case_id)
     if case is None or case.reporter_user_id != turn.user.id:
         turn.say(turn.t("cases.not_allowed"))
@@ -300,7 +308,7 @@ async def on_info(turn: Turn) -> None:
         text_out = t("cases.info_from_reporter", reference=case.reference, note=note)
         reply = Reply(
             text_out,
-            ((Button(t("cases.open"), f"cs:view:{case.id}"),),),
+            ((Button(t("cases.open"), CASE_ACTION.pack("view", case.id)),),),
             template=case_alert(recipient.language, case),
         )
         turn.queued_messages += await outbox.enqueue(

@@ -5,9 +5,16 @@ from __future__ import annotations
 from db.cases import CaseRecord
 from ground.i18n import Texts
 from ground.messages import Button, Template
+from handlers.buttons import ActionOn, Choice, ChoiceOn, RecordId
 from handlers.regions.search import Place
 from handlers.reports.form import ReportForm
 from handlers.spoken_dates import spoken_date_text
+
+# What a case's buttons carry (handlers/buttons.py). The role is checked again on every tap.
+CASE_ACTION = ActionOn("cs")  # ack, prog, info, close or view, on a case
+CLOSE_AS = ChoiceOn("cs:out")  # a case and the outcome it is closed with
+ADD_INFO = RecordId("my:add")  # the reporter adds information to their case
+EXPORT = Choice("cx")  # csv or xlsx
 
 
 def field_value(t: Texts, form: ReportForm, field_id: str, value: str) -> str:
@@ -52,12 +59,18 @@ def coordinator_buttons(t: Texts, case: CaseRecord) -> tuple[tuple[Button, ...],
     if case.status == "closed":
         return ()
     return (
-        (Button(t("cases.ack"), f"cs:ack:{case.id}"), Button(t("cases.progress"), f"cs:prog:{case.id}")),
-        (Button(t("cases.ask_info"), f"cs:info:{case.id}"), Button(t("cases.close"), f"cs:close:{case.id}")),
+        (
+            Button(t("cases.ack"), CASE_ACTION.pack("ack", case.id)),
+            Button(t("cases.progress"), CASE_ACTION.pack("prog", case.id)),
+        ),
+        (
+            Button(t("cases.ask_info"), CASE_ACTION.pack("info", case.id)),
+            Button(t("cases.close"), CASE_ACTION.pack("close", case.id)),
+        ),
     )
 
 
 def case_alert(language: str, case: CaseRecord) -> Template:
     """What reaches a coordinator outside WhatsApp's 24-hour window: the "case_alert" template
     naming the case, whose button opens it in the bot."""
-    return Template("case_alert", language, (case.reference,), f"cs:view:{case.id}")
+    return Template("case_alert", language, (case.reference,), CASE_ACTION.pack("view", case.id))

@@ -9,6 +9,7 @@ from datetime import timedelta
 from db import queries, roles, subscriptions
 from db.roles import Role
 from handlers.access import may_invite_official, task_force_roles
+from handlers.buttons import Choice
 from handlers.cases.dialog import record_refusal
 from handlers.context import Dialog, Turn
 from handlers.menu import show_menu
@@ -16,6 +17,7 @@ from handlers.regions.search import village_choices
 from handlers.regions.villages import find_villages, too_long
 
 NAME = "officials"
+INVITE_VILLAGE = Choice("inv")  # the village an official is invited for
 # No 0/O or 1/I: codes are read aloud and copied by hand.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
@@ -48,8 +50,8 @@ async def invite(turn: Turn) -> None:
 
 
 async def on_village_typed(turn: Turn) -> None:
-    if turn.incoming.kind == "button":
-        await _create_invite(turn, turn.incoming.data.split(":", 1)[-1])
+    if turn.incoming.kind == "button":  # an unknown code is refused there, like a forged one
+        await _create_invite(turn, INVITE_VILLAGE.read(turn.incoming.data) or "")
     else:
         await _offer_villages(turn, turn.incoming.text)
 
@@ -66,7 +68,7 @@ async def _offer_villages(turn: Turn, query: str) -> None:
         turn.say(turn.t("officials.no_village_in_region"))
         turn.go(NAME, "village")
         return
-    listing, rows = village_choices(turn.t, places, "inv:")
+    listing, rows = village_choices(turn.t, places, INVITE_VILLAGE)
     turn.say(f"{turn.t('officials.choose_village')}\n{listing}", rows)
     turn.go(NAME, "village")
 

@@ -18,6 +18,7 @@ from db.records import ChecklistOutcome
 from db.regions import local_day
 from ground.messages import Button, whole_number
 from handlers import typed_answers
+from handlers.buttons import Choice, fields_of, pack
 from handlers.checklist import result as checklist_result
 from handlers.checklist.scoring import YES_NO, ChecklistRules, Question, assess
 from handlers.context import Dialog, Turn
@@ -31,6 +32,25 @@ QUESTION = "question"
 PREFIX = "ck"
 YES_NO_CODES: dict[str, str] = {"y": "yes", "n": "no", "u": "unknown"}
 CODE_OF = {answer: code for code, answer in YES_NO_CODES.items()}
+CONTROL = Choice(PREFIX)  # back, restart, cancel
+
+
+@dataclass(frozen=True)
+class AnswerButton:
+    """ck:a:<question id>:<answer code>, read back as what was answered to which question."""
+
+    question_id: str
+    code: str
+
+    def pack(self) -> str:
+        return pack(f"{PREFIX}:a", self.question_id, self.code)
+
+    @classmethod
+    def read(cls, data: str) -> AnswerButton | None:
+        fields = fields_of(f"{PREFIX}:a", data, 2)
+        return cls(*fields) if fields else None
+
+
 MIN_AGE, MAX_AGE = 10, 99
 
 
@@ -162,13 +182,13 @@ async def show_all_reasons(turn: Turn) -> None:
 def _read(turn: Turn, question: Question) -> Input:
     incoming = turn.incoming
     if incoming.kind == "button":
-        parts = incoming.data.split(":")
-        if len(parts) == 4 and parts[1] == "a":
-            if parts[2] != question.id:
+        pressed = AnswerButton.read(incoming.data)
+        if pressed is not None:
+            if pressed.question_id != question.id:
                 return Input("old_question")
-            answer = YES_NO_CODES.get(parts[3], "") if not question.is_choice else parts[3]
+            answer = YES_NO_CODES.get(pressed.code, "") if not question.is_choice else pressed.code
             return Input("answer", answer) if answer in question.options else Input("unclear")
-        control = parts[1] if len(parts) == 2 else ""
+        control = CONTROL.read(incoming.data)
         if control == "back":
             return Input("back")
         if control == "restart":
@@ -272,7 +292,7 @@ def _save(turn: Turn, state: ChecklistState) -> None:
 
 
 def _data(question: Question, answer: str) -> str:
-    return f"{PREFIX}:a:{question.id}:{CODE_OF[answer] if not question.is_choice else answer}"
+    return AnswerButton(question.id, CODE_OF[answer] if not question.is_choice else answer).pack()
 
 
 def _detail(turn: Turn, question: Question, option: str) -> str:

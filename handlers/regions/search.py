@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from db.regions import ZONE_ABBREVIATIONS, RegionRow, active_regions
 from ground.i18n import Texts
 from ground.messages import Button
+from handlers.buttons import Choice
 from handlers.choice_labels import numbered_choices
 
 # Spellings from before the 1972 reform still used in names and by older people (Tjilatjap).
@@ -73,11 +74,11 @@ class Place:
 
 
 def village_choices(
-    t: Texts, places: Iterable[Place], prefix: str
+    t: Texts, places: Iterable[Place], button: Choice
 ) -> tuple[str, tuple[tuple[Button, ...], ...]]:
     """The found villages listed in full and numbered (district and regency tell same-named ones
     apart), and one button each that fits every platform uncut ("1. Sungai Kakap" or "Pilihan 1")."""
-    return numbered_choices(t, [(p.name, p.label, f"{prefix}{p.code}") for p in places])
+    return numbered_choices(t, [(p.name, p.label, button.pack(p.code)) for p in places])
 
 
 class RegionIndex:

@@ -9,6 +9,7 @@ from db.records import ConversationState
 from db.regions import local_day
 from ground.messages import Button
 from handlers.access import official_village
+from handlers.buttons import Choice
 from handlers.cases.forwarding import send_case
 from handlers.cases.messages import details_lines
 from handlers.context import Dialog, Turn
@@ -24,6 +25,9 @@ from handlers.spoken_dates import DateWords
 from handlers.typed_answers import SkipWords
 
 NAME = "report"
+# What the report's buttons carry (handlers/buttons.py): a kind, a choice's answer, a village
+# code, the field to edit.
+KIND, ANSWER, VILLAGE, EDIT = Choice("rp:k"), Choice("rp:c"), Choice("rp:v"), Choice("rp:e")
 
 
 # --- consent and kind -----------------------------------------------------------------------
@@ -55,13 +59,13 @@ async def _ask_kind(turn: Turn) -> None:
     text = "\n\n".join(
         [turn.t("report.choose_kind"), *(f"• {turn.t(f'report.kind_help.{k}')}" for k in kinds)]
     )
-    rows = tuple((Button(turn.t(f"report.kind.{k}"), f"rp:k:{k}"),) for k in kinds)
+    rows = tuple((Button(turn.t(f"report.kind.{k}"), KIND.pack(k)),) for k in kinds)
     turn.say(text, (*rows, (Button(turn.t("report.cancel"), "rp:cancel"),)))
     turn.go(NAME, "kind", {"consented_at": turn.now.isoformat()})
 
 
 async def on_kind(turn: Turn) -> None:
-    kind = turn.incoming.data.removeprefix("rp:k:")
+    kind = KIND.read(turn.incoming.data)
     if kind not in ("missing", "warning"):
         turn.say(turn.t("report.use_buttons"))
         await _ask_kind(turn)
@@ -95,7 +99,7 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
     )
     rows: list[tuple[Button, ...]] = []
     if field.type == "choice":
-        labels = [Button(turn.t(f"report.choice.{field.id}.{c}"), f"rp:c:{c}") for c in field.choices]
+        labels = [Button(turn.t(f"report.choice.{field.id}.{c}"), ANSWER.pack(c)) for c in field.choices]
         rows += [tuple(labels[i : i + 2]) for i in range(0, len(labels), 2)]
     if field.type == "village":
         text += f"\n{turn.t('report.village_prompt_hint')}"
@@ -103,7 +107,7 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
         if mine is not None:
             # The village is named in the message: a name can have 44 characters, a label 20.
             text += f"\n{turn.t('report.village_mine_hint', village=mine.label)}"
-            rows.append((Button(turn.t("report.village_mine"), f"rp:v:{mine.code}"),))
+            rows.append((Button(turn.t("report.village_mine"), VILLAGE.pack(mine.code)),))
     controls = [Button(turn.t("report.cancel"), "rp:cancel")]
     if not field.required_in(turn.state.data["kind"]):
         controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
@@ -127,10 +131,10 @@ async def on_field(turn: Turn) -> None:
             await ask_field(turn, turn.t("report.required"))
         else:
             await _answered(turn, None)
-    elif field.type == "choice" and data.startswith("rp:c:") and data[5:] in field.choices:
-        await _answered(turn, data[5:])
-    elif field.type == "village" and data.startswith("rp:v:"):
-        await _village_chosen(turn, data[5:])
+    elif field.type == "choice" and (answer := ANSWER.read(data)) in field.choices:
+        await _answered(turn, answer)
+    elif field.type == "village" and (code := VILLAGE.read(data)) is not None:
+        await _village_chosen(turn, code)
     elif field.type == "village" and incoming.kind == "text":
         await _offer_villages(turn, incoming.text)
     elif field.type == "photo" and incoming.kind == "photo":
@@ -186,7 +190,7 @@ async def _offer_villages(turn: Turn, typed: str) -> None:
     if not places:
         await ask_field(turn, turn.t("report.village_not_found"))
         return
-    listing, rows = village_choices(turn.t, places, "rp:v:")
+    listing, rows = village_choices(turn.t, places, VILLAGE)
     cancel = (Button(turn.t("report.cancel"), "rp:cancel"),)
     turn.say(f"{turn.t('report.village_choose')}\n{listing}", (*rows, cancel))
 
@@ -236,10 +240,10 @@ async def on_summary(turn: Turn) -> None:
     if data == "rp:send":
         await _send(turn)
     elif data == "rp:edit":
-        rows = tuple((Button(turn.t(f"report.label.{f.id}"), f"rp:e:{f.id}"),) for f in _fields(turn))
+        rows = tuple((Button(turn.t(f"report.label.{f.id}"), EDIT.pack(f.id)),) for f in _fields(turn))
         turn.say(turn.t("report.choose_field"), rows)
-    elif data.startswith("rp:e:") and data[5:] in [f.id for f in _fields(turn)]:
-        turn.state.data.update(current=data[5:], editing=True)
+    elif (field_id := EDIT.read(data)) in [f.id for f in _fields(turn)]:
+        turn.state.data.update(current=field_id, editing=True)
         turn.go(NAME, "field", turn.state.data)
         await ask_field(turn)
     elif data == "rp:cancel":

@@ -18,6 +18,7 @@ from typing import Any
 from db import media
 from ground.i18n import Content
 from ground.messages import Button, Incoming
+from handlers.buttons import prefix_of
 from handlers.context import Turn
 
 # What is kept of the message that brought the question: enough to handle it again.
@@ -42,7 +43,7 @@ def _leaves(content: Content, incoming: Incoming) -> bool:
     if incoming.kind == "command":
         return incoming.command not in _COMMANDS_THAT_STAY
     if incoming.kind == "button":
-        return incoming.data.split(":", 1)[0] in _BUTTONS_THAT_LEAVE
+        return prefix_of(incoming.data) in _BUTTONS_THAT_LEAVE
     if incoming.kind == "text":
         word = incoming.text.strip().lower()
         return any(

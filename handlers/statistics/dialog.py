@@ -4,11 +4,13 @@ numbers, the 12-week chart and an XLSX of the same, for their own regions only."
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from db import audit
 from ground.messages import Button, Reply, whole_number
 from handlers.access import may_oversee, my_task_force_roles
+from handlers.buttons import fields_of, pack
 from handlers.cases.dialog import actor, record_refusal
 from handlers.choice_labels import numbered_choices
 from handlers.context import Turn
@@ -21,11 +23,36 @@ from handlers.statistics.text import chart_caption, period_text, summary_text
 PERIODS = (7, 30, 90, 365)
 EVERYWHERE = "*"
 SHOW, EXPORT = "p", "x"
+PREFIX = "st"
+
+
+@dataclass(frozen=True)
+class StatsButton:
+    """st:r:<region> (choose a period), st:p|x:<region>:<days> (show, export); roles are checked on
+    the tap. The region is "*" for the whole country."""
+
+    action: str
+    region_code: str | None
+    days: int | None = None
+
+    def pack(self) -> str:
+        period = () if self.days is None else (self.days,)
+        return pack(PREFIX, self.action, self.region_code or EVERYWHERE, *period)
+
+    @classmethod
+    def read(cls, data: str) -> StatsButton | None:
+        fields = fields_of(PREFIX, data, 2) or fields_of(PREFIX, data, 3)
+        if fields is None:
+            return None
+        days = whole_number(fields[2]) if len(fields) == 3 else None
+        if len(fields) == 3 and days is None:
+            return None
+        return cls(fields[0], None if fields[1] == EVERYWHERE else fields[1], days)
 
 
 def stats_button(region_code: str | None, days: int, action: str = SHOW) -> str:
-    """The button data that shows (or exports) a region's statistics; roles are checked on the tap."""
-    return f"st:{action}:{region_code or EVERYWHERE}:{days}"
+    """The button data that shows (or exports) a region's statistics."""
+    return StatsButton(action, region_code, days).pack()
 
 
 async def begin(turn: Turn) -> None:
@@ -41,7 +68,7 @@ async def begin(turn: Turn) -> None:
     choices = []
     for code in regions:
         scope = await scope_of(turn.session, code, turn.t("statistics.everywhere"))
-        choices.append((scope.name, scope.name, f"st:r:{code or EVERYWHERE}"))  # then a period
+        choices.append((scope.name, scope.name, StatsButton("r", code).pack()))  # then a period
     # "Kabupaten Administrasi Kepulauan Seribu" would not fit a label: listed, numbered.
     listing, buttons = numbered_choices(turn.t, choices)
     turn.say(f"{turn.t('statistics.choose_region')}\n{listing}", buttons)
@@ -57,10 +84,8 @@ async def _ask_period(turn: Turn, region_code: str | None) -> None:
 
 async def on_button(turn: Turn) -> None:
     """st:r:<region> (choose a period), st:p:<region>:<days> (show), st:x:<region>:<days> (XLSX)."""
-    parts = turn.incoming.data.split(":")
-    action = parts[1] if len(parts) > 2 else ""
-    region_code = None if len(parts) < 3 or parts[2] == EVERYWHERE else parts[2]
-    days = whole_number(parts[3]) if len(parts) > 3 else None
+    button = StatsButton.read(turn.incoming.data) or StatsButton("", None)
+    action, region_code, days = button.action, button.region_code, button.days
     if not may_oversee(await my_task_force_roles(turn), region_code):
         turn.say(turn.t("statistics.not_allowed"))
         await record_refusal(turn, "refused_statistics")
