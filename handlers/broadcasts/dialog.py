@@ -3,7 +3,6 @@ create new ones (message, region, when, preview, confirm). Admins may target eve
 
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from db import audit, broadcasts, regions, subscriptions
@@ -11,6 +10,7 @@ from db.broadcasts import BroadcastRecord
 from db.roles import Role, RoleRecord
 from ground.messages import Button, Reply
 from handlers.access import may_oversee, my_task_force_roles
+from handlers.broadcasts.draft import BroadcastDraft
 from handlers.broadcasts.report import delivery_table
 from handlers.broadcasts.schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasts.sending import schedule_of
@@ -166,12 +166,12 @@ async def on_message(turn: Turn) -> None:
     data = turn.incoming.data
     key = LIBRARY.read(data)
     if key is not None and turn.t.has(f"broadcasts.{key}.text"):
-        turn.state.data["library"] = key
+        BroadcastDraft.of(turn).library = key
         await _choose_region(turn)
     elif data == "bx:own":
         turn.say(turn.t("broadcast_admin.type_text", limit=MAX_TEXT))
     elif turn.incoming.kind == "text" and 0 < len(turn.incoming.text.strip()) <= MAX_TEXT:
-        turn.state.data.update(text=turn.incoming.text.strip(), language=turn.t.language)
+        BroadcastDraft.of(turn).own_text(turn.incoming.text.strip(), turn.t.language)
         await _choose_region(turn)
     else:
         turn.say(turn.t("broadcast_admin.type_text", limit=MAX_TEXT))
@@ -204,7 +204,7 @@ async def on_region(turn: Turn) -> None:
             await record_refusal(turn, "refused_broadcast")
         await _choose_region(turn)
         return
-    turn.state.data["region"] = chosen
+    BroadcastDraft.of(turn).region = chosen
     buttons = (
         (Button(turn.t("broadcast_admin.now"), WHEN.pack("now")),),
         (Button(turn.t("broadcast_admin.mondays"), WHEN.pack("weekly")),),
@@ -214,20 +214,13 @@ async def on_region(turn: Turn) -> None:
 
 
 async def on_when(turn: Turn) -> None:
-    data = turn.state.data
-    zone = regions.timezone_of(data["region"]) if data.get("region") else "Asia/Jakarta"
+    draft = BroadcastDraft.of(turn)
+    zone = regions.timezone_of(draft.region) if draft.region else "Asia/Jakarta"
     try:
-        schedule = _schedule_from(turn, zone)
+        draft.schedule = _schedule_from(turn, zone)
     except ScheduleError:
         turn.say(turn.t("broadcast_admin.bad_when"))
         return
-    data["schedule"] = {
-        "kind": schedule.kind,
-        "run_at": schedule.run_at.isoformat() if schedule.run_at else None,
-        "weekday": schedule.weekday,
-        "local_time": schedule.local_time,
-        "timezone": zone,
-    }
     await _preview(turn)
 
 
@@ -245,9 +238,9 @@ def _schedule_from(turn: Turn, zone: str) -> Schedule:
 
 
 async def _preview(turn: Turn) -> None:
-    data = turn.state.data
-    audience = await subscriptions.audience_size(turn.session, data.get("region"), data.get("language"))
-    text = turn.t(f"broadcasts.{data['library']}.text") if data.get("library") else data["text"]
+    draft = BroadcastDraft.of(turn)
+    audience = await subscriptions.audience_size(turn.session, draft.region, draft.language)
+    text = turn.t(f"broadcasts.{draft.library}.text") if draft.library else draft.text
     buttons = (
         (
             Button(turn.t("broadcast_admin.confirm"), "bx:confirm"),
@@ -255,27 +248,30 @@ async def _preview(turn: Turn) -> None:
         ),
     )
     turn.say(turn.t("broadcast_admin.preview", count=audience) + f"\n\n{text}", buttons)
-    turn.go(NAME, "confirm", data)
+    turn.go(NAME, "confirm", draft.data)
 
 
 async def on_confirm(turn: Turn) -> None:
     if turn.incoming.data != "bx:confirm":
         await _preview(turn)
         return
-    data = turn.state.data
-    schedule = data["schedule"]
+    draft = BroadcastDraft.of(turn)
+    schedule = draft.schedule
+    if schedule is None:  # saved by an older version, or forged: ask when again
+        await _choose_region(turn)
+        return
     record = await broadcasts.create(
         turn.session,
         created_by=f"{turn.user.channel}:{turn.user.external_id}",
-        region_code=data.get("region"),
-        language=data.get("language"),
-        library_key=data.get("library"),
-        text=data.get("text"),
-        schedule=schedule["kind"],
-        run_at=datetime.fromisoformat(schedule["run_at"]) if schedule["run_at"] else None,
-        weekday=schedule["weekday"],
-        local_time=schedule["local_time"],
-        timezone=schedule["timezone"],
+        region_code=draft.region,
+        language=draft.language,
+        library_key=draft.library,
+        text=draft.text,
+        schedule=schedule.kind,
+        run_at=schedule.run_at,
+        weekday=schedule.weekday,
+        local_time=schedule.local_time,
+        timezone=schedule.timezone,
         created_at=turn.now,
     )
     turn.say(turn.t("broadcast_admin.created", id=record.id, when=_when(turn, record)))

@@ -5,6 +5,8 @@ button claims is never trusted (a forged or forwarded button from an outsider ch
 
 from __future__ import annotations
 
+from typing import Any
+
 from db import audit, cases, media, outbox, queries, roles
 from db.cases import OUTCOMES, CaseRecord
 from ground.messages import Button, Reply, Template
@@ -29,6 +31,16 @@ MAX_NOTE = 1000
 LIST_LIMIT = 10
 # Button action -> the status it sets (the reporter is told). "info" and "close" ask something first.
 STATUS_ACTIONS = {"ack": "acknowledged", "prog": "in_progress"}
+
+
+def about_case(case_id: int) -> dict[str, Any]:
+    """The state of the question and info steps: the one case the typed text is about."""
+    return {"case": case_id}
+
+
+def case_asked_about(turn: Turn) -> int | None:
+    case_id = turn.state.data.get("case")
+    return case_id if isinstance(case_id, int) else None
 
 
 async def case_for_coordinator(turn: Turn, case_id: int | None) -> CaseRecord | None:
@@ -113,7 +125,7 @@ async def on_coordinator_button(turn: Turn) -> None:
             await _show_case(turn, case.id, turn.t("cases.no_contact"))
             return
         turn.say(turn.t("cases.type_question", reference=case.reference))
-        turn.go(NAME, "question", {"case": case.id})
+        turn.go(NAME, "question", about_case(case.id))
     elif action == "close":
         labels = [Button(turn.t(f"cases.outcome.{o}"), CLOSE_AS.pack(case.id, o)) for o in OUTCOMES]
         turn.say(turn.t("cases.choose_outcome", reference=case.reference), tuple((b,) for b in labels))
@@ -143,7 +155,7 @@ async def _change_status(turn: Turn, case: CaseRecord, status: str, outcome: str
 
 async def on_question(turn: Turn) -> None:
     """The coordinator typed what the reporter is asked."""
-    case = await case_for_coordinator(turn, turn.state.data.get("case"))
+    case = await case_for_coordinator(turn, case_asked_about(turn))
     text = turn.incoming.text.strip()
     if case is None or turn.incoming.kind != "text" or not text:
         await show_menu(turn)
@@ -286,11 +298,11 @@ async def on_reporter_button(turn: Turn) -> None:
         turn.say(turn.t("cases.already_closed"))
         return
     turn.say(turn.t("cases.type_info", reference=case.reference))
-    turn.go(NAME, "info", {"case": case.id})
+    turn.go(NAME, "info", about_case(case.id))
 
 
 async def on_info(turn: Turn) -> None:
-    case_id = turn.state.data.get("case")
+    case_id = case_asked_about(turn)
     case = None if case_id is None else await cases.get_case(turn.session, case_id, lock=True)
     text = turn.incoming.text.strip()
     if case is None or case.reporter_user_id != turn.user.id or turn.incoming.kind != "text" or not text:
@@ -325,7 +337,7 @@ async def on_info(turn: Turn) -> None:
 
 async def reprompt(turn: Turn) -> None:
     key = "cases.type_question" if turn.state.step == "question" else "cases.type_info"
-    case = await cases.get_case(turn.session, turn.state.data.get("case", 0))
+    case = await cases.get_case(turn.session, case_asked_about(turn) or 0)
     turn.say(turn.t(key, reference=case.reference if case else ""))
 
 

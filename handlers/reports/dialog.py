@@ -19,6 +19,7 @@ from handlers.regions.search import Place, village_choices
 from handlers.regions.villages import find_villages, too_long
 from handlers.reports import resume as report_resume
 from handlers.reports.form import Field, Invalid, validate
+from handlers.reports.state import ReportState
 from handlers.seen_before import identifiers
 from handlers.seen_before import sightings as seen_before
 from handlers.spoken_dates import DateWords
@@ -71,7 +72,7 @@ async def on_kind(turn: Turn) -> None:
         await _ask_kind(turn)
         return
     fields = turn.services.report_form.for_kind(kind)
-    turn.state.data.update(kind=kind, answers={}, current=fields[0].id, editing=False)
+    ReportState.of(turn).begin(kind, fields[0].id)
     turn.go(NAME, "field", turn.state.data)
     await ask_field(turn)
 
@@ -80,18 +81,18 @@ async def on_kind(turn: Turn) -> None:
 
 
 def _fields(turn: Turn) -> tuple[Field, ...]:
-    return turn.services.report_form.for_kind(turn.state.data["kind"])
+    return turn.services.report_form.for_kind(ReportState.of(turn).kind)
 
 
 def _current(turn: Turn) -> Field:
-    field = turn.services.report_form.field(turn.state.data["current"])
+    field = turn.services.report_form.field(ReportState.of(turn).current)
     assert field is not None
     return field
 
 
 async def ask_field(turn: Turn, extra: str = "") -> None:
     field = _current(turn)
-    turn.state.data["current_type"] = field.type
+    ReportState.of(turn).current_type = field.type
     fields = _fields(turn)
     number = [f.id for f in fields].index(field.id) + 1
     text = (
@@ -109,7 +110,7 @@ async def ask_field(turn: Turn, extra: str = "") -> None:
             text += f"\n{turn.t('report.village_mine_hint', village=mine.label)}"
             rows.append((Button(turn.t("report.village_mine"), VILLAGE.pack(mine.code)),))
     controls = [Button(turn.t("report.cancel"), "rp:cancel")]
-    if not field.required_in(turn.state.data["kind"]):
+    if not field.required_in(ReportState.of(turn).kind):
         controls.insert(0, Button(turn.t("report.skip"), "rp:skip"))
     rows.append(tuple(controls))
     turn.say(f"{extra}\n\n{text}" if extra else text, tuple(rows))
@@ -121,13 +122,13 @@ async def on_field(turn: Turn) -> None:
     data = incoming.data
     if data == "rp:cancel":
         await _cancel_or_ask(turn)
-    elif data == "rp:skip" and not field.required_in(turn.state.data["kind"]):
+    elif data == "rp:skip" and not field.required_in(ReportState.of(turn).kind):
         await _answered(turn, None)
     elif incoming.kind == "text" and SkipWords.of(turn.services.content, "report.skip").means_skip(
         incoming.text
     ):
         # "lewati", "-", "ga tau namanya" typed: a skip, never the answer ("Tujuan: lewati").
-        if field.required_in(turn.state.data["kind"]):
+        if field.required_in(ReportState.of(turn).kind):
             await ask_field(turn, turn.t("report.required"))
         else:
             await _answered(turn, None)
@@ -166,19 +167,19 @@ async def _keep_photo(turn: Turn) -> str:
 
 
 async def _answered(turn: Turn, value: str | None, note: str = "") -> None:
-    data = turn.state.data
+    state = ReportState.of(turn)
     if value is None:
         if _current(turn).type == "photo":
             await media.drop_draft_photos(turn.session, turn.user.id)
-        data["answers"].pop(data["current"], None)
+        state.answers.pop(state.current, None)
     else:
-        data["answers"][data["current"]] = value
+        state.answers[state.current] = value
     ids = [f.id for f in _fields(turn)]
-    position = ids.index(data["current"])
-    if data["editing"] or position + 1 == len(ids):
+    position = ids.index(state.current)
+    if state.editing or position + 1 == len(ids):
         await show_summary(turn, note)
         return
-    data["current"] = ids[position + 1]
+    state.current = ids[position + 1]
     await ask_field(turn, note)
 
 
@@ -214,10 +215,10 @@ async def _my_village(turn: Turn) -> Place | None:
 
 
 async def show_summary(turn: Turn, note: str = "") -> None:
-    data = turn.state.data
+    state = ReportState.of(turn)
     index = await turn.services.regions.index(turn.session)
-    place = index.get(data["answers"].get("home_village", ""))
-    lines = details_lines(turn.t, turn.services.report_form, data["kind"], data["answers"], place)
+    place = index.get(state.answers.get("home_village", ""))
+    lines = details_lines(turn.t, turn.services.report_form, state.kind, state.answers, place)
     text = "\n".join(
         [
             turn.t("report.summary_title"),
@@ -232,7 +233,7 @@ async def show_summary(turn: Turn, note: str = "") -> None:
         (Button(turn.t("report.edit"), "rp:edit"), Button(turn.t("report.cancel"), "rp:cancel")),
     )
     turn.say(f"{note}\n\n{text}" if note else text, buttons)
-    turn.go(NAME, "summary", data)
+    turn.go(NAME, "summary", state.data)
 
 
 async def on_summary(turn: Turn) -> None:
@@ -243,7 +244,7 @@ async def on_summary(turn: Turn) -> None:
         rows = tuple((Button(turn.t(f"report.label.{f.id}"), EDIT.pack(f.id)),) for f in _fields(turn))
         turn.say(turn.t("report.choose_field"), rows)
     elif (field_id := EDIT.read(data)) in [f.id for f in _fields(turn)]:
-        turn.state.data.update(current=field_id, editing=True)
+        ReportState.of(turn).edit(field_id)
         turn.go(NAME, "field", turn.state.data)
         await ask_field(turn)
     elif data == "rp:cancel":
@@ -254,13 +255,13 @@ async def on_summary(turn: Turn) -> None:
 
 async def _send(turn: Turn) -> None:
     """The case, its history and every forward are written in this one transaction (outbox)."""
-    data = turn.state.data
-    answers: dict[str, str] = dict(data["answers"])
+    state = ReportState.of(turn)
+    answers = dict(state.answers)
     village = answers.get("home_village")
-    missing = [f.id for f in _fields(turn) if f.required_in(data["kind"]) and f.id not in answers]
+    missing = [f.id for f in _fields(turn) if f.required_in(state.kind) and f.id not in answers]
     if village is None or missing:
-        data.update(current=missing[0] if missing else "home_village", editing=True)
-        turn.go(NAME, "field", data)
+        state.edit(missing[0] if missing else "home_village")
+        turn.go(NAME, "field", state.data)
         await ask_field(turn, turn.t("report.required"))
         return
     photos = [f.id for f in _fields(turn) if f.type == "photo" and f.id in answers]
@@ -272,14 +273,14 @@ async def _send(turn: Turn) -> None:
     my_roles = await roles.active_roles(turn.session, turn.user.id)
     case = await cases.create_case(
         turn.session,
-        kind=data["kind"],
+        kind=state.kind,
         village_code=village,
         reporter_user_id=turn.user.id,
         verified_source=official_village(my_roles) is not None,
         contact_allowed=answers.get("contact_allowed") == "yes",
-        details={**answers, "consented_at": data.get("consented_at")},
+        details={**answers, "consented_at": state.consented_at},
         now=turn.now,
-        ack_deadline=turn.now + timedelta(hours=turn.services.ack_hours[data["kind"]]),
+        ack_deadline=turn.now + timedelta(hours=turn.services.ack_hours[state.kind]),
     )
     for field_id in photos:
         await media.give_draft_photo_to_case(turn.session, turn.user.id, answers.get(field_id, ""), case.id)
@@ -314,20 +315,20 @@ async def _send(turn: Turn) -> None:
 
 def has_answers(turn: Turn) -> bool:
     """The report holds something typed: cancelling it would throw that away."""
-    return turn.state.dialog == NAME and bool(turn.state.data.get("answers"))
+    return turn.state.dialog == NAME and bool(ReportState.of(turn).answers)
 
 
 async def ask_cancel(turn: Turn) -> None:
     """Cancelling after the first answers is asked once more: a mistyped "2" or "batal" must not
     throw away a report."""
-    data = turn.state.data
+    state = ReportState.of(turn)
     if turn.state.step != "cancelling":
-        data["resume_step"] = turn.state.step
+        state.remember_step(turn.state.step)
     buttons = (
         (Button(turn.t("report_cancel.yes"), "rp:drop"), Button(turn.t("report_cancel.no"), "rp:keep")),
     )
     turn.say(turn.t("report_cancel.question"), buttons)
-    turn.go(NAME, "cancelling", data)
+    turn.go(NAME, "cancelling", state.data)
 
 
 async def on_cancelling(turn: Turn) -> None:
@@ -337,8 +338,8 @@ async def on_cancelling(turn: Turn) -> None:
     if turn.incoming.data != "rp:keep":
         await ask_cancel(turn)
         return
-    data = turn.state.data
-    turn.go(NAME, str(data.pop("resume_step", "summary")), data)
+    state = ReportState.of(turn)
+    turn.go(NAME, state.take_step(), state.data)
     await reprompt(turn)
 
 
@@ -383,7 +384,7 @@ def _asks_number(state: ConversationState) -> bool:
 
 def _field_type(state: ConversationState) -> str:
     # The form is not at hand here; the field's type is kept with the state when it is asked.
-    return str(state.data.get("current_type", ""))
+    return ReportState(state.data).current_type
 
 
 DIALOG = Dialog(

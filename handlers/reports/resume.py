@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
 
 from db import media
 from ground.i18n import Content
 from ground.messages import Button, Incoming
 from handlers.buttons import prefix_of
 from handlers.context import Turn
+from handlers.reports.state import ReportState
 
 # What is kept of the message that brought the question: enough to handle it again.
 _KEPT_FIELDS = ("kind", "text", "data")
@@ -34,7 +34,7 @@ _WORDS_THAT_LEAVE = ("keywords.menu", "keywords.ad", "keywords.help")
 
 
 def _answers(turn: Turn) -> int:
-    return len(turn.state.data.get("answers") or {})
+    return len(ReportState.of(turn).answers)
 
 
 def _leaves(content: Content, incoming: Incoming) -> bool:
@@ -59,8 +59,8 @@ def _paused(turn: Turn) -> bool:
     of the report pressed then, or a photo sent, plainly is."""
     if turn.incoming.kind != "text":
         return False
-    touched = turn.state.data.get("touched_at")
-    if not isinstance(touched, str):
+    touched = ReportState.of(turn).touched_at
+    if touched is None:
         return False
     pause = timedelta(minutes=turn.services.resume_offer_minutes)
     return turn.now - datetime.fromisoformat(touched) >= pause
@@ -70,7 +70,7 @@ async def interrupts(turn: Turn) -> bool:
     """The report dialogue's Dialog.interrupts: asks "continue or start over?" when the message
     would leave a report holding answers, or comes after a long pause; otherwise notes the time of
     this message (the pause is counted from it) and lets the report handle it."""
-    data = turn.state.data
+    state = ReportState.of(turn)
     leaves = _leaves(turn.services.content, turn.incoming)
     if turn.state.step == "resuming":
         if leaves:  # not before the question is answered: it holds what was typed
@@ -78,14 +78,16 @@ async def interrupts(turn: Turn) -> bool:
         return leaves
     # "Cancel this report?" is its own question; a report with no answers has nothing to lose.
     if turn.state.step == "cancelling" or not _answers(turn):
-        data["touched_at"] = turn.now.isoformat()
+        state.touched_at = turn.now.isoformat()
         return False
     if not (leaves or _paused(turn)):
-        data["touched_at"] = turn.now.isoformat()
+        state.touched_at = turn.now.isoformat()
         return False
-    data["held"] = {name: getattr(turn.incoming, name) for name in _KEPT_FIELDS}
-    data["resume_step"] = turn.state.step
-    data["resume_prompt"] = [list(pair) for pair in turn.state.prompt or []]
+    state.hold(
+        {name: getattr(turn.incoming, name) for name in _KEPT_FIELDS},
+        [list(pair) for pair in turn.state.prompt or []],
+    )
+    state.remember_step(turn.state.step)
     ask(turn)
     return True
 
@@ -107,14 +109,14 @@ async def on_resuming(turn: Turn) -> None:
     if choice not in ("rp:resume", "rp:fresh"):
         ask(turn)
         return
-    data: dict[str, Any] = turn.state.data
-    held: dict[str, str] = data.pop("held", None) or {"kind": "command", "text": "/start", "data": ""}
-    step = str(data.pop("resume_step", "summary"))
-    prompt = data.pop("resume_prompt", None) or []
+    state = ReportState.of(turn)
+    kept, prompt = state.take_held()
+    held = kept or {"kind": "command", "text": "/start", "data": ""}
+    step = state.take_step()
     assert turn.route_again is not None
     if choice == "rp:resume":
-        data["touched_at"] = turn.now.isoformat()
-        turn.go("report", step, data)
+        state.touched_at = turn.now.isoformat()
+        turn.go("report", step, state.data)
         turn.state.prompt = [(str(pair[0]), str(pair[1])) for pair in prompt] or None
         turn.say(turn.t("report_resume.continued"))
         if held["kind"] == "text" and not _left_with(turn, held) and not _greeting(turn, held["text"]):
