@@ -1,4 +1,5 @@
-"""A per-channel send rate shared by every process: the current slot's count lives in the database.
+"""A per-channel send rate shared by every process: the current slot's count lives in the database
+(db/rate_windows.py).
 
 Platforms count their limit over any one second (a sliding window), not per clock second: 500 sent
 at the end of one clock second and 500 at the start of the next are 1,000 within one second, and
@@ -11,11 +12,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from db.models import RateWindow
-from db.sql import dialect_of, insert_for, run
+from db import rate_windows
 
 SLOTS = 20
 # Slot numbers are stored modulo this (the column is a 32-bit integer); only equality is used.
@@ -52,22 +51,7 @@ class SharedRate:
         allowed = share(limit, slot)
         window = slot % WRAP
         async with self._sessions() as session, session.begin():
-            await run(
-                session,
-                insert_for(dialect_of(session), RateWindow.__table__)
-                .values(channel=channel, window=window, used=0)
-                .on_conflict_do_nothing(),
-            )
-            row = (
-                await session.execute(
-                    select(RateWindow).where(RateWindow.channel == channel).with_for_update()
-                )
-            ).scalar_one()
-            if row.window != window:
-                row.window, row.used = window, 0
-            granted = max(0, min(wanted, allowed - row.used))
-            row.used += granted
-        return granted
+            return await rate_windows.take(session, channel, window, allowed, wanted)
 
     def seconds_to_next_window(self) -> float:
         now = self._wall_clock() * SLOTS

@@ -64,3 +64,33 @@ def test_the_checker_would_notice(tmp_path: Path, layer: str, source: str, expec
     (tmp_path / layer).mkdir()
     (tmp_path / layer / "upward.py").write_text(source)
     assert upward_imports(tmp_path) == {f"{layer}/upward.py": expected}
+
+
+STATEMENTS = {"select", "insert", "update", "delete", "text", "func", "and_", "or_"}
+
+
+def sql_built_outside_db(root: Path) -> dict[str, set[str]]:
+    """Modules above db/ that import SQLAlchemy's statement builders or our db.sql helpers: they
+    would be writing SQL, which lives in db/ (types such as AsyncSession are fine)."""
+    offenders: dict[str, set[str]] = {}
+    for layer in ("handlers", "bot"):
+        for module in sorted((root / layer).rglob("*.py")):
+            found: set[str] = set()
+            for node in ast.walk(ast.parse(module.read_text(), filename=str(module))):
+                if isinstance(node, ast.ImportFrom) and node.module in ("sqlalchemy", "sqlalchemy.sql"):
+                    found |= {alias.name for alias in node.names} & STATEMENTS
+                elif isinstance(node, ast.ImportFrom) and node.module == "db.sql":
+                    found.add("db.sql")
+            if found:
+                offenders[str(module.relative_to(root))] = found
+    return offenders
+
+
+def test_sql_lives_in_db_only() -> None:
+    assert sql_built_outside_db(ROOT) == {}
+
+
+def test_the_sql_checker_would_notice(tmp_path: Path) -> None:
+    (tmp_path / "bot").mkdir()
+    (tmp_path / "bot" / "rate.py").write_text("from sqlalchemy import select\nfrom db.sql import run\n")
+    assert sql_built_outside_db(tmp_path) == {"bot/rate.py": {"select", "db.sql"}}
