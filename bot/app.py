@@ -8,21 +8,19 @@ import dataclasses
 import functools
 import logging
 import signal
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot import doctor
-from bot.channels.base import Channel
-from bot.channels.console import CHANNEL as CONSOLE
-from bot.channels.whatsapp import WhatsAppChannel
-from bot.channels.whatsapp_format import MAX_ROWS
-from bot.config import WEEKDAYS, ConfigError, Settings
+from bot.channels import registry
+from bot.channels.base import Channel, ChannelContext
+from bot.config import WEEKDAYS, Settings
 from bot.delivery import RetryPolicy
 from bot.engine import Clock, ConversationEngine, utc_now
 from bot.outbox import OutboxSender, record_statuses
@@ -40,15 +38,12 @@ from db.session import create_engine, create_sessionmaker
 from ground.i18n import Content, default_content_dir
 from handlers import route_table
 from handlers.checklist.scoring import parse_rules
-from handlers.context import Contact, DigestSchedule, Services
+from handlers.context import DigestSchedule, Services
 from handlers.offers.rules import parse_offer_rules
 from handlers.regions.search import RegionDirectory
 from handlers.reports import dialog as report
 from handlers.reports.form import parse_form
 from migrations import runner as migrate
-
-if TYPE_CHECKING:
-    from bot.channels.telegram import TelegramChannel
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +63,9 @@ def build_services(settings: Settings, content_dir: Path | None = None) -> Servi
         digest=DigestSchedule(
             WEEKDAYS.index(settings.digest.weekday), time.fromisoformat(settings.digest.time)
         ),
-        local_contacts=tuple(
-            Contact(name=c.name, when=c.note, phone=c.phone, whatsapp=c.whatsapp)
-            for c in settings.local_contacts
-        ),
+        local_contacts=tuple(c.as_contact() for c in settings.local_contacts),
         reads_pictures=tesseract_status(settings.ocr).ready,
-        csv_refused_by=frozenset({WhatsAppChannel.name}),
+        csv_refused_by=registry.refusing_csv(),
         seen_keys=IdentifierKeys.from_setting(
             settings.seen_keys.get_secret_value() if settings.seen_keys else None
         ),
@@ -126,7 +118,7 @@ async def open_core(
         router,
         services,
         clock,
-        numbered_menus={"whatsapp": MAX_ROWS, CONSOLE: 0},
+        numbered_menus=registry.numbered_menus(),
         flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
     )
@@ -155,80 +147,35 @@ def retry_policy(settings: Settings) -> RetryPolicy:
     )
 
 
-def telegram_channel(core: Core) -> TelegramChannel:
-    # Imported here: aiogram takes seconds to import, and most `sigap` commands never need it.
-    from bot.channels.telegram import TelegramChannel
-
-    settings = core.settings
-    if settings.telegram_token is None:
-        raise ConfigError("set SIGAP_TELEGRAM_TOKEN to the token @BotFather gave you")
-    return TelegramChannel(
-        settings.telegram_token.get_secret_value(),
-        settings.telegram.api_base,
-        core.engine,
-        retry_policy(settings),
-        settings.telegram.request_timeout,
-    )
-
-
 def picture_source(channel: Channel) -> PictureSource | None:
     """The channel's download of a picture it only gave an id for (Telegram), if it has one."""
     download = getattr(channel, "download_picture", None)
     return cast("PictureSource", download) if callable(download) else None
 
 
-def check_channels(settings: Settings) -> None:
-    """At least one messenger, and everything the configured ones need; raised before anything
-    starts, so the operator reads one clear line instead of a half-started bot."""
-    if settings.telegram_token is None and settings.whatsapp_token is None:
-        raise ConfigError("set SIGAP_TELEGRAM_TOKEN, SIGAP_WHATSAPP_TOKEN or both (see README)")
-    if settings.whatsapp_token is not None and settings.whatsapp_missing():
-        raise ConfigError(f"WhatsApp needs {', '.join(settings.whatsapp_missing())}")
-    # In every environment: a webhook anybody can post to lets them act as any user.
-    problems = settings.telegram_webhook_problems()
-    if problems:
-        raise ConfigError("; ".join(problems))
-
-
-def whatsapp_channel(core: Core, wake_sender: Callable[[], None]) -> WhatsAppChannel:
-    settings = core.settings
-    # configured_channels checked these (check_channels).
-    assert settings.whatsapp_token is not None
-    assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
-    wa = settings.whatsapp
-    return WhatsAppChannel(
-        api_base=wa.api_base,
-        api_version=wa.api_version,
-        phone_number_id=wa.phone_number_id,
-        token=settings.whatsapp_token.get_secret_value(),
-        app_secret=settings.whatsapp_app_secret.get_secret_value(),
-        verify_token=settings.whatsapp_verify_token.get_secret_value(),
-        templates=wa.templates,
+def configured_channels(core: Core, wake_sender: asyncio.Event) -> dict[str, Channel]:
+    """Every messenger configured in the settings (bot/channels/registry.py), built before the
+    outbox sender: their delivery reports wake it through wake_sender, which it is then given."""
+    context = ChannelContext(
+        settings=core.settings,
         engine=core.engine,
-        policy=retry_policy(settings),
-        on_statuses=functools.partial(record_statuses, core.sessions, core.engine_clock, wake=wake_sender),
-        request_timeout=wa.request_timeout,
-        max_media_bytes=wa.max_media_bytes,
+        policy=retry_policy(core.settings),
+        on_statuses=functools.partial(
+            record_statuses, core.sessions, core.engine_clock, wake=wake_sender.set
+        ),
     )
+    return registry.build(context)
 
 
-def configured_channels(core: Core, wake_sender: Callable[[], None]) -> dict[str, Channel]:
-    """Every channel with a token in the environment: Telegram, WhatsApp or both."""
-    check_channels(core.settings)
-    channels: dict[str, Channel] = {}
-    if core.settings.telegram_token is not None:
-        channels["telegram"] = telegram_channel(core)
-    if core.settings.whatsapp_token is not None:
-        channels["whatsapp"] = whatsapp_channel(core, wake_sender)
-    return channels
-
-
-def outbox_sender(core: Core, channels: Mapping[str, Channel]) -> OutboxSender:
+def outbox_sender(
+    core: Core, channels: Mapping[str, Channel], wake: asyncio.Event | None = None
+) -> OutboxSender:
     """The outbox sender as configured ([delivery] in config.toml), for `sigap run` and `broadcast send`."""
     delivery = core.settings.delivery
     limits = {
-        "telegram": delivery.telegram_messages_per_second,
-        "whatsapp": core.settings.whatsapp.messages_per_second,
+        name: channel.messages_per_second
+        for name, channel in channels.items()
+        if channel.messages_per_second is not None
     }
     return OutboxSender(
         core.sessions,
@@ -239,15 +186,23 @@ def outbox_sender(core: Core, channels: Mapping[str, Channel]) -> OutboxSender:
         rate=SharedRate(core.sessions, limits),
         per_chat_interval=delivery.per_chat_interval_seconds,
         concurrency=delivery.send_concurrency,
+        wake=wake,
     )
 
 
+def channels_and_sender(core: Core) -> tuple[dict[str, Channel], OutboxSender]:
+    """The configured channels and the sender that delivers the outbox through them."""
+    wake = asyncio.Event()
+    channels = configured_channels(core, wake)
+    return channels, outbox_sender(core, channels, wake)
+
+
 class SigapService:
-    """Sigap on every configured channel: Telegram by long polling or webhook, WhatsApp by webhook,
-    both webhooks on the built-in web server, one outbox sender and one set of scheduled jobs."""
+    """Sigap on every configured channel (bot/channels/registry.py): their webhooks on the built-in
+    web server, their polling tasks, one outbox sender and one set of scheduled jobs."""
 
     def __init__(self, settings: Settings, clock: Clock = utc_now, warm_village_index: bool = True) -> None:
-        check_channels(settings)
+        registry.check(settings)
         self._settings = settings
         self._clock = clock
         # Tests that never search a village leave the index unbuilt (a second of CPU each).
@@ -256,27 +211,16 @@ class SigapService:
         self.core: Core | None = None
         self.channels: dict[str, Channel] = {}
         self._runner: web.AppRunner | None = None
-        self._polling: asyncio.Task[None] | None = None
+        self._polling: list[asyncio.Task[None]] = []
         self.jobs: Jobs | None = None
         self.sender: OutboxSender | None = None
-
-    @property
-    def telegram(self) -> TelegramChannel | None:
-        channel = self.channels.get("telegram")
-        return cast("TelegramChannel", channel) if channel is not None else None
-
-    @property
-    def whatsapp(self) -> WhatsAppChannel | None:
-        channel = self.channels.get("whatsapp")
-        return channel if isinstance(channel, WhatsAppChannel) else None
 
     async def start(self) -> None:
         settings = self._settings
         self.core = await open_core(settings, self._clock, seen_filter=True)
         if self._warm_village_index:
             self.warming = asyncio.create_task(self._build_village_index(self.core))
-        self.sender = outbox_sender(self.core, self.channels)  # sees the channels added next
-        self.channels.update(configured_channels(self.core, self.sender.wake))
+        self.channels, self.sender = channels_and_sender(self.core)
         # Channels that keep pictures on the platform (Telegram) download them when one is read.
         self.core.pictures.use_sources(
             {name: source for name, channel in self.channels.items() if (source := picture_source(channel))}
@@ -285,26 +229,15 @@ class SigapService:
         self.sender.start()
         self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)
         self.jobs.start()
-        routes = []
-        telegram, whatsapp = self.telegram, self.whatsapp
-        if telegram is not None and settings.telegram.mode == "webhook":
-            assert settings.telegram_webhook_secret is not None
-            secret = settings.telegram_webhook_secret.get_secret_value()
-            routes.append(("POST", settings.telegram.webhook_path, telegram.webhook_handler(secret)))
-        if whatsapp is not None:
-            routes += whatsapp.routes(settings.whatsapp.webhook_path)
+        routes = [route for channel in self.channels.values() for route in channel.routes()]
         if routes:
             app = build_web_app(routes, settings.web.max_body_bytes)
             self._runner = await start_web_server(app, settings.web.host, settings.web.port)
             log.info("listening for webhooks on port %d", self.web_port)
-        if telegram is not None and settings.telegram.mode == "webhook" and settings.telegram.webhook_url:
-            assert settings.telegram_webhook_secret is not None
-            await telegram.set_webhook(
-                settings.telegram.webhook_url, settings.telegram_webhook_secret.get_secret_value()
-            )
-        elif telegram is not None and settings.telegram.mode == "polling":
-            self._polling = asyncio.create_task(telegram.start_polling())
-            log.info("polling Telegram for updates")
+        for channel in self.channels.values():  # once the web server takes the webhooks
+            polling = await channel.start()
+            if polling is not None:
+                self._polling.append(polling)
 
     async def _build_village_index(self, core: Core) -> None:
         started = asyncio.get_running_loop().time()
@@ -321,9 +254,13 @@ class SigapService:
         return bound_port(self._runner)
 
     async def wait(self) -> None:
-        """Returns when polling ends on its own (e.g. an invalid token); webhooks wait forever."""
-        if self._polling is not None:
-            await self._polling
+        """Returns when a channel's polling ends on its own (e.g. an invalid token); webhooks wait
+        forever."""
+        if self._polling:
+            await asyncio.wait(self._polling, return_when=asyncio.FIRST_COMPLETED)
+            for task in self._polling:
+                if task.done() and not task.cancelled() and task.exception() is not None:
+                    raise task.exception()  # type: ignore[misc]
         else:
             await asyncio.Event().wait()
 
@@ -334,11 +271,11 @@ class SigapService:
                 await self.warming
         if self.jobs is not None:
             self.jobs.stop()
-        if self.telegram is not None:
-            await self.telegram.stop_polling()
-        if self._polling is not None:
+        for channel in self.channels.values():
+            await channel.stop()
+        for polling in self._polling:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._polling
+                await polling
         if self._runner is not None:
             await self._runner.cleanup()  # finishes requests in flight before closing
         for channel in self.channels.values():

@@ -6,8 +6,8 @@ import asyncio
 import sys
 from zoneinfo import ZoneInfo
 
-from bot.app import Core, configured_channels, outbox_sender
-from bot.channels.base import Channel
+from bot.app import Core, channels_and_sender
+from bot.channels import registry
 from bot.config import ConfigError
 from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
@@ -158,7 +158,7 @@ async def send_now(core: Core, broadcast_id: int) -> str:
     """Fire a run now and deliver it from this process, showing progress until nothing is pending.
     With no messenger configured (the demo) the run is only queued: a running `sigap demo` on the
     same database shows the demo user's message."""
-    if core.settings.telegram_token is None and core.settings.whatsapp_token is None:
+    if not registry.configured(core.settings):
         now = core.engine_clock()
         async with core.sessions() as session:
             record = await broadcasts.get(session, broadcast_id)
@@ -170,9 +170,7 @@ async def send_now(core: Core, broadcast_id: int) -> str:
             "nothing: a running `sigap demo` on this database shows the demo user's message; "
             "`sigap run` (with a token) sends the others"
         )
-    channels: dict[str, Channel] = {}
-    sender = outbox_sender(core, channels)
-    channels.update(configured_channels(core, sender.wake))  # before firing: tokens missing stop here
+    channels, sender = channels_and_sender(core)  # before firing: tokens missing stop here
     now = core.engine_clock()
     async with core.sessions() as session:
         record = await broadcasts.get(session, broadcast_id)

@@ -6,7 +6,7 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -14,6 +14,9 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from bot.secret_strength import weakness
 from db.crypto import DataKeyError, FieldCipher
 from db.identifier_keys import IdentifierKeys, SeenKeyError
+
+if TYPE_CHECKING:
+    from handlers.context import Contact
 
 SECRET_FIELDS = (
     "database_url",
@@ -169,6 +172,11 @@ class LocalContact(_Section):
     phone: str = ""
     whatsapp: str = ""
     note: str = ""
+
+    def as_contact(self) -> Contact:
+        from handlers.context import Contact  # here: config is read by commands that need no handlers
+
+        return Contact(name=self.name, when=self.note, phone=self.phone, whatsapp=self.whatsapp)
 
 
 class Settings(BaseSettings):

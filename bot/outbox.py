@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.channels.base import Channel
+from bot.channels.base import Sender
 from bot.delivery import (
     Blocked,
     DeliveryError,
@@ -54,7 +54,7 @@ class OutboxSender:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        channels: Mapping[str, Channel],
+        channels: Mapping[str, Sender],
         policy: RetryPolicy,
         clock: Clock,
         batch: int = 50,
@@ -63,7 +63,10 @@ class OutboxSender:
         rate: SharedRate | None = None,
         per_chat_interval: float = 1.0,
         concurrency: int = 10,
+        wake: asyncio.Event | None = None,
     ) -> None:
+        """wake: set when something was queued (by the engine, a delivery report), so the
+        sender looks at once; made before the channels, which are built before the sender."""
         self._sessions = sessions
         self._channels = channels
         self._policy = policy
@@ -75,7 +78,7 @@ class OutboxSender:
         self._per_chat_interval = per_chat_interval
         self._concurrency = concurrency
         self._last_sent_to: dict[tuple[str, str], float] = {}
-        self._wake = asyncio.Event()
+        self._wake = wake if wake is not None else asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:

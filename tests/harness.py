@@ -122,8 +122,7 @@ class BotHarness:
 
     async def settled(self) -> None:
         """Waits for the messages handled after the webhook answered (pictures)."""
-        assert self.service.telegram is not None
-        await self.service.telegram.idle()
+        await self.service.channels["telegram"].idle()
 
     async def type_village(self, user_id: int, code: str, button_prefix: str) -> list[dict[str, Any]]:
         """Types the village's name and regency, as a user answers "which village?", and presses

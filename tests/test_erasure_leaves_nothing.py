@@ -115,8 +115,7 @@ def _as_a_real_phone(wa: WhatsAppHarness, phone: str, name: str) -> None:
         payload["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] = name
         before = len(wa.api.sent(user))
         assert await wa.post(payload) == 200
-        assert wa.service.whatsapp is not None
-        await wa.service.whatsapp.idle()
+        await wa.service.channels["whatsapp"].idle()
         return wa.api.sent(user)[before:]
 
     async def send_photo(user: Any, caption: str = "") -> list[dict[str, Any]]:

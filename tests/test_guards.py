@@ -232,8 +232,7 @@ async def test_whatsapp_signature_is_checked_on_the_raw_bytes(whatsapp: WhatsApp
 
     # Signed over the bytes sent: accepted and answered.
     assert await whatsapp.post(None, signature=signed(body), raw=body) == 200
-    assert whatsapp.service.whatsapp is not None
-    await whatsapp.service.whatsapp.idle()
+    await whatsapp.service.channels["whatsapp"].idle()
     [reply] = whatsapp.api.sent(user)
     assert reply["buttons"] == ["lang:id", "lang:en"]
 

@@ -208,8 +208,7 @@ async def test_a_whatsapp_image_is_read_and_not_kept(
         before = len(graph_api.sent(user))
         assert await wa.post(webhook(wa.message(user, "image", image))) == 200
         assert await count(wa, OfferCheck) == 0, "the webhook answered before the picture was read"
-        assert wa.service.whatsapp is not None
-        await wa.service.whatsapp.idle()
+        await wa.service.channels["whatsapp"].idle()
         replies = graph_api.sent(user)[before:]
         assert_read_and_rated_high(replies)
         assert await count(wa, StoredMedia) == 0, "downloaded for the reading, then dropped"

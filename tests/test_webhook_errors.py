@@ -175,14 +175,13 @@ async def test_whatsapp_database_refusing_answers_503_then_handles_the_resend_on
     await rename_table(wa, "users", "users_away")
     try:
         assert await wa.post(message) == 503
-        assert wa.service.whatsapp is not None
-        await wa.service.whatsapp.idle()
+        await wa.service.channels["whatsapp"].idle()
         assert wa.api.sent(WA_ALICE)[before:] == []
     finally:
         await rename_table(wa, "users_away", "users")
     assert await wa.post(message) == 200
     assert await wa.post(message) == 200  # WhatsApp re-sends again: recognised
-    await wa.service.whatsapp.idle()
+    await wa.service.channels["whatsapp"].idle()
     replies = wa.api.sent(WA_ALICE)[before:]
     assert [HELP in r["text"] for r in replies].count(True) == 1 and replies[0]["text"].startswith(HELP), (
         "the help once, then the menu"

@@ -100,8 +100,7 @@ async def test_webhook_handshake_and_refusals(wa: WhatsAppHarness, caplog: pytes
 
     # A signed but odd payload (no messages, unknown parts) is accepted and changes nothing.
     assert await wa.post({"object": "whatsapp_business_account", "entry": [{"changes": "x"}]}) == 200
-    assert wa.service.whatsapp is not None
-    await wa.service.whatsapp.idle()
+    await wa.service.channels["whatsapp"].idle()
     assert wa.api.accepted == [] and await scalar(wa, select(func.count()).select_from(User)) == 0
 
 
@@ -368,8 +367,7 @@ async def test_status_reports_failed_and_read(wa: WhatsAppHarness) -> None:
         body = status_webhook([entry])
         raw = json.dumps(body).encode()
         assert await wa.post(None, raw=raw, signature=signed(raw)) == 200
-        assert wa.service.whatsapp is not None
-        await wa.service.whatsapp.idle()
+        await wa.service.channels["whatsapp"].idle()
 
     await settle(wa, lambda: _is(status_of, ("sent", "sent")))
     await report("read")

@@ -102,8 +102,7 @@ class WhatsAppHarness:
         """Posts one inbound message and waits until it is handled; returns what the user got."""
         before = len(self.api.sent(user))
         assert await self.post(webhook(message)) == 200
-        assert self.service.whatsapp is not None
-        await self.service.whatsapp.idle()
+        await self.service.channels["whatsapp"].idle()
         return self.api.sent(user)[before:]
 
     async def say(self, user: int | str, text: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 from collections.abc import Coroutine
+from dataclasses import dataclass
 from typing import Any
 
 from aiogram import Bot, Dispatcher, Router
@@ -32,7 +33,7 @@ from aiogram.types import (
 from aiohttp import web
 from pydantic import ValidationError
 
-from bot.channels.base import send_replies
+from bot.channels.base import Channel, ChannelContext, Route, send_replies
 from bot.channels.telegram_polling import UpdatePoller
 from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
@@ -93,6 +94,39 @@ def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
     )
 
 
+@dataclass(frozen=True)
+class Webhook:
+    """Webhook mode: where Telegram posts updates, the secret it sends with each, and the public
+    URL to register (empty: the operator registered it already)."""
+
+    path: str
+    secret: str
+    url: str = ""
+
+
+def from_settings(context: ChannelContext) -> Channel:
+    settings = context.settings
+    # registry.check made sure of the token, and of the secret in webhook mode.
+    assert settings.telegram_token is not None
+    webhook = None
+    if settings.telegram.mode == "webhook":
+        assert settings.telegram_webhook_secret is not None
+        webhook = Webhook(
+            settings.telegram.webhook_path,
+            settings.telegram_webhook_secret.get_secret_value(),
+            settings.telegram.webhook_url,
+        )
+    return TelegramChannel(
+        settings.telegram_token.get_secret_value(),
+        settings.telegram.api_base,
+        context.engine,
+        context.policy,
+        settings.telegram.request_timeout,
+        webhook=webhook,
+        messages_per_second=settings.delivery.telegram_messages_per_second,
+    )
+
+
 def _photo_name(mime: str) -> str:
     """Telegram guesses the picture's format from the upload's file name."""
     return "photo.png" if mime == "image/png" else "photo.jpg"
@@ -125,7 +159,12 @@ class TelegramChannel:
         engine: ConversationEngine,
         policy: RetryPolicy,
         request_timeout: float = 30.0,
+        *,
+        webhook: Webhook | None = None,
+        messages_per_second: int | None = None,
     ) -> None:
+        self._webhook = webhook  # None: long polling
+        self.messages_per_second = messages_per_second
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_base), timeout=request_timeout)
         self.bot = Bot(token, session=session)
         self._engine = engine
@@ -291,6 +330,22 @@ class TelegramChannel:
             return web.json_response(answer)
 
         return handle
+
+    def routes(self) -> list[Route]:
+        if self._webhook is None:
+            return []
+        return [("POST", self._webhook.path, self.webhook_handler(self._webhook.secret))]
+
+    async def start(self) -> asyncio.Task[None] | None:
+        if self._webhook is not None:
+            if self._webhook.url:
+                await self.set_webhook(self._webhook.url, self._webhook.secret)
+            return None
+        log.info("polling Telegram for updates")
+        return asyncio.create_task(self.start_polling())
+
+    async def stop(self) -> None:
+        await self.stop_polling()
 
     async def set_webhook(self, url: str, secret: str) -> None:
         await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)

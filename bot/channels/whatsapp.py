@@ -13,7 +13,7 @@ import contextlib
 import json
 import logging
 import mimetypes
-from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from collections.abc import Coroutine, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from aiohttp import web
 
-from bot.channels.base import send_replies
+from bot.channels.base import Channel, ChannelContext, Route, StatusSink, send_replies
 from bot.channels.whatsapp_format import (
     CHANNEL,
     challenge_answer,
@@ -46,7 +46,6 @@ from bot.delivery import (
     deliver,
 )
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
-from bot.web import Handler
 from ground.messages import DeliveryStatus, Incoming, Reply, Template
 
 log = logging.getLogger(__name__)
@@ -74,7 +73,29 @@ DOCUMENT_TYPES = frozenset(
 # Delivery reports can arrive before the sender has recorded the send they refer to.
 STATUS_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
 
-StatusSink = Callable[[list[DeliveryStatus]], Awaitable[list[DeliveryStatus]]]
+
+def from_settings(context: ChannelContext) -> Channel:
+    settings = context.settings
+    # registry.check made sure of these.
+    assert settings.whatsapp_token is not None
+    assert settings.whatsapp_app_secret is not None and settings.whatsapp_verify_token is not None
+    wa = settings.whatsapp
+    return WhatsAppChannel(
+        api_base=wa.api_base,
+        api_version=wa.api_version,
+        phone_number_id=wa.phone_number_id,
+        token=settings.whatsapp_token.get_secret_value(),
+        app_secret=settings.whatsapp_app_secret.get_secret_value(),
+        verify_token=settings.whatsapp_verify_token.get_secret_value(),
+        templates=wa.templates,
+        engine=context.engine,
+        policy=context.policy,
+        on_statuses=context.on_statuses,
+        request_timeout=wa.request_timeout,
+        max_media_bytes=wa.max_media_bytes,
+        webhook_path=wa.webhook_path,
+        messages_per_second=wa.messages_per_second,
+    )
 
 
 class WhatsAppChannel:
@@ -97,7 +118,11 @@ class WhatsAppChannel:
         on_statuses: StatusSink,
         request_timeout: float = 30.0,
         max_media_bytes: int = 5_000_000,
+        webhook_path: str = "/whatsapp/webhook",
+        messages_per_second: int | None = None,
     ) -> None:
+        self._webhook_path = webhook_path
+        self.messages_per_second = messages_per_second
         self._client = httpx.AsyncClient(
             base_url=f"{api_base.rstrip('/')}/{api_version}/",
             headers={"Authorization": f"Bearer {token}"},
@@ -119,8 +144,15 @@ class WhatsAppChannel:
 
     # --- webhook -------------------------------------------------------------------------------
 
-    def routes(self, path: str) -> list[tuple[str, str, Handler]]:
+    def routes(self) -> list[Route]:
+        path = self._webhook_path
         return [("GET", path, self._verify), ("POST", path, self._receive)]
+
+    async def start(self) -> asyncio.Task[None] | None:
+        return None  # the webhook is registered in Meta's App Dashboard, by the operator
+
+    async def stop(self) -> None:
+        return None  # the web server stops taking webhooks; close() finishes what was taken
 
     async def _verify(self, request: web.Request) -> web.Response:
         answer = challenge_answer(dict(request.query), self._verify_token)
