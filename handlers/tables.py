@@ -12,9 +12,6 @@ import re
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 # What a writer accepts: text, numbers that stay numbers (a spreadsheet can add them up), and
 # dates and times (naive, in the zone a column names) that a spreadsheet can sort and filter.
 Cell = str | int | float | date | datetime
@@ -63,6 +60,8 @@ def to_csv(table: Sequence[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
     """One sheet per (title, table), in order; each header row frozen."""
+    from openpyxl import Workbook  # here: it takes longer to import than the CLI's whole start
+
     workbook = Workbook()
     first = workbook.active
     assert first is not None
@@ -85,4 +84,6 @@ def to_xlsx(sheets: Sequence[tuple[str, Sequence[Sequence[Cell]]]]) -> bytes:
 def _xlsx_cell(value: Cell) -> Cell:
     # XLSX cannot hold most control characters (openpyxl refuses the whole file): they go first,
     # so none can hide a formula from the check.
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     return spreadsheet_safe(ILLEGAL_CHARACTERS_RE.sub("", value)) if isinstance(value, str) else value

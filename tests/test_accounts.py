@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.admin import parse_account
-from bot.config import ConfigError
+from bot.cli.admin import parse_account
+from bot.cli.usage import UsageError
 from tests.harness import sigap_command
 
 
@@ -46,7 +46,7 @@ def test_accounts_of_every_channel_are_accepted(given: str, expected: tuple[str,
     ],
 )
 def test_malformed_accounts_are_refused_with_how_to_write_them(given: str, says: str) -> None:
-    with pytest.raises(ConfigError) as refused:
+    with pytest.raises(UsageError) as refused:
         parse_account(given)
     assert str(refused.value).startswith(f"account {given!r}: ")
     assert says in str(refused.value)

@@ -17,7 +17,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlalchemy.engine import make_url
 
-from bot import admin
+from bot.cli import admin
 from db import cases
 from db.crypto import FieldCipher
 from db.roles import Role

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot import broadcast_admin
 from bot.app import open_core
 from bot.channels.console import ConsoleChannel
-from bot.cli import demo_sender
-from bot.config import ConfigError, Settings
+from bot.cli import broadcasts as broadcast_admin
+from bot.cli.demo import demo_sender
+from bot.cli.usage import UsageError
+from bot.config import Settings
 from db import broadcasts
 from ground.messages import Incoming
 from tests.harness import BotHarness, sigap_command
@@ -29,22 +30,22 @@ async def test_library_lists_every_message_with_its_title(bot: BotHarness) -> No
     keys = broadcast_admin.library_keys(core.services.content)
     assert "red_flags" in keys and len(lines) == len(keys) + 1
     assert any(line.startswith("red_flags") and "Signs of a fake job" in line for line in lines)
-    with pytest.raises(ConfigError, match="--language"):
+    with pytest.raises(UsageError, match="--language"):
         broadcast_admin.library(core, "fr")
-    with pytest.raises(ConfigError, match="`sigap broadcast library` shows them"):
+    with pytest.raises(UsageError, match="`sigap broadcast library` shows them"):
         await broadcast_admin.create(core, "61.12", "no_such", None, None, "2027-01-01 09:00", None)
 
 
 async def test_audience_is_counted_and_an_empty_one_refused_unless_forced(bot: BotHarness) -> None:
     core = bot.service.core
     assert core is not None
-    with pytest.raises(ConfigError, match="who is it for"):
+    with pytest.raises(UsageError, match="who is it for"):
         await broadcast_admin.create(core, None, None, "Rapat desa", "id", "2027-01-01 09:00", None)
-    with pytest.raises(ConfigError, match="not both"):
+    with pytest.raises(UsageError, match="not both"):
         await broadcast_admin.create(
             core, "61.12", None, "Rapat desa", "id", "2027-01-01 09:00", None, everyone=True
         )
-    with pytest.raises(ConfigError, match=r"0 subscribers in 61\.12\. Nothing was created; add --force"):
+    with pytest.raises(UsageError, match=r"0 subscribers in 61\.12\. Nothing was created; add --force"):
         await broadcast_admin.create(core, "61.12", "red_flags", None, None, None, ["senin", "09:00"])
     async with core.sessions() as session:
         assert await broadcasts.listing(session) == []
@@ -56,7 +57,7 @@ async def test_audience_is_counted_and_an_empty_one_refused_unless_forced(bot: B
     await subscribe(bot, SUBSCRIBER, SUNGAI_KAKAP)
     made = await broadcast_admin.create(core, "61", "hotlines", None, None, "2027-01-01 09:00", None)
     assert "library:hotlines to 61," in made and made.endswith("1 subscriber(s) would receive it now")
-    with pytest.raises(ConfigError, match="0 subscribers anywhere reading en"):
+    with pytest.raises(UsageError, match="0 subscribers anywhere reading en"):
         await broadcast_admin.create(
             core, None, None, "Meeting", "en", "2027-01-01 09:00", None, everyone=True
         )

@@ -3,8 +3,8 @@ each in their language; blocked users dropped; paused and cancelled broadcasts s
 
 from __future__ import annotations
 
-from bot import broadcast_admin
 from bot.app import build_services
+from bot.cli import broadcasts as broadcast_admin
 from bot.config import Settings
 from bot.scheduler import Jobs
 from db import broadcasts
@@ -104,7 +104,7 @@ async def test_paused_cancelled_and_once(bot: BotHarness) -> None:
 
 
 async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarness) -> None:
-    from bot import admin
+    from bot.cli import admin
     from db.roles import Role
 
     core, jobs = bot.service.core, bot.service.jobs

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot import admin, case_admin
-from bot.case_admin import CaseCommandRefused, CaseFilter
-from bot.config import ConfigError
+from bot.cli import admin
+from bot.cli import cases as case_admin
+from bot.cli.cases import CaseCommandRefused, CaseFilter
+from bot.cli.usage import UsageError
 from db import audit
 from db import cases as case_queries
 from db.roles import Role
@@ -52,7 +53,7 @@ async def test_coordinator_lists_acts_and_notes_at_the_terminal(bot: BotHarness)
     shown = "\n".join(await case_admin.show(core, me, first, "en"))
     assert "Siti Aminah" in shown and "note: Keluarga ditemui; polisi sudah dihubungi" in shown
 
-    with pytest.raises(ConfigError, match="--outcome"):
+    with pytest.raises(UsageError, match="--outcome"):
         await case_admin.act(core, me, first, "close", None, "en")
     await case_admin.act(core, me, first, "close", "found_safe", "en")
     with pytest.raises(CaseCommandRefused, match="already closed"):
@@ -96,9 +97,9 @@ async def test_others_are_refused_politely_and_audited(bot: BotHarness) -> None:
     assert await case_admin.listing(core, f"telegram:{OTHER_REGENCY}", CaseFilter(), "en") == [
         "no cases match"
     ]
-    with pytest.raises(ConfigError, match="never used Sigap"):
+    with pytest.raises(UsageError, match="never used Sigap"):
         await case_admin.listing(core, "telegram:4242", CaseFilter(), "en")
-    with pytest.raises(ConfigError, match="no case 'TPPO-6112-999999'"):
+    with pytest.raises(UsageError, match="no case 'TPPO-6112-999999'"):
         await case_admin.show(core, f"telegram:{COORDINATOR}", "TPPO-6112-999999", "en")
 
     async with core.sessions() as session:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from openpyxl import load_workbook
 
-from bot import case_admin
+from bot.cli import cases as case_admin
 from db.roles import Role
 from tests.harness import BotHarness
 from tests.test_reports_e2e import arrival, case_id, file_report, grant

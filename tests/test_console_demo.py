@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import select
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -9,20 +12,12 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 
 ROOT = Path(__file__).resolve().parent.parent
+DEMO = [sys.executable, "-m", "bot.cli", "--config", str(ROOT / "config.toml"), "demo"]
 
 
-def run_demo(database: Path, typed: list[str]) -> str:
+def run_demo(database: Path, typed: list[str], *options: str) -> str:
     completed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot.cli",
-            "--config",
-            str(ROOT / "config.toml"),
-            "demo",
-            "--database",
-            str(database),
-        ],
+        [*DEMO, "--database", str(database), *options],
         input="\n".join(typed) + "\n",
         capture_output=True,
         text=True,
@@ -78,3 +73,41 @@ def test_sigap_command_is_installed() -> None:
     assert script.exists(), "pip install put no `sigap` command next to this Python"
     completed = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert completed.returncode == 0 and "demo" in completed.stdout
+
+
+def test_demo_as_coordinator_shows_the_task_force_side(tmp_path: Path) -> None:
+    # Language 1, privacy 1 (OK), awareness offer 2 (later), then the coordinators' case list.
+    output = run_demo(tmp_path / "demo.db", ["1", "1", "2", "/kasus"], "--as", "coordinator")
+    assert "console:demo is now coordinator for Kabupaten Kubu Raya (61.12)" in output
+    assert "Tidak ada kasus terbuka di wilayah Anda." in output, "/kasus answers a coordinator"
+
+
+def test_ctrl_c_leaves_the_demo_at_once(tmp_path: Path) -> None:
+    """Ctrl-C while the demo waits for a line ends it without waiting for Enter (issue 18)."""
+    process = subprocess.Popen(
+        [*DEMO, "--database", str(tmp_path / "demo.db")],
+        stdin=subprocess.PIPE,  # held open and never written: the demo waits for a line
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdout is not None and process.stderr is not None
+    shown = b""
+    while b"\n> " not in shown:  # the first prompt: the demo is reading
+        ready, _, _ = select.select([process.stdout], [], [], 120)
+        assert ready, "the demo never asked for a line"
+        chunk = os.read(process.stdout.fileno(), 4096)
+        assert chunk, process.stderr.read().decode()
+        shown += chunk
+    process.send_signal(signal.SIGINT)
+    try:
+        code = process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        raise AssertionError("Ctrl-C did not end the demo: it waits for Enter") from None
+    finally:
+        assert process.stdin is not None
+        process.stdin.close()
+    assert code == 130, process.stderr.read().decode()
+    assert b"Traceback" not in process.stderr.read()

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import SecretStr
 from sqlalchemy import select
 
-from bot import admin
 from bot.app import open_core
+from bot.cli import admin
 from bot.config import Settings
 from db.models import OutboxMessage
 from db.roles import Role

@@ -473,6 +473,6 @@ async def test_no_messenger_is_a_blocker(cli_database: Path) -> None:
 
 
 def test_every_template_purpose_a_handler_sends_is_checked() -> None:
-    sources = " ".join(p.read_text() for p in (ROOT / "handlers").glob("*.py"))
+    sources = " ".join(p.read_text() for p in (ROOT / "handlers").rglob("*.py"))
     purposes = set(re.findall(r"Template\(\s*\"(\w+)\"", sources))
     assert purposes and purposes <= set(doctor.TEMPLATE_PURPOSES), purposes

@@ -11,7 +11,7 @@ from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlalchemy import select, text
 
-from bot import admin
+from bot.cli import admin
 from db import cases, crypto, media, queries
 from db.crypto import DataKeyError, FieldCipher
 from db.models import Case, CaseEvent, StoredMedia, User

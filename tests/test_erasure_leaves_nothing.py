@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import inspect, select, text
 
-from bot import broadcast_admin
+from bot.cli import broadcasts as broadcast_admin
 from db import subscriptions
 from db.models import AuditEntry, Case, CaseEvent, OutboxMessage, StoredMedia, User
 from db.roles import Role
@@ -134,7 +134,7 @@ async def _a_reporter_s_life(wa: WhatsAppHarness, unsent_report: bool) -> int:
     a photo; every message delivered and confirmed. Returns the case id."""
     core = wa.service.core
     assert core is not None and wa.service.jobs is not None
-    from bot import admin
+    from bot.cli import admin
 
     await admin.grant(core, Role.COORDINATOR, f"whatsapp:{COORDINATOR}", "61.12")
     await wa.onboard(COORDINATOR)

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from bot import admin
+from bot.cli import admin
 from db import broadcasts
 from db.models import Case, OutboxMessage, Region
 from db.roles import Role

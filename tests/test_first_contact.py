@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot import admin
+from bot.cli import admin
 from db.models import Case, OutboxMessage, User
 from db.roles import Role
 from tests.harness import BotHarness, sigap_command

@@ -9,7 +9,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import admin
+from bot.cli import admin
 from bot.channels import whatsapp_format
 from db.regions import read_region_file, shipped_list
 from db.roles import Role

@@ -11,7 +11,7 @@ from collections.abc import Callable
 import pytest
 from sqlalchemy import func, select
 
-from bot import admin
+from bot.cli import admin
 from db.models import Case, ChecklistResult
 from db.roles import Role
 from tests.harness import BotHarness, buttons_of

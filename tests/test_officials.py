@@ -7,8 +7,8 @@ from datetime import timedelta
 
 import pytest
 
-from bot import admin
-from bot.config import ConfigError
+from bot.cli import admin
+from bot.cli.usage import UsageError
 from db import queries, roles
 from db.roles import Role, RoleRecord
 from tests.harness import BotHarness, buttons_of
@@ -67,11 +67,11 @@ async def test_outsiders_cannot_invite_even_with_forged_buttons(bot: BotHarness)
 async def test_admin_commands_check_regions(bot: BotHarness) -> None:
     core = bot.service.core
     assert core is not None
-    with pytest.raises(ConfigError, match="bound to a province or regency"):
+    with pytest.raises(UsageError, match="bound to a province or regency"):
         await admin.grant(core, Role.COORDINATOR, "telegram:1", SUNGAI_KAKAP)
-    with pytest.raises(ConfigError, match="no region"):
+    with pytest.raises(UsageError, match="no region"):
         await admin.grant(core, Role.COORDINATOR, "telegram:1", "99.99")
-    with pytest.raises(ConfigError, match="leave out --region"):
+    with pytest.raises(UsageError, match="leave out --region"):
         await admin.grant(core, Role.ADMIN, "telegram:1", "61")
     assert "now admin" in await admin.grant(core, Role.ADMIN, "telegram:1", None)
     assert "already admin" in await admin.grant(core, Role.ADMIN, "telegram:1", None)

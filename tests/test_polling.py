@@ -18,8 +18,8 @@ from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from bot import admin
 from bot.app import open_core
+from bot.cli import admin
 from bot.config import Settings
 from db.models import Case, OutboxMessage
 from db.roles import Role

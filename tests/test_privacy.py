@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from bot import admin
+from bot.cli import admin
 from db import audit, subscriptions
 from db.models import Case, OutboxMessage, Subscription, User
 from db.roles import Role

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from bot import admin
+from bot.cli import admin
 from db import broadcasts
 from db.models import AuditEntry, Case
 from db.roles import Role

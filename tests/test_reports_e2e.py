@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from bot import admin
+from bot.cli import admin
 from db import cases as case_queries
 from db.models import Case, CaseEvent, OutboxMessage
 from db.roles import Role

@@ -317,7 +317,7 @@ def rows_of(document: dict[str, Any], sheet: str) -> list[tuple[Any, ...]]:
 
 
 async def test_statistik_in_chat_shows_numbers_chart_and_xlsx_for_own_regions_only(bot: Any) -> None:
-    from bot import admin
+    from bot.cli import admin
     from tests.harness import buttons_of
 
     core = bot.service.core
@@ -430,7 +430,7 @@ async def test_broadcast_delivery_report_counts_each_state_per_run_and_channel(
 
 
 async def test_siaran_delivery_report_in_chat_holds_own_regions_only(bot: Any) -> None:
-    from bot import admin
+    from bot.cli import admin
 
     core = bot.service.core
     async with core.sessions() as session, session.begin():

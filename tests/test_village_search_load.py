@@ -9,7 +9,7 @@ import asyncio
 import threading
 from typing import Any
 
-from bot import admin
+from bot.cli import admin
 from db.roles import Role
 from ground.i18n import Content, default_content_dir
 from handlers.regions.search import MAX_QUERY_CHARS, Place

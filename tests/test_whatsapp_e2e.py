@@ -19,7 +19,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from bot import admin
+from bot.cli import admin
 from db import cases as case_queries
 from db.models import Case, ChecklistResult, OutboxMessage, ProcessedUpdate, StoredMedia, User
 from db.queries import update_fingerprint

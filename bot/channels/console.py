@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import stat
 from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
@@ -48,6 +50,7 @@ class ConsoleChannel:
         self._stdin = stdin
         self._stdout = stdout
         self._user_id = user_id
+        self._pending = b""  # read from a terminal or pipe, not yet a whole line
 
     async def run(self, banner: str) -> None:
         self._write(banner)
@@ -55,7 +58,7 @@ class ConsoleChannel:
         while True:
             self._stdout.write("\n> ")
             self._stdout.flush()
-            line = await asyncio.to_thread(self._stdin.readline)
+            line = await self._read_line()
             if not line:  # end of input
                 self._write("")
                 return
@@ -64,6 +67,52 @@ class ConsoleChannel:
                 return
             # An empty line is answered too (what to type), as a phone's empty message would be.
             await self._converse(self.incoming_for(text))
+
+    async def _read_line(self) -> str:
+        """The next line ("" at the end of input). A terminal or pipe is watched by the event loop,
+        so Ctrl-C ends the demo at once: a line read in a worker thread would hold the exit until
+        Enter (asyncio waits for its threads)."""
+        fd = self._watchable_fd()
+        if fd is None:
+            return await asyncio.to_thread(self._stdin.readline)
+        while b"\n" not in self._pending:
+            chunk = await self._read_when_ready(fd)
+            if not chunk:  # end of input: what is left, then ""
+                rest, self._pending = self._pending, b""
+                return rest.decode(errors="replace")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return (line + b"\n").decode(errors="replace")
+
+    @property
+    def user_id(self) -> str:
+        return self._user_id
+
+    def _watchable_fd(self) -> int | None:
+        try:
+            fd = self._stdin.fileno()
+            mode = os.fstat(fd).st_mode
+        except (OSError, ValueError):  # a StringIO (tests), a closed stream
+            return None
+        # A regular file cannot be watched (epoll refuses it), and is never waiting for a person.
+        return fd if stat.S_ISFIFO(mode) or stat.S_ISCHR(mode) or stat.S_ISSOCK(mode) else None
+
+    @staticmethod
+    async def _read_when_ready(fd: int) -> bytes:
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, wake)
+        try:
+            await ready
+        finally:
+            loop.remove_reader(fd)
+        # Readable: os.read returns what is there (a terminal gives a whole line) without waiting.
+        return os.read(fd, 65536)
 
     def incoming_for(self, text: str) -> Incoming:
         # A typed number is sent as text: the engine knows whether the step asks for a number

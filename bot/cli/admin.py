@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import re
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.app import Core
-from bot.config import ConfigError
+from bot.cli.usage import UsageError
+from bot.config import Settings
 from db import queries, regions, roles
 from db.roles import Role
 from handlers.cases.officials import new_invite_code
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 # What region each role is bound to (Kemendagri code levels: 1 province, 2 regency, 4 village).
 REGION_LEVELS = {Role.COORDINATOR: (1, 2), Role.OFFICIAL: (4,), Role.ADMIN: ()}
@@ -34,7 +40,7 @@ def parse_account(account: str) -> tuple[str, str]:
     channel, value = channel.strip().lower(), given.strip()
     if channel == "telegram":
         if not TELEGRAM_ID.fullmatch(value) or int(value) >= 2**63:
-            raise ConfigError(
+            raise UsageError(
                 f"account {account!r}: a Telegram user id is a number such as telegram:123456789 "
                 "(not a @username): the person sends /start to @userinfobot to see theirs"
             )
@@ -42,21 +48,21 @@ def parse_account(account: str) -> tuple[str, str]:
     if channel == "whatsapp":
         digits = PHONE_PUNCTUATION.sub("", value).removeprefix("+")
         if digits.startswith("0"):
-            raise ConfigError(
+            raise UsageError(
                 f"account {account!r}: write the WhatsApp number with its country code, "
                 f"e.g. whatsapp:+62{digits[1:] or '81234567890'} (not 0...)"
             )
         if not PHONE_NUMBER.fullmatch(digits):
-            raise ConfigError(
+            raise UsageError(
                 f"account {account!r}: a WhatsApp account is an international phone number, "
                 "e.g. whatsapp:+6281234567890"
             )
         return channel, digits
     if channel == "console":
         if not CONSOLE_ID.fullmatch(value):
-            raise ConfigError(f"account {account!r}: the demo's user is console:demo")
+            raise UsageError(f"account {account!r}: the demo's user is console:demo")
         return channel, value
-    raise ConfigError(f"account {account!r}: write it as {ACCOUNT_FORMS}")
+    raise UsageError(f"account {account!r}: write it as {ACCOUNT_FORMS}")
 
 
 async def grant(core: Core, role: Role, account: str, region_code: str | None) -> str:
@@ -85,7 +91,7 @@ async def revoke(core: Core, account: str, role: Role | None) -> str:
     async with core.sessions() as session, session.begin():
         user = await queries.find_user(session, channel, external_id)
         if user is None:
-            raise ConfigError(f"{account} has never used Sigap and holds no role")
+            raise UsageError(f"{account} has never used Sigap and holds no role")
         count = await roles.revoke_roles(session, user.id, core.engine_clock(), role)
     return f"{count} role(s) of {account} revoked"
 
@@ -114,16 +120,52 @@ async def _check_region(session: AsyncSession, role: Role, region_code: str | No
     levels = REGION_LEVELS[role]
     if not levels:
         if region_code:
-            raise ConfigError("admins hold their role everywhere: leave out --region")
+            raise UsageError("admins hold their role everywhere: leave out --region")
         return ""
     if not region_code:
-        raise ConfigError(f"a {role} needs --region (a Kemendagri code)")
+        raise UsageError(f"a {role} needs --region (a Kemendagri code)")
     region = await regions.get_region(session, region_code)
     if region is None:
-        raise ConfigError(f"no region with code {region_code}; find it with `sigap regions search`")
+        raise UsageError(f"no region with code {region_code}; find it with `sigap regions search`")
     if region.level not in levels:
         kinds = {1: "province", 2: "regency/city", 4: "village"}
-        raise ConfigError(
-            f"a {role} is bound to a {' or '.join(kinds[n] for n in levels)}, not {region.name}"
-        )
+        raise UsageError(f"a {role} is bound to a {' or '.join(kinds[n] for n in levels)}, not {region.name}")
     return f"{region.name} ({region.code})"
+
+
+def arguments_admin(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="admin_command", required=True)
+    grant = sub.add_parser("grant", help="make someone a coordinator or an admin")
+    grant.add_argument("role", choices=["coordinator", "admin"])
+    grant.add_argument(
+        "account",
+        help="telegram:<user id> (they send /start to @userinfobot), whatsapp:+<country code><number>, "
+        "or console:demo (the user of `sigap demo`)",
+    )
+    grant.add_argument("--region", help="coordinator: regency/city code (61.12) or province code (61)")
+    revoke = sub.add_parser("revoke", help="take roles away")
+    revoke.add_argument("account")
+    revoke.add_argument("--role", choices=["official", "coordinator", "admin"], help="only this role")
+    invite = sub.add_parser("invite", help="one-time invite code for a village official")
+    invite.add_argument("--village", required=True, help="village code, e.g. 61.12.09.2001")
+    invite.add_argument("--hours", type=int, default=72, help="valid for (default 72)")
+    sub.add_parser("list", help="who holds which role where")
+
+
+def run_admin(args: argparse.Namespace, settings: Settings) -> int:
+    for line in asyncio.run(_admin(settings, args)):
+        print(line)
+    return 0
+
+
+async def _admin(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from bot.cli.core import opened_core
+
+    async with opened_core(settings) as core:
+        if args.admin_command == "grant":
+            return [await grant(core, Role(args.role), args.account, args.region)]
+        if args.admin_command == "revoke":
+            return [await revoke(core, args.account, Role(args.role) if args.role else None)]
+        if args.admin_command == "invite":
+            return [await invite(core, args.village, args.hours)]
+        return await listing(core) or ["nobody holds a role yet"]

@@ -7,14 +7,18 @@ reporter's notifications are therefore exactly the chat's."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.admin import parse_account
-from bot.app import Core
-from bot.config import ConfigError
+from bot.cli.admin import parse_account
+from bot.cli.usage import UsageError
+from bot.config import Settings
 from db import audit, cases, queries, regions
 from db.cases import OPEN_STATUSES, OUTCOMES, CaseRecord
 from db.records import ConversationState
@@ -25,10 +29,13 @@ from handlers.cases import dialog as case_handlers
 from handlers.context import Turn
 from handlers.regions.search import RegionIndex
 
+if TYPE_CHECKING:
+    from bot.app import Core
+
 STATUS_CHOICES = ("open", "closed", "all", *OPEN_STATUSES)
 
 
-class CaseCommandRefused(ConfigError):
+class CaseCommandRefused(UsageError):
     """The account may not do that (the refusal is in the audit log, as in the chat)."""
 
 
@@ -67,11 +74,11 @@ async def _as_account(core: Core, account: str, language: str | None, data: str,
     channel, external_id = parse_account(account)
     content = core.services.content
     if language is not None and language not in content.languages:
-        raise ConfigError(f"--language must be one of {', '.join(content.languages)}, not {language!r}")
+        raise UsageError(f"--language must be one of {', '.join(content.languages)}, not {language!r}")
     async with core.sessions() as session, session.begin():
         user = await queries.find_user(session, channel, external_id)
         if user is None:
-            raise ConfigError(
+            raise UsageError(
                 f"{account} has never used Sigap: act as the account of a coordinator or an admin "
                 "(`sigap admin list` shows them)"
             )
@@ -106,7 +113,7 @@ async def _case_number(core: Core, reference: str) -> int:
     async with core.sessions() as session:
         found = await cases.find_case(session, reference)
     if found is None:
-        raise ConfigError(f"no case {reference!r}: write its reference (TPPO-6112-000001) or its number")
+        raise UsageError(f"no case {reference!r}: write its reference (TPPO-6112-000001) or its number")
     return found.id
 
 
@@ -134,7 +141,7 @@ async def act(
 ) -> list[str]:
     """ack, progress or close (with an outcome): the chat's buttons cs:ack, cs:prog, cs:out."""
     if action == "close" and outcome not in OUTCOMES:
-        raise ConfigError(f"closing needs --outcome, one of: {', '.join(OUTCOMES)}")
+        raise UsageError(f"closing needs --outcome, one of: {', '.join(OUTCOMES)}")
     number = await _case_number(core, reference)
     data = {"ack": f"cs:ack:{number}", "progress": f"cs:prog:{number}"}.get(
         action, f"cs:out:{number}:{outcome}"
@@ -148,7 +155,7 @@ async def act(
 
 async def note(core: Core, account: str, reference: str, text: str, language: str | None) -> list[str]:
     if not text.strip():
-        raise ConfigError("the note is empty: write it after the case, in quotes")
+        raise UsageError("the note is empty: write it after the case, in quotes")
     number = await _case_number(core, reference)
 
     async def add(turn: Turn) -> None:
@@ -169,9 +176,7 @@ async def listing(core: Core, account: str, wanted: CaseFilter, language: str | 
         nonlocal index, refused
         roles = await my_task_force_roles(turn)
         if wanted.region is not None and await regions.get_region(turn.session, wanted.region) is None:
-            raise ConfigError(
-                f"no region with code {wanted.region}; find it with `sigap regions search NAME`"
-            )
+            raise UsageError(f"no region with code {wanted.region}; find it with `sigap regions search NAME`")
         if not roles:
             refused = f"{account} is not a coordinator or an admin"
         elif wanted.region is not None and not may_oversee(roles, wanted.region):
@@ -232,3 +237,94 @@ def case_rows(turn: Turn, index: RegionIndex, found: list[CaseRecord]) -> list[s
 def _local(moment: datetime, zone: str) -> str:
     """A time as the village reads it: 2026-11-23 10:00 WIB."""
     return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {ZONE_ABBREVIATIONS.get(zone, zone)}"
+
+
+def _days(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f"a number of days such as 3, not {text!r}")
+    return int(text)
+
+
+def arguments_cases(parser: argparse.ArgumentParser) -> None:
+    """export, and list/show/ack/progress/close/note: as a coordinator's or admin's own account,
+    as in the chat."""
+    sub = parser.add_subparsers(dest="cases_command", required=True)
+    export = sub.add_parser("export", help="write cases as CSV or XLSX (holds personal data)")
+    export.add_argument("--region", help="regency (61.12) or province (61) code; default: every region")
+    export.add_argument("--format", choices=["csv", "xlsx"], default="xlsx")
+    export.add_argument("--open-only", action="store_true", help="only cases not closed yet")
+    export.add_argument("--output", required=True, help="file to write")
+
+    def command(name: str, help_text: str, one_case: bool = True) -> argparse.ArgumentParser:
+        given: argparse.ArgumentParser = sub.add_parser(name, help=help_text)
+        if one_case:
+            given.add_argument("case", help="reference (TPPO-6112-000001) or number")
+        given.add_argument(
+            "--as",
+            dest="account",
+            required=True,
+            help="whose account acts: telegram:<user id> or whatsapp:<number> of a coordinator or admin",
+        )
+        given.add_argument("--language", help="id or en (default: the account's language)")
+        return given
+
+    listed = command("list", "the cases the account may see, as a table", one_case=False)
+    listed.add_argument("--status", choices=STATUS_CHOICES, default="open")
+    listed.add_argument("--kind", choices=cases.KINDS)
+    listed.add_argument(
+        "--region", help="province, regency, district or village code inside the account's region"
+    )
+    listed.add_argument("--older-than", type=_days, metavar="DAYS", help="reported at least DAYS ago")
+    listed.add_argument("--newer-than", type=_days, metavar="DAYS", help="reported less than DAYS ago")
+    command("show", "one case and its history")
+    command("ack", "acknowledge (the reporter is told)")
+    command("progress", "mark as being handled (the reporter is told)")
+    close = command("close", "close with an outcome (the reporter is told)")
+    close.add_argument("--outcome", required=True, choices=cases.OUTCOMES)
+    noted = command("note", "a task-force note on the case (kept with it, not sent to the reporter)")
+    noted.add_argument("text")
+
+
+def run_cases(args: argparse.Namespace, settings: Settings) -> int:
+    if args.cases_command == "export":
+        from ground.private_files import write_private
+
+        content, count = asyncio.run(_case_file(settings, args))
+        write_private(Path(args.output), content)
+        print(f"{count} case(s) written to {args.output}")
+        return 0
+    for line in asyncio.run(_cases(settings, args)):
+        print(line)
+    return 0
+
+
+async def _cases(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from bot.cli.core import opened_core
+
+    async with opened_core(settings) as core:
+        command, account, language = args.cases_command, args.account, args.language
+        if command == "list":
+            wanted = CaseFilter(args.status, args.kind, args.region, args.older_than, args.newer_than)
+            return await listing(core, account, wanted, language)
+        if command == "show":
+            return await show(core, account, args.case, language)
+        if command == "note":
+            return await note(core, account, args.case, args.text, language)
+        return await act(core, account, args.case, command, getattr(args, "outcome", None), language)
+
+
+async def _case_file(settings: Settings, args: argparse.Namespace) -> tuple[bytes, int]:
+    from bot.cli.core import opened_core
+    from handlers.cases.export import case_table, cases_workbook
+    from handlers.tables import to_csv
+
+    async with opened_core(settings) as core:
+        async with core.sessions() as session, session.begin():
+            found = await cases.cases_in_region(session, args.region, open_only=args.open_only)
+            index = await core.services.regions.index(session)
+            notes = await cases.notes_of(session, [case.id for case in found])
+            detail = f"{args.format}, {len(found)} cases: {args.region or 'all'} -> {args.output}"
+            await audit.record(session, "cli", "cases_exported", core.engine_clock(), detail=detail)
+        texts = core.services.content.texts(core.services.content.default_language)
+        table = case_table(texts, core.services.report_form, index, list(reversed(found)), notes)
+    return (to_csv(table) if args.format == "csv" else cases_workbook(texts, table)), len(found)

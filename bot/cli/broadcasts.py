@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot.app import Core, channels_and_sender
-from bot.channels import registry
-from bot.config import ConfigError
+from bot.cli.usage import UsageError
+from bot.config import Settings
 from db import audit, broadcasts, regions, subscriptions
 from db.broadcasts import BroadcastRecord
 from ground.i18n import Content
@@ -16,6 +18,9 @@ from handlers.broadcasts.report import delivery_table
 from handlers.broadcasts.schedule import Schedule, ScheduleError, once_at, weekly
 from handlers.broadcasts.sending import fire, schedule_of
 from handlers.tables import to_csv, to_xlsx
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 
 def library_keys(content: Content) -> list[str]:
@@ -28,7 +33,7 @@ def library(core: Core, language: str | None) -> list[str]:
     """`sigap broadcast library`: each message's key, title and first line, to choose --library."""
     content = core.services.content
     if language is not None and language not in content.languages:
-        raise ConfigError(f"--language must be one of {', '.join(content.languages)}, not {language!r}")
+        raise UsageError(f"--language must be one of {', '.join(content.languages)}, not {language!r}")
     t = content.texts(language or content.default_language)
     keys = library_keys(content)
     width = max(map(len, keys), default=0)
@@ -55,24 +60,24 @@ async def create(
     reaches those who subscribe later)."""
     content = core.services.content
     if bool(library) == bool(text):
-        raise ConfigError("give either --library KEY or --text TEXT")
+        raise UsageError("give either --library KEY or --text TEXT")
     if region is None and not everyone:
-        raise ConfigError(
+        raise UsageError(
             "who is it for? give --region CODE (find it with `sigap regions search NAME`), "
             "or --everyone for every subscriber in the country"
         )
     if region is not None and everyone:
-        raise ConfigError("give --region or --everyone, not both")
+        raise UsageError("give --region or --everyone, not both")
     if library and library not in library_keys(content):
         keys = ", ".join(library_keys(content))
-        raise ConfigError(
+        raise UsageError(
             f"no library message {library!r}; there are: {keys} (`sigap broadcast library` shows them)"
         )
     if text and language not in content.languages:
-        raise ConfigError(f"a text of your own needs --language ({' or '.join(content.languages)})")
+        raise UsageError(f"a text of your own needs --language ({' or '.join(content.languages)})")
     async with core.sessions() as session, session.begin():
         if region is not None and await regions.get_region(session, region) is None:
-            raise ConfigError(f"no region with code {region}; find it with `sigap regions search NAME`")
+            raise UsageError(f"no region with code {region}; find it with `sigap regions search NAME`")
         zone = regions.timezone_of(region) if region else "Asia/Jakarta"
         try:
             if every:
@@ -80,12 +85,12 @@ async def create(
             else:
                 schedule = once_at(at or "", zone)
         except ScheduleError as exc:
-            raise ConfigError(str(exc)) from exc
+            raise UsageError(str(exc)) from exc
         audience = await subscriptions.audience_size(session, region, language if text else None)
         if not audience and not force:
             who = f"in {region}" if region else "anywhere"
             tongue = f" reading {language}" if text else ""
-            raise ConfigError(
+            raise UsageError(
                 f"nobody would receive it: 0 subscribers {who}{tongue}. Nothing was created; "
                 "add --force to create it anyway (a weekly broadcast reaches those who subscribe later)"
             )
@@ -149,7 +154,7 @@ async def set_status(core: Core, broadcast_id: int, status: str) -> str:
     async with core.sessions() as session, session.begin():
         record = await broadcasts.get(session, broadcast_id)
         if record is None:
-            raise ConfigError(f"no broadcast {broadcast_id}")
+            raise UsageError(f"no broadcast {broadcast_id}")
         await broadcasts.set_status(session, broadcast_id, status)
     return f"broadcast {broadcast_id} is now {status}"
 
@@ -158,24 +163,28 @@ async def send_now(core: Core, broadcast_id: int) -> str:
     """Fire a run now and deliver it from this process, showing progress until nothing is pending.
     With no messenger configured (the demo) the run is only queued: a running `sigap demo` on the
     same database shows the demo user's message."""
+    from bot.channels import registry
+
     if not registry.configured(core.settings):
         now = core.engine_clock()
         async with core.sessions() as session:
             record = await broadcasts.get(session, broadcast_id)
         if record is None:
-            raise ConfigError(f"no broadcast {broadcast_id}")
+            raise UsageError(f"no broadcast {broadcast_id}")
         queued = await fire(core.sessions, core.services, record, now, now)
         return (
             f"queued {queued or 0} now. No Telegram or WhatsApp token here, so this process sends "
             "nothing: a running `sigap demo` on this database shows the demo user's message; "
             "`sigap run` (with a token) sends the others"
         )
+    from bot.app import channels_and_sender
+
     channels, sender = channels_and_sender(core)  # before firing: tokens missing stop here
     now = core.engine_clock()
     async with core.sessions() as session:
         record = await broadcasts.get(session, broadcast_id)
     if record is None:
-        raise ConfigError(f"no broadcast {broadcast_id}")
+        raise UsageError(f"no broadcast {broadcast_id}")
     sender.start()
     try:
         # The first pages go out while the rest is queued.
@@ -197,3 +206,71 @@ async def send_now(core: Core, broadcast_id: int) -> str:
             await channel.close()
     sys.stdout.write("\n")
     return f"queued {queued or 0} now; in all: sent {progress.sent}, failed {progress.failed}"
+
+
+def arguments_broadcast(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="broadcast_command", required=True)
+    made = sub.add_parser("create", help="a one-off or weekly broadcast (times in the region's zone)")
+    audience = made.add_mutually_exclusive_group(required=True)
+    audience.add_argument("--region", help="region code (61.12 regency, 61 province, a district or village)")
+    audience.add_argument("--everyone", action="store_true", help="every subscriber in the country")
+    made.add_argument("--force", action="store_true", help="create it even if nobody would receive it now")
+    made.add_argument(
+        "--library", help="a message from content/<lang>/broadcasts.toml (each subscriber's language)"
+    )
+    made.add_argument("--text", help="your own text (then --language)")
+    made.add_argument("--language", help="id or en, for --text")
+    when = made.add_mutually_exclusive_group(required=True)
+    when.add_argument("--at", help="once: 'YYYY-MM-DD HH:MM' local time")
+    when.add_argument("--weekly", nargs=2, metavar=("DAY", "HH:MM"), help="every week, e.g. mon 09:00")
+    shown = sub.add_parser("library", help="the library's messages (for --library)")
+    shown.add_argument("--language", help="id or en (default: the configured default)")
+    listed = sub.add_parser("list", help="broadcasts with their progress")
+    listed.add_argument("--region")
+    for name in ("pause", "resume", "cancel", "send"):
+        one = sub.add_parser(name, help={"send": "fire now and deliver, with a progress bar"}.get(name, name))
+        one.add_argument("id", type=int)
+    status = sub.add_parser("status", help="sent / pending / failed (same as list)")
+    status.add_argument("--region")
+    delivered = sub.add_parser("report", help="delivery report per run and channel, as CSV or XLSX")
+    delivered.add_argument("--region", help="broadcasts aimed at this region or inside it; default: all")
+    delivered.add_argument("--output", required=True, help="file to write: .csv or .xlsx")
+
+
+def run_broadcast(args: argparse.Namespace, settings: Settings) -> int:
+    for line in asyncio.run(_broadcast(settings, args)):
+        print(line)
+    return 0
+
+
+async def _broadcast(settings: Settings, args: argparse.Namespace) -> list[str]:
+    from bot.cli.core import opened_core
+    from ground.private_files import write_private
+
+    async with opened_core(settings) as core:
+        command = args.broadcast_command
+        if command == "create":
+            made = await create(
+                core,
+                args.region,
+                args.library,
+                args.text,
+                args.language,
+                args.at,
+                args.weekly,
+                everyone=args.everyone,
+                force=args.force,
+            )
+            return [made]
+        if command == "library":
+            return library(core, args.language)
+        if command in ("list", "status"):
+            return await listing(core, args.region)
+        if command == "send":
+            return [await send_now(core, args.id)]
+        if command == "report":
+            content, rows = await delivery_file(core, args.region, args.output)
+            await asyncio.to_thread(write_private, Path(args.output), content)
+            return [f"{rows} row(s) written to {args.output}"]
+        status = {"pause": "paused", "resume": "active", "cancel": "cancelled"}[command]
+        return [await set_status(core, args.id, status)]

@@ -3,14 +3,21 @@ and the task force's marks. Every view and mark is audited as the CLI's."""
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.app import Core
-from bot.config import ConfigError
+from bot.cli.usage import UsageError
+from bot.config import ConfigError, Settings
 from db import audit, seen_before
 from db.identifier_keys import IdentifierKeys
 from handlers.seen_before import calo
 from handlers.tables import to_csv
+
+if TYPE_CHECKING:
+    from bot.app import Core
 
 
 def _keys(core: Core) -> IdentifierKeys:
@@ -23,7 +30,7 @@ async def _ranked(
     core: Core, region: str | None, days: int, limit: int, action: str
 ) -> list[seen_before.Ranked]:
     if days < 1:
-        raise ConfigError("--days must be 1 or more")
+        raise UsageError("--days must be 1 or more")
     now = core.engine_clock()
     async with core.sessions() as session, session.begin():
         ranked = await seen_before.most_seen(session, region, now.date() - timedelta(days=days), limit)
@@ -60,7 +67,40 @@ async def mark(core: Core, mark: str, typed: str) -> str:
     async with core.sessions() as session, session.begin():
         marked = await calo.set_mark(session, keys, typed, chosen, "cli", now, now.date())
     if marked is None:
-        raise ConfigError(
+        raise UsageError(
             f"nothing to mark: {typed!r} is not a number, link, @account, company or a listed #code"
         )
     return f"#{marked}: {mark}"
+
+
+def arguments_intel(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="intel_command", required=True)
+    for name, what in (("list", "the identifiers seen most"), ("export", "the same as CSV")):
+        command = sub.add_parser(name, help=what)
+        command.add_argument("--region", help="regency (61.12) or province (61) code; default: everywhere")
+        command.add_argument("--days", type=int, default=calo.DAYS, help=f"default {calo.DAYS}")
+        command.add_argument("--limit", type=int, default=50, help="rows (default 50)")
+        if name == "export":
+            command.add_argument("--output", required=True, help="CSV file to write")
+    marking = sub.add_parser("mark", help="the task force's finding: confirmed, cleared, or none")
+    marking.add_argument("mark", choices=["confirmed", "cleared", "none"])
+    marking.add_argument("identifier", help="a number, link, @account, company, or a listed #code")
+
+
+def run_intel(args: argparse.Namespace, settings: Settings) -> int:
+    print(asyncio.run(_intel(settings, args)))
+    return 0
+
+
+async def _intel(settings: Settings, args: argparse.Namespace) -> str:
+    from bot.cli.core import opened_core
+    from ground.private_files import write_private
+
+    async with opened_core(settings) as core:
+        if args.intel_command == "mark":
+            return await mark(core, args.mark, args.identifier)
+        if args.intel_command == "list":
+            return "\n".join(await listing(core, args.region, args.days, args.limit))
+        content, rows = await export(core, args.region, args.days, args.limit)
+    write_private(Path(args.output), content)
+    return f"{rows} row(s) written to {args.output}"
