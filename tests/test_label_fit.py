@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.cli import admin
 from bot.channels import whatsapp_format
+from bot.cli import admin
 from db.regions import read_region_file, shipped_list
 from db.roles import Role
 from ground.i18n import Content, Texts, default_content_dir
