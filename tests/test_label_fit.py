@@ -16,6 +16,7 @@ from db.roles import Role
 from ground.i18n import Content, Texts, default_content_dir
 from ground.messages import Button, Reply
 from handlers import choice_labels
+from handlers.buttons import Choice
 from handlers.regions.search import Place, village_choices
 from tests.fakes.graph_api import FakeGraphAPI
 from tests.test_reports_e2e import file_report
@@ -60,7 +61,7 @@ def test_cut_labels_sees_a_label_over_its_limit() -> None:
 @pytest.mark.parametrize("count", [1, 2, 5])
 def test_the_longest_villages_are_offered_uncut_and_named_in_full(language: str, count: int) -> None:
     places = [place(code) for code in LONGEST_VILLAGES[:count]]
-    listing, rows = village_choices(texts(language), places, "rp:v:")
+    listing, rows = village_choices(texts(language), places, Choice("rp:v"))
     cancel = (Button(texts(language)("report.cancel"), "rp:cancel"),)
     assert whatsapp_format.cut_labels(Reply(listing, (*rows, cancel))) == []
     for p in places:

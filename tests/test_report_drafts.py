@@ -210,8 +210,11 @@ async def test_reports_left_unsent_expire_with_their_photos(wa: WhatsAppHarness)
     for user in (left, moved_on, active):
         await wa.onboard(user)
         await to_summary(wa, user)
-    await wa.press(moved_on, "menu:main")  # went elsewhere: the unsent report is over
-    assert await jobs.drop_abandoned_reports() == (0, 1), "the moved-on report's photo only"
+    await wa.press(moved_on, "menu:main")  # went elsewhere and chose to start over: the report is over
+    await wa.press(moved_on, "rp:fresh")
+    # Starting over dropped that report's photo at once: only the other two reports hold one.
+    assert len(await rows(wa, select(StoredMedia.draft_user_id))) == 2
+    assert await jobs.drop_abandoned_reports() == (0, 0), "nothing is abandoned yet"
 
     wa.clock.advance(days=2, hours=23)
     await wa.press(active, "rp:edit")  # still working on it

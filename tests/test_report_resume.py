@@ -65,7 +65,7 @@ async def test_a_menu_button_offers_the_report_and_start_over_does_what_was_pres
     await _name_given(bot, VILLAGER)
     replies = await bot.press(VILLAGER, "menu:check")
     assert buttons_of(replies[-1]) == OFFER, "not silently dropped"
-    replies = await bot.say(VILLAGER, "halo")  # neither answer: what can be typed
+    replies = await bot.say(VILLAGER, "pisang")  # neither answer: what can be typed
     assert "Ketik salah satu" in replies[0]["text"] and buttons_of(replies[-1]) == OFFER
     replies = await bot.say(VILLAGER, "menu")  # leaving again is asked again, not done
     assert buttons_of(replies[-1]) == OFFER

@@ -32,7 +32,7 @@ NARROWER = {
 def label_patterns() -> set[str]:
     """The content keys handlers put on buttons, placeholders as wildcards."""
     patterns: set[str] = set()
-    for path in sorted(HANDLERS.glob("*.py")):
+    for path in sorted(HANDLERS.rglob("*.py")):
         for line in path.read_text(encoding="utf-8").splitlines():
             for call in line.split("Button(")[1:]:
                 for match in LABEL_KEY.finditer(call):
