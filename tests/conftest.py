@@ -246,6 +246,20 @@ async def bot(database_url: str, fake_api: Any) -> AsyncIterator[Any]:
 
 
 @pytest.fixture
+async def wa(database_url: str) -> AsyncIterator[Any]:
+    """The real WhatsApp service, on a fresh database, against its own fake Graph API."""
+    from tests.fakes.graph_api import FakeGraphAPI
+    from tests.whatsapp_harness import TOKEN, start_whatsapp_harness, stop_whatsapp_harness
+
+    api = FakeGraphAPI(token=TOKEN)
+    await api.start()
+    harness = await start_whatsapp_harness(database_url, api)
+    yield harness
+    await stop_whatsapp_harness(harness)
+    await api.stop()
+
+
+@pytest.fixture
 async def sessions(database_url: str) -> AsyncIterator[Any]:
     """A session factory on the test's database, disposed of afterwards."""
     from db.session import create_sessionmaker

@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -24,30 +22,15 @@ from ground.messages import Reply
 from handlers.cases.forwarding import send_case
 from handlers.statistics.charts import weekly_chart
 from handlers.statistics.figures import SMALL_COUNT, CaseCounts, Period, Scope, Summary, Week
-from tests.fakes.graph_api import FakeGraphAPI
 from tests.harness import BotHarness, buttons_of
 from tests.telegram_updates import text_update
 from tests.test_reports_e2e import COORDINATOR, OUTSIDER, SUNGAI_KAKAP, VILLAGER, case_id, file_report, grant
 from tests.test_statistics import NOW
 from tests.whatsapp_harness import (
-    TOKEN,
     WhatsAppHarness,
     signed,
-    start_whatsapp_harness,
-    stop_whatsapp_harness,
     webhook,
 )
-
-
-@pytest.fixture
-async def whatsapp(database_url: str) -> AsyncIterator[WhatsAppHarness]:
-    api = FakeGraphAPI(token=TOKEN)
-    await api.start()
-    harness = await start_whatsapp_harness(database_url, api)
-    yield harness
-    await stop_whatsapp_harness(harness)
-    await api.stop()
-
 
 # --- forwarding: the idempotency key names case, purpose and recipient, never the time ---------
 
@@ -219,21 +202,21 @@ def _unusual_bytes(payload: dict[str, Any]) -> bytes:
     return body
 
 
-async def test_whatsapp_signature_is_checked_on_the_raw_bytes(whatsapp: WhatsAppHarness) -> None:
+async def test_whatsapp_signature_is_checked_on_the_raw_bytes(wa: WhatsAppHarness) -> None:
     user = "6281234567890"
-    payload = webhook(whatsapp.message(user, "text", {"body": "Halo, café"}))
+    payload = webhook(wa.message(user, "text", {"body": "Halo, café"}))
     body = _unusual_bytes(payload)
     assert b"\\u00e9" in body
 
     # Signed over what a re-serialising server would compute: refused, nothing handled.
     rewritten = json.dumps(json.loads(body)).encode()
-    assert await whatsapp.post(None, signature=signed(rewritten), raw=body) == 401
-    assert whatsapp.api.sent(user) == []
+    assert await wa.post(None, signature=signed(rewritten), raw=body) == 401
+    assert wa.api.sent(user) == []
 
     # Signed over the bytes sent: accepted and answered.
-    assert await whatsapp.post(None, signature=signed(body), raw=body) == 200
-    await whatsapp.service.channels["whatsapp"].idle()
-    [reply] = whatsapp.api.sent(user)
+    assert await wa.post(None, signature=signed(body), raw=body) == 200
+    await wa.service.channels["whatsapp"].idle()
+    [reply] = wa.api.sent(user)
     assert reply["buttons"] == ["lang:id", "lang:en"]
 
 

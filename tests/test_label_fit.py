@@ -5,8 +5,6 @@ the WhatsApp stack, where the fake Graph API records every title the sender had 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.channels import whatsapp_format
@@ -18,9 +16,8 @@ from ground.messages import Button, Reply
 from handlers import choice_labels
 from handlers.buttons import Choice
 from handlers.regions.search import Place, village_choices
-from tests.fakes.graph_api import FakeGraphAPI
 from tests.test_reports_e2e import file_report
-from tests.whatsapp_harness import TOKEN, WhatsAppHarness, start_whatsapp_harness, stop_whatsapp_harness
+from tests.whatsapp_harness import WhatsAppHarness
 
 CONTENT = Content.load(default_content_dir(), "id")
 ROWS = list(read_region_file(shipped_list()))
@@ -96,16 +93,6 @@ def test_generated_labels_fit_with_their_longest_values(language: str) -> None:
 # --- the dialogues on the WhatsApp stack ---------------------------------------------------------
 
 VILLAGER, COORDINATOR = "6281100000901", "6281100000902"
-
-
-@pytest.fixture
-async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
-    api = FakeGraphAPI(token=TOKEN)
-    await api.start()
-    harness = await start_whatsapp_harness(database_url, api)
-    yield harness
-    await stop_whatsapp_harness(harness)
-    await api.stop()
 
 
 async def test_the_dialogues_with_the_longest_names_cut_no_label(wa: WhatsAppHarness) -> None:

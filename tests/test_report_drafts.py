@@ -4,11 +4,9 @@ unsent expires with its photo, and photos nobody owns are deleted by a scheduled
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from cryptography.fernet import Fernet
 from pydantic import SecretStr
 from sqlalchemy import select
@@ -28,16 +26,6 @@ from tests.whatsapp_harness import TOKEN, WhatsAppHarness, start_whatsapp_harnes
 
 ROOT = Path(__file__).resolve().parent.parent
 COORDINATOR, VICTIM, ATTACKER = "6281100000901", "6281100000902", "6281100000903"
-
-
-@pytest.fixture
-async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
-    api = FakeGraphAPI(token=TOKEN)
-    await api.start()
-    harness = await start_whatsapp_harness(database_url, api)
-    yield harness
-    await stop_whatsapp_harness(harness)
-    await api.stop()
 
 
 async def to_summary(bot: Any, user: Any, name: str = "Siti Aminah", photo: bool = True) -> None:

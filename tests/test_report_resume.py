@@ -4,29 +4,15 @@ the report survives a restart, and nothing typed is lost while the question wait
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
-
 from tests import harness as rig
-from tests.fakes.graph_api import FakeGraphAPI
 from tests.harness import BotHarness, FakeClock, buttons_of, start_harness_with, stop_harness
-from tests.whatsapp_harness import TOKEN, WhatsAppHarness, start_whatsapp_harness, stop_whatsapp_harness
+from tests.whatsapp_harness import WhatsAppHarness
 
 VILLAGER, OTHER = 1901, 1902
 WA_VILLAGER = "6281100001901"
 OFFER = ["rp:resume", "rp:fresh"]
-
-
-@pytest.fixture
-async def wa(database_url: str) -> AsyncIterator[WhatsAppHarness]:
-    api = FakeGraphAPI(token=TOKEN)
-    await api.start()
-    harness = await start_whatsapp_harness(database_url, api)
-    yield harness
-    await stop_whatsapp_harness(harness)
-    await api.stop()
 
 
 async def _name_given(bot: Any, user: Any) -> None:
