@@ -299,6 +299,16 @@ def log_picture_reading(settings: Settings) -> None:
         )
 
 
+async def _log_checks_once_warm(service: SigapService, settings: Settings) -> None:
+    """The checks' short timeouts are for answers over the network; run beside the village index
+    build (SQLite's one connection, a loaded CPU), the database check could miss its timeout and
+    log a blocker that is not there."""
+    if service.warming is not None:
+        with contextlib.suppress(Exception):  # the build logs its own failure
+            await service.warming
+    await doctor.log_at_start(settings)
+
+
 async def run_service(settings: Settings) -> None:
     """`sigap run`: serve until SIGINT or SIGTERM, then finish what is in flight and stop."""
     log_picture_reading(settings)
@@ -309,7 +319,7 @@ async def run_service(settings: Settings) -> None:
         loop.add_signal_handler(sig, stop.set)
     await service.start()
     # The set-up checks are logged beside the first updates: they never delay serving.
-    checks = asyncio.create_task(doctor.log_at_start(settings))
+    checks = asyncio.create_task(_log_checks_once_warm(service, settings))
     try:
         stopper = asyncio.create_task(stop.wait())
         runner = asyncio.create_task(service.wait())

@@ -49,6 +49,26 @@ class Outcome:
 
 log = logging.getLogger(__name__)
 
+# A worker starts no send once this share of its lease has gone by without a renewal: the rest
+# of the lease covers the sends already under way.
+SENDING_SHARE_OF_LEASE = 0.7
+
+
+@dataclass
+class _Lease:
+    """A claimed batch's hold on its messages, renewed while the round runs (a slow platform or a
+    loaded machine can make a round outlast the lease): another worker takes a message only after
+    this one died or lost it, so a message is not sent twice by two live workers."""
+
+    seconds: float
+    until: datetime  # next_attempt_at as this worker last set it on its messages
+    renewed_at: float  # time.monotonic() just before that was set
+    lost: set[int]
+
+    def holds(self, message_id: int) -> bool:
+        fresh = time.monotonic() - self.renewed_at < self.seconds * SENDING_SHARE_OF_LEASE
+        return fresh and message_id not in self.lost
+
 
 class OutboxSender:
     def __init__(
@@ -109,31 +129,65 @@ class OutboxSender:
     async def drain_once(self) -> int:
         """Claims one batch of due messages and tries each once; returns how many were claimed."""
         attempted_at = self._clock()
+        claimed_at = time.monotonic()
         async with self._sessions() as session, session.begin():
             claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
             return 0
         # What the shared rate holds back goes back to the queue (one statement), not waited for
-        # here: a batch is claimed, sent in one round and recorded well inside its lease, so no
-        # other process takes a message this one still holds, and what a kill -9 can repeat
-        # stays one round of one batch.
-        sendable, deferred = await self._within_limits(claimed)
-        windows = await self._reply_windows(sendable)
-        gate = asyncio.Semaphore(self._concurrency)
-        outcomes = await asyncio.gather(
-            *(self._attempt(gate, m, windows.get((m.channel, m.chat_id))) for m in sendable)
-        )
-        await self._record(list(outcomes), deferred, attempted_at)
+        # here: a batch is claimed, sent in one round and recorded, its lease renewed meanwhile,
+        # so what a kill -9 can repeat stays one round of one batch.
+        lease = _Lease(self._lease.total_seconds(), attempted_at + self._lease, claimed_at, set())
+        recorded = asyncio.Event()
+        keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
+        try:
+            sendable, deferred = await self._within_limits(claimed)
+            windows = await self._reply_windows(sendable)
+            gate = asyncio.Semaphore(self._concurrency)
+            attempts = await asyncio.gather(
+                *(self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id))) for m in sendable)
+            )
+            # A message this worker lost before sending it is another's now: nothing is recorded.
+            outcomes = [attempt for attempt in attempts if attempt is not None]
+            if len(outcomes) < len(attempts):
+                log.warning(
+                    "outbox lease lost for %d message(s) before sending", len(attempts) - len(outcomes)
+                )
+            await self._record(outcomes, deferred, attempted_at)
+        finally:
+            recorded.set()  # not cancelled: a renewal under way finishes its transaction
+            await keeping
         if deferred and not sendable:
             # The shared rate is spent for this slot: wait for the next one instead of spinning.
             await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
 
     async def _attempt(
-        self, gate: asyncio.Semaphore, message: outbox.Outgoing, window_open: bool | None
-    ) -> tuple[outbox.Outgoing, Outcome]:
+        self, gate: asyncio.Semaphore, lease: _Lease, message: outbox.Outgoing, window_open: bool | None
+    ) -> tuple[outbox.Outgoing, Outcome] | None:
         async with gate:
+            if not lease.holds(message.id):
+                return None
             return message, await self._deliver(message, window_open)
+
+    async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
+        """Renews the batch's lease every third of it until the round is recorded."""
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(recorded.wait(), lease.seconds / 3)
+            if recorded.is_set():
+                return
+            started = time.monotonic()
+            until = self._clock() + timedelta(seconds=lease.seconds)
+            held = ids - lease.lost
+            try:
+                async with self._sessions() as session, session.begin():
+                    kept = await outbox.extend_lease(session, held, lease.until, until)
+            except Exception:  # the database away for a moment: holds() stops new sends in time
+                log.exception("could not renew the outbox lease")
+                continue
+            lease.lost |= held - kept
+            lease.until, lease.renewed_at = until, started
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]

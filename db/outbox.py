@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -145,6 +146,27 @@ async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: tim
             Outgoing(row.id, row.channel, row.chat_id, decode(row.payload), row.attempts, template_only)
         )
     return claimed
+
+
+async def extend_lease(
+    session: AsyncSession, ids: Collection[int], held_until: datetime, until: datetime
+) -> set[int]:
+    """Moves the lease of the messages a worker still holds, those whose next_attempt_at is still
+    the one it set, to `until`; returns them. A message missing from the answer was claimed by
+    another worker after this one's lease ran out: this one must not send it any more."""
+    if not ids:
+        return set()
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(list(ids)),
+            OutboxMessage.status == PENDING,
+            OutboxMessage.next_attempt_at == held_until,
+        )
+        .values(next_attempt_at=until)
+        .returning(OutboxMessage.id)
+    )
+    return set(result.scalars().all())
 
 
 async def mark_all_sent(session: AsyncSession, sent: list[Sent], now: datetime) -> None:

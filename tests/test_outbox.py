@@ -126,6 +126,33 @@ async def test_two_workers_never_send_the_same_message(rig: Rig) -> None:
     assert sorted(len(rig.api.sent(1000 + n)) for n in range(40)) == [1] * 40
 
 
+async def test_a_round_slower_than_its_lease_keeps_its_messages(rig: Rig) -> None:
+    """A platform slower than the lease (or a loaded machine): the first worker renews its lease
+    while its sends wait, so a second worker looking after the first lease ran out takes nothing
+    and no one is sent a message twice."""
+    for n in range(10):
+        await rig.enqueue(f"slow{n}", 2000 + n)
+    rig.api.send_delay = 1.0
+    lease = timedelta(seconds=0.3)
+    channels = rig.sender._channels
+    first = OutboxSender(rig.sessions, channels, POLICY, rig.clock, lease=lease, per_chat_interval=0)
+    second = OutboxSender(rig.sessions, channels, POLICY, rig.clock, lease=lease, per_chat_interval=0)
+    round_ = asyncio.create_task(first.drain_once())
+    for _ in range(500):
+        if rig.api.in_flight == 10:
+            break
+        await asyncio.sleep(0.01)
+    assert rig.api.in_flight == 10
+    rig.clock.advance(seconds=1)  # well past the lease taken at the claim
+    await asyncio.sleep(0.3)  # three renewals' time
+    assert await second.drain_once() == 0, "the second worker took messages the first still sends"
+    assert await round_ == 10
+    rig.clock.advance(seconds=1)
+    assert await second.drain_once() == 0
+    assert [len(rig.api.sent(2000 + n)) for n in range(10)] == [1] * 10
+    assert {row.status for row in await rig.rows()} == {"sent"}
+
+
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
     await rig.enqueue("first", 7, "one")
