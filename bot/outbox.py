@@ -339,14 +339,15 @@ async def record_statuses(
 ) -> list[DeliveryStatus]:
     """Applies a platform's delivery reports to the outbox; returns those matching no sent message
     yet (a report can overtake the sender's own record of the send: the caller tries them again)."""
-    unknown: list[DeliveryStatus] = []
     resend = False
     now: datetime = clock()
     async with sessions() as session, session.begin():
+        known = await outbox.known_platform_ids(session, {s.message_id for s in statuses})
+        unknown = [status for status in statuses if status.message_id not in known]
         for status in statuses:
+            if status.message_id not in known:
+                continue
             done = await outbox.record_status(session, status, now)
-            if done == "unknown" and status.status == "failed":
-                unknown.append(status)
             resend = resend or done == "resend"
             if done == "failed":
                 log.warning("a sent message failed on the platform: error %s", status.error_code)

@@ -192,6 +192,20 @@ async def mark_all_sent(session: AsyncSession, sent: list[Sent], now: datetime) 
             await session.execute(update(OutboxMessage).where(OutboxMessage.id == s.id).values(**tracked))
 
 
+async def known_platform_ids(session: AsyncSession, ids: Collection[str]) -> set[str]:
+    """Which of these platform message ids a sent outbox row carries (one query for a webhook's
+    reports: most are of direct replies, which the outbox never holds)."""
+    wanted, known = list(ids), set()
+    for start in range(0, len(wanted), 1000):  # SQLite binds at most 32,766 values a statement
+        rows = await session.execute(
+            select(OutboxMessage.platform_message_id).where(
+                OutboxMessage.platform_message_id.in_(wanted[start : start + 1000])
+            )
+        )
+        known |= {str(value) for value in rows.scalars()}
+    return known
+
+
 async def record_status(session: AsyncSession, status: DeliveryStatus, now: datetime) -> str:
     """Apply what the platform reported of a sent message; returns what was done: "updated",
     "resend" (the window had closed and a template can go instead), "failed", or "unknown"."""

@@ -1,5 +1,7 @@
 """kill -9 in the middle of a broadcast run, then a restart (two processes on PostgreSQL): every
-subscriber gets the message exactly once, counted per chat by the fake Bot API."""
+subscriber gets the message, counted per chat by the fake Bot API, and only once, but for the
+window delivery is documented to repeat: messages the platform accepted that the killed process
+had not recorded yet (at most one claimed batch). The two restarted processes repeat nothing."""
 
 from __future__ import annotations
 
@@ -9,15 +11,19 @@ import time
 from typing import Any
 
 from pydantic import SecretStr
+from sqlalchemy import select
 
 from bot.app import open_core
 from bot.config import Settings
 from bot.engine import utc_now
 from db import broadcasts, queries, subscriptions
+from db.models import OutboxMessage
+from db.session import create_engine, create_sessionmaker
 from handlers.broadcasts.sending import fire
 from tests.harness import TOKEN, start_sigap_run
 
 SUBSCRIBERS = 300
+BATCH = 50  # OutboxSender's claim size
 FIRST_CHAT = 50_000
 
 
@@ -38,6 +44,24 @@ async def prepare(database_url: str, api: Any) -> None:
         await core.close()
 
 
+async def accepted_but_unrecorded(database_url: str, api: Any) -> set[str]:
+    """Chats the platform counted a delivery for whose outbox row is still pending: what a kill -9
+    between the platform's answer and the record may send again."""
+    engine = create_engine(database_url)
+    try:
+        async with create_sessionmaker(engine)() as session:
+            pending = set(
+                (
+                    await session.execute(
+                        select(OutboxMessage.chat_id).where(OutboxMessage.status == "pending")
+                    )
+                ).scalars()
+            )
+    finally:
+        await engine.dispose()
+    return pending & set(api.delivered_per_chat)
+
+
 def environment(database_url: str, api_base: str) -> dict[str, str]:
     return {
         "SIGAP_TELEGRAM_TOKEN": TOKEN,
@@ -56,7 +80,7 @@ async def wait_until(condition: Any, within: float, what: str) -> None:
         await asyncio.sleep(0.005)
 
 
-async def test_killed_mid_run_delivers_each_message_exactly_once(database_url: str, fake_api: Any) -> None:
+async def test_killed_mid_run_reaches_everyone_and_repeats_only_the_unrecorded_batch(database_url: str, fake_api: Any) -> None:
     await prepare(database_url, fake_api)
     fake_api.send_delay = 0.3
     env = environment(database_url, fake_api.base_url)
@@ -77,6 +101,8 @@ async def test_killed_mid_run_delivers_each_message_exactly_once(database_url: s
             await first.wait()
     delivered_before_restart = len(fake_api.delivered_per_chat)
     assert 100 <= delivered_before_restart < SUBSCRIBERS
+    may_repeat = await accepted_but_unrecorded(database_url, fake_api)
+    assert len(may_repeat) <= BATCH, "more than one claimed batch was accepted and not recorded"
 
     # PostgreSQL: two processes share the rest (SKIP LOCKED); SQLite is for one process.
     restarted = [await start_sigap_run(env)]
@@ -93,4 +119,6 @@ async def test_killed_mid_run_delivers_each_message_exactly_once(database_url: s
             await asyncio.wait_for(process.wait(), 30)
     counts = fake_api.delivered_per_chat
     assert set(counts) == {str(FIRST_CHAT + n) for n in range(SUBSCRIBERS)}
-    assert max(counts.values()) == 1, {chat: n for chat, n in counts.items() if n > 1}
+    repeated = {chat for chat, n in counts.items() if n > 1}
+    assert repeated <= may_repeat, sorted(repeated - may_repeat)
+    assert max(counts.values()) <= 2

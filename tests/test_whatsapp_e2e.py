@@ -381,6 +381,44 @@ async def test_status_reports_failed_and_read(wa: WhatsAppHarness) -> None:
     assert "undeliverable" in error
 
 
+async def test_a_report_that_overtakes_the_senders_record_is_applied_once_it_lands(
+    wa: WhatsAppHarness,
+) -> None:
+    """WhatsApp reports "delivered" within milliseconds of accepting a message; a sender recording
+    a large batch (or another process's sender) writes the message id seconds later. The report
+    must not be lost meanwhile: broadcast reports count deliveries, and a kept text waits for it."""
+    await grant(wa, COORDINATOR, Role.COORDINATOR, "61.12")
+    await wa.onboard(VILLAGER)
+    wa.api.report_statuses_to("http://127.0.0.1:9/nowhere", "x")  # reports sent by hand below
+    seen = len(wa.api.sent(COORDINATOR))
+    await file_report(wa, VILLAGER, kind="warning")  # type: ignore[arg-type]
+    await wa.api.wait_for_sent(seen + 1, chat_id=COORDINATOR)
+    sent_id = wa.api.sent(COORDINATOR)[-1]["id"]
+    await settle(wa, lambda: _has_platform_id(wa, sent_id))
+    late_id = "wamid.RECORDED-LATE"
+    entry = {"id": late_id, "status": "delivered", "recipient_id": COORDINATOR}
+    raw = json.dumps(status_webhook([entry])).encode()
+    assert await wa.post(None, raw=raw, signature=signed(raw)) == 200
+    await wa.service.channels["whatsapp"].idle()
+    assert wa.service.core is not None
+    async with wa.service.core.sessions() as session, session.begin():  # the sender's record lands
+        row = (
+            await session.execute(select(OutboxMessage).where(OutboxMessage.platform_message_id == sent_id))
+        ).scalar_one()
+        row.platform_message_id, row.delivery_status = late_id, "sent"
+
+    async def delivered() -> bool:
+        statement = select(OutboxMessage.delivery_status).where(OutboxMessage.platform_message_id == late_id)
+        return bool(await scalar(wa, statement) == "delivered")
+
+    await settle(wa, delivered, within=20)
+
+
+async def _has_platform_id(wa: WhatsAppHarness, platform_id: str) -> bool:
+    statement = select(func.count()).where(OutboxMessage.platform_message_id == platform_id)
+    return bool(await scalar(wa, statement) == 1)
+
+
 async def _is(read: Any, expected: Any) -> bool:
     return bool(await read() == expected)
 

@@ -70,8 +70,11 @@ DOCUMENT_TYPES = frozenset(
         "application/vnd.openxmlformats-officedocument.presentationml.presentation",
     }
 )
-# Delivery reports can arrive before the sender has recorded the send they refer to.
-STATUS_RETRY_SECONDS = (0.5, 1.0, 2.0, 4.0)
+# Delivery reports can arrive before the sender has recorded the send they refer to (by seconds
+# on a loaded server, or from another process's sender): those are tried again every second for a
+# minute, all in one look-up. Most never match (direct replies are not in the outbox); the
+# bound keeps a flood of them from growing memory.
+LATE_REPORT_SECONDS, LATE_REPORT_TRIES, LATE_REPORTS_KEPT = 1.0, 60, 50_000
 
 
 def from_settings(context: ChannelContext) -> Channel:
@@ -137,6 +140,9 @@ class WhatsAppChannel:
         self._on_statuses = on_statuses
         self._max_media_bytes = max_media_bytes
         self._background: set[asyncio.Task[None]] = set()
+        # Reports that matched no recorded send yet, with the tries left: see LATE_REPORT_SECONDS.
+        self._late_reports: dict[DeliveryStatus, int] = {}
+        self._late_task: asyncio.Task[None] | None = None
         # The last reply-sending task of each chat: the next one waits for it (order kept).
         self._sending: dict[str, asyncio.Task[None]] = {}
         # Set once WhatsApp refuses our token: nothing more is tried until the operator restarts.
@@ -197,17 +203,33 @@ class WhatsAppChannel:
             await asyncio.gather(*self._background, return_exceptions=True)
 
     async def _record_statuses(self, statuses: list[DeliveryStatus]) -> None:
-        pending = statuses
-        for wait in (0.0, *STATUS_RETRY_SECONDS):
-            await asyncio.sleep(wait)
+        try:
+            unmatched = await self._on_statuses(statuses)
+        except Exception as exc:  # the database may be away for a moment
+            # The type only: a database error's text can quote the row's personal data.
+            log.error("delivery reports not recorded yet: %s", type(exc).__name__)
+            unmatched = statuses
+        for status in unmatched:
+            self._late_reports.setdefault(status, LATE_REPORT_TRIES)
+        while len(self._late_reports) > LATE_REPORTS_KEPT:  # the oldest go first
+            del self._late_reports[next(iter(self._late_reports))]
+        if self._late_reports and (self._late_task is None or self._late_task.done()):
+            self._late_task = asyncio.create_task(self._retry_late_reports())
+
+    async def _retry_late_reports(self) -> None:
+        """Not awaited by idle(): a report that never matches must not hold up a turn or a test."""
+        while self._late_reports:
+            await asyncio.sleep(LATE_REPORT_SECONDS)
+            waiting = list(self._late_reports)
             try:
-                pending = await self._on_statuses(pending)
-            except Exception as exc:  # the database may be away for a moment
-                # The type only: a database error's text can quote the row's personal data.
+                unmatched = set(await self._on_statuses(waiting))
+            except Exception as exc:
                 log.error("delivery reports not recorded yet: %s", type(exc).__name__)
-            if not pending:
-                return
-        log.info("%d delivery report(s) matched no message Sigap queued", len(pending))
+                unmatched = set(waiting)
+            for status in waiting:
+                tries = self._late_reports.pop(status, 0) - 1
+                if status in unmatched and tries > 0:
+                    self._late_reports[status] = tries
 
     async def _converse(self, incoming: Incoming) -> None:
         """The turn commits before the webhook is answered (so a crash or a database failure
@@ -370,6 +392,10 @@ class WhatsAppChannel:
     async def close(self) -> None:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.idle(), timeout=10)
+        if self._late_task is not None:  # a report still unmatched now only leaves a row "sent"
+            self._late_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._late_task
         await self._client.aclose()
 
 
