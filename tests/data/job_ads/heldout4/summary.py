@@ -123,11 +123,25 @@ def problems(path: Path, meta: dict[str, str], text: str) -> list[str]:
     for domain in DOMAIN.findall(text):
         if not domain.lower().endswith(".example"):
             found.append(f"address {domain} does not end in .example")
+    hard = "hard_case_alarming_words" in meta["patterns"].split(", ")
+    if label == "legit" and hard != bool(ALARMING.search(text)):
+        found.append("hard_case_alarming_words tag disagrees with the word list")
+    if label == "scam" and hard:
+        found.append("hard_case_alarming_words is a tag for legitimate ads")
     if meta["companies"] != "none" and meta["companies"].lower() not in text.lower():
         found.append(f"company {meta['companies']!r} is not written in the ad")
     return found
 
 
+# The words that make a legitimate ad a hard case (`hard_case_alarming_words`): words scam ads use
+# too. One list for the whole set, so the tag is not a matter of taste.
+ALARMING = re.compile(
+    r"(?i)\b(segera|cepat|langsung kerja|tanpa pengalaman|no experience|gk perlu pengalaman|admin|cs|chat"
+    r"|customer service|operator|data entry|entikong|nunukan|aruk|sebatik|sambas|tawau|saudi|qatar|dubai"
+    r"|riyadh|tiket|ticket|mess|mes|asrama|dormitory|hostel|paspor|passport|abk|cruise|pesiar|karaoke|spa"
+    r"|dijemput|jemput|pick-up|shuttle|antar-jemput|plb|malaysia|ferry|kapal|crew|tanker|offshore|rig"
+    r"|data annotation|luar negeri|overseas)\b"
+)
 REGISTER_HEADER = "No;Nama P3MI;Nomor Izin;Alamat;Status"
 LICENCE = re.compile(r"^(KEP\.0000/\d{3}/\d{4}|SIUPPAK 0000\.\d{2}/DJPL/\d{4}|SAMPEL/\d{4}/\d{4})$")
 ACTIVE = "Aktif (SAMPEL - BUKAN DATA RESMI)"
