@@ -158,6 +158,20 @@ class CheckDay(Base):
     n: Mapped[int]
 
 
+class VillageHighDay(Base):
+    """How many checks (checklists and ad checks together) of one village and day came out high.
+    Kept by database triggers on every insert into checklist_results and offer_checks (migration
+    0018), so the villages with most warnings are ranked from these rows instead of every check."""
+
+    __tablename__ = "village_high_days"
+    # WITHOUT ROWID on SQLite: the rows are stored in key order, so the ranking reads n in place.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    village_code: Mapped[str] = mapped_column(RegionCode(), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    n: Mapped[int]
+
+
 class AuditEntry(Base):
     """Who viewed, exported or changed what, and when (UU PDP accountability). Kept when a case's
     personal fields are purged or a user deletes their data, so no foreign keys."""
