@@ -127,7 +127,8 @@ class ChecklistResult(Base):
     __table_args__ = (
         Index("ix_checklist_results_day_region", "taken_on", "region_code"),
         Index("ix_checklist_results_region_day", "region_code", "taken_on"),
-        # The villages with most warnings: high-risk checks in village order (migration 0015).
+        # High-risk checks in village order (migration 0015): a region's high-risk checks per area;
+        # the villages ranking reads village_high_days since migration 0018.
         Index(
             "ix_checklist_results_high", "region_code", "taken_on", postgresql_where=HIGH, sqlite_where=HIGH
         ),
