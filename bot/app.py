@@ -34,7 +34,7 @@ from db.crypto import FieldCipher
 from db.flood import FloodLimit
 from db.identifier_keys import IdentifierKeys
 from db.seen_filter import SeenFilter
-from db.session import create_engine, create_sessionmaker
+from db.session import create_engine, create_reader, create_sessionmaker
 from ground.i18n import Content, default_content_dir
 from handlers import route_table
 from handlers.checklist.scoring import parse_rules
@@ -81,6 +81,9 @@ class Core:
     settings: Settings
     database: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
+    # Long reads outside any turn (db.session.create_reader): on SQLite a connection of its own.
+    reader: AsyncEngine
+    readers: async_sessionmaker[AsyncSession]
     services: Services
     engine: ConversationEngine
     engine_clock: Clock
@@ -91,6 +94,7 @@ class Core:
         if self.services.seen_filter is not None:
             await self.services.seen_filter.close()
         await self.database.dispose()
+        await self.reader.dispose()  # the same engine on PostgreSQL: disposing twice is harmless
 
 
 async def open_core(
@@ -109,6 +113,8 @@ async def open_core(
         services = dataclasses.replace(services, seen_filter=known)
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
+    reader = create_reader(database)
+    readers = create_sessionmaker(reader, FieldCipher.from_setting(keys))
     await _load_regions_on_first_start(sessions)
     await _give_old_photos_their_owners(sessions)
     router = Router(route_table(), settings.conversation.max_text_chars)
@@ -121,8 +127,9 @@ async def open_core(
         numbered_menus=registry.numbered_menus(),
         flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
+        readers=readers,
     )
-    return Core(settings, database, sessions, services, engine, clock, pictures)
+    return Core(settings, database, sessions, reader, readers, services, engine, clock, pictures)
 
 
 async def _load_regions_on_first_start(sessions: async_sessionmaker[AsyncSession]) -> None:

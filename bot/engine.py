@@ -19,7 +19,7 @@ from bot.router import Router
 from db import first_contact, media, queries
 from db.flood import FloodLimit
 from ground.messages import Incoming, PictureReading, Reply, compact
-from handlers.context import ComputeFirst, ReadPictureFirst, Services, Turn
+from handlers.context import ComputeFirst, ReadFirst, ReadPictureFirst, Services, Turn
 
 log = logging.getLogger(__name__)
 
@@ -63,12 +63,15 @@ class ConversationEngine:
         numbered_menus: Mapping[str, int] | None = None,
         flood_limit: FloodLimit = queries.UNLIMITED,
         pictures: PictureReader | None = None,
+        readers: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
         """numbered_menus: for each channel that shows a menu of more than N choices as numbered
         text (WhatsApp: 10), that N; a number the user then types means that choice.
         flood_limit: each user's token bucket (db/flood.py): a burst, and a sustained rate.
-        pictures: reads the text of pictures for the steps that ask (None: none can be read)."""
+        pictures: reads the text of pictures for the steps that ask (None: none can be read).
+        readers: sessions of the read-only engine for Turn.read (None: `sessions`)."""
         self._sessions = sessions
+        self._readers = readers or sessions
         self._router = router
         self._services = services
         self._clock = clock
@@ -103,6 +106,12 @@ class ConversationEngine:
                             raise RuntimeError("a turn asked for too much work") from request
                         key = (request.work, request.args)
                         progress.computed[key] = await asyncio.to_thread(request.work, *request.args)
+                    except ReadFirst as request:
+                        if len(progress.computed) >= MAX_COMPUTED_PER_TURN:
+                            raise RuntimeError("a turn asked for too much work") from request
+                        async with self._readers() as session, session.begin():
+                            result = await request.work(session, self._clock(), *request.args)
+                        progress.computed[(request.work, request.args)] = result
                     except ReadPictureFirst:
                         if not read_pictures:
                             raise PictureToRead from None

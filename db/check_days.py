@@ -1,12 +1,13 @@
-"""The daily check counts (check_days) counted again from every check: for a bulk load that
-bypassed the triggers of migration 0015 (the benchmark's seeding), or to repair them."""
+"""The daily check counts (check_days, village_high_days) counted again from every check: for a
+bulk load that bypassed the triggers of migrations 0015 and 0018 (the benchmark's seeding), or to
+repair them."""
 
 from __future__ import annotations
 
 from sqlalchemy import delete, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import CheckDay
+from db.models import CheckDay, VillageHighDay
 from db.sql import dialect_of
 
 # (table, day column, source, has a destination), as the triggers count them.
@@ -39,9 +40,23 @@ def _statements(dialect: str) -> list[str]:
     return found
 
 
+def _village_statement() -> str:
+    # As migration 0018 fills it: both kinds of check in one row per village and day.
+    parts = " UNION ALL ".join(
+        f"SELECT region_code AS village_code, {day} AS day FROM {table} "
+        "WHERE risk = 'high' AND region_code IS NOT NULL"
+        for table, day, _source, _destination in CHECKS
+    )
+    return (
+        "INSERT INTO village_high_days (village_code, day, n) "
+        f"SELECT village_code, day, count(*) FROM ({parts}) AS high GROUP BY village_code, day"
+    )
+
+
 async def recount(session: AsyncSession) -> None:
     """Replaces every daily count by one counted from the checks themselves (in the caller's
     transaction, so readers see the old counts or the new, never a mix)."""
     await session.execute(delete(CheckDay))
-    for statement in _statements(dialect_of(session)):
+    await session.execute(delete(VillageHighDay))
+    for statement in [*_statements(dialect_of(session)), _village_statement()]:
         await session.execute(text(statement))

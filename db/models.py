@@ -127,7 +127,8 @@ class ChecklistResult(Base):
     __table_args__ = (
         Index("ix_checklist_results_day_region", "taken_on", "region_code"),
         Index("ix_checklist_results_region_day", "region_code", "taken_on"),
-        # The villages with most warnings: high-risk checks in village order (migration 0015).
+        # High-risk checks in village order (migration 0015): a region's high-risk checks per area;
+        # the villages ranking reads village_high_days since migration 0018.
         Index(
             "ix_checklist_results_high", "region_code", "taken_on", postgresql_where=HIGH, sqlite_where=HIGH
         ),
@@ -155,6 +156,20 @@ class CheckDay(Base):
     source: Mapped[str] = mapped_column(String(9), primary_key=True)
     figure: Mapped[str] = mapped_column(String(11), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int]
+
+
+class VillageHighDay(Base):
+    """How many checks (checklists and ad checks together) of one village and day came out high.
+    Kept by database triggers on every insert into checklist_results and offer_checks (migration
+    0018), so the villages with most warnings are ranked from these rows instead of every check."""
+
+    __tablename__ = "village_high_days"
+    # WITHOUT ROWID on SQLite: the rows are stored in key order, so the ranking reads n in place.
+    __table_args__ = {"sqlite_with_rowid": False}  # noqa: RUF012 (SQLAlchemy reads it once)
+
+    village_code: Mapped[str] = mapped_column(RegionCode(), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
     n: Mapped[int]
 
 

@@ -69,6 +69,41 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def create_reader(engine: AsyncEngine) -> AsyncEngine:
+    """An engine for long reads (a year of national statistics) made outside any turn.
+
+    SQLite: a connection of its own, read-only, whose transactions begin deferred: in WAL mode
+    it reads a snapshot while the one writing connection goes on serving every other user (the
+    turn's connection would be held for the whole read, and BEGIN IMMEDIATE would take the write
+    lock). PostgreSQL (and an in-memory SQLite, which another connection cannot see): the same
+    engine, whose pool already gives each reader a connection of its own."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return engine
+    reader = create_async_engine(
+        engine.url,
+        connect_args={"timeout": 30, "isolation_level": None},
+        hide_parameters=True,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+    )
+
+    @event.listens_for(reader.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(reader.sync_engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Deferred: the snapshot starts at the first read, and no lock that writers wait for.
+        connection.exec_driver_sql("BEGIN")
+
+    return reader
+
+
 def create_sessionmaker(
     engine: AsyncEngine, cipher: FieldCipher | None = None
 ) -> async_sessionmaker[AsyncSession]:

@@ -10,14 +10,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select, union_all
+from sqlalchemy import Text, and_, cast, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Case, CheckDay, ChecklistResult, DigestRun, OfferCheck
+from db.models import Case, CheckDay, ChecklistResult, DigestRun, OfferCheck, VillageHighDay
 from db.sql import insert_once, within
 
 CHECKLIST = "checklist"
 AD = "ad"
+# Codes in one IN list: well under SQLite's limit of bound parameters (32,766).
+MAX_LISTED = 500
 
 
 @dataclass(frozen=True)
@@ -188,33 +190,50 @@ async def warning_villages(
     top: int,
 ) -> list[tuple[str, int]]:
     """The `top` villages with the most warnings: early-warning reports made in [start, end) and
-    checks that came out high on days [since, until); ties by code. Counted and ranked by the
-    database, so only `top` rows come back."""
-    warnings = (
-        select(Case.village_code.label("code"), func.count().label("n"))
-        .where(
-            Case.kind == "warning",
-            Case.created_at >= start,
-            Case.created_at < end,
-            within(Case.village_code, region_code),
+    checks that came out high on days [since, until); ties by code. The checks are read from their
+    counts per village and day (village_high_days, migration 0018), so a year of a million checks
+    is a few hundred thousand summed rows at most and only `top` of them come back."""
+    warned = {
+        str(code): int(n)
+        for code, n in await session.execute(
+            select(Case.village_code, func.count())
+            .where(
+                Case.kind == "warning",
+                Case.created_at >= start,
+                Case.created_at < end,
+                within(Case.village_code, region_code),
+            )
+            .group_by(Case.village_code)
         )
-        .group_by(Case.village_code)
+    }
+    days = VillageHighDay
+    period = and_(days.day >= since, days.day < until, within(days.village_code, region_code))
+    high = func.sum(days.n).label("high")
+    # A village outside the `top` by high-risk checks and without warnings has `top` villages
+    # ahead of it whatever warnings add to theirs: the top by checks and every warned village
+    # are all the candidates.
+    totals: Counter[str] = Counter(
+        {
+            str(code): int(n)
+            for code, n in await session.execute(
+                select(days.village_code, high)
+                .where(period)
+                .group_by(days.village_code)
+                .order_by(high.desc(), days.village_code)
+                .limit(top)
+            )
+        }
     )
-    # Each table counted by village first, from its index of high-risk checks in village order
-    # (migration 0015: no heap read, no hash of every village), then the three added up.
-    parts = [warnings]
-    for _source, model, _day, where in _sources(region_code, since, until):
-        parts.append(
-            select(model.region_code.label("code"), func.count().label("n"))
-            .where(where, model.risk == "high", model.region_code.is_not(None))
-            .group_by(model.region_code)
-        )
-    every = union_all(*parts).subquery()
-    n = func.sum(every.c.n).label("total")
-    rows = await session.execute(
-        select(every.c.code, n).group_by(every.c.code).order_by(n.desc(), every.c.code).limit(top)
-    )
-    return [(str(code), int(count)) for code, count in rows]
+    unread = sorted(warned.keys() - totals.keys())
+    for first in range(0, len(unread), MAX_LISTED):
+        for code, n in await session.execute(
+            select(days.village_code, high)
+            .where(period, days.village_code.in_(unread[first : first + MAX_LISTED]))
+            .group_by(days.village_code)
+        ):
+            totals[str(code)] += int(n)
+    totals.update(warned)
+    return sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:top]
 
 
 async def claim_digest(

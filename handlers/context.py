@@ -93,6 +93,16 @@ class ComputeFirst(Exception):
         self.work, self.args = work, args
 
 
+class ReadFirst(Exception):
+    """Raised by Turn.read: the engine rolls the turn back, runs work(session, now, *args) in a
+    session of the read-only engine (db.session.create_reader) with no transaction of the turn
+    open, then handles the message again from the start with the result at hand."""
+
+    def __init__(self, work: Callable[..., Awaitable[Any]], args: tuple[Hashable, ...]) -> None:
+        super().__init__(getattr(work, "__name__", "work"))
+        self.work, self.args = work, args
+
+
 class ReadPictureFirst(Exception):
     """Raised by Turn.read_picture_first: the engine rolls the turn back, reads the incoming
     picture with no transaction open, then handles the message again with incoming.reading set."""
@@ -144,6 +154,17 @@ class Turn:
         if key in self.computed:
             return self.computed[key]  # type: ignore[no-any-return]
         raise ComputeFirst(work, args)
+
+    async def read(self, work: Callable[..., Awaitable[T]], *args: Hashable) -> T:
+        """await work(session, now, *args), for a long read (a year of national statistics): it
+        runs in a read-only session of its own, outside the turn's transaction, so other users'
+        turns neither wait for SQLite's one connection nor for its write lock meanwhile; the turn
+        is then run again from the start and gets the result here. What the turn checks before
+        (who may see it) is checked again then."""
+        key = (work, args)
+        if key in self.computed:
+            return self.computed[key]  # type: ignore[no-any-return]
+        raise ReadFirst(work, args)
 
 
 Step = Callable[[Turn], Awaitable[None]]

@@ -39,7 +39,9 @@ async def report(
         raise UsageError("--days must be 1 or more")
     t = content.texts(language)
     now = core.engine_clock()
-    async with core.sessions() as session, session.begin():
+    # Read-only, in a session of its own (db.session.create_reader): a year of the country must
+    # not hold SQLite's write lock while the running bot serves its users.
+    async with core.readers() as session, session.begin():
         if region is not None and await regions.get_region(session, region) is None:
             raise UsageError(f"no region with code {region}; find it with `sigap regions search`")
         scope = await scope_of(session, region, t("statistics.everywhere"))
@@ -53,8 +55,9 @@ async def report(
             period = last_days(last, days)
         summary = await gather(session, scope, period, now)
         names = await place_names(session, summary)
-        written = [path for path in (html, xlsx) if path]
-        if written:
+    written = [path for path in (html, xlsx) if path]
+    if written:
+        async with core.sessions() as session, session.begin():
             detail = f"{region or 'all'}, {days} days -> {', '.join(written)}"
             await audit.record(session, "cli", "statistics_exported", now, detail=detail)
     files: dict[str, bytes] = {}

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from db import audit
 from ground.messages import Button, Reply, whole_number
@@ -17,7 +16,7 @@ from handlers.context import Turn
 from handlers.menu import show_menu
 from handlers.statistics.charts import weekly_chart
 from handlers.statistics.export import statistics_xlsx
-from handlers.statistics.figures import Summary, gather, last_days, place_names, scope_of
+from handlers.statistics.figures import Summary, read_summary, scope_of
 from handlers.statistics.text import chart_caption, period_text, summary_text
 
 PERIODS = (7, 30, 90, 365)
@@ -93,20 +92,15 @@ async def on_button(turn: Turn) -> None:
     if action == "r":
         await _ask_period(turn, region_code)
     elif action in (SHOW, EXPORT) and days in PERIODS:
-        summary = await _summary(turn, region_code, days)
-        names = await place_names(turn.session, summary)
+        # Read outside the turn: a year of the country must not hold what other users wait for.
+        everywhere = turn.t("statistics.everywhere")
+        summary, names = await turn.read(read_summary, region_code, days, everywhere)
         if action == SHOW:
             await _show(turn, summary, names, days)
         else:
             await _export(turn, summary, names)
     else:
         turn.say(turn.t("errors.stale_button"))
-
-
-async def _summary(turn: Turn, region_code: str | None, days: int) -> Summary:
-    scope = await scope_of(turn.session, region_code, turn.t("statistics.everywhere"))
-    today = turn.now.astimezone(ZoneInfo(scope.timezone)).date()
-    return await gather(turn.session, scope, last_days(today, days), turn.now)
 
 
 async def _show(turn: Turn, summary: Summary, names: dict[str, str], days: int) -> None:

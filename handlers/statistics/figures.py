@@ -6,6 +6,7 @@ exports all show what `summarise` returns, so they never disagree."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -229,7 +230,20 @@ async def gather(session: AsyncSession, scope: Scope, period: Period, now: datet
     tally = await statistics.check_tally(session, region, period.start, period.end, scope.breakdown_length)
     start, end = moment(period.start, zone), moment(period.end, zone)
     villages = await statistics.warning_villages(session, region, start, end, period.start, period.end, TOP)
-    return summarise(scope, period, cases, counts, tally, villages, now)
+    # In a thread: a country's cases are walked once per week and area, and other chats go on.
+    return await asyncio.to_thread(summarise, scope, period, cases, counts, tally, villages, now)
+
+
+async def read_summary(
+    session: AsyncSession, now: datetime, region_code: str | None, days: int, everywhere: str
+) -> tuple[Summary, dict[str, str]]:
+    """The last `days` days of a region (None: the country, named `everywhere`) up to today in
+    its zone, and the names of the places it lists: what /statistik reads through Turn.read, in
+    a read-only session of its own."""
+    scope = await scope_of(session, region_code, everywhere)
+    today = now.astimezone(ZoneInfo(scope.timezone)).date()
+    summary = await gather(session, scope, last_days(today, days), now)
+    return summary, await place_names(session, summary)
 
 
 async def scope_of(session: AsyncSession, region_code: str | None, everywhere: str) -> Scope:
