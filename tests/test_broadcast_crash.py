@@ -80,7 +80,9 @@ async def wait_until(condition: Any, within: float, what: str) -> None:
         await asyncio.sleep(0.005)
 
 
-async def test_killed_mid_run_reaches_everyone_and_repeats_only_the_unrecorded_batch(database_url: str, fake_api: Any) -> None:
+async def test_killed_mid_run_reaches_everyone_and_repeats_only_the_unrecorded_batch(
+    database_url: str, fake_api: Any
+) -> None:
     await prepare(database_url, fake_api)
     fake_api.send_delay = 0.3
     env = environment(database_url, fake_api.base_url)
