@@ -26,8 +26,8 @@ split's ads repeated with the word cache warm (the best of rounds of 0.2 s), ove
 8,000 characters, and once cold (a fresh rule set: every word seen for the first time).
 
 Speed is also printed as a ratio: against the target (2,000 ads a second) and against the round-1
-analyser (commit ROUND1, or `--against COMMIT`, checked out into a temporary folder with `git archive`) measured in the
-same run, in pairs of turns with the current code, on the same ads (the median of the pairs'
+analyser (commit ROUND1, or any commit given with `--against COMMIT`, checked out into a temporary
+folder with `git archive`) measured in the same run, in pairs of turns with the current code, on the same ads (the median of the pairs'
 ratios, and their range): on a shared machine the absolute figure says as much about the
 neighbours as about the code; a ratio of two measures taken together says less.
 
@@ -277,7 +277,7 @@ def main() -> None:
     parser.add_argument("--stemmer", choices=("affix", "none", "sastrawi"), default="affix")
     parser.add_argument("--no-baseline", action="store_true", help="skip the speed against round 1")
     parser.add_argument(
-        "--against", default=ROUND1, metavar="COMMIT", help="the code to compare speed with (default: round 1)"
+        "--against", default=ROUND1, metavar="COMMIT", help="the code to compare speed with (default round 1)"
     )
     parser.add_argument(
         "--seen-before",

@@ -260,7 +260,13 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
             raise_sign(combination.code, " · ".join(evidences))
             folded.update(parts)
-    legal_route = any(rules.signs[code].legal_route for code in found) and not any(
+    # Evidence of the legal route never outweighs what the legal route never does: a fee, pay
+    # cut, a guarantee, a payment to a person cancel the evidence they stand beside (its weight
+    # too), whoever the ad says it is.
+    for code in [c for c in found if rules.signs[c].voided_by]:
+        if any(v in found for v in rules.signs[code].voided_by):
+            found[code] = Found(code, found[code].evidence, 0)
+    legal_route = any(rules.signs[c].legal_route and f.weight < 0 for c, f in found.items()) and not any(
         rules.signs[code].voids_legal_route for code in found
     )
     if abroad and not legal_route:

@@ -129,6 +129,9 @@ class Sign:
     legal_route: bool = False
     # A sign that shows the legal route named in the ad is a pretence (a "G to G" with fees).
     voids_legal_route: bool = False
+    # For a sign of the legal route: the signs that cancel it, weight and all (a training centre
+    # that names SISKOP2MI but charges a fee and cuts pay is no evidence of anything).
+    voided_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -268,6 +271,10 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             for code in (combination.code, *combination.all, *combination.any, *combination.none):
                 if code not in signs:
                     raise OfferRulesError(f"combination {combination.code} names unknown sign {code}")
+        for sign in signs.values():
+            for code in sign.voided_by:
+                if code not in signs:
+                    raise OfferRulesError(f"sign {sign.code} is voided by unknown sign {code}")
         place_names = [(name, p) for p in data["places"] for name in p["names"]]
         channels = [(name, channel) for channel, names in data["contact_channels"].items() for name in names]
         every_phrase = [
@@ -375,6 +382,7 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
         reach,
         bool(spec.get("legal_route", False)),
         bool(spec.get("voids_legal_route", False)),
+        tuple(spec.get("voided_by", ())),
     )
 
 
