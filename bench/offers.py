@@ -27,9 +27,10 @@ split's ads repeated with the word cache warm (the best of rounds of 0.2 s), ove
 
 Speed is also printed as a ratio: against the target (2,000 ads a second) and against the round-1
 analyser (commit ROUND1, or any commit given with `--against COMMIT`, checked out into a temporary
-folder with `git archive`) measured in the same run, in pairs of turns with the current code, on the same ads (the median of the pairs'
-ratios, and their range): on a shared machine the absolute figure says as much about the
-neighbours as about the code; a ratio of two measures taken together says less.
+folder with `git archive`) measured in the same run, in pairs of turns with the current code, on
+the same ads (the median of the pairs' ratios, and their range): on a shared machine the absolute
+figure says as much about the neighbours as about the code; a ratio of two measures taken together
+says less.
 
 `--seen-before 1000000` adds the ad check with "seen before" looking the ad's identifiers up among
 a million stored ones, on SQLite and PostgreSQL, as ratios to the target and to the analysis alone

@@ -691,3 +691,85 @@ def test_recruitment_far_from_home_without_a_company_is_at_least_medium() -> Non
 def test_children_the_worker_serves_are_not_children_hired() -> None:
     assert "minors" not in codes(check("Dicari sopir antar jemput anak sekolah di Medan, gaji 3 juta."))
     assert "minors" in codes(check("Dicari pelayan kafe, anak sekolah boleh, gaji harian."))
+
+
+# --- Round 4: legal-route evidence against debt bondage and impersonation ----------------------
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        # A training centre that names the official registration but sells the placement.
+        "LPK Sakura Mandiri membuka pendaftaran magang ke Jepang. Peserta didaftarkan di SISKOP2MI. "
+        "Biaya pelatihan Rp 6.000.000.",
+        "LPK Tokyo Jaya: program tokutei ginou ke Jepang. Resmi terdaftar SISKOP2MI dan Disnaker. "
+        "DP 3 juta, sisanya setelah visa.",
+        "Lembaga pelatihan kerja Bintang membuka kelas kaigo untuk kerja di Jepang, terdaftar SISKOP2MI. "
+        "Pasti berangkat. Biaya dipotong dari gaji di Jepang.",
+        "Training centre in Jakarta, registered with SISKOP2MI: caregiver jobs in Japan, "
+        "training fee paid first, guaranteed departure.",
+    ],
+)
+def test_legal_route_words_never_outweigh_fees_or_debt_bondage(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and not result.legal_route
+    assert not any(s.code == "official_registration" for s in result.good_signs)
+
+
+def test_a_registered_company_asking_the_official_costs_stays_low_but_not_with_debt_bondage() -> None:
+    ad = (
+        TAIWAN + " Penempatan oleh PT CONTOH Sejahtera Penempatan. Daftar melalui SISKOP2MI. "
+        "Biaya penempatan sesuai struktur biaya resmi, dibayar ke rekening atas nama perusahaan."
+    )
+    assert check(ad, SAMPLE_REGISTER).risk == "low"
+    bonded = ad + " Gaji dipotong 12 bulan untuk cicilan, pasti berangkat."
+    assert check(bonded, SAMPLE_REGISTER).risk != "low"
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Disnaker Kabupaten Cianjur membuka program kerja ke Taiwan. Kuota terbatas, transfer sekarang "
+        "untuk mengamankan kursi. Konfirmasi ke WA 0857 1111 2222.",
+        "PENGUMUMAN LTSA KABUPATEN LOMBOK TIMUR\nPendaftaran kerja ke Jepang hanya melalui WhatsApp "
+        "admin 0812 5555 1234.",
+        "INFO BP3MI: pendaftaran kerja resmi ke Korea. Biaya administrasi ke rekening a.n. Siti Aminah.",
+        "OFFICIAL NOTICE from the Manpower Office (Disnaker): jobs in Japan, register via WhatsApp only, "
+        "proof of transfer required.",
+    ],
+)
+def test_an_announcement_with_money_to_a_person_or_chat_only_registration_is_a_fake(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and not result.legal_route
+    assert "fake_programme" in codes(result)
+
+
+def test_a_real_announcement_with_an_office_and_no_fee_stays_the_legal_route() -> None:
+    ad = (
+        "PENGUMUMAN DINAS TENAGA KERJA KABUPATEN SAMBAS\nDisnaker membuka pendaftaran program G to G "
+        "Korea (EPS-TOPIK). Pendaftaran di kantor Disnaker, tidak dipungut biaya. Info: WA 0812 9999 1234."
+    )
+    result = check(ad)
+    assert result.risk == "low" and result.legal_route
+
+
+def test_a_monthly_charge_for_lodging_is_not_a_fee_and_registering_is_not_paying() -> None:
+    assert "fees" not in codes(check("Operator pabrik di Jepara. Mess tersedia, biaya Rp 250.000 per bulan."))
+    assert "fees" not in codes(check("Job fair Disnaker Kota Makassar: daftar dulu akun di SIAPkerja."))
+
+
+def test_a_fee_phrase_is_not_cancelled_by_its_own_word() -> None:
+    # "biaya" is a cost, and the root of "dibiayai" (covered): the phrase does not cover itself.
+    assert "fees" in codes(check("Kerja pabrik di Bekasi. Biaya administrasi dan biaya seragam."))
+    assert "fees" not in codes(check("Kerja pabrik di Bekasi. Biaya seragam ditanggung perusahaan."))
+
+
+def test_an_abbreviation_of_single_letters_does_not_end_a_sentence() -> None:
+    words = rules().read("rekening a.n. Budi")
+    assert len(set(words.segments)) == 1 and len(set(words.clauses)) == 1
+
+
+def test_an_faq_answered_no_there_is_none_denies_the_question() -> None:
+    ad = "Operator pabrik, gaji UMK.\nT: Ada biaya pendaftaran atau seragam?\nJ: Tidak ada. Semua gratis."
+    assert "fees" not in codes(check(ad))
+    assert "fees" in codes(check(ad.replace("Tidak ada.", "Ada, Rp 300.000 saja.")))

@@ -385,7 +385,7 @@ def _near(
             chosen.append(best)
         else:
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
-            if not _cancelled(near, concepts, segments, segment, low, high):
+            if not _cancelled(near, concepts, segments, segment, low, high, chosen):
                 # The tightest match, one clause before several: it is the one quoted.
                 key = (clauses[low] != clauses[high], high - low)
                 if found is None or key < found[0]:
@@ -426,6 +426,9 @@ def _in_clause(
     """Does one of the `unless` concepts stand within `reach` words of a phrase, in its clause?"""
     for concept in unless:
         for start, end in concepts.get(concept, ()):
+            # Not a word of the phrase itself: "biaya" is a cost, and the root of "dibiayai".
+            if first <= start and end <= last:
+                continue
             if first - reach <= start and end <= last + reach and clauses[start] == clauses[first]:
                 return True
     return False
@@ -438,9 +441,12 @@ def _cancelled(
     segment: int,
     low: int,
     high: int,
+    chosen: list[tuple[int, int]],
 ) -> bool:
     for concept in near.unless:
         for first, last in concepts.get(concept, ()):
+            if (first, last) in chosen:
+                continue  # a word of the match itself ("biaya": a cost, and the root of "dibiayai")
             if low - near.reach <= first and last <= high + near.reach and segments[first] == segment:
                 return True
     return False

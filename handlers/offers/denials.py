@@ -156,7 +156,13 @@ class Denied:
                     if clauses[j + 1] == clauses[j]:
                         continue  # not a label: no colon after it
                     j += 1
-                alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
+                # "Tidak.", and "Tidak ada." / "Tidak perlu." / "Not at all.": a bare "no".
+                end = j + 1
+                while end < len(spans) and end - j <= 2 and clauses[end] == clauses[j]:
+                    if words.words[end] not in self._rules.answer_fillers:
+                        break
+                    end += 1
+                alone = end == len(spans) or clauses[end] != clauses[j]
                 if words.words[j] in negations and alone:
                     answered.add(question)
         return answered

@@ -206,6 +206,8 @@ class OfferRules:
     relatives: frozenset[str]
     # "J", "Jawab", "A": the label before an FAQ's answer ("T: ...?\nJ: Tidak.").
     answer_labels: frozenset[str]
+    # "ada", "perlu", "at all": words that keep an FAQ's "no" bare ("J: Tidak ada.").
+    answer_fillers: frozenset[str]
     # Every phrase of every sign, concept, place and contact channel, with its Tag.
     phrases: PhraseIndex
     # Signs that combine concepts, by the concepts they need (to skip those with one missing).
@@ -287,6 +289,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             *data["alternatives"],
             *data["relatives"],
             *data["answer_labels"],
+            *data["answer_fillers"],
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
@@ -351,6 +354,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
             relatives=frozenset(w for n in data["relatives"] for w in read(n).words),
             answer_labels=frozenset(w for n in data["answer_labels"] for w in read(n).words),
+            answer_fillers=frozenset(w for n in data["answer_fillers"] for w in read(n).words),
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
         )
