@@ -27,7 +27,7 @@ def main() -> None:
 
     if (args.root / "handlers" / "offer_analysis.py").exists():
         # The layout before the feature folders (issue 17): round 1's code.
-        from bot.i18n import Content, default_content_dir  # type: ignore[no-redef,unused-ignore]
+        from bot.i18n import Content, default_content_dir  # type: ignore[no-redef,import-not-found,unused-ignore]
         from handlers.offer_analysis import analyse  # type: ignore[no-redef,import-not-found,unused-ignore]
         from handlers.offer_rules import parse_offer_rules  # type: ignore[no-redef,import-not-found,unused-ignore]
     else:

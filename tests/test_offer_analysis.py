@@ -773,3 +773,43 @@ def test_an_faq_answered_no_there_is_none_denies_the_question() -> None:
     ad = "Operator pabrik, gaji UMK.\nT: Ada biaya pendaftaran atau seragam?\nJ: Tidak ada. Semua gratis."
     assert "fees" not in codes(check(ad))
     assert "fees" in codes(check(ad.replace("Tidak ada.", "Ada, Rp 300.000 saja.")))
+
+
+LICENSED_AND_REVOKED = Register.of(
+    [
+        RegisterRow("PT Kiranawibawa Migrasindo", "KEP.0000/104/2021", None),
+        RegisterRow("PT Wahanaraya Antarnegara", "KEP.0000/120/2019", None, revoked=True),
+    ],
+    date(2026, 11, 1),
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["PT Kiranawibawa Migrasi Indo", "PT Kiranawibawa Migrasindo Jaya", "PT Kiranawibawa Migrasido"]
+)
+def test_a_near_copy_of_a_licensed_name_is_no_proof_but_a_sign(name: str) -> None:
+    result = check(
+        f"{name} membuka lowongan operator pabrik di Taiwan, gaji NT$ 28.000.", LICENSED_AND_REVOKED
+    )
+    assert not result.legal_route and result.risk == "high"
+    assert "lookalike_company" in codes(result) and evidence(result, "lookalike_company") == name
+    [(_, lookup)] = result.register
+    assert lookup.status == "similar" and lookup.name == "PT Kiranawibawa Migrasindo"
+
+
+def test_the_licensed_name_however_written_is_found() -> None:
+    for name in (
+        "PT. KIRANAWIBAWA MIGRASINDO",
+        "PT Kiranawibawa-Migrasindo",
+        "PT Kiranawibawa Migrasindo\nIZIN",
+    ):
+        result = check(f"{name} membuka lowongan operator pabrik di Taiwan.", LICENSED_AND_REVOKED)
+        assert result.legal_route and result.risk == "low", name
+
+
+def test_a_revoked_agency_is_a_sign_not_unknown() -> None:
+    result = check("PT Wahanaraya Antarnegara membuka lowongan pabrik di Taiwan.", LICENSED_AND_REVOKED)
+    assert result.risk == "high" and "revoked_company" in codes(result)
+    assert result.register[0][1].status == "revoked"
+    text = chat_text(texts("id"), result)  # type: ignore[arg-type]
+    assert "sudah dicabut atau dibekukan" in text

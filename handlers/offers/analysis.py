@@ -33,8 +33,9 @@ PHONE = re.compile(
     r"|(?:wa\.me/|whatsapp\.com/send\?phone=)(?P<link>\d{8,15})"
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
+# A company's name never runs across a line break (a letterhead's next line is not its name).
 COMPANY = re.compile(
-    r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
+    r"\b(?:PT|CV|P\.T\.)\.?[ \t]+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:[ \t]+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?:[Pp]erusahaan|[Cc]ompany)\s*:\s*(?P<labelled>[^\n,.;]{3,60})"
 )
 # A local employer named by its kind of business ("Toko Sinar Jaya", "RM Padang Sederhana",
@@ -54,9 +55,10 @@ BUSINESS_HINT = re.compile(
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
 SUFFIXED_COMPANY = re.compile(
-    r"(?<![\w&'\-])(?:[A-Z][\w&'\-]*\s+){1,4}"
+    r"(?<![\w&'\-])(?:[A-Z][\w&'\-]*[ \t]+){1,4}"
     r"(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited)"
 )
+SENTENCE_END = re.compile(r"(?<=\w{4})\.\s")
 LINK = re.compile(
     r"\b(?:https?://|www\.|(?:wa|t|m)\.me/|bit\.ly/|s\.id/|linktr\.ee/|forms\.gle/|tinyurl\.com/)[^\s<>\"')\]]+",
     re.IGNORECASE,
@@ -249,6 +251,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     for name, lookup in lookups:
         if lookup.found:
             raise_sign("registered_company", name)
+        elif lookup.revoked:
+            raise_sign("revoked_company", name)
+        elif lookup.similar:
+            # A near-copy of a licensed name is no proof: impersonating one is a common lure.
+            raise_sign("lookalike_company", name)
     folded: set[str] = set()
     for combination in rules.combinations:
         if (
@@ -533,6 +540,9 @@ def _companies(text: str) -> tuple[str, ...]:
         found += (match.group() for match in SUFFIXED_COMPANY.finditer(text))
     names: list[str] = []
     for name in found:
+        # A period after a whole word ends the sentence, and the name ("PT SINAR JAYA. APA YANG"),
+        # not one after an abbreviation ("Co., Ltd", "Sdn. Bhd").
+        name = SENTENCE_END.split(name, maxsplit=1)[0]
         name = " ".join(name.split()).strip(" .-")
         if len(name) >= 4 and name not in names:
             names.append(name)

@@ -190,9 +190,13 @@ def register_lines(t: Texts, lookups: Sequence[tuple[str, Lookup]]) -> list[str]
         if lookup.as_of is None:
             return [t("offers.result.agency_no_register")]
         date = f"{lookup.as_of:%d-%m-%Y}"
+        match = f"{lookup.name} ({lookup.licence})" if lookup.licence else lookup.name
         if lookup.found:
-            match = f"{lookup.name} ({lookup.licence})" if lookup.licence else lookup.name
             lines.append(t("offers.result.agency_found", name=name, date=date, match=match))
+        elif lookup.revoked:
+            lines.append(t("offers.result.agency_revoked", name=name, date=date, match=match))
+        elif lookup.similar:
+            lines.append(t("offers.result.agency_similar", name=name, date=date, match=lookup.name))
         else:
             lines.append(t("offers.result.agency_not_found", name=name, date=date))
     return lines
@@ -203,6 +207,9 @@ def register_json(lookups: Sequence[tuple[str, Lookup]]) -> list[dict[str, Any]]
         {
             "name": name,
             "found": lookup.found,
+            # found, revoked (licence revoked or suspended), similar (a look-alike of
+            # register_name, not it) or not_found
+            "status": lookup.status,
             "register_name": lookup.name or None,
             "licence": lookup.licence,
             "register_as_of": lookup.as_of.isoformat() if lookup.as_of else None,
