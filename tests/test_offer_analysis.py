@@ -813,3 +813,26 @@ def test_a_revoked_agency_is_a_sign_not_unknown() -> None:
     assert result.register[0][1].status == "revoked"
     text = chat_text(texts("id"), result)  # type: ignore[arg-type]
     assert "sudah dicabut atau dibekukan" in text
+
+
+AKAD = (
+    "PENGUMUMAN DINAS TENAGA KERJA DAN TRANSMIGRASI KABUPATEN SAMBAS\nPenempatan tenaga kerja AKAD "
+    "untuk perkebunan sawit di {place}. Pendaftaran di kantor Disnakertrans, tidak dipungut biaya."
+)
+
+
+def test_an_announcement_of_placement_inside_indonesia_is_no_evidence_for_work_abroad() -> None:
+    abroad = check(AKAD.format(place="Sabah, Malaysia"))
+    assert abroad.abroad and not abroad.legal_route and abroad.risk == "high"
+    assert "domestic_scheme_abroad" in codes(abroad)
+    # The same announcement for a plantation at home stays the legal route.
+    home = check(AKAD.format(place="Kalimantan Tengah") + " Berangkat bersama petugas.")
+    assert home.risk == "low" and home.legal_route and "away_unverified" not in codes(home)
+    # An AKAD "announcement" that moves workers on credit cut from pay is domestic trafficking.
+    bonded = check(AKAD.format(place="Kalimantan Timur") + " Tiket ditalangi, dipotong dari gaji 3 bulan.")
+    assert bonded.risk == "high" and "recruited_far_from_home" in codes(bonded)
+
+
+def test_a_loan_contract_is_not_the_domestic_placement_scheme() -> None:
+    ad = "Kerja pabrik di Taiwan. Biaya lewat akad kredit KUR PMI di bank pemerintah."
+    assert "domestic_scheme_abroad" not in codes(check(ad))

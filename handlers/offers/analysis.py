@@ -214,6 +214,12 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
                 found["destination_withheld"].evidence if "destination_withheld" in found else "",
             ),
         )
+    # AKAD (antar kerja antar daerah) places workers inside Indonesia: an announcement of it is no
+    # evidence of the legal route for work abroad, and work abroad sold as AKAD is not procedural.
+    if abroad:
+        scheme = next((s for s in concepts.get("domestic_scheme", ()) if not denied.any(s[0], True)), None)
+        if scheme is not None:
+            raise_sign("domestic_scheme_abroad", words.quote(*scheme))
     salary, fees = read_amounts(lowered, rules)
     for start, quoted, worth in fees:
         if not denied.any(words.word_at(start), True):
