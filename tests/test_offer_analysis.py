@@ -836,3 +836,31 @@ def test_an_announcement_of_placement_inside_indonesia_is_no_evidence_for_work_a
 def test_a_loan_contract_is_not_the_domestic_placement_scheme() -> None:
     ad = "Kerja pabrik di Taiwan. Biaya lewat akad kredit KUR PMI di bank pemerintah."
     assert "domestic_scheme_abroad" not in codes(check(ad))
+
+
+# --- Round 4: legitimate ads the signs fired on ---------------------------------------------
+
+
+def test_a_bank_loan_repaid_from_pay_is_not_debt_bondage() -> None:
+    ad = (
+        "PT CONTOH Sejahtera Penempatan: operator pabrik di Taiwan, gaji NT$ 28.590. Biaya penempatan "
+        "sesuai struktur resmi. Cicilan pinjaman KUR PMI dibayar dari gaji sesuai perjanjian kredit."
+    )
+    result = check(ad, SAMPLE_REGISTER)
+    assert "salary_deduction" not in codes(result) and result.risk == "low"
+    recruiter = check(ad.replace("KUR PMI", "kantor kami").replace("kredit", "kami"), SAMPLE_REGISTER)
+    assert "salary_deduction" in codes(recruiter) and recruiter.risk != "low"
+
+
+def test_making_sure_is_not_a_guarantee() -> None:
+    assert "guaranteed_placement" not in codes(check("Pabrik di Bekasi. Kami memastikan keselamatan kerja."))
+    assert "guaranteed_placement" in codes(check("Kerja di Malaysia, dipastikan berangkat bulan depan."))
+
+
+@pytest.mark.parametrize(
+    "employer", ["Contoh Surf Camp Mentawai", "Bank Contoh Syariah", "Sinar Bakery", "Rumah Sakit Contoh"]
+)
+def test_an_employer_named_by_its_kind_of_business_is_an_employer(employer: str) -> None:
+    ad = f"{employer} membutuhkan staf dapur di Mentawai. Kapal dari Padang dibayar kami. Gaji Rp 150rb/hari."
+    assert "away_unverified" not in codes(check(ad))
+    assert "away_unverified" in codes(check(ad.replace(employer, "Kami")))

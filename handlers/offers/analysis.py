@@ -42,15 +42,21 @@ COMPANY = re.compile(
 # "RSUD Kabupaten"): not a company for the register, but the ad does say who employs.
 BUSINESS = re.compile(
     r"\b(?:Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RSUD|RS|"
-    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD)\.?\s+"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SMK|SMA|Universitas|"
+    r"Kafe|Cafe|Villa|Resort|Pabrik)\.?[ \t]+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
+    # ... or named before its kind ("Contoh Surf Camp", "Sinar Bakery"), as English and brand names are.
+    r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
+    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
 COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
 BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
-    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
+    r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
+    r"Homestay|Hostel|Academy"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
