@@ -864,3 +864,19 @@ def test_an_employer_named_by_its_kind_of_business_is_an_employer(employer: str)
     ad = f"{employer} membutuhkan staf dapur di Mentawai. Kapal dari Padang dibayar kami. Gaji Rp 150rb/hari."
     assert "away_unverified" not in codes(check(ad))
     assert "away_unverified" in codes(check(ad.replace(employer, "Kami")))
+
+
+def test_local_is_not_placement_and_informing_is_not_withholding() -> None:
+    # "setempat" and "penempatan" share the root "tempat"; "diinfokan" is read as "info".
+    ad = "Triple Win Jerman untuk perawat. Daftar di SISKOP2MI, info di BP3MI setempat."
+    assert "destination_withheld" not in codes(check(ad))
+    assert "destination_withheld" in codes(
+        check("Kerja di luar negeri, negara akan diinfokan setelah interview.")
+    )
+
+
+def test_a_job_fair_is_not_a_recruitment_without_a_company() -> None:
+    ad = "Job Fair Kampus 2026: 40 perusahaan, termasuk penempatan luar negeri oleh P3MI resmi. Masuk gratis."
+    result = check(ad)
+    assert "abroad_no_company" not in codes(result) and result.risk == "medium"
+    assert "abroad_no_company" in codes(check(ad.replace("Job Fair Kampus 2026", "Info lowongan")))

@@ -48,6 +48,7 @@ BUSINESS = re.compile(
     # ... or named before its kind ("Contoh Surf Camp", "Sinar Bakery"), as English and brand names are.
     r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
     r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
+    r"|\bBUMN\b"  # state-owned companies recruiting together
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
@@ -56,7 +57,7 @@ BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
     r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
-    r"Homestay|Hostel|Academy"
+    r"Homestay|Hostel|Academy|BUMN"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
@@ -291,7 +292,9 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     if abroad and not legal_route:
         withheld = found.get("destination_withheld")
         raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
-        if not any(name.startswith(("PT ", "CV ")) for name in companies):
+        # A job fair is not a recruitment: the companies are at their stands, not in the ad.
+        job_fair = any(not denied.any(first, True) for first, _ in concepts.get("job_event", ()))
+        if not any(name.startswith(("PT ", "CV ")) for name in companies) and not job_fair:
             raise_sign("abroad_no_company", "")
     # Absence of signs is not safety at home either: recruitment that moves the worker far from
     # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
