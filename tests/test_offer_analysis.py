@@ -742,15 +742,12 @@ def test_an_announcement_with_money_to_a_person_or_chat_only_registration_is_a_f
     result = check(ad)
     assert result.risk == "high" and not result.legal_route
     assert "fake_programme" in codes(result)
-
-
-def test_a_real_announcement_with_an_office_and_no_fee_stays_the_legal_route() -> None:
-    ad = (
+    # A real announcement: an office to register at, no fee, a WhatsApp number for questions.
+    real = (
         "PENGUMUMAN DINAS TENAGA KERJA KABUPATEN SAMBAS\nDisnaker membuka pendaftaran program G to G "
         "Korea (EPS-TOPIK). Pendaftaran di kantor Disnaker, tidak dipungut biaya. Info: WA 0812 9999 1234."
     )
-    result = check(ad)
-    assert result.risk == "low" and result.legal_route
+    assert check(real).risk == "low" and check(real).legal_route
 
 
 def test_a_monthly_charge_for_lodging_is_not_a_fee_and_registering_is_not_paying() -> None:
@@ -795,16 +792,14 @@ def test_a_near_copy_of_a_licensed_name_is_no_proof_but_a_sign(name: str) -> Non
     assert "lookalike_company" in codes(result) and evidence(result, "lookalike_company") == name
     [(_, lookup)] = result.register
     assert lookup.status == "similar" and lookup.name == "PT Kiranawibawa Migrasindo"
-
-
-def test_the_licensed_name_however_written_is_found() -> None:
-    for name in (
+    # The licensed name itself, however written (and not run on into the next line), is found.
+    for same in (
         "PT. KIRANAWIBAWA MIGRASINDO",
         "PT Kiranawibawa-Migrasindo",
         "PT Kiranawibawa Migrasindo\nIZIN",
     ):
-        result = check(f"{name} membuka lowongan operator pabrik di Taiwan.", LICENSED_AND_REVOKED)
-        assert result.legal_route and result.risk == "low", name
+        found = check(f"{same} membuka lowongan operator pabrik di Taiwan.", LICENSED_AND_REVOKED)
+        assert found.legal_route and found.risk == "low", same
 
 
 def test_a_revoked_agency_is_a_sign_not_unknown() -> None:
@@ -831,14 +826,9 @@ def test_an_announcement_of_placement_inside_indonesia_is_no_evidence_for_work_a
     # An AKAD "announcement" that moves workers on credit cut from pay is domestic trafficking.
     bonded = check(AKAD.format(place="Kalimantan Timur") + " Tiket ditalangi, dipotong dari gaji 3 bulan.")
     assert bonded.risk == "high" and "recruited_far_from_home" in codes(bonded)
-
-
-def test_a_loan_contract_is_not_the_domestic_placement_scheme() -> None:
-    ad = "Kerja pabrik di Taiwan. Biaya lewat akad kredit KUR PMI di bank pemerintah."
-    assert "domestic_scheme_abroad" not in codes(check(ad))
-
-
-# --- Round 4: legitimate ads the signs fired on ---------------------------------------------
+    # "akad kredit" (a loan contract) is not the scheme.
+    loan = "Kerja pabrik di Taiwan. Biaya lewat akad kredit KUR PMI di bank pemerintah."
+    assert "domestic_scheme_abroad" not in codes(check(loan))
 
 
 def test_a_bank_loan_repaid_from_pay_is_not_debt_bondage() -> None:
