@@ -870,3 +870,40 @@ def test_a_job_fair_is_not_a_recruitment_without_a_company() -> None:
     result = check(ad)
     assert "abroad_no_company" not in codes(result) and result.risk == "medium"
     assert "abroad_no_company" in codes(check(ad.replace("Job Fair Kampus 2026", "Info lowongan")))
+
+
+def test_an_offer_retold_because_someone_asked_about_it_is_not_the_offer() -> None:
+    post = (
+        'Teman-teman, ada yang tanya ke saya soal "kursus pasti lolos G to G Korea" yang bayarnya 30 juta. '
+        "Saya alumni EPS: daftar ujian hanya online di situs resmi KP2MI, gratis."
+    )
+    assert check(post).risk == "low"
+    # A question that opens an offer is still the offer.
+    assert check("Ada yang tanya soal kerja di Kamboja? Masih buka ya! Gaji 20jt.").risk == "high"
+
+
+def test_abroad_as_an_attribute_of_the_customers_or_the_graduates_is_not_work_abroad() -> None:
+    for ad in (
+        "Resepsionis hotel di Bali, melayani tamu luar negeri, gaji UMK.",
+        "Guru bahasa Inggris di Jakarta, lulusan luar negeri diutamakan.",
+    ):
+        assert not check(ad).abroad, ad
+    assert check("Kerja di luar negeri, gaji besar.").abroad
+
+
+def test_an_inter_regional_placement_announced_by_a_government_body_is_not_trafficking() -> None:
+    ad = (
+        "PENGUMUMAN DISNAKERTRANS PROVINSI NTT\nPenempatan AKAD ke perkebunan sawit di Kutai Kalimantan "
+        "Timur. Berangkat dari Kupang NTT naik kapal, tiket kapal ditanggung perusahaan penerima."
+    )
+    assert check(ad).risk == "low"
+    assert check(ad.replace("PENGUMUMAN DISNAKERTRANS PROVINSI NTT\n", "")).risk == "high"
+
+
+def test_a_job_fair_of_a_government_body_listing_admin_jobs_abroad_is_not_an_online_scam_bait() -> None:
+    ad = (
+        "Disnaker Kota Batam menyelenggarakan Job Fair 2026: lowongan admin, marketing dan IT support, "
+        "termasuk di Singapura. Gratis."
+    )
+    assert "online_job_abroad" not in codes(check(ad))
+    assert "online_job_abroad" in codes(check("Lowongan admin, marketing dan IT support di Singapura."))
