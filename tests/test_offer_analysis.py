@@ -907,3 +907,21 @@ def test_a_job_fair_of_a_government_body_listing_admin_jobs_abroad_is_not_an_onl
     )
     assert "online_job_abroad" not in codes(check(ad))
     assert "online_job_abroad" in codes(check("Lowongan admin, marketing dan IT support di Singapura."))
+
+
+def test_a_fee_for_a_job_exempt_from_placement_costs_outweighs_a_registered_company() -> None:
+    ad = (
+        "PT CONTOH Sejahtera Penempatan: pekerja kebun sawit di Sarawak, Malaysia, berangkat lewat "
+        "PLBN Entikong. Biaya proses Rp 1.500.000."
+    )
+    result = check(ad, SAMPLE_REGISTER)
+    assert "exempt_job_fee" in codes(result) and not result.legal_route and result.risk == "high"
+    # The same company for factory work, the official costs asked: no such sign.
+    factory = check(ad.replace("pekerja kebun sawit", "operator pabrik"), SAMPLE_REGISTER)
+    assert "exempt_job_fee" not in codes(factory) and factory.legal_route
+
+
+def test_recruitment_away_from_home_by_chat_alone_is_trafficking() -> None:
+    ad = "Dicari pelayan rumah makan di Sorong. Berangkat naik kapal minggu depan. Minat japri."
+    assert check(ad).risk == "high"
+    assert check(ad.replace(" Minat japri.", "")).risk == "medium"
