@@ -110,6 +110,7 @@ def test_import_command_and_check_offer_json(tmp_path: Path, cli_database: Path)
     assert refused.returncode == 2 and "no column with the company name" in refused.stderr
     done = sigap("agencies", "import", str(SAMPLE), "--as-of", "2026-11-01")
     assert done.returncode == 0 and "2 licensed placement companies loaded" in done.stdout, done.stderr
+    assert "1 with a revoked licence kept as revoked" in done.stdout
     checked = sigap(
         "check-offer", "--json", stdin="Lowongan PT CONTOH Sejahtera Penempatan ke Jepang, gaji 20jt"
     )
