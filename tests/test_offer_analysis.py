@@ -925,3 +925,14 @@ def test_recruitment_away_from_home_by_chat_alone_is_trafficking() -> None:
     ad = "Dicari pelayan rumah makan di Sorong. Berangkat naik kapal minggu depan. Minat japri."
     assert check(ad).risk == "high"
     assert check(ad.replace(" Minat japri.", "")).risk == "medium"
+
+
+def test_a_scam_country_named_in_news_of_cases_is_not_where_the_work_is() -> None:
+    for ad in (
+        "Kasir minimarket di Pontianak, gaji UMK. Kami prihatin atas kasus WNI yang disekap di Kamboja.",
+        "Program G to G Jepang dibuka di situs KP2MI. Belakangan marak tawaran kerja ke Myanmar.",
+        "Cashier in Pontianak at the minimum wage. Many Indonesians were repatriated from Cambodia.",
+    ):
+        result = check(ad)
+        assert "scam_hub" not in codes(result) and result.risk == "low", ad
+    assert "scam_hub" in codes(check("Kasir di Pontianak. Juga lowongan admin di Kamboja, gaji 15jt."))
