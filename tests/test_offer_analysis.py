@@ -714,6 +714,9 @@ def test_legal_route_words_never_outweigh_fees_or_debt_bondage(ad: str) -> None:
     result = check(ad)
     assert result.risk == "high" and not result.legal_route
     assert not any(s.code == "official_registration" for s in result.good_signs)
+    # The reader is told why the official route named did not count.
+    assert "official_registration" in [f.code for f in result.voided]
+    assert "bukan bukti" in chat_text(texts("id"), result)  # type: ignore[arg-type]
 
 
 def test_a_registered_company_asking_the_official_costs_stays_low_but_not_with_debt_bondage() -> None:

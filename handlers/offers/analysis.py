@@ -126,6 +126,9 @@ class Analysis:
     score: int
     signs: tuple[Found, ...]  # danger signs, strongest first
     good_signs: tuple[Found, ...]  # signs of the legal route
+    # Signs of the legal route the ad names but its other words void (SISKOP2MI named beside a
+    # fee): told as no evidence, so that the reader sees why they did not count.
+    voided: tuple[Found, ...] = ()
     entities: Entities = field(default_factory=Entities)
     # Signs a raised combination already explains ("no experience" within "too good to be true"):
     # the chat leaves them out to keep the answer short; the JSON lists everything.
@@ -283,8 +286,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     # Evidence of the legal route never outweighs what the legal route never does: a fee, pay
     # cut, a guarantee, a payment to a person cancel the evidence they stand beside (its weight
     # too), whoever the ad says it is.
+    voided: list[Found] = []
     for code in [c for c in found if rules.signs[c].voided_by]:
         if any(v in found for v in rules.signs[code].voided_by):
+            voided.append(found[code])
             found[code] = Found(code, found[code].evidence, 0)
     legal_route = any(rules.signs[c].legal_route and f.weight < 0 for c, f in found.items()) and not any(
         rules.signs[code].voids_legal_route for code in found
@@ -326,6 +331,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         score=score,
         signs=tuple(sorted((f for f in shown if f.weight > 0), key=lambda f: -f.weight)),
         good_signs=tuple(f for f in shown if f.weight < 0),
+        voided=tuple(f for f in voided if f.weight < 0 and rules.signs[f.code].shown),
         entities=entities,
         folded=frozenset(folded),
         abroad=abroad,

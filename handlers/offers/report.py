@@ -99,6 +99,9 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
     if analysis.good_signs:
         lines += ["", t("offers.result.good_signs")]
         lines += [f"• {explanation(t, found, analysis)}" for found in analysis.good_signs]
+    if analysis.voided:
+        named = ", ".join(f'"{found.evidence}"' for found in analysis.voided if found.evidence)
+        lines += ["", t("offers.result.voided", named=named or "-")]
     lines += ["", t("offers.result.found")]
     lines += entity_lines(t, analysis) or [t("offers.result.nothing_found")]
     text = "\n".join(lines)
@@ -149,6 +152,8 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.good_signs
         ],
+        # Signs of the legal route the ad names that its other words void (no evidence).
+        "voided_good_signs": [{"code": f.code, "evidence": f.evidence} for f in analysis.voided],
         "entities": {
             "destination": entities.destination or None,
             "places": list(entities.places),
