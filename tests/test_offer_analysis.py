@@ -939,3 +939,14 @@ def test_a_scam_country_named_in_news_of_cases_is_not_where_the_work_is() -> Non
         result = check(ad)
         assert "scam_hub" not in codes(result) and result.risk == "low", ad
     assert "scam_hub" in codes(check("Kasir di Pontianak. Juga lowongan admin di Kamboja, gaji 15jt."))
+
+
+def test_sending_no_one_without_a_work_visa_is_a_denial_not_a_trap() -> None:
+    for ad in (
+        "PT CONTOH Sejahtera Penempatan ke Taiwan. Kami tidak mengirim pekerja tanpa visa kerja.",
+        "PT CONTOH Sejahtera Penempatan to Taiwan. We never send workers without a work visa.",
+        "PT CONTOH Sejahtera Penempatan to Taiwan. Nobody will work without a work visa.",
+    ):
+        assert "no_work_visa" not in codes(check(ad, SAMPLE_REGISTER)), ad
+    # Not a denial of sending: still the trap.
+    assert "no_passport" in codes(check("Tidak ribet tanpa paspor langsung kerja di Malaysia."))
