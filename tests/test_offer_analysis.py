@@ -950,3 +950,12 @@ def test_sending_no_one_without_a_work_visa_is_a_denial_not_a_trap() -> None:
         assert "no_work_visa" not in codes(check(ad, SAMPLE_REGISTER)), ad
     # Not a denial of sending: still the trap.
     assert "no_passport" in codes(check("Tidak ribet tanpa paspor langsung kerja di Malaysia."))
+
+
+def test_no_need_to_hand_over_the_passport_is_not_no_passport() -> None:
+    for ad in (
+        "Kerja pabrik di Taiwan. Pekerja tidak perlu menyerahkan paspor kepada siapa pun.",
+        "Factory work in Taiwan. You do not need to hand over your passport to anyone.",
+    ):
+        assert "no_passport" not in codes(check(ad)), ad
+    assert "no_passport" in codes(check("Kerja pabrik di Malaysia, tidak perlu paspor."))
