@@ -27,10 +27,11 @@ split's ads repeated with the word cache warm (the best of rounds of 0.2 s), ove
 8,000 characters, and once cold (a fresh rule set: every word seen for the first time).
 
 Speed is also printed as a ratio: against the target (2,000 ads a second) and against the round-1
-analyser (commit ROUND1, checked out into a temporary folder with `git archive`) measured in the
-same run, in pairs of turns with the current code, on the same ads (the median of the pairs'
-ratios, and their range): on a shared machine the absolute figure says as much about the
-neighbours as about the code; a ratio of two measures taken together says less.
+analyser (commit ROUND1, or any commit given with `--against COMMIT`, checked out into a temporary
+folder with `git archive`) measured in the same run, in pairs of turns with the current code, on
+the same ads (the median of the pairs' ratios, and their range): on a shared machine the absolute
+figure says as much about the neighbours as about the code; a ratio of two measures taken together
+says less.
 
 `--seen-before 1000000` adds the ad check with "seen before" looking the ad's identifiers up among
 a million stored ones, on SQLite and PostgreSQL, as ratios to the target and to the analysis alone
@@ -206,14 +207,14 @@ def speed(ads: list[Ad], stemmer: str, register: Register, seconds: float) -> li
     ]
 
 
-def against_round1(folders: list[Path], seconds: float, pairs: int = 5) -> list[str]:
+def against_round1(folders: list[Path], seconds: float, pairs: int = 5, commit: str = ROUND1) -> list[str]:
     """The current analyser's speed as a ratio of round 1's, measured in this run by
     bench/offers_rate.py in their own processes, in `pairs` pairs of turns (the order swapped from
     one pair to the next); the ratio is the median of the pairs' ratios, so that a busy moment on a
     shared machine weighs on both sides of a pair and on one pair only."""
     with tempfile.TemporaryDirectory() as old_root:
         archive = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", ROUND1, "bot", "db", "handlers", "content"],
+            ["git", "-C", str(ROOT), "archive", commit, "bot", "db", "handlers", "content"],
             capture_output=True,
             check=True,
         ).stdout
@@ -234,7 +235,7 @@ def against_round1(folders: list[Path], seconds: float, pairs: int = 5) -> list[
     now = sorted(rates["now"])[len(rates["now"]) // 2]
     target = TARGETS["ads_per_second"]
     return [
-        f"against round 1 (commit {ROUND1}), same ads, {pairs} pairs of turns: {median:.2f} x round 1's speed"
+        f"against commit {commit}, same ads, {pairs} pairs of turns: {median:.2f} x its speed"
         f" (median; pairs from {ratios[0]:.2f} to {ratios[-1]:.2f})",
         f"  current code in those turns: {now:,.0f} a second (median) = {now / target:.2f} x the target",
     ]
@@ -280,6 +281,9 @@ def main() -> None:
     parser.add_argument("--stemmer", choices=("affix", "none", "sastrawi"), default="affix")
     parser.add_argument("--no-baseline", action="store_true", help="skip the speed against round 1")
     parser.add_argument(
+        "--against", default=ROUND1, metavar="COMMIT", help="the code to compare speed with (default round 1)"
+    )
+    parser.add_argument(
         "--seen-before",
         type=int,
         default=0,
@@ -302,7 +306,7 @@ def main() -> None:
             folders = [ADS if part == "legacy" else ADS / part for part in DEVELOPMENT]
         else:
             folders = [ADS if args.split == "legacy" else ADS / args.split]
-        print("\n".join(against_round1(folders, args.seconds)))
+        print("\n".join(against_round1(folders, args.seconds, commit=args.against)))
     if args.seen_before:
         from bench import seen_before
 

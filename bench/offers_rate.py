@@ -24,9 +24,16 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(args.root))
     from db.agencies import Register, read_register
-    from ground.i18n import Content, default_content_dir
-    from handlers.offers.analysis import analyse
-    from handlers.offers.rules import parse_offer_rules
+
+    if (args.root / "handlers" / "offer_analysis.py").exists():
+        # The layout before the feature folders (issue 17): round 1's code.
+        from bot.i18n import Content, default_content_dir  # type: ignore[no-redef,import-not-found,unused-ignore]
+        from handlers.offer_analysis import analyse  # type: ignore[no-redef,import-not-found,unused-ignore]
+        from handlers.offer_rules import parse_offer_rules  # type: ignore[no-redef,import-not-found,unused-ignore]
+    else:
+        from ground.i18n import Content, default_content_dir
+        from handlers.offers.analysis import analyse
+        from handlers.offers.rules import parse_offer_rules
 
     texts = [
         path.read_text(encoding="utf-8").partition("\n---\n")[2]

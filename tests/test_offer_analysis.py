@@ -691,3 +691,271 @@ def test_recruitment_far_from_home_without_a_company_is_at_least_medium() -> Non
 def test_children_the_worker_serves_are_not_children_hired() -> None:
     assert "minors" not in codes(check("Dicari sopir antar jemput anak sekolah di Medan, gaji 3 juta."))
     assert "minors" in codes(check("Dicari pelayan kafe, anak sekolah boleh, gaji harian."))
+
+
+# --- Round 4: legal-route evidence against debt bondage and impersonation ----------------------
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        # A training centre that names the official registration but sells the placement.
+        "LPK Sakura Mandiri membuka pendaftaran magang ke Jepang. Peserta didaftarkan di SISKOP2MI. "
+        "Biaya pelatihan Rp 6.000.000.",
+        "LPK Tokyo Jaya: program tokutei ginou ke Jepang. Resmi terdaftar SISKOP2MI dan Disnaker. "
+        "DP 3 juta, sisanya setelah visa.",
+        "Lembaga pelatihan kerja Bintang membuka kelas kaigo untuk kerja di Jepang, terdaftar SISKOP2MI. "
+        "Pasti berangkat. Biaya dipotong dari gaji di Jepang.",
+        "Training centre in Jakarta, registered with SISKOP2MI: caregiver jobs in Japan, "
+        "training fee paid first, guaranteed departure.",
+    ],
+)
+def test_legal_route_words_never_outweigh_fees_or_debt_bondage(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and not result.legal_route
+    assert not any(s.code == "official_registration" for s in result.good_signs)
+    # The reader is told why the official route named did not count.
+    assert "official_registration" in [f.code for f in result.voided]
+    assert "bukan bukti" in chat_text(texts("id"), result)  # type: ignore[arg-type]
+
+
+def test_a_registered_company_asking_the_official_costs_stays_low_but_not_with_debt_bondage() -> None:
+    ad = (
+        TAIWAN + " Penempatan oleh PT CONTOH Sejahtera Penempatan. Daftar melalui SISKOP2MI. "
+        "Biaya penempatan sesuai struktur biaya resmi, dibayar ke rekening atas nama perusahaan."
+    )
+    assert check(ad, SAMPLE_REGISTER).risk == "low"
+    bonded = ad + " Gaji dipotong 12 bulan untuk cicilan, pasti berangkat."
+    assert check(bonded, SAMPLE_REGISTER).risk != "low"
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
+        "Disnaker Kabupaten Cianjur membuka program kerja ke Taiwan. Kuota terbatas, transfer sekarang "
+        "untuk mengamankan kursi. Konfirmasi ke WA 0857 1111 2222.",
+        "PENGUMUMAN LTSA KABUPATEN LOMBOK TIMUR\nPendaftaran kerja ke Jepang hanya melalui WhatsApp "
+        "admin 0812 5555 1234.",
+        "INFO BP3MI: pendaftaran kerja resmi ke Korea. Biaya administrasi ke rekening a.n. Siti Aminah.",
+        "OFFICIAL NOTICE from the Manpower Office (Disnaker): jobs in Japan, register via WhatsApp only, "
+        "proof of transfer required.",
+    ],
+)
+def test_an_announcement_with_money_to_a_person_or_chat_only_registration_is_a_fake(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "high" and not result.legal_route
+    assert "fake_programme" in codes(result)
+    # A real announcement: an office to register at, no fee, a WhatsApp number for questions.
+    real = (
+        "PENGUMUMAN DINAS TENAGA KERJA KABUPATEN SAMBAS\nDisnaker membuka pendaftaran program G to G "
+        "Korea (EPS-TOPIK). Pendaftaran di kantor Disnaker, tidak dipungut biaya. Info: WA 0812 9999 1234."
+    )
+    assert check(real).risk == "low" and check(real).legal_route
+
+
+def test_a_monthly_charge_for_lodging_is_not_a_fee_and_registering_is_not_paying() -> None:
+    assert "fees" not in codes(check("Operator pabrik di Jepara. Mess tersedia, biaya Rp 250.000 per bulan."))
+    assert "fees" not in codes(check("Job fair Disnaker Kota Makassar: daftar dulu akun di SIAPkerja."))
+
+
+def test_a_fee_phrase_is_not_cancelled_by_its_own_word() -> None:
+    # "biaya" is a cost, and the root of "dibiayai" (covered): the phrase does not cover itself.
+    assert "fees" in codes(check("Kerja pabrik di Bekasi. Biaya administrasi dan biaya seragam."))
+    assert "fees" not in codes(check("Kerja pabrik di Bekasi. Biaya seragam ditanggung perusahaan."))
+
+
+def test_an_abbreviation_of_single_letters_does_not_end_a_sentence() -> None:
+    words = rules().read("rekening a.n. Budi")
+    assert len(set(words.segments)) == 1 and len(set(words.clauses)) == 1
+
+
+def test_an_faq_answered_no_there_is_none_denies_the_question() -> None:
+    ad = "Operator pabrik, gaji UMK.\nT: Ada biaya pendaftaran atau seragam?\nJ: Tidak ada. Semua gratis."
+    assert "fees" not in codes(check(ad))
+    assert "fees" in codes(check(ad.replace("Tidak ada.", "Ada, Rp 300.000 saja.")))
+
+
+LICENSED_AND_REVOKED = Register.of(
+    [
+        RegisterRow("PT Kiranawibawa Migrasindo", "KEP.0000/104/2021", None),
+        RegisterRow("PT Wahanaraya Antarnegara", "KEP.0000/120/2019", None, revoked=True),
+    ],
+    date(2026, 11, 1),
+)
+
+
+@pytest.mark.parametrize(
+    "name", ["PT Kiranawibawa Migrasi Indo", "PT Kiranawibawa Migrasindo Jaya", "PT Kiranawibawa Migrasido"]
+)
+def test_a_near_copy_of_a_licensed_name_is_no_proof_but_a_sign(name: str) -> None:
+    result = check(
+        f"{name} membuka lowongan operator pabrik di Taiwan, gaji NT$ 28.000.", LICENSED_AND_REVOKED
+    )
+    assert not result.legal_route and result.risk == "high"
+    assert "lookalike_company" in codes(result) and evidence(result, "lookalike_company") == name
+    [(_, lookup)] = result.register
+    assert lookup.status == "similar" and lookup.name == "PT Kiranawibawa Migrasindo"
+    # The licensed name itself, however written (and not run on into the next line), is found.
+    for same in (
+        "PT. KIRANAWIBAWA MIGRASINDO",
+        "PT Kiranawibawa-Migrasindo",
+        "PT Kiranawibawa Migrasindo\nIZIN",
+    ):
+        found = check(f"{same} membuka lowongan operator pabrik di Taiwan.", LICENSED_AND_REVOKED)
+        assert found.legal_route and found.risk == "low", same
+
+
+def test_a_revoked_agency_is_a_sign_not_unknown() -> None:
+    result = check("PT Wahanaraya Antarnegara membuka lowongan pabrik di Taiwan.", LICENSED_AND_REVOKED)
+    assert result.risk == "high" and "revoked_company" in codes(result)
+    assert result.register[0][1].status == "revoked"
+    text = chat_text(texts("id"), result)  # type: ignore[arg-type]
+    assert "sudah dicabut atau dibekukan" in text
+
+
+AKAD = (
+    "PENGUMUMAN DINAS TENAGA KERJA DAN TRANSMIGRASI KABUPATEN SAMBAS\nPenempatan tenaga kerja AKAD "
+    "untuk perkebunan sawit di {place}. Pendaftaran di kantor Disnakertrans, tidak dipungut biaya."
+)
+
+
+def test_an_announcement_of_placement_inside_indonesia_is_no_evidence_for_work_abroad() -> None:
+    abroad = check(AKAD.format(place="Sabah, Malaysia"))
+    assert abroad.abroad and not abroad.legal_route and abroad.risk == "high"
+    assert "domestic_scheme_abroad" in codes(abroad)
+    # The same announcement for a plantation at home stays the legal route.
+    home = check(AKAD.format(place="Kalimantan Tengah") + " Berangkat bersama petugas.")
+    assert home.risk == "low" and home.legal_route and "away_unverified" not in codes(home)
+    # An AKAD "announcement" that moves workers on credit cut from pay is domestic trafficking.
+    bonded = check(AKAD.format(place="Kalimantan Timur") + " Tiket ditalangi, dipotong dari gaji 3 bulan.")
+    assert bonded.risk == "high" and "recruited_far_from_home" in codes(bonded)
+    # "akad kredit" (a loan contract) is not the scheme.
+    loan = "Kerja pabrik di Taiwan. Biaya lewat akad kredit KUR PMI di bank pemerintah."
+    assert "domestic_scheme_abroad" not in codes(check(loan))
+
+
+def test_a_bank_loan_repaid_from_pay_is_not_debt_bondage() -> None:
+    ad = (
+        "PT CONTOH Sejahtera Penempatan: operator pabrik di Taiwan, gaji NT$ 28.590. Biaya penempatan "
+        "sesuai struktur resmi. Cicilan pinjaman KUR PMI dibayar dari gaji sesuai perjanjian kredit."
+    )
+    result = check(ad, SAMPLE_REGISTER)
+    assert "salary_deduction" not in codes(result) and result.risk == "low"
+    recruiter = check(ad.replace("KUR PMI", "kantor kami").replace("kredit", "kami"), SAMPLE_REGISTER)
+    assert "salary_deduction" in codes(recruiter) and recruiter.risk != "low"
+
+
+def test_making_sure_is_not_a_guarantee() -> None:
+    assert "guaranteed_placement" not in codes(check("Pabrik di Bekasi. Kami memastikan keselamatan kerja."))
+    assert "guaranteed_placement" in codes(check("Kerja di Malaysia, dipastikan berangkat bulan depan."))
+
+
+@pytest.mark.parametrize(
+    "employer", ["Contoh Surf Camp Mentawai", "Bank Contoh Syariah", "Sinar Bakery", "Rumah Sakit Contoh"]
+)
+def test_an_employer_named_by_its_kind_of_business_is_an_employer(employer: str) -> None:
+    ad = f"{employer} membutuhkan staf dapur di Mentawai. Kapal dari Padang dibayar kami. Gaji Rp 150rb/hari."
+    assert "away_unverified" not in codes(check(ad))
+    assert "away_unverified" in codes(check(ad.replace(employer, "Kami")))
+
+
+def test_local_is_not_placement_and_informing_is_not_withholding() -> None:
+    # "setempat" and "penempatan" share the root "tempat"; "diinfokan" is read as "info".
+    ad = "Triple Win Jerman untuk perawat. Daftar di SISKOP2MI, info di BP3MI setempat."
+    assert "destination_withheld" not in codes(check(ad))
+    assert "destination_withheld" in codes(
+        check("Kerja di luar negeri, negara akan diinfokan setelah interview.")
+    )
+
+
+def test_a_job_fair_is_not_a_recruitment_without_a_company() -> None:
+    ad = "Job Fair Kampus 2026: 40 perusahaan, termasuk penempatan luar negeri oleh P3MI resmi. Masuk gratis."
+    result = check(ad)
+    assert "abroad_no_company" not in codes(result) and result.risk == "medium"
+    assert "abroad_no_company" in codes(check(ad.replace("Job Fair Kampus 2026", "Info lowongan")))
+
+
+def test_an_offer_retold_because_someone_asked_about_it_is_not_the_offer() -> None:
+    post = (
+        'Teman-teman, ada yang tanya ke saya soal "kursus pasti lolos G to G Korea" yang bayarnya 30 juta. '
+        "Saya alumni EPS: daftar ujian hanya online di situs resmi KP2MI, gratis."
+    )
+    assert check(post).risk == "low"
+    # A question that opens an offer is still the offer.
+    assert check("Ada yang tanya soal kerja di Kamboja? Masih buka ya! Gaji 20jt.").risk == "high"
+
+
+def test_abroad_as_an_attribute_of_the_customers_or_the_graduates_is_not_work_abroad() -> None:
+    for ad in (
+        "Resepsionis hotel di Bali, melayani tamu luar negeri, gaji UMK.",
+        "Guru bahasa Inggris di Jakarta, lulusan luar negeri diutamakan.",
+    ):
+        assert not check(ad).abroad, ad
+    assert check("Kerja di luar negeri, gaji besar.").abroad
+
+
+def test_an_inter_regional_placement_announced_by_a_government_body_is_not_trafficking() -> None:
+    ad = (
+        "PENGUMUMAN DISNAKERTRANS PROVINSI NTT\nPenempatan AKAD ke perkebunan sawit di Kutai Kalimantan "
+        "Timur. Berangkat dari Kupang NTT naik kapal, tiket kapal ditanggung perusahaan penerima."
+    )
+    assert check(ad).risk == "low"
+    assert check(ad.replace("PENGUMUMAN DISNAKERTRANS PROVINSI NTT\n", "")).risk == "high"
+
+
+def test_a_job_fair_of_a_government_body_listing_admin_jobs_abroad_is_not_an_online_scam_bait() -> None:
+    ad = (
+        "Disnaker Kota Batam menyelenggarakan Job Fair 2026: lowongan admin, marketing dan IT support, "
+        "termasuk di Singapura. Gratis."
+    )
+    assert "online_job_abroad" not in codes(check(ad))
+    assert "online_job_abroad" in codes(check("Lowongan admin, marketing dan IT support di Singapura."))
+
+
+def test_a_fee_for_a_job_exempt_from_placement_costs_outweighs_a_registered_company() -> None:
+    ad = (
+        "PT CONTOH Sejahtera Penempatan: pekerja kebun sawit di Sarawak, Malaysia, berangkat lewat "
+        "PLBN Entikong. Biaya proses Rp 1.500.000."
+    )
+    result = check(ad, SAMPLE_REGISTER)
+    assert "exempt_job_fee" in codes(result) and not result.legal_route and result.risk == "high"
+    # The same company for factory work, the official costs asked: no such sign.
+    factory = check(ad.replace("pekerja kebun sawit", "operator pabrik"), SAMPLE_REGISTER)
+    assert "exempt_job_fee" not in codes(factory) and factory.legal_route
+
+
+def test_recruitment_away_from_home_by_chat_alone_is_trafficking() -> None:
+    ad = "Dicari pelayan rumah makan di Sorong. Berangkat naik kapal minggu depan. Minat japri."
+    assert check(ad).risk == "high"
+    assert check(ad.replace(" Minat japri.", "")).risk == "medium"
+
+
+def test_a_scam_country_named_in_news_of_cases_is_not_where_the_work_is() -> None:
+    for ad in (
+        "Kasir minimarket di Pontianak, gaji UMK. Kami prihatin atas kasus WNI yang disekap di Kamboja.",
+        "Program G to G Jepang dibuka di situs KP2MI. Belakangan marak tawaran kerja ke Myanmar.",
+        "Cashier in Pontianak at the minimum wage. Many Indonesians were repatriated from Cambodia.",
+    ):
+        result = check(ad)
+        assert "scam_hub" not in codes(result) and result.risk == "low", ad
+    assert "scam_hub" in codes(check("Kasir di Pontianak. Juga lowongan admin di Kamboja, gaji 15jt."))
+
+
+def test_sending_no_one_without_a_work_visa_is_a_denial_not_a_trap() -> None:
+    for ad in (
+        "PT CONTOH Sejahtera Penempatan ke Taiwan. Kami tidak mengirim pekerja tanpa visa kerja.",
+        "PT CONTOH Sejahtera Penempatan to Taiwan. We never send workers without a work visa.",
+        "PT CONTOH Sejahtera Penempatan to Taiwan. Nobody will work without a work visa.",
+    ):
+        assert "no_work_visa" not in codes(check(ad, SAMPLE_REGISTER)), ad
+    # Not a denial of sending: still the trap.
+    assert "no_passport" in codes(check("Tidak ribet tanpa paspor langsung kerja di Malaysia."))
+
+
+def test_no_need_to_hand_over_the_passport_is_not_no_passport() -> None:
+    for ad in (
+        "Kerja pabrik di Taiwan. Pekerja tidak perlu menyerahkan paspor kepada siapa pun.",
+        "Factory work in Taiwan. You do not need to hand over your passport to anyone.",
+    ):
+        assert "no_passport" not in codes(check(ad)), ad
+    assert "no_passport" in codes(check("Kerja pabrik di Malaysia, tidak perlu paspor."))

@@ -38,7 +38,8 @@ async def _import_agencies(settings: Settings, path: Path, as_of: str | None) ->
         raise UsageError(f"--as-of must be a date like 2026-11-01, not {as_of!r}") from exc
     async with opened_core(settings) as core, core.sessions() as session, session.begin():
         count = await replace_register(session, rows, day)
-    return f"{count} licensed placement companies loaded (register as of {day:%Y-%m-%d})"
+    revoked = f", {len(rows) - count} with a revoked licence kept as revoked" if len(rows) > count else ""
+    return f"{count} licensed placement companies loaded{revoked} (register as of {day:%Y-%m-%d})"
 
 
 def arguments_contacts(parser: argparse.ArgumentParser) -> None:

@@ -33,30 +33,39 @@ PHONE = re.compile(
     r"|(?:wa\.me/|whatsapp\.com/send\?phone=)(?P<link>\d{8,15})"
     r"|(?<![\d.,])(?P<local>\(?0[1-9]\d{1,3}\)?[\s\-.]?\d{3,4}[\s\-.]?\d{2,5})(?!\d|[.,]\d)"
 )
+# A company's name never runs across a line break (a letterhead's next line is not its name).
 COMPANY = re.compile(
-    r"\b(?:PT|CV|P\.T\.)\.?\s+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:\s+[A-Z0-9&][\w&'.\-]*){0,4})"
+    r"\b(?:PT|CV|P\.T\.)\.?[ \t]+(?P<prefixed>[A-Z0-9][\w&'.\-]*(?:[ \t]+[A-Z0-9&][\w&'.\-]*){0,4})"
     r"|(?:[Pp]erusahaan|[Cc]ompany)\s*:\s*(?P<labelled>[^\n,.;]{3,60})"
 )
 # A local employer named by its kind of business ("Toko Sinar Jaya", "RM Padang Sederhana",
 # "RSUD Kabupaten"): not a company for the register, but the ad does say who employs.
 BUSINESS = re.compile(
     r"\b(?:Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RSUD|RS|"
-    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD)\.?\s+"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SMK|SMA|Universitas|"
+    r"Kafe|Cafe|Villa|Resort|Pabrik)\.?[ \t]+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
+    # ... or named before its kind ("Contoh Surf Camp", "Sinar Bakery"), as English and brand names are.
+    r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
+    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
+    r"|\bBUMN\b"  # state-owned companies recruiting together
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
 COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
 BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
-    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD"
+    r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
+    r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
+    r"Homestay|Hostel|Academy|BUMN"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
 SUFFIXED_COMPANY = re.compile(
-    r"(?<![\w&'\-])(?:[A-Z][\w&'\-]*\s+){1,4}"
+    r"(?<![\w&'\-])(?:[A-Z][\w&'\-]*[ \t]+){1,4}"
     r"(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited)"
 )
+SENTENCE_END = re.compile(r"(?<=\w{4})\.\s")
 LINK = re.compile(
     r"\b(?:https?://|www\.|(?:wa|t|m)\.me/|bit\.ly/|s\.id/|linktr\.ee/|forms\.gle/|tinyurl\.com/)[^\s<>\"')\]]+",
     re.IGNORECASE,
@@ -117,6 +126,9 @@ class Analysis:
     score: int
     signs: tuple[Found, ...]  # danger signs, strongest first
     good_signs: tuple[Found, ...]  # signs of the legal route
+    # Signs of the legal route the ad names but its other words void (SISKOP2MI named beside a
+    # fee): told as no evidence, so that the reader sees why they did not count.
+    voided: tuple[Found, ...] = ()
     entities: Entities = field(default_factory=Entities)
     # Signs a raised combination already explains ("no experience" within "too good to be true"):
     # the chat leaves them out to keep the answer short; the JSON lists everything.
@@ -212,6 +224,12 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
                 found["destination_withheld"].evidence if "destination_withheld" in found else "",
             ),
         )
+    # AKAD (antar kerja antar daerah) places workers inside Indonesia: an announcement of it is no
+    # evidence of the legal route for work abroad, and work abroad sold as AKAD is not procedural.
+    if abroad:
+        scheme = next((s for s in concepts.get("domestic_scheme", ()) if not denied.any(s[0], True)), None)
+        if scheme is not None:
+            raise_sign("domestic_scheme_abroad", words.quote(*scheme))
     salary, fees = read_amounts(lowered, rules)
     for start, quoted, worth in fees:
         if not denied.any(words.word_at(start), True):
@@ -249,6 +267,11 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     for name, lookup in lookups:
         if lookup.found:
             raise_sign("registered_company", name)
+        elif lookup.revoked:
+            raise_sign("revoked_company", name)
+        elif lookup.similar:
+            # A near-copy of a licensed name is no proof: impersonating one is a common lure.
+            raise_sign("lookalike_company", name)
     folded: set[str] = set()
     for combination in rules.combinations:
         if (
@@ -260,13 +283,23 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
             evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
             raise_sign(combination.code, " · ".join(evidences))
             folded.update(parts)
-    legal_route = any(rules.signs[code].legal_route for code in found) and not any(
+    # Evidence of the legal route never outweighs what the legal route never does: a fee, pay
+    # cut, a guarantee, a payment to a person cancel the evidence they stand beside (its weight
+    # too), whoever the ad says it is.
+    voided: list[Found] = []
+    for code in [c for c in found if rules.signs[c].voided_by]:
+        if any(v in found for v in rules.signs[code].voided_by):
+            voided.append(found[code])
+            found[code] = Found(code, found[code].evidence, 0)
+    legal_route = any(rules.signs[c].legal_route and f.weight < 0 for c, f in found.items()) and not any(
         rules.signs[code].voids_legal_route for code in found
     )
     if abroad and not legal_route:
         withheld = found.get("destination_withheld")
         raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
-        if not any(name.startswith(("PT ", "CV ")) for name in companies):
+        # A job fair is not a recruitment: the companies are at their stands, not in the ad.
+        job_fair = any(not denied.any(first, True) for first, _ in concepts.get("job_event", ()))
+        if not any(name.startswith(("PT ", "CV ")) for name in companies) and not job_fair:
             raise_sign("abroad_no_company", "")
     # Absence of signs is not safety at home either: recruitment that moves the worker far from
     # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
@@ -298,6 +331,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         score=score,
         signs=tuple(sorted((f for f in shown if f.weight > 0), key=lambda f: -f.weight)),
         good_signs=tuple(f for f in shown if f.weight < 0),
+        voided=tuple(f for f in voided if f.weight < 0 and rules.signs[f.code].shown),
         entities=entities,
         folded=frozenset(folded),
         abroad=abroad,
@@ -379,7 +413,7 @@ def _near(
             chosen.append(best)
         else:
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
-            if not _cancelled(near, concepts, segments, segment, low, high):
+            if not _cancelled(near, concepts, segments, segment, low, high, chosen):
                 # The tightest match, one clause before several: it is the one quoted.
                 key = (clauses[low] != clauses[high], high - low)
                 if found is None or key < found[0]:
@@ -420,6 +454,9 @@ def _in_clause(
     """Does one of the `unless` concepts stand within `reach` words of a phrase, in its clause?"""
     for concept in unless:
         for start, end in concepts.get(concept, ()):
+            # Not a word of the phrase itself: "biaya" is a cost, and the root of "dibiayai".
+            if first <= start and end <= last:
+                continue
             if first - reach <= start and end <= last + reach and clauses[start] == clauses[first]:
                 return True
     return False
@@ -432,9 +469,12 @@ def _cancelled(
     segment: int,
     low: int,
     high: int,
+    chosen: list[tuple[int, int]],
 ) -> bool:
     for concept in near.unless:
         for first, last in concepts.get(concept, ()):
+            if (first, last) in chosen:
+                continue  # a word of the match itself ("biaya": a cost, and the root of "dibiayai")
             if low - near.reach <= first and last <= high + near.reach and segments[first] == segment:
                 return True
     return False
@@ -521,6 +561,9 @@ def _companies(text: str) -> tuple[str, ...]:
         found += (match.group() for match in SUFFIXED_COMPANY.finditer(text))
     names: list[str] = []
     for name in found:
+        # A period after a whole word ends the sentence, and the name ("PT SINAR JAYA. APA YANG"),
+        # not one after an abbreviation ("Co., Ltd", "Sdn. Bhd").
+        name = SENTENCE_END.split(name, maxsplit=1)[0]
         name = " ".join(name.split()).strip(" .-")
         if len(name) >= 4 and name not in names:
             names.append(name)

@@ -31,6 +31,7 @@ class Denied:
         self._rules = rules
         self._warnings = concepts.get("warning", [])
         self._absent = concepts.get("absent", [])
+        self._dispatch = {first for first, _ in concepts.get("dispatch", ())}
         self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
         self._negated: list[bool] | None = None
         self._warned: set[int] | None = None  # the sentences in which danger signs do not count
@@ -45,13 +46,29 @@ class Denied:
         kept = self._usable.get(key)
         if kept is None:
             negated = self.negated if negatable else None
-            kept = self._usable[key] = outermost(
-                [
-                    span
-                    for span in spans
-                    if not (negated and negated[span[0]]) and not (danger and self.warned_segment(span[0]))
+            kept = [
+                span
+                for span in spans
+                if not (negated and negated[span[0]]) and not (danger and self.warned_segment(span[0]))
+            ]
+            if not negatable and kept and self._dispatch:
+                # A sign made of a negation ("tanpa visa kerja") is still denied by a negation of
+                # sending or hiring before it: "kami tidak mengirim pekerja tanpa visa kerja" (a
+                # double negation); "tidak ribet, tanpa paspor" is not one.
+                words, negations, clauses = self._words.words, self._rules.negations, self._words.clauses
+                kept = [
+                    s
+                    for s in kept
+                    if not (
+                        words[s[0]] in negations
+                        and self.negated[s[0]]
+                        and any(
+                            d in self._dispatch and clauses[d] == clauses[s[0]]
+                            for d in range(max(0, s[0] - NEGATION_REACH), s[0])
+                        )
+                    )
                 ]
-            )
+            kept = self._usable[key] = outermost(kept)
         return kept
 
     def any(self, first: int, warnings_count: bool) -> bool:
@@ -156,7 +173,13 @@ class Denied:
                     if clauses[j + 1] == clauses[j]:
                         continue  # not a label: no colon after it
                     j += 1
-                alone = j + 1 == len(spans) or clauses[j + 1] != clauses[j]
+                # "Tidak.", and "Tidak ada." / "Tidak perlu." / "Not at all.": a bare "no".
+                end = j + 1
+                while end < len(spans) and end - j <= 2 and clauses[end] == clauses[j]:
+                    if words.words[end] not in self._rules.answer_fillers:
+                        break
+                    end += 1
+                alone = end == len(spans) or clauses[end] != clauses[j]
                 if words.words[j] in negations and alone:
                     answered.add(question)
         return answered

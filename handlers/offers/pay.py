@@ -128,7 +128,10 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
             covered = rules.covered_after.search(
                 lowered, finish, finish + 30
             ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
-            if fee_words and worth >= 50_000 and not covered:
+            # A charge per month ("mess Rp 250.000 per bulan") is the rent of something offered,
+            # not money asked before the work (a charge cut from pay is a sign of its own).
+            recurring = PERIOD.match(lowered, finish)
+            if fee_words and worth >= 50_000 and not covered and not recurring:
                 at = fee_words[-1].start()
                 fees.append((at, lowered[at:finish], worth))
             continue

@@ -99,6 +99,9 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
     if analysis.good_signs:
         lines += ["", t("offers.result.good_signs")]
         lines += [f"• {explanation(t, found, analysis)}" for found in analysis.good_signs]
+    if analysis.voided:
+        named = ", ".join(f'"{found.evidence}"' for found in analysis.voided if found.evidence)
+        lines += ["", t("offers.result.voided", named=named or "-")]
     lines += ["", t("offers.result.found")]
     lines += entity_lines(t, analysis) or [t("offers.result.nothing_found")]
     text = "\n".join(lines)
@@ -149,6 +152,8 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.good_signs
         ],
+        # Signs of the legal route the ad names that its other words void (no evidence).
+        "voided_good_signs": [{"code": f.code, "evidence": f.evidence} for f in analysis.voided],
         "entities": {
             "destination": entities.destination or None,
             "places": list(entities.places),
@@ -190,9 +195,13 @@ def register_lines(t: Texts, lookups: Sequence[tuple[str, Lookup]]) -> list[str]
         if lookup.as_of is None:
             return [t("offers.result.agency_no_register")]
         date = f"{lookup.as_of:%d-%m-%Y}"
+        match = f"{lookup.name} ({lookup.licence})" if lookup.licence else lookup.name
         if lookup.found:
-            match = f"{lookup.name} ({lookup.licence})" if lookup.licence else lookup.name
             lines.append(t("offers.result.agency_found", name=name, date=date, match=match))
+        elif lookup.revoked:
+            lines.append(t("offers.result.agency_revoked", name=name, date=date, match=match))
+        elif lookup.similar:
+            lines.append(t("offers.result.agency_similar", name=name, date=date, match=lookup.name))
         else:
             lines.append(t("offers.result.agency_not_found", name=name, date=date))
     return lines
@@ -203,6 +212,9 @@ def register_json(lookups: Sequence[tuple[str, Lookup]]) -> list[dict[str, Any]]
         {
             "name": name,
             "found": lookup.found,
+            # found, revoked (licence revoked or suspended), similar (a look-alike of
+            # register_name, not it) or not_found
+            "status": lookup.status,
             "register_name": lookup.name or None,
             "licence": lookup.licence,
             "register_as_of": lookup.as_of.isoformat() if lookup.as_of else None,

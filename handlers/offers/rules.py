@@ -129,6 +129,9 @@ class Sign:
     legal_route: bool = False
     # A sign that shows the legal route named in the ad is a pretence (a "G to G" with fees).
     voids_legal_route: bool = False
+    # For a sign of the legal route: the signs that cancel it, weight and all (a training centre
+    # that names SISKOP2MI but charges a fee and cuts pay is no evidence of anything).
+    voided_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -203,6 +206,8 @@ class OfferRules:
     relatives: frozenset[str]
     # "J", "Jawab", "A": the label before an FAQ's answer ("T: ...?\nJ: Tidak.").
     answer_labels: frozenset[str]
+    # "ada", "perlu", "at all": words that keep an FAQ's "no" bare ("J: Tidak ada.").
+    answer_fillers: frozenset[str]
     # Every phrase of every sign, concept, place and contact channel, with its Tag.
     phrases: PhraseIndex
     # Signs that combine concepts, by the concepts they need (to skip those with one missing).
@@ -268,6 +273,10 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             for code in (combination.code, *combination.all, *combination.any, *combination.none):
                 if code not in signs:
                     raise OfferRulesError(f"combination {combination.code} names unknown sign {code}")
+        for sign in signs.values():
+            for code in sign.voided_by:
+                if code not in signs:
+                    raise OfferRulesError(f"sign {sign.code} is voided by unknown sign {code}")
         place_names = [(name, p) for p in data["places"] for name in p["names"]]
         channels = [(name, channel) for channel, names in data["contact_channels"].items() for name in names]
         every_phrase = [
@@ -280,6 +289,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             *data["alternatives"],
             *data["relatives"],
             *data["answer_labels"],
+            *data["answer_fillers"],
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
@@ -344,6 +354,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             alternatives=frozenset(w for n in data["alternatives"] for w in read(n).words),
             relatives=frozenset(w for n in data["relatives"] for w in read(n).words),
             answer_labels=frozenset(w for n in data["answer_labels"] for w in read(n).words),
+            answer_fillers=frozenset(w for n in data["answer_fillers"] for w in read(n).words),
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
         )
@@ -375,6 +386,7 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
         reach,
         bool(spec.get("legal_route", False)),
         bool(spec.get("voids_legal_route", False)),
+        tuple(spec.get("voided_by", ())),
     )
 
 

@@ -87,6 +87,8 @@ class Words:
             character = text[at]
             if character in ".," and text[at + 1 : at + 2].isdigit():
                 continue  # inside a number
+            if character == "." and at and text[at - 1].isalpha() and (at < 2 or not text[at - 2].isalnum()):
+                continue  # an abbreviation of single letters ("a.n. Siti", "s.d."), not a sentence's end
             clause_breaks.append(at)
             if character not in CLAUSE_ONLY:
                 sentence_breaks.append(at)
