@@ -55,10 +55,6 @@ LEGAL_FORMS = re.compile(r"\b(?:pt|p t|cv|tbk|persero|perseroan terbatas)\b")
 # A name this close to a licensed one (0-100, rapidfuzz ratio of the names without spaces) but not
 # the same is a look-alike: told as a warning, never as found.
 SIMILAR_THRESHOLD = 85
-# The agencies table has no status column (a schema change needs a migration): a revoked
-# company's match_name carries this prefix, so that no look-up by match_name takes it for a
-# licensed one.
-REVOKED_PREFIX = "dicabut:"
 
 
 class RegisterError(ValueError):
@@ -157,7 +153,8 @@ async def replace_register(session: AsyncSession, rows: list[RegisterRow], as_of
     session.add_all(
         Agency(
             name=r.name,
-            match_name=(REVOKED_PREFIX if r.revoked else "") + match_name(r.name),
+            match_name=match_name(r.name),
+            revoked=r.revoked,
             licence=r.licence,
             address=r.address,
             as_of=as_of,
@@ -250,11 +247,9 @@ async def load_register(session: AsyncSession) -> Register:
     as_of = (await session.execute(select(func.max(Agency.as_of)))).scalar_one_or_none()
     if as_of is None:
         return Register.of((), None)
-    rows = (
-        await session.execute(select(Agency.name, Agency.match_name, Agency.licence, Agency.address))
-    ).all()
+    rows = (await session.execute(select(Agency.name, Agency.licence, Agency.address, Agency.revoked))).all()
     return Register.of(
-        [RegisterRow(r.name, r.licence, r.address, r.match_name.startswith(REVOKED_PREFIX)) for r in rows],
+        [RegisterRow(r.name, r.licence, r.address, r.revoked) for r in rows],
         as_of,
     )
 

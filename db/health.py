@@ -9,7 +9,6 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db import crypto
-from db.agencies import REVOKED_PREFIX
 from db.models import Agency, Case, CaseEvent, Region
 
 LEVELS = {1: "provinces", 2: "regencies", 3: "districts", 4: "villages"}
@@ -31,7 +30,7 @@ async def region_counts(session: AsyncSession) -> dict[str, int]:
 
 async def register_state(session: AsyncSession) -> RegisterState:
     # Licensed companies only: revoked ones are kept to be told as revoked (db.agencies).
-    licensed = Agency.match_name.not_like(REVOKED_PREFIX + "%")
+    licensed = Agency.revoked.is_(False)
     companies, as_of = (
         await session.execute(select(func.count(), func.max(Agency.as_of)).where(licensed))
     ).one()

@@ -17,6 +17,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.engine import Dialect
@@ -220,6 +221,8 @@ class Agency(Base):
     address: Mapped[str | None] = mapped_column(String(300))
     # The date of the register this row came from (the bot says "as of" it).
     as_of: Mapped[date] = mapped_column(Date)
+    # Licence revoked or suspended: kept so that an ad naming it is told so (migration 0019).
+    revoked: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class RegencyContact(Base):
