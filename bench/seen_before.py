@@ -28,17 +28,18 @@ import sqlite3
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from datetime import date, timedelta
 from pathlib import Path
 
 import asyncpg  # type: ignore[import-untyped]
-from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from db import seen_before as stored  # noqa: E402
 from db.identifier_keys import IdentifierKeys  # noqa: E402
 from db.seen_filter import SeenFilter  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
@@ -216,9 +217,18 @@ async def measure(url: str, ads: list[str], seconds: float, keys: IdentifierKeys
         plain, direct, filtered = await best(
             [alone, with_look_up("direct", None), with_look_up("filtered", known)], seconds
         )
-        queries: list[str] = []
-        event.listen(engine.sync_engine, "before_cursor_execute", lambda *a: queries.append(a[2]))
-        await with_look_up("filtered", known)()
+        queries: list[Sequence[str]] = []
+        asked = stored.look_up
+
+        async def counted(session: AsyncSession, digests: Sequence[str]) -> dict[str, stored.Seen]:
+            queries.append(digests)  # the look-up goes to the driver, past SQLAlchemy's events
+            return await asked(session, digests)
+
+        stored.look_up = counted
+        try:
+            await with_look_up("filtered", known)()
+        finally:
+            stored.look_up = asked
     finally:
         await known.close()
         await engine.dispose()

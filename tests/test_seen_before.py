@@ -5,6 +5,7 @@ admins, forgotten after the retention period. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -71,6 +72,34 @@ def test_links_handles_and_companies_have_one_form() -> None:
     assert identifiers.link("https://WWW.Bit.ly/AbC/") == Identifier("link", "bit.ly/AbC")
     assert identifiers.link("t.me/LokerJaya") == identifiers.handle("@lokerjaya")
     assert identifiers.company("PT. Karya  Mitra-Samudera") == identifiers.company("pt karya mitra samudera")
+
+
+def test_numbers_are_looked_for_only_where_digits_run_and_found_the_same() -> None:
+    """in_text tries PHONE_RUN only around stretches of digits (identifiers.phone_runs): the same
+    matches as trying it everywhere, in texts built to catch the edges ("+", "(", "00", spaces)."""
+    rng = random.Random(20)
+    texts = [
+        *FIVE_WAYS,
+        SCAM_AD,
+        LEGIT_AD,
+        "+ (0812) 3456 7890",
+        "a+ (62)812-3456-7890=",
+        "00 62 812 3456 7890",
+    ]
+    for alphabet in ("0123456789+ ( )-.\n/=ax", "00+ (8 1)-.w"):
+        texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 60))) for _ in range(3000)]
+    for text in texts:
+        everywhere = [m.span() for m in identifiers.PHONE_RUN.finditer(text)]
+        assert [m.span() for m in identifiers.phone_runs(text)] == everywhere, repr(text)
+
+
+async def test_the_look_up_sees_what_the_session_has_not_written_yet(sessions: Any) -> None:
+    """The look-up goes to the driver, past the ORM: it flushes first, as an ORM query would."""
+    digest = KEYS.digest("phone:" + NUMBER)
+    async with sessions() as session, session.begin():
+        session.add(SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2))
+        [seen] = (await seen_before.look_up(session, [digest, digest])).values()
+    assert (seen.kind, seen.sightings, seen.since, seen.mark) == ("phone", 2, DAY, None)
 
 
 async def _remember(session: Any, text: str, regency: str | None, day: date = DAY, **kw: Any) -> None:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from db import seen_before
 from db.identifier_keys import IdentifierKeys
@@ -54,11 +54,19 @@ async def filters(database_url: str) -> AsyncIterator[Callable[..., SeenFilter]]
         await known.close()
 
 
-def _queries(sessions: Any) -> list[str]:
-    """The statements the chat's engine runs from now on."""
-    seen: list[str] = []
-    event.listen(sessions.kw["bind"].sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
+def _asked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The digests the database is asked for from now on (db.seen_before.look_up sends its query
+    to the driver itself, past SQLAlchemy's events; given no digests it makes none)."""
+    asked: list[list[str]] = []
+    real = seen_before.look_up
+
+    async def spy(session: Any, digests: Any) -> Any:
+        if digests:
+            asked.append(list(digests))
+        return await real(session, digests)
+
+    monkeypatch.setattr(seen_before, "look_up", spy)
+    return asked
 
 
 async def _remember(sessions: Any, identifier: Identifier, regency: str, known: SeenFilter | None) -> None:
@@ -82,32 +90,32 @@ async def test_another_process_sighting_is_seen_after_the_refresh(sessions: Any,
 
 
 async def test_an_identifier_the_filter_never_saw_makes_no_query(
-    sessions: Any, filters: Any, rules: Any
+    sessions: Any, filters: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _remember(sessions, OTHER, KUBU_RAYA, None)
     known = filters()
     await known.load()
-    queries = _queries(sessions)
+    asked = _asked(monkeypatch)
     async with sessions() as session:
         checked = await layer.check(session, KEYS, AD, analyse(AD, rules), known)
         assert checked.matches == () and checked.identifiers
-        assert not any("seen_identifiers" in q for q in queries)
+        assert not asked
         unfiltered = await layer.check(session, KEYS, AD, analyse(AD, rules))
     assert unfiltered.matches == ()
-    assert any("seen_identifiers" in q for q in queries), "without the filter the database is asked"
+    assert asked, "without the filter the database is asked"
 
 
 async def test_a_false_positive_costs_a_query_not_a_wrong_answer(
-    sessions: Any, filters: Any, rules: Any
+    sessions: Any, filters: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     known = filters()
     await known.load()
     known.add(KEYS.digest(NUMBER.key))  # as a rolled-back turn leaves it
-    queries = _queries(sessions)
+    asked = _asked(monkeypatch)
     async with sessions() as session:
         checked = await layer.check(session, KEYS, AD, analyse(AD, rules), known)
     assert checked.matches == () and checked.analysis.risk == checked.risk_before
-    assert any("seen_identifiers" in q for q in queries)
+    assert asked
 
 
 async def test_the_same_answers_with_and_without_the_filter(sessions: Any, filters: Any, rules: Any) -> None:

@@ -54,6 +54,8 @@ async def look_up(
 ) -> list[Match]:
     """`known`: the in-memory filter of stored digests; an identifier it has never seen is not
     asked for (most are not: a query per ad would cost more than the analysis, bench/seen_before.py)."""
+    if not found:  # a third of the ads name nothing to look up
+        return []
     digests = {identifier: keys.all_digests(identifier.key) for identifier in found}
     if known is not None and await known.refresh_if_due():
         digests = {i: ds for i, ds in digests.items() if any(known.may_contain(d) for d in ds)}
