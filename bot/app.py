@@ -96,16 +96,17 @@ class Core:
 async def open_core(
     settings: Settings, clock: Clock = utc_now, apply_migrations: bool = True, seen_filter: bool = False
 ) -> Core:
-    """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: about
-    2 s a million identifiers at start, then no query for most ad checks; a one-shot command
-    skips it and asks the database)."""
+    """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: no
+    query for most ad checks; a one-shot command skips it and asks the database). It loads in the
+    background: serving starts at once, and until it is built the check asks the database
+    (bench/seen_before.py --start-up)."""
     services = build_services(settings)  # content errors surface before touching the database
     database = create_engine(settings.database_url_value(), settings.database.pool_size)
     if apply_migrations:
         await migrate.upgrade(database)
     if seen_filter and services.seen_keys is not None:
         known = SeenFilter(settings.database_url_value())
-        await known.load()
+        known.start_loading()
         services = dataclasses.replace(services, seen_filter=known)
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
