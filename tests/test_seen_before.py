@@ -96,9 +96,15 @@ def test_numbers_are_looked_for_only_where_digits_run_and_found_the_same() -> No
 async def test_the_look_up_sees_what_the_session_has_not_written_yet(sessions: Any) -> None:
     """The look-up goes to the driver, past the ORM: it flushes first, as an ORM query would."""
     digest = KEYS.digest("phone:" + NUMBER)
-    async with sessions() as session, session.begin():
-        session.add(SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2))
-        [seen] = (await seen_before.look_up(session, [digest, digest])).values()
+    async with sessions() as session:
+        async with session.begin():
+            session.add(
+                SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2)
+            )
+            [seen] = (await seen_before.look_up(session, [digest, digest])).values()
+        async with session.begin():  # the driver's connection is the new transaction's
+            assert (await seen_before.look_up(session, [digest]))[digest].sightings == 2
+            assert session.info[seen_before.DRIVER_KEY][0] is session.sync_session.get_transaction()
     assert (seen.kind, seen.sightings, seen.since, seen.mark) == ("phone", 2, DAY, None)
 
 
