@@ -3,6 +3,7 @@ seen in a region, mark and forget them. Digests come in already computed (db/ide
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,8 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, SeenIdentifier, Sighting
+
+log = logging.getLogger(__name__)
 
 MARKS = ("confirmed", "cleared")
 
@@ -95,14 +98,23 @@ async def look_up(session: AsyncSession, digests: Sequence[str]) -> dict[str, Se
         await session.flush()
     dialect, driver = await _driver(session)
     sql = _look_up_sql(dialect, len(unique))
-    if dialect == "sqlite":  # aiosqlite; dates come as SQLAlchemy stores them, "YYYY-MM-DD"
-        rows = await driver.execute_fetchall(sql, unique)
-        return {
-            digest: Seen(digest, kind, sightings, regencies, date.fromisoformat(since), reports, mark)
-            for digest, kind, sightings, regencies, since, reports, mark in rows
-        }
-    if dialect == "postgresql":  # asyncpg
-        return {row[0]: Seen(*row) for row in await driver.fetch(sql, *unique)}
+    try:
+        if dialect == "sqlite":  # aiosqlite; dates come as SQLAlchemy stores them, "YYYY-MM-DD"
+            rows = await driver.execute_fetchall(sql, unique)
+            return {
+                digest: Seen(digest, kind, sightings, regencies, date.fromisoformat(since), reports, mark)
+                for digest, kind, sightings, regencies, since, reports, mark in rows
+            }
+        if dialect == "postgresql":  # asyncpg
+            return {row[0]: Seen(*row) for row in await driver.fetch(sql, *unique)}
+    except Exception as error:  # asked again below, where errors are SQLAlchemy's
+        # The driver's own error (sqlite3's, asyncpg's) would escape the chat engine's test of a
+        # failed database (bot/engine.py) and the pool's of a dropped connection: the ORM asks
+        # again, and either answers or raises what SQLAlchemy makes of the failure.
+        log.warning(
+            "seen-before look-up through the driver failed (%s); through SQLAlchemy", type(error).__name__
+        )
+        session.info.pop(DRIVER_KEY, None)
     return {row[0]: Seen(*row) for row in await session.execute(LOOK_UP, {"digests": unique})}
 
 

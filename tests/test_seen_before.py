@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -106,6 +107,27 @@ async def test_the_look_up_sees_what_the_session_has_not_written_yet(sessions: A
             assert (await seen_before.look_up(session, [digest]))[digest].sightings == 2
             assert session.info[seen_before.DRIVER_KEY][0] is session.sync_session.get_transaction()
     assert (seen.kind, seen.sightings, seen.since, seen.mark) == ("phone", 2, DAY, None)
+
+
+async def test_a_driver_error_is_asked_again_through_sqlalchemy(sessions: Any) -> None:
+    """The chat engine tells a failed database by SQLAlchemy's errors (bot/engine.py): the driver's
+    own error does not escape the look-up; SQLAlchemy asks again (and answers, or raises its own)."""
+
+    class Failing:
+        async def execute_fetchall(self, *_: Any) -> Any:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        async def fetch(self, *_: Any) -> Any:
+            raise ConnectionResetError("connection reset by peer")
+
+    digest = KEYS.digest("phone:" + NUMBER)
+    async with sessions() as session, session.begin():
+        session.add(SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2))
+        await session.flush()
+        backend, _ = await seen_before._driver(session)
+        session.info[seen_before.DRIVER_KEY] = (session.sync_session.get_transaction(), backend, Failing())
+        [seen] = (await seen_before.look_up(session, [digest])).values()
+    assert seen.sightings == 2
 
 
 async def _remember(session: Any, text: str, regency: str | None, day: date = DAY, **kw: Any) -> None:
