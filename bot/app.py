@@ -98,16 +98,14 @@ async def open_core(
 ) -> Core:
     """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: no
     query for most ad checks; a one-shot command skips it and asks the database). It loads in the
-    background: serving starts at once, and until it is built the check asks the database
-    (bench/seen_before.py --start-up)."""
+    background once the core is open: serving starts at once, and until it is built the check
+    asks the database (bench/seen_before.py prints the times to serving and to the filter ready)."""
     services = build_services(settings)  # content errors surface before touching the database
     database = create_engine(settings.database_url_value(), settings.database.pool_size)
     if apply_migrations:
         await migrate.upgrade(database)
     if seen_filter and services.seen_keys is not None:
-        known = SeenFilter(settings.database_url_value())
-        known.start_loading()
-        services = dataclasses.replace(services, seen_filter=known)
+        services = dataclasses.replace(services, seen_filter=SeenFilter(settings.database_url_value()))
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
     await _load_regions_on_first_start(sessions)
@@ -123,6 +121,8 @@ async def open_core(
         flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
     )
+    if services.seen_filter is not None:
+        services.seen_filter.start_loading()
     return Core(settings, database, sessions, services, engine, clock, pictures)
 
 

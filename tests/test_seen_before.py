@@ -325,6 +325,8 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
     )
     bot: harness.BotHarness = await harness.start_harness_with(settings, fake_api, harness.FakeClock())
     try:
+        known = bot.service.core.services.seen_filter if bot.service.core else None
+        assert known is not None and await known.wait_loaded(), "started at once, loaded in the background"
         villager, coordinator = 701, 702
         await bot.onboard(villager)
         await bot.press(villager, "sb:start")
