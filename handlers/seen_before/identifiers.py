@@ -30,6 +30,7 @@ PREFIX_CHARS = 3
 WHATSAPP_LINK = re.compile(r"(?:wa\.me/|whatsapp\.com/send/?\?phone=)\+?(\d{8,15})", re.IGNORECASE)
 TELEGRAM_LINK = re.compile(r"\bt\.me/([A-Za-z][A-Za-z0-9_]{3,31})", re.IGNORECASE)
 HANDLE = re.compile(r"^@?([A-Za-z][A-Za-z0-9_.]{2,31})$")
+NOT_DIGIT = re.compile(r"\D")
 SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 LEGAL_FORM = re.compile(r"^(?:PT|CV|P\.T\.?)\b|\b(?:Sdn|Ltd|Inc|LLC|Corp|Limited|Company)\b", re.IGNORECASE)
 
@@ -55,7 +56,7 @@ def phone(raw: str, assume_mobile: bool = False) -> str | None:
     """An Indonesian or international number in the form +<country><number>, or None.
     assume_mobile: "812 3456 7890" typed without 0 (an operator typing a number) is Indonesian."""
     raw = raw.strip()
-    digits = re.sub(r"\D", "", raw)
+    digits = NOT_DIGIT.sub("", raw)
     if raw.startswith("+"):
         number = digits
     elif raw.startswith("00"):
