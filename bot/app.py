@@ -100,17 +100,16 @@ class Core:
 async def open_core(
     settings: Settings, clock: Clock = utc_now, apply_migrations: bool = True, seen_filter: bool = False
 ) -> Core:
-    """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: about
-    2 s a million identifiers at start, then no query for most ad checks; a one-shot command
-    skips it and asks the database)."""
+    """`seen_filter`: load the in-memory filter of "seen before" (a long-running service: no
+    query for most ad checks; a one-shot command skips it and asks the database). It loads in the
+    background once the core is open: serving starts at once, and until it is built the check
+    asks the database (bench/seen_before.py prints the times to serving and to the filter ready)."""
     services = build_services(settings)  # content errors surface before touching the database
     database = create_engine(settings.database_url_value(), settings.database.pool_size)
     if apply_migrations:
         await migrate.upgrade(database)
     if seen_filter and services.seen_keys is not None:
-        known = SeenFilter(settings.database_url_value())
-        await known.load()
-        services = dataclasses.replace(services, seen_filter=known)
+        services = dataclasses.replace(services, seen_filter=SeenFilter(settings.database_url_value()))
     keys = settings.data_keys.get_secret_value() if settings.data_keys else None
     sessions = create_sessionmaker(database, FieldCipher.from_setting(keys))
     reader = create_reader(database)
@@ -129,6 +128,8 @@ async def open_core(
         pictures=pictures,
         readers=readers,
     )
+    if services.seen_filter is not None:
+        services.seen_filter.start_loading()
     return Core(settings, database, sessions, reader, readers, services, engine, clock, pictures)
 
 

@@ -8,7 +8,6 @@ which the old key can be dropped."""
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 
 # 128 bits of the HMAC: collisions among millions of identifiers stay out of reach, and the
@@ -51,4 +50,6 @@ class IdentifierKeys:
 
     @staticmethod
     def _digest(key: bytes, identifier: str) -> str:
-        return hmac.new(key, identifier.encode(), hashlib.sha256).digest()[:DIGEST_BYTES].hex()
+        # hmac.digest: OpenSSL's one-shot HMAC, about three times faster than hmac.new (every
+        # identifier of every checked ad is hashed).
+        return hmac.digest(key, identifier.encode(), "sha256")[:DIGEST_BYTES].hex()

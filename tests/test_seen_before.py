@@ -5,6 +5,8 @@ admins, forgotten after the retention period. On SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import random
+import sqlite3
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -71,6 +73,61 @@ def test_links_handles_and_companies_have_one_form() -> None:
     assert identifiers.link("https://WWW.Bit.ly/AbC/") == Identifier("link", "bit.ly/AbC")
     assert identifiers.link("t.me/LokerJaya") == identifiers.handle("@lokerjaya")
     assert identifiers.company("PT. Karya  Mitra-Samudera") == identifiers.company("pt karya mitra samudera")
+
+
+def test_numbers_are_looked_for_only_where_digits_run_and_found_the_same() -> None:
+    """in_text tries PHONE_RUN only around stretches of digits (identifiers.phone_runs): the same
+    matches as trying it everywhere, in texts built to catch the edges ("+", "(", "00", spaces)."""
+    rng = random.Random(20)
+    texts = [
+        *FIVE_WAYS,
+        SCAM_AD,
+        LEGIT_AD,
+        "+ (0812) 3456 7890",
+        "a+ (62)812-3456-7890=",
+        "00 62 812 3456 7890",
+    ]
+    for alphabet in ("0123456789+ ( )-.\n/=ax", "00+ (8 1)-.w"):
+        texts += ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 60))) for _ in range(3000)]
+    for text in texts:
+        everywhere = [m.span() for m in identifiers.PHONE_RUN.finditer(text)]
+        assert [m.span() for m in identifiers.phone_runs(text)] == everywhere, repr(text)
+
+
+async def test_the_look_up_sees_what_the_session_has_not_written_yet(sessions: Any) -> None:
+    """The look-up goes to the driver, past the ORM: it flushes first, as an ORM query would."""
+    digest = KEYS.digest("phone:" + NUMBER)
+    async with sessions() as session:
+        async with session.begin():
+            session.add(
+                SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2)
+            )
+            [seen] = (await seen_before.look_up(session, [digest, digest])).values()
+        async with session.begin():  # the driver's connection is the new transaction's
+            assert (await seen_before.look_up(session, [digest]))[digest].sightings == 2
+            assert session.info[seen_before.DRIVER_KEY][0] is session.sync_session.get_transaction()
+    assert (seen.kind, seen.sightings, seen.since, seen.mark) == ("phone", 2, DAY, None)
+
+
+async def test_a_driver_error_is_asked_again_through_sqlalchemy(sessions: Any) -> None:
+    """The chat engine tells a failed database by SQLAlchemy's errors (bot/engine.py): the driver's
+    own error does not escape the look-up; SQLAlchemy asks again (and answers, or raises its own)."""
+
+    class Failing:
+        async def execute_fetchall(self, *_: Any) -> Any:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        async def fetch(self, *_: Any) -> Any:
+            raise ConnectionResetError("connection reset by peer")
+
+    digest = KEYS.digest("phone:" + NUMBER)
+    async with sessions() as session, session.begin():
+        session.add(SeenIdentifier(digest=digest, kind="phone", first_seen=DAY, last_seen=DAY, sightings=2))
+        await session.flush()
+        backend, _ = await seen_before._driver(session)
+        session.info[seen_before.DRIVER_KEY] = (session.sync_session.get_transaction(), backend, Failing())
+        [seen] = (await seen_before.look_up(session, [digest])).values()
+    assert seen.sightings == 2
 
 
 async def _remember(session: Any, text: str, regency: str | None, day: date = DAY, **kw: Any) -> None:
@@ -268,6 +325,8 @@ async def test_calo_in_chat_for_a_coordinator_only(database_url: str, fake_api: 
     )
     bot: harness.BotHarness = await harness.start_harness_with(settings, fake_api, harness.FakeClock())
     try:
+        known = bot.service.core.services.seen_filter if bot.service.core else None
+        assert known is not None and await known.wait_loaded(), "started at once, loaded in the background"
         villager, coordinator = 701, 702
         await bot.onboard(villager)
         await bot.press(villager, "sb:start")

@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
-from db import seen_before
+from db import seen_before, seen_filter
 from db.identifier_keys import IdentifierKeys
 from db.models import SeenIdentifier
 from db.seen_filter import SeenFilter
@@ -54,11 +54,19 @@ async def filters(database_url: str) -> AsyncIterator[Callable[..., SeenFilter]]
         await known.close()
 
 
-def _queries(sessions: Any) -> list[str]:
-    """The statements the chat's engine runs from now on."""
-    seen: list[str] = []
-    event.listen(sessions.kw["bind"].sync_engine, "before_cursor_execute", lambda *a: seen.append(a[2]))
-    return seen
+def _asked(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The digests the database is asked for from now on (db.seen_before.look_up sends its query
+    to the driver itself, past SQLAlchemy's events; given no digests it makes none)."""
+    asked: list[list[str]] = []
+    real = seen_before.look_up
+
+    async def spy(session: Any, digests: Any) -> Any:
+        if digests:
+            asked.append(list(digests))
+        return await real(session, digests)
+
+    monkeypatch.setattr(seen_before, "look_up", spy)
+    return asked
 
 
 async def _remember(sessions: Any, identifier: Identifier, regency: str, known: SeenFilter | None) -> None:
@@ -82,32 +90,58 @@ async def test_another_process_sighting_is_seen_after_the_refresh(sessions: Any,
 
 
 async def test_an_identifier_the_filter_never_saw_makes_no_query(
-    sessions: Any, filters: Any, rules: Any
+    sessions: Any, filters: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await _remember(sessions, OTHER, KUBU_RAYA, None)
     known = filters()
     await known.load()
-    queries = _queries(sessions)
+    asked = _asked(monkeypatch)
     async with sessions() as session:
         checked = await layer.check(session, KEYS, AD, analyse(AD, rules), known)
         assert checked.matches == () and checked.identifiers
-        assert not any("seen_identifiers" in q for q in queries)
+        assert not asked
         unfiltered = await layer.check(session, KEYS, AD, analyse(AD, rules))
     assert unfiltered.matches == ()
-    assert any("seen_identifiers" in q for q in queries), "without the filter the database is asked"
+    assert asked, "without the filter the database is asked"
+
+
+async def test_the_check_asks_the_database_while_the_filter_loads(
+    sessions: Any, filters: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sigap run` serves at once and loads the filter in the background (bot/app.py)."""
+    await _remember(sessions, NUMBER, KUBU_RAYA, None)
+    known = filters()
+    known.start_loading()
+    asked = _asked(monkeypatch)
+    other_ad = AD.replace("0812-3456-7890", "0813-1111-2222")
+    async with sessions() as session:
+        loading = await layer.check(session, KEYS, AD, analyse(AD, rules), known)
+        assert asked, "not built yet: the database is asked"
+        assert [m.identifier for m in loading.matches] == [NUMBER]
+        assert await known.wait_loaded()
+        asked.clear()
+        built = await layer.check(session, KEYS, other_ad, analyse(other_ad, rules), known)
+    assert built.matches == () and not asked, "built: a number never stored is not asked for"
+
+
+async def test_prefixes_out_of_order_are_sorted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The database concatenates them in the digests' order, which SQLite does not promise."""
+    monkeypatch.setattr(seen_filter, "SLICE", 2)  # each slice in order, not across them
+    assert list(await seen_filter._prefixes("000000010000000a00000002ffffffff")) == [1, 2, 10, 2**32 - 1]
+    assert list(await seen_filter._prefixes("")) == []
 
 
 async def test_a_false_positive_costs_a_query_not_a_wrong_answer(
-    sessions: Any, filters: Any, rules: Any
+    sessions: Any, filters: Any, rules: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     known = filters()
     await known.load()
     known.add(KEYS.digest(NUMBER.key))  # as a rolled-back turn leaves it
-    queries = _queries(sessions)
+    asked = _asked(monkeypatch)
     async with sessions() as session:
         checked = await layer.check(session, KEYS, AD, analyse(AD, rules), known)
     assert checked.matches == () and checked.analysis.risk == checked.risk_before
-    assert any("seen_identifiers" in q for q in queries)
+    assert asked
 
 
 async def test_the_same_answers_with_and_without_the_filter(sessions: Any, filters: Any, rules: Any) -> None:
@@ -142,7 +176,8 @@ async def test_an_id_committed_after_a_higher_one_is_still_read(sessions: Any, f
 async def test_a_refresh_every_few_seconds_and_a_rebuild_a_day(sessions: Any, filters: Any) -> None:
     clock = Clock()
     known = filters(refresh_seconds=2.0, rebuild_seconds=86_400.0, clock=clock)
-    await known.refresh_if_due()  # never built: builds
+    assert not await known.refresh_if_due(), "never built: builds, in the background"
+    assert await known.wait_loaded()
     await _remember(sessions, NUMBER, KUBU_RAYA, None)
     digest = KEYS.digest(NUMBER.key)
     clock.now += 1.0
@@ -157,7 +192,8 @@ async def test_a_refresh_every_few_seconds_and_a_rebuild_a_day(sessions: Any, fi
     await known.refresh_if_due()
     assert known.may_contain(digest), "a deleted row stays until the rebuild (a false positive)"
     clock.now += 86_400.0
-    await known.refresh_if_due()
+    assert await known.refresh_if_due(), "the day-old array answers while the new one is built"
+    await known.wait_loaded()
     assert not known.may_contain(digest)
 
 

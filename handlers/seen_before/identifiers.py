@@ -10,6 +10,7 @@ budget of the ad check, and only the shapes recruiters write need reading here."
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from db.agencies import match_name
@@ -19,9 +20,17 @@ from handlers.offers.analysis import LINK, MAX_CHARS, Analysis
 KINDS = ("phone", "link", "handle", "company")
 # A run of digits that may be a phone number, with the separators people type between groups.
 PHONE_RUN = re.compile(r"(?<![\w/=])(?:\+|\b00)?\s?\(?\d[\d\s.\-()]{7,18}\d(?![\d])")
+# Where PHONE_RUN can match: a stretch from a digit to a digit of the characters numbers are
+# written with. PHONE_RUN begins with optional characters, so the regular-expression engine tries
+# it at every position of the text (most of the look-up's cost); this pattern begins with a digit,
+# which the engine skips to, and PHONE_RUN is then tried only there. A PHONE_RUN match starts at
+# most PREFIX_CHARS before such a stretch ("+", a space, "(") and ends within it: the same matches.
+NUMBER_STRETCH = re.compile(r"\d[\d\s.\-()]{7,}\d")
+PREFIX_CHARS = 3
 WHATSAPP_LINK = re.compile(r"(?:wa\.me/|whatsapp\.com/send/?\?phone=)\+?(\d{8,15})", re.IGNORECASE)
 TELEGRAM_LINK = re.compile(r"\bt\.me/([A-Za-z][A-Za-z0-9_]{3,31})", re.IGNORECASE)
 HANDLE = re.compile(r"^@?([A-Za-z][A-Za-z0-9_.]{2,31})$")
+NOT_DIGIT = re.compile(r"\D")
 SCHEME = re.compile(r"^(?:https?://)?(?:www\.)?", re.IGNORECASE)
 LEGAL_FORM = re.compile(r"^(?:PT|CV|P\.T\.?)\b|\b(?:Sdn|Ltd|Inc|LLC|Corp|Limited|Company)\b", re.IGNORECASE)
 
@@ -47,7 +56,7 @@ def phone(raw: str, assume_mobile: bool = False) -> str | None:
     """An Indonesian or international number in the form +<country><number>, or None.
     assume_mobile: "812 3456 7890" typed without 0 (an operator typing a number) is Indonesian."""
     raw = raw.strip()
-    digits = re.sub(r"\D", "", raw)
+    digits = NOT_DIGIT.sub("", raw)
     if raw.startswith("+"):
         number = digits
     elif raw.startswith("00"):
@@ -100,11 +109,20 @@ def in_text(text: str) -> list[Identifier]:
         for match in WHATSAPP_LINK.finditer(text):
             found.append(link(match.group()) or Identifier("phone", ""))
         found += (Identifier("handle", "@" + m.group(1).lower()) for m in TELEGRAM_LINK.finditer(text))
-    for run in PHONE_RUN.finditer(text):
+    for run in phone_runs(text):
         number = phone(run.group())
         if number:
             found.append(Identifier("phone", number))
     return [i for i in dict.fromkeys(found) if i.value]
+
+
+def phone_runs(text: str) -> Iterator[re.Match[str]]:
+    """PHONE_RUN's matches in the text, found only where NUMBER_STRETCH says one can be."""
+    after = 0  # where the last match ended: matches do not overlap
+    for stretch in NUMBER_STRETCH.finditer(text):
+        for run in PHONE_RUN.finditer(text, max(after, stretch.start() - PREFIX_CHARS), stretch.end()):
+            after = run.end()
+            yield run
 
 
 def in_ad(text: str, analysis: Analysis) -> list[Identifier]:

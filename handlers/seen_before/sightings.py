@@ -54,11 +54,17 @@ async def look_up(
 ) -> list[Match]:
     """`known`: the in-memory filter of stored digests; an identifier it has never seen is not
     asked for (most are not: a query per ad would cost more than the analysis, bench/seen_before.py)."""
-    digests = {identifier: keys.all_digests(identifier.key) for identifier in found}
-    if known is not None and await known.refresh_if_due():
-        digests = {i: ds for i, ds in digests.items() if any(known.may_contain(d) for d in ds)}
-        if not digests:
-            return []
+    if not found:  # a sixth of the corpus' ads name nothing to look up
+        return []
+    # None: no filter, or one not built (or not readable): every identifier is asked for.
+    may_contain = known.may_contain if known is not None and await known.refresh_if_due() else None
+    digests = {}
+    for identifier in found:
+        candidates = keys.all_digests(identifier.key)
+        if may_contain is None or any(map(may_contain, candidates)):
+            digests[identifier] = candidates
+    if not digests:
+        return []
     stored = await seen_before.look_up(session, [d for ds in digests.values() for d in ds])
     matches = []
     for identifier, candidates in digests.items():
