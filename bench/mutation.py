@@ -86,6 +86,7 @@ AREAS: dict[str, Area] = {
             f"{GUARDS}::test_erasure_drops_queued_messages_roles_and_the_conversation",
             "tests/test_erasure_leaves_nothing.py",
             "tests/test_privacy.py",
+            "tests/test_scheduler.py::test_closed_cases_lose_their_personal_fields_after_the_retention_period",
         ),
     ),
     "crypto": Area(("db/crypto.py",), ("tests/test_field_cipher.py", "tests/test_encryption.py")),
@@ -101,7 +102,7 @@ AREAS: dict[str, Area] = {
         ),
     ),
     "access": Area(("handlers/access.py",), ("tests/test_roles.py",)),
-    "roles": Area(("db/roles.py",), ("tests/test_roles.py",)),
+    "roles": Area(("db/roles.py",), ("tests/test_roles.py", "tests/test_escalation_recipients.py")),
     "checklist-scoring": Area(
         ("handlers/checklist/scoring.py",),
         ("tests/test_checklist_scoring.py", "tests/test_checklist_personas.py"),
