@@ -86,6 +86,7 @@ AREAS: dict[str, Area] = {
             f"{GUARDS}::test_erasure_drops_queued_messages_roles_and_the_conversation",
             "tests/test_erasure_leaves_nothing.py",
             "tests/test_privacy.py",
+            "tests/test_personal_data.py",
             "tests/test_scheduler.py::test_closed_cases_lose_their_personal_fields_after_the_retention_period",
         ),
     ),
