@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from db import audit, cases, outbox, personal_data, queries, roles, subscriptions
-from db.models import CaseEvent, OutboxMessage, User
+from db.models import CaseEvent, OutboxMessage, RoleAssignment, User
 from db.roles import Role
 from ground.messages import Reply
 from tests.harness import FakeClock
@@ -105,7 +105,7 @@ async def test_erasure_leaves_an_empty_tombstone_and_spares_everyone_else(
     clock = FakeClock()
     async with sessions() as session, session.begin():
         ana, _ = await queries.get_or_create_user(session, "telegram", "100", "100", "en", clock())
-        await queries.get_or_create_user(session, "telegram", "200", "200", "id", clock())
+        bob, _ = await queries.get_or_create_user(session, "telegram", "200", "200", "id", clock())
         await queries.get_or_create_user(session, "whatsapp", "100", "100", "id", clock())
         await session.execute(
             update(User)
@@ -127,6 +127,8 @@ async def test_erasure_leaves_an_empty_tombstone_and_spares_everyone_else(
             )
         )
         await subscriptions.subscribe(session, ana.id, "61.12", "en", clock())
+        await roles.grant_role(session, ana.id, Role.OFFICIAL, VILLAGE, "cli", clock())
+        await roles.revoke_roles(session, ana.id, clock())  # earlier: that date stays as it was
         await roles.grant_role(session, ana.id, Role.COORDINATOR, "61.12", "cli", clock())
         case = await cases.create_case(
             session,
@@ -139,6 +141,7 @@ async def test_erasure_leaves_an_empty_tombstone_and_spares_everyone_else(
             now=clock(),
             ack_deadline=clock() + timedelta(hours=2),
         )
+        await cases.add_event(session, case.id, "acknowledged", bob.id, None, clock())
         for key, channel, chat in (
             ("to-ana-queued", "telegram", "100"),
             ("to-ana-sent", "telegram", "100"),
@@ -167,7 +170,17 @@ async def test_erasure_leaves_an_empty_tombstone_and_spares_everyone_else(
         assert (await personal_data.gather(session, ana.id)).subscription is None
         assert await roles.active_roles(session, ana.id) == set()
         assert (await cases.get_case(session, case.id)) is not None
-        assert (await session.execute(select(CaseEvent.actor_user_id))).scalars().all() == [None]
+        events = (await session.execute(select(CaseEvent.action, CaseEvent.actor_user_id))).all()
+        assert sorted(map(tuple, events)) == [("acknowledged", bob.id), ("created", None)]
+        revoked = (
+            await session.execute(
+                select(RoleAssignment.role, RoleAssignment.revoked_at).where(RoleAssignment.user_id == ana.id)
+            )
+        ).all()
+        assert sorted(map(tuple, revoked)) == [
+            (Role.COORDINATOR, clock()),
+            (Role.OFFICIAL, clock() - timedelta(days=1)),
+        ]
         messages = {
             row.idempotency_key: (
                 row.channel,
