@@ -35,8 +35,23 @@ async def test_my_data_shows_my_own_subscription_and_roles_only(
         await roles.grant_role(session, citra.id, Role.COORDINATOR, "61.71", "cli", clock())
         await roles.revoke_roles(session, citra.id, clock(), Role.COORDINATOR)
 
-        mine = await personal_data.gather(session, ana.id)
-        assert (mine.external_id, mine.subscription, mine.roles) == ("ana", None, ()), "nobody else's"
+        await session.execute(
+            update(User)
+            .where(User.id == ana.id)
+            .values(region_code=VILLAGE, privacy_version="2", privacy_seen_at=clock())
+        )
+        assert await personal_data.gather(session, ana.id) == personal_data.PersonalData(
+            channel="telegram",
+            external_id="ana",
+            language="id",
+            region_code=VILLAGE,
+            created_at=clock(),
+            privacy_version="2",
+            privacy_seen_at=clock(),
+            subscription=None,  # nobody else's
+            roles=(),
+            reports=(),
+        )
         budis = await personal_data.gather(session, budi.id)
         assert budis.subscription == ("61.12", "en")
         assert budis.roles == ((Role.COORDINATOR, "61.12"),)
@@ -197,6 +212,10 @@ async def test_erasure_leaves_an_empty_tombstone_and_spares_everyone_else(
             "to-bob": ("telegram", "200", "Halo to-bob"),
             "to-wa-100": ("whatsapp", "100", "Halo to-wa-100"),
         }
+        blanked = (
+            await session.execute(select(OutboxMessage.payload).where(OutboxMessage.id == sent_id))
+        ).scalar()
+        assert blanked == {}, "no text left"
         kept = (
             await session.execute(
                 select(OutboxMessage.platform_message_id, OutboxMessage.last_error).order_by(OutboxMessage.id)
