@@ -75,6 +75,7 @@ AREAS: dict[str, Area] = {
         ("db/outbox.py:enqueue", "db/outbox.py:enqueue_many", "handlers/cases/forwarding.py"),
         (
             "tests/test_outbox.py",
+            "tests/test_forwarding.py",
             f"{GUARDS}::test_forwarding_a_case_again_later_queues_nothing",
             f"{GUARDS}::test_a_case_reaches_each_coordinator_in_their_own_language",
             "tests/test_reports_e2e.py::test_photo_is_forwarded_and_nobody_registered_goes_to_admins",
