@@ -90,8 +90,10 @@ async def test_the_purge_detaches_the_reporter_from_that_case_only(
             made.append(case.id)
         old, still_open = made
         await cases.set_status(session, old, "closed", clock(), "found_safe")
+    closed_at = clock()
     clock.advance(days=181)
     async with sessions() as session, session.begin():
+        assert await personal_data.purge_closed_cases(session, closed_at, clock()) == [], "not before it"
         cut_off = clock() - timedelta(days=180)
         assert await personal_data.purge_closed_cases(session, cut_off, clock()) == [old]
     async with sessions() as session:
