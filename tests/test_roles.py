@@ -114,6 +114,32 @@ async def test_revoking_one_role_keeps_the_others_and_the_lists_show_who_holds_w
         assert await case_recipients(session, "61.12") == ("nobody", [])
 
 
+async def test_the_list_of_who_holds_what_is_by_role_then_region_then_account(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """`sigap admin roles` reads like a directory: granted in another order, listed in this one
+    (each sort key decides some pair here)."""
+    clock = FakeClock()
+    granted = [
+        ("ana", Role.COORDINATOR, "61.12"),
+        ("zed", Role.COORDINATOR, "33.01"),
+        ("citra", Role.OFFICIAL, "11.01.01.2001"),
+        ("budi", Role.COORDINATOR, "33.01"),
+        ("yan", Role.ADMIN, None),
+    ]
+    async with sessions() as session, session.begin():
+        for name, role, region in granted:
+            user, _ = await queries.get_or_create_user(session, "telegram", name, name, "id", clock())
+            assert await grant_role(session, user.id, role, region, "cli", clock())
+        assert await all_active_assignments(session) == [
+            ("telegram", "yan", Role.ADMIN, None),
+            ("telegram", "budi", Role.COORDINATOR, "33.01"),
+            ("telegram", "zed", Role.COORDINATOR, "33.01"),
+            ("telegram", "ana", Role.COORDINATOR, "61.12"),
+            ("telegram", "citra", Role.OFFICIAL, "11.01.01.2001"),
+        ]
+
+
 async def test_an_invite_expires_at_its_hour(sessions: async_sessionmaker[AsyncSession]) -> None:
     clock = FakeClock()
     async with sessions() as session, session.begin():
