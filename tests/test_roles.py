@@ -15,6 +15,7 @@ from db.roles import (
     all_active_assignments,
     case_recipients,
     create_invite,
+    escalation_recipients,
     grant_role,
     redeem_invite,
     revoke_roles,
@@ -112,6 +113,7 @@ async def test_revoking_one_role_keeps_the_others_and_the_lists_show_who_holds_w
         assert await revoke_roles(session, ana.id, clock()) == 1
         assert await task_force_regions(session) == ["33.01"], "no admin: not the whole country"
         assert await case_recipients(session, "61.12") == ("nobody", [])
+        assert await escalation_recipients(session, "61.12") == [], "nobody, not a crash"
 
 
 async def test_the_list_of_who_holds_what_is_by_role_then_region_then_account(
