@@ -1,10 +1,11 @@
-"""Forwarding a case to the task force, at the database level (no bot: a few seconds, so
-bench/mutation.py runs it for every mutant of send_case; the end-to-end forwarding tests are in
-tests/test_reports_e2e.py and tests/test_guards.py)."""
+"""Forwarding a case to the task force and queueing a broadcast, at the database level (no bot:
+seconds, so bench/mutation.py runs them for every mutant of send_case and the outbox keys; the
+end-to-end forwarding tests are in tests/test_reports_e2e.py and tests/test_guards.py)."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -14,6 +15,7 @@ from bot.config import Settings
 from db import cases, outbox, queries, roles
 from db.models import OutboxMessage
 from db.roles import Role
+from ground.messages import Reply
 from handlers.cases.forwarding import send_case
 from tests.harness import FakeClock
 
@@ -73,3 +75,40 @@ async def test_each_coordinator_gets_the_case_and_its_photo_once_in_their_langua
             assert reply.buttons, "the coordinator's buttons come with it"
             channel, chat_id, picture = messages[f"{prefix}:{purpose}:{user.id}:photo"]
             assert (channel, chat_id, picture.text, picture.photo) == (*chat, case.reference, PHOTO)
+
+
+async def test_a_repeated_fan_out_queues_only_what_is_new(sessions: async_sessionmaker[AsyncSession]) -> None:
+    """A broadcast's fan-out (enqueue_many) that runs again after a crash adds only the keys it
+    had not queued; every row is pending, due now, at its priority, with its own text."""
+    clock = FakeClock()
+    rows: list[dict[str, Any]] = [
+        {"key": "bc:1:1", "channel": "telegram", "chat_id": "501", "reply": Reply("Halo 501"), "priority": 1},
+        {"key": "bc:1:2", "channel": "whatsapp", "chat_id": "6281", "reply": Reply("Halo 6281")},
+    ]
+    async with sessions() as session, session.begin():
+        assert await outbox.enqueue_many(session, [], clock()) == 0
+        assert await outbox.enqueue_many(session, rows, clock()) == 2
+    clock.advance(minutes=5)
+    again = [*rows, {"key": "bc:1:3", "channel": "telegram", "chat_id": "502", "reply": Reply("Halo 502")}]
+    async with sessions() as session, session.begin():
+        assert await outbox.enqueue_many(session, again, clock()) == 1
+        queued = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars().all()
+    first = clock() - timedelta(minutes=5)
+    assert [
+        (
+            m.idempotency_key,
+            m.channel,
+            m.chat_id,
+            outbox.decode(m.payload).text,
+            m.status,
+            m.attempts,
+            m.next_attempt_at,
+            m.created_at,
+            m.priority,
+        )
+        for m in queued
+    ] == [
+        ("bc:1:1", "telegram", "501", "Halo 501", "pending", 0, first, first, 1),
+        ("bc:1:2", "whatsapp", "6281", "Halo 6281", "pending", 0, first, first, 0),
+        ("bc:1:3", "telegram", "502", "Halo 502", "pending", 0, clock(), clock(), 0),
+    ]
