@@ -208,6 +208,11 @@ def test_the_chart_of_a_broad_scope_does_not_tell_one_small_count_from_another()
         one, four = (_pixels(weekly_chart(t, _summary(broad, n))) for n in (1, SMALL_COUNT - 1))
         assert one == four, f"a count under {SMALL_COUNT} shows in the chart of {code!r}"
         assert one != _pixels(weekly_chart(t, _summary(broad, SMALL_COUNT))), "5 and more are drawn"
+        none, none_in_a_regency = (
+            _pixels(weekly_chart(t, _summary(scope, 0)))
+            for scope in (broad, Scope("61.12", "Wilayah", "Asia/Jakarta"))
+        )
+        assert none == none_in_a_regency, "weeks without a case or check are drawn empty, not as a few"
     for code in ("61.12", "61.12.09"):
         narrow = Scope(code, "Wilayah", "Asia/Jakarta")
         one, four = (_pixels(weekly_chart(t, _summary(narrow, n))) for n in (1, SMALL_COUNT - 1))
