@@ -119,7 +119,7 @@ AREAS: dict[str, Area] = {
         # The verdict from the signs found, and whether a message reads like an ad at all; what
         # finds each sign is the rules files' (tests/test_offer_analysis.py covers them).
         ("handlers/offers/analysis.py:_verdict", "handlers/offers/analysis.py:reads_like_an_ad"),
-        ("tests/test_offer_analysis.py",),
+        ("tests/test_offer_analysis.py", "tests/test_offer_verdict.py"),
     ),
 }
 STATUS = re.compile(r"^\s*(?P<name>\S+): (?P<status>[a-z ]+?)\s*$")
