@@ -105,8 +105,9 @@ AREAS: dict[str, Area] = {
     "access": Area(("handlers/access.py",), ("tests/test_roles.py",)),
     "roles": Area(("db/roles.py",), ("tests/test_roles.py", "tests/test_escalation_recipients.py")),
     "checklist-scoring": Area(
-        # What decides the risk level (the module's other 400 mutants are the rules file's
-        # parsing and its error messages: over 40 minutes a run on the shared machine).
+        # What decides the risk level; the module's other 400 mutants are the rules file's
+        # parsing, its refusals' wording and the result button's answer code (docs/testing.md
+        # gives the whole module's score for reference).
         (
             "handlers/checklist/scoring.py:assess",
             "handlers/checklist/scoring.py:_level",
