@@ -64,6 +64,19 @@ def test_points_thresholds_and_good_signs() -> None:
     assert (result.risk, result.score, result.reasons) == ("medium", 4, ("broker", "unnamed"))
 
 
+def test_high_starts_at_its_threshold_and_only_subtracting_rules_are_good_signs() -> None:
+    """A score equal to `high_from` is HIGH, and a rule that adds points is never shown as a good
+    sign (mutation testing found both open)."""
+    rules = parse_rules({**SMALL, "levels": {"medium_from": 3, "high_from": 5}})
+    broker = {"route": "broker", "named": "yes", "contract": "no", "passport": "yes"}
+    result = assess(rules, broker)
+    assert (result.risk, result.score) == ("high", 5)
+    assert (result.reasons, result.good_signs) == (("no_contract", "broker"), ())
+    safe = {"route": "company", "named": "yes", "contract": "yes", "passport": "yes"}
+    result = assess(rules, safe)
+    assert (result.risk, result.reasons, result.good_signs) == ("low", (), ("legal",))
+
+
 def test_a_forcing_rule_makes_high_whatever_else_and_comes_first() -> None:
     result = assess(RULES, {"route": "company", "named": "yes", "contract": "yes", "passport": "no"})
     assert (result.risk, result.reasons) == ("high", ("passport_held",))

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.app import build_services
+from bot.cli import admin
 from bot.config import Settings
 from db import cases as case_queries
 from db import outbox, personal_data, queries, roles
@@ -68,6 +69,35 @@ async def test_forwarding_a_case_again_later_queues_nothing(bot: BotHarness) -> 
             )
         ).scalar_one()
     assert place is not None and place.label in outbox.decode(escalated).text, "the case names its village"
+
+
+async def test_a_case_reaches_each_coordinator_in_their_own_language(bot: BotHarness) -> None:
+    """The villager writes Indonesian; a coordinator who chose English reads the forwarded and the
+    escalated case in English (not the default language, nor the reporter's)."""
+    assert bot.service.core is not None
+    await admin.grant(bot.service.core, Role.COORDINATOR, f"{bot.channel}:{COORDINATOR}", "61.12")
+    await bot.onboard(COORDINATOR, "en")
+    await bot.onboard(VILLAGER)
+    number = await case_id(bot, await file_report(bot, VILLAGER))
+    core = bot.service.core
+    async with core.sessions() as session, session.begin():
+        case = await case_queries.get_case(session, number)
+        assert case is not None
+        _, recipients = await roles.case_recipients(session, case.regency_code)
+        assert await send_case(session, core.services, case, recipients, "escalate", bot.clock()) == 1
+    coordinator = await _user_id(bot, COORDINATOR)
+    async with core.sessions() as session:
+        payload = (
+            await session.execute(
+                select(OutboxMessage.payload).where(
+                    OutboxMessage.idempotency_key == f"case:{number}:escalate:{coordinator}"
+                )
+            )
+        ).scalar_one()
+    english = core.services.content.texts("en")
+    text = outbox.decode(payload).text
+    assert text.startswith(english("cases.escalated_note")), text[:120]
+    assert bot_text(bot, "cases.escalated_note") not in text
 
 
 async def _user_id(bot: BotHarness, account: int) -> int:
@@ -178,6 +208,11 @@ def test_the_chart_of_a_broad_scope_does_not_tell_one_small_count_from_another()
         one, four = (_pixels(weekly_chart(t, _summary(broad, n))) for n in (1, SMALL_COUNT - 1))
         assert one == four, f"a count under {SMALL_COUNT} shows in the chart of {code!r}"
         assert one != _pixels(weekly_chart(t, _summary(broad, SMALL_COUNT))), "5 and more are drawn"
+        none, none_in_a_regency = (
+            _pixels(weekly_chart(t, _summary(scope, 0)))
+            for scope in (broad, Scope("61.12", "Wilayah", "Asia/Jakarta"))
+        )
+        assert none == none_in_a_regency, "weeks without a case or check are drawn empty, not as a few"
     for code in ("61.12", "61.12.09"):
         narrow = Scope(code, "Wilayah", "Asia/Jakarta")
         one, four = (_pixels(weekly_chart(t, _summary(narrow, n))) for n in (1, SMALL_COUNT - 1))

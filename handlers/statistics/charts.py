@@ -20,6 +20,14 @@ COLOURS = {
 HIDDEN_HEIGHT = SMALL_COUNT / 2
 
 
+def drawn_bars(values: list[int], hides: bool) -> tuple[list[float], list[bool]]:
+    """Each bar's height and whether it is hatched. When the scope hides small counts, a count of
+    1 to 4 is drawn at HIDDEN_HEIGHT, hatched; 0 and counts from SMALL_COUNT up as they are.
+    Apart from the drawing so mutation testing (bench/mutation.py) can try this decision alone."""
+    hidden = [hides and 0 < value < SMALL_COUNT for value in values]
+    return [HIDDEN_HEIGHT if h else float(v) for v, h in zip(values, hidden, strict=True)], hidden
+
+
 def weekly_chart(t: Texts, summary: Summary) -> bytes:
     """A WIDTH x HEIGHT PNG. Rendering takes a tenth of a second or so: call it off the event loop."""
     # Imported here: matplotlib takes a second to import and most `sigap` commands never draw.
@@ -41,9 +49,8 @@ def weekly_chart(t: Texts, summary: Summary) -> bytes:
         base = [0.0] * len(labels)
         any_hidden = False
         for key, values in series:
-            hidden = [hides and 0 < value < SMALL_COUNT for value in values]
+            heights, hidden = drawn_bars(values, hides)
             any_hidden = any_hidden or any(hidden)
-            heights = [HIDDEN_HEIGHT if h else float(v) for v, h in zip(values, hidden, strict=True)]
             bars = axes.bar(
                 positions, heights, bottom=base, color=COLOURS[key], label=t(f"statistics.chart.{key}")
             )
