@@ -77,6 +77,10 @@ class Denied:
             return True
         return warnings_count and self.warned_segment(first)
 
+    def warn_everything(self) -> None:
+        """The whole text warns (a warning post): no word of it is the offer's own."""
+        self._warned = set(self._words.segments)
+
     def warned_segment(self, first: int) -> bool:
         if self._warned is None:
             self._warned = self._work_out_warned()
