@@ -959,3 +959,49 @@ def test_no_need_to_hand_over_the_passport_is_not_no_passport() -> None:
     ):
         assert "no_passport" not in codes(check(ad)), ad
     assert "no_passport" in codes(check("Kerja pabrik di Malaysia, tidak perlu paspor."))
+
+
+# --- Round 5: warning posts, and recruitment away from home with an inducement ------------------
+
+
+def test_a_warning_post_describes_scams_and_offers_no_job() -> None:
+    for post in (
+        "Waspada! Di grup kampung beredar tawaran jadi operator di Myanmar, gaji 25 juta, tiket "
+        "pesawat gratis, paspor dipegang bos. Itu modus perdagangan orang. Cek dulu ke Disnaker.",
+        'Beware: a "hotel job in Dubai, visa on arrival, agent fee 30 million" is going round. '
+        "Real jobs abroad never ask for a fee to a person. Share this with your family.",
+    ):
+        result = check(post)
+        assert result.risk == "low", (post, codes(result))
+
+
+def test_a_scam_ad_that_warns_against_scams_is_still_an_ad() -> None:
+    # "Hati-hati penipuan" added to look trustworthy: the ad gives its contact, so it is an ad.
+    for ad in (
+        "Hati-hati penipuan, kami resmi! Waspada calo. Kerja admin di Kamboja gaji 20 juta, tiket "
+        "gratis. Hubungi 0812 3456 7890.",
+        "Hati-hati penipuan, waspada calo. Kerja kebun di pulau seberang, tiket kapal ditanggung, "
+        "gaji ditabung bos. Minat japri.",
+    ):
+        assert check(ad).risk == "high", (ad, codes(check(ad)))
+
+
+def test_recruitment_away_from_home_with_the_fare_paid_and_no_company_is_high() -> None:
+    result = check(
+        "Dicari cewek kerja warung di kota seberang, berangkat minggu depan, tiket ditanggung. "
+        "WA 0813 2222 1111"
+    )
+    assert "recruited_far_from_home" in codes(result)
+    assert result.risk == "high"
+
+
+def test_a_phone_held_by_the_employer_is_a_document_held() -> None:
+    result = check(
+        "Kerja di perkebunan, berangkat naik kapal dari pelabuhan, HP dikumpulkan mandor selama kontrak."
+    )
+    assert "documents_held" in codes(result)
+
+
+def test_pay_saved_by_the_recruiter_and_costs_lent_are_debts() -> None:
+    assert "wages_withheld" in codes(check("Ikut kerja jaga toko, gaji ditabung ibu sampai pulang kampung."))
+    assert "salary_deduction" in codes(check("Makan dan rokok dihutangin dulu dari warung bos."))
