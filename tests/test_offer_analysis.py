@@ -1005,3 +1005,34 @@ def test_a_phone_held_by_the_employer_is_a_document_held() -> None:
 def test_pay_saved_by_the_recruiter_and_costs_lent_are_debts() -> None:
     assert "wages_withheld" in codes(check("Ikut kerja jaga toko, gaji ditabung ibu sampai pulang kampung."))
     assert "salary_deduction" in codes(check("Makan dan rokok dihutangin dulu dari warung bos."))
+
+
+def test_an_ad_that_refuses_children_does_not_hire_them() -> None:
+    result = check(
+        "CV Contoh Roti buka lowongan kasir di Klaten. Lulusan SMP/SMA, pelamar di bawah 18 tahun "
+        "tidak diterima. Lamaran ke toko."
+    )
+    assert "minors" not in codes(result)
+    # Said the other way round, it is the trap.
+    assert "minors" in codes(check("Kerja di Malaysia lulusan SMP, usia di bawah 18 tahun bisa."))
+
+
+def test_the_daily_staff_bus_is_not_a_pickup() -> None:
+    result = check(
+        "PT Contoh Garmen buka lowongan di Klaten, lulusan SMP, ada antar jemput karyawan dari kecamatan."
+    )
+    assert "pickup" not in codes(result) and result.risk != "high"
+
+
+def test_registration_without_a_fee_at_the_labour_office_is_not_secrecy() -> None:
+    result = check("PT Contoh Kebun Lada. Pendaftaran di kantor kebun atau Disnaker Bangka, tanpa biaya.")
+    assert "secrecy" not in codes(result)
+
+
+def test_an_official_rate_paid_to_the_institution_is_not_a_fee() -> None:
+    result = check(
+        "PT Contoh Crew, manning agency. Biaya medical mengikuti tarif resmi lembaga diklat, "
+        "dibayar langsung ke lembaga. Kirim CV lewat email."
+    )
+    assert "fees" not in codes(result)
+    assert "fees" in codes(check("PT Contoh Crew, manning agency. Biaya medical bayar dulu ke admin kami."))

@@ -265,7 +265,12 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         pass  # "children are recruited too" in a warning is not an ad hiring them
     elif young is not None:
         raise_sign("minors", young)
-    elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
+    elif "school_leavers" in found and not (
+        any(age >= 18 for age, _ in ages)
+        or ADULT.search(lowered)
+        # "pelamar di bawah 18 tahun tidak diterima": the ad refuses children.
+        or any(name == "minors" and denied.any(first, False) for name, first, _ in sign_matches)
+    ):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
     if (
