@@ -1036,3 +1036,33 @@ def test_an_official_rate_paid_to_the_institution_is_not_a_fee() -> None:
     )
     assert "fees" not in codes(result)
     assert "fees" in codes(check("PT Contoh Crew, manning agency. Biaya medical bayar dulu ke admin kami."))
+
+
+def test_away_from_home_concepts_of_round_5() -> None:
+    # Who pays the fare stands a few words after the ticket.
+    assert "ticket_paid" in codes(check("Kerja di kota seberang, tiket kapal dari sana kami yang tanggung."))
+    # No need to go to the labour office: secrecy.
+    assert "secrecy" in codes(
+        check("Kerja kebun di pulau seberang. Tidak perlu urus ke dinas, ikut rombongan saja.")
+    )
+    # Pay kept until the contract ends, documents handed to the company.
+    assert "wages_withheld" in codes(check("Upah dua bulan pertama dibayarkan pada akhir kontrak."))
+    assert "documents_held" in codes(check("Ijazah asli diserahkan kepada perusahaan selama kontrak."))
+    # An "investment" or a "tf" before an amount is money asked of the worker.
+    assert "fees" in codes(check("Cruise ship waiter package. Investment: IDR 30,000,000."))
+    assert "fees" in codes(check("Kuota magang ke Korea, tf 4jt ke nomor ini."))
+
+
+def test_a_government_office_hiring_for_itself_names_its_employer() -> None:
+    result = check(
+        "Dinkes Kabupaten Contoh buka formasi perawat untuk puskesmas pedalaman. Tiket ke lokasi dibayar."
+    )
+    assert "no_company" not in codes(result)
+    assert "away_unverified" not in codes(result)
+
+
+def test_a_day_of_work_with_the_way_home_every_evening_moves_nobody() -> None:
+    result = check(
+        "Yang mau ikut panen di desa sebelah, upah 100rb sehari, berangkat bareng, pulang tiap sore."
+    )
+    assert "away_unverified" not in codes(result)

@@ -49,6 +49,9 @@ BUSINESS = re.compile(
     r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
     r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
     r"|\bBUMN\b"  # state-owned companies recruiting together
+    # A government office that hires for itself ("Dinas Kesehatan Kabupaten", "Dinkes Kab.") is
+    # an employer named, as a hospital is.
+    r"|\b(?:Dinas|Dinkes|Pemkab|Pemkot|Pemda|Pemerintah|Kementerian|Ministry|Department)\.?[ \t]+[A-Z]"
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
@@ -57,7 +60,7 @@ BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
     r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
-    r"Homestay|Hostel|Academy|BUMN"
+    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
@@ -327,7 +330,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
     # at least MEDIUM (domestic trafficking told plainly has few other words).
     journey = [span for span in concepts.get("journey", ()) if not denied.any(span[0], True)]
-    if journey and not abroad and not legal_route and not stays_home and "no_company" in found:
+    # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
+    # nobody away from home.
+    daily = "daily_return" in concepts
+    if journey and not abroad and not legal_route and not stays_home and not daily and "no_company" in found:
         raise_sign("away_unverified", words.quote(*journey[0]))
         for combination in rules.combinations:
             if combination.all == ("away_unverified",) and any(c in found for c in combination.any):
