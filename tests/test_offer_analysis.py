@@ -1066,3 +1066,12 @@ def test_a_day_of_work_with_the_way_home_every_evening_moves_nobody() -> None:
         "Yang mau ikut panen di desa sebelah, upah 100rb sehari, berangkat bareng, pulang tiap sore."
     )
     assert "away_unverified" not in codes(result)
+
+
+def test_a_denied_list_reaches_its_last_alternative_of_two_words() -> None:
+    result = check('PT Contoh Data Analitika. We will never ask for a fee or a "training deposit".')
+    assert "fees" not in codes(result)
+
+
+def test_malay_no_need_for_a_passport() -> None:
+    assert "no_passport" in codes(check("Kerja ladang di Sarawak, tak payah pasport, pm aku."))

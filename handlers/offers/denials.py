@@ -151,7 +151,7 @@ class Denied:
                     break
                 if words[j] in rules.alternatives:
                     # "we do not send workers to Singapore or Malaysia": the last alternative too.
-                    reach = max(reach, j + 3)
+                    reach = max(reach, j + 4)
                 if words[j] in relatives:
                     # "tidak ada yang bisa meluluskan kalian tanpa ujian", "tidak pernah menunjuk
                     # perorangan untuk mempercepat keberangkatan": what is denied goes on in a
