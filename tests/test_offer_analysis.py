@@ -959,3 +959,119 @@ def test_no_need_to_hand_over_the_passport_is_not_no_passport() -> None:
     ):
         assert "no_passport" not in codes(check(ad)), ad
     assert "no_passport" in codes(check("Kerja pabrik di Malaysia, tidak perlu paspor."))
+
+
+# --- Round 5: warning posts, and recruitment away from home with an inducement ------------------
+
+
+def test_a_warning_post_describes_scams_and_offers_no_job() -> None:
+    for post in (
+        "Waspada! Di grup kampung beredar tawaran jadi operator di Myanmar, gaji 25 juta, tiket "
+        "pesawat gratis, paspor dipegang bos. Itu modus perdagangan orang. Cek dulu ke Disnaker.",
+        'Beware: a "hotel job in Dubai, visa on arrival, agent fee 30 million" is going round. '
+        "Real jobs abroad never ask for a fee to a person. Share this with your family.",
+    ):
+        result = check(post)
+        assert result.risk == "low", (post, codes(result))
+
+
+def test_a_scam_ad_that_warns_against_scams_is_still_an_ad() -> None:
+    # "Hati-hati penipuan" added to look trustworthy: the ad gives its contact, so it is an ad.
+    for ad in (
+        "Hati-hati penipuan, kami resmi! Waspada calo. Kerja admin di Kamboja gaji 20 juta, tiket "
+        "gratis. Hubungi 0812 3456 7890.",
+        "Hati-hati penipuan, waspada calo. Kerja kebun di pulau seberang, tiket kapal ditanggung, "
+        "gaji ditabung bos. Minat japri.",
+    ):
+        assert check(ad).risk == "high", (ad, codes(check(ad)))
+
+
+def test_recruitment_away_from_home_with_the_fare_paid_and_no_company_is_high() -> None:
+    result = check(
+        "Dicari cewek kerja warung di kota seberang, berangkat minggu depan, tiket ditanggung. "
+        "WA 0813 2222 1111"
+    )
+    assert "recruited_far_from_home" in codes(result)
+    assert result.risk == "high"
+
+
+def test_a_phone_held_by_the_employer_is_a_document_held() -> None:
+    result = check(
+        "Kerja di perkebunan, berangkat naik kapal dari pelabuhan, HP dikumpulkan mandor selama kontrak."
+    )
+    assert "documents_held" in codes(result)
+
+
+def test_pay_saved_by_the_recruiter_and_costs_lent_are_debts() -> None:
+    assert "wages_withheld" in codes(check("Ikut kerja jaga toko, gaji ditabung ibu sampai pulang kampung."))
+    assert "salary_deduction" in codes(check("Makan dan rokok dihutangin dulu dari warung bos."))
+
+
+def test_an_ad_that_refuses_children_does_not_hire_them() -> None:
+    result = check(
+        "CV Contoh Roti buka lowongan kasir di Klaten. Lulusan SMP/SMA, pelamar di bawah 18 tahun "
+        "tidak diterima. Lamaran ke toko."
+    )
+    assert "minors" not in codes(result)
+    # Said the other way round, it is the trap.
+    assert "minors" in codes(check("Kerja di Malaysia lulusan SMP, usia di bawah 18 tahun bisa."))
+
+
+def test_the_daily_staff_bus_is_not_a_pickup() -> None:
+    result = check(
+        "PT Contoh Garmen buka lowongan di Klaten, lulusan SMP, ada antar jemput karyawan dari kecamatan."
+    )
+    assert "pickup" not in codes(result) and result.risk != "high"
+
+
+def test_registration_without_a_fee_at_the_labour_office_is_not_secrecy() -> None:
+    result = check("PT Contoh Kebun Lada. Pendaftaran di kantor kebun atau Disnaker Bangka, tanpa biaya.")
+    assert "secrecy" not in codes(result)
+
+
+def test_an_official_rate_paid_to_the_institution_is_not_a_fee() -> None:
+    result = check(
+        "PT Contoh Crew, manning agency. Biaya medical mengikuti tarif resmi lembaga diklat, "
+        "dibayar langsung ke lembaga. Kirim CV lewat email."
+    )
+    assert "fees" not in codes(result)
+    assert "fees" in codes(check("PT Contoh Crew, manning agency. Biaya medical bayar dulu ke admin kami."))
+
+
+def test_away_from_home_concepts_of_round_5() -> None:
+    # Who pays the fare stands a few words after the ticket.
+    assert "ticket_paid" in codes(check("Kerja di kota seberang, tiket kapal dari sana kami yang tanggung."))
+    # No need to go to the labour office: secrecy.
+    assert "secrecy" in codes(
+        check("Kerja kebun di pulau seberang. Tidak perlu urus ke dinas, ikut rombongan saja.")
+    )
+    # Pay kept until the contract ends, documents handed to the company.
+    assert "wages_withheld" in codes(check("Upah dua bulan pertama dibayarkan pada akhir kontrak."))
+    assert "documents_held" in codes(check("Ijazah asli diserahkan kepada perusahaan selama kontrak."))
+    # An "investment" or a "tf" before an amount is money asked of the worker.
+    assert "fees" in codes(check("Cruise ship waiter package. Investment: IDR 30,000,000."))
+    assert "fees" in codes(check("Kuota magang ke Korea, tf 4jt ke nomor ini."))
+
+
+def test_a_government_office_hiring_for_itself_names_its_employer() -> None:
+    result = check(
+        "Dinkes Kabupaten Contoh buka formasi perawat untuk puskesmas pedalaman. Tiket ke lokasi dibayar."
+    )
+    assert "no_company" not in codes(result)
+    assert "away_unverified" not in codes(result)
+
+
+def test_a_day_of_work_with_the_way_home_every_evening_moves_nobody() -> None:
+    result = check(
+        "Yang mau ikut panen di desa sebelah, upah 100rb sehari, berangkat bareng, pulang tiap sore."
+    )
+    assert "away_unverified" not in codes(result)
+
+
+def test_a_denied_list_reaches_its_last_alternative_of_two_words() -> None:
+    result = check('PT Contoh Data Analitika. We will never ask for a fee or a "training deposit".')
+    assert "fees" not in codes(result)
+
+
+def test_malay_no_need_for_a_passport() -> None:
+    assert "no_passport" in codes(check("Kerja ladang di Sarawak, tak payah pasport, pm aku."))

@@ -49,6 +49,9 @@ BUSINESS = re.compile(
     r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
     r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
     r"|\bBUMN\b"  # state-owned companies recruiting together
+    # A government office that hires for itself ("Dinas Kesehatan Kabupaten", "Dinkes Kab.") is
+    # an employer named, as a hospital is.
+    r"|\b(?:Dinas|Dinkes|Pemkab|Pemkot|Pemda|Pemerintah|Kementerian|Ministry|Department)\.?[ \t]+[A-Z]"
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
@@ -57,7 +60,7 @@ BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
     r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
-    r"Homestay|Hostel|Academy|BUMN"
+    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
@@ -165,6 +168,18 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         elif kind == "channel" and name not in channels:
             channels.append(name)
     denied = Denied(words, rules, concepts, sign_matches)
+    phones = _phones(words.text, rules)
+    links = _links(words.text)
+    handles = (
+        tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(words.text)))
+        if "@" in words.text
+        else ()
+    )
+    # A text written to warn that gives no way to answer the offer it describes is a warning or a
+    # public-education post: what it says of scams is not an offer's signs (docs/offers.md, round 5).
+    warning_post = _warning_post(concepts, denied, bool(phones or links or handles or "@" in words.text))
+    if warning_post:
+        denied.warn_everything()
     for name, first, last in sign_matches:
         sign = rules.signs[name]
         if name in found or denied.any(first, sign.weight >= 0):
@@ -205,7 +220,6 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         if not denied.any(first, True)
     ]
     lowered = words.lowered
-    phones = _phones(words.text, rules)
     destination, province = _destination(quoted_places, rules, phones, raise_sign)
     # Working from home for a company abroad is not going abroad, unless the ad also speaks of
     # travel, visas or passports.
@@ -246,16 +260,27 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         )
 
     pay = pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
-    if salary is not None and pay is not None and pay.high:
+    if salary is not None and pay is not None and pay.high and not warning_post:
         raise_sign("high_pay", salary.text)
     ages = _age_ranges(lowered)
     young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
-    if young is not None:
+    if warning_post:
+        pass  # "children are recruited too" in a warning is not an ad hiring them
+    elif young is not None:
         raise_sign("minors", young)
-    elif "school_leavers" in found and not (any(age >= 18 for age, _ in ages) or ADULT.search(lowered)):
+    elif "school_leavers" in found and not (
+        any(age >= 18 for age, _ in ages)
+        or ADULT.search(lowered)
+        # "pelamar di bawah 18 tahun tidak diterima": the ad refuses children.
+        or any(name == "minors" and denied.any(first, False) for name, first, _ in sign_matches)
+    ):
         raise_sign("minors", found["school_leavers"].evidence)
     companies = _companies(words.text)
-    if not companies and not (BUSINESS_HINT.search(words.text) and BUSINESS.search(words.text)):
+    if (
+        not companies
+        and not warning_post
+        and not (BUSINESS_HINT.search(words.text) and BUSINESS.search(words.text))
+    ):
         raise_sign("no_company", "")
     provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
     if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
@@ -305,7 +330,10 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
     # at least MEDIUM (domestic trafficking told plainly has few other words).
     journey = [span for span in concepts.get("journey", ()) if not denied.any(span[0], True)]
-    if journey and not abroad and not legal_route and not stays_home and "no_company" in found:
+    # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
+    # nobody away from home.
+    daily = "daily_return" in concepts
+    if journey and not abroad and not legal_route and not stays_home and not daily and "no_company" in found:
         raise_sign("away_unverified", words.quote(*journey[0]))
         for combination in rules.combinations:
             if combination.all == ("away_unverified",) and any(c in found for c in combination.any):
@@ -319,10 +347,8 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
         companies=companies,
         phones=phones,
         channels=tuple(channels),
-        links=_links(words.text),
-        handles=tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(words.text)))
-        if "@" in words.text
-        else (),
+        links=links,
+        handles=handles,
     )
     risk, score = _verdict(found, rules, abroad or "away_unverified" in found, legal_route)
     shown = [f for f in found.values() if rules.signs[f.code].shown]
@@ -362,6 +388,23 @@ def reads_like_an_ad(analysis: Analysis) -> bool:
         s.evidence and s.code not in ("abroad_unverified", "abroad_no_company") for s in analysis.signs
     )
     return analysis.job_cues >= 1 and (worded or analysis.entities.salary is not None)
+
+
+# A warning post warns more than once: this many distinct words that warn ("waspada", "beredar",
+# "penipuan"), so that one "pihak manapun" in a contract or "bukan penipuan" in an ad is not one.
+WARNING_CUES = 2
+
+
+def _warning_post(concepts: dict[str, list[tuple[int, int]]], denied: Denied, contact: bool) -> bool:
+    """Does the text warn, with no way to answer the offer it describes: no phone, link or handle,
+    and no "DM / japri / minat" outside its warning sentences? A scam ad that adds "hati-hati
+    penipuan" to look trustworthy still gives its contact, and stays an ad."""
+    if contact:
+        return False
+    cues = {f for f, _ in concepts.get("warning", ())} | {f for f, _ in concepts.get("warns", ())}
+    if len(cues) < WARNING_CUES:
+        return False
+    return all(denied.warned_segment(first) for first, _ in concepts.get("reply", ()))
 
 
 def _clip(evidence: str) -> str:

@@ -77,6 +77,10 @@ class Denied:
             return True
         return warnings_count and self.warned_segment(first)
 
+    def warn_everything(self) -> None:
+        """The whole text warns (a warning post): no word of it is the offer's own."""
+        self._warned = set(self._words.segments)
+
     def warned_segment(self, first: int) -> bool:
         if self._warned is None:
             self._warned = self._work_out_warned()
@@ -147,7 +151,7 @@ class Denied:
                     break
                 if words[j] in rules.alternatives:
                     # "we do not send workers to Singapore or Malaysia": the last alternative too.
-                    reach = max(reach, j + 3)
+                    reach = max(reach, j + 4)
                 if words[j] in relatives:
                     # "tidak ada yang bisa meluluskan kalian tanpa ujian", "tidak pernah menunjuk
                     # perorangan untuk mempercepat keberangkatan": what is denied goes on in a
