@@ -25,7 +25,7 @@ from bot.delivery import (
     WindowClosed,
 )
 from bot.engine import Clock
-from bot.rate import Grant, SharedRate
+from bot.rate import AHEAD, LEAD, MARGIN, Grant, SharedRate
 from db import first_contact, media, outbox, queries
 from ground.messages import DeliveryStatus, Reply
 
@@ -52,6 +52,10 @@ log = logging.getLogger(__name__)
 # A worker starts no send once this share of its lease has gone by without a renewal: the rest
 # of the lease covers the sends already under way.
 SENDING_SHARE_OF_LEASE = 0.7
+
+# A paced message that could not start within this of its send time (the event loop held up by
+# other work) is not sent late: half the rate's margin, the other half for the way to the platform.
+LATE_SECONDS = MARGIN / 2
 
 
 @dataclass
@@ -102,6 +106,7 @@ class OutboxSender:
         self._last_sent_to: dict[tuple[str, str], float] = {}
         self._wake = wake if wake is not None else asyncio.Event()
         self._pipeline = pipeline
+        self._lead = LEAD  # how soon after asking a round's first send time may be (bot/rate.py)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -143,6 +148,7 @@ class OutboxSender:
         each goes at its time, so nothing is claimed only to be put back."""
         batch = batch or self._batch
         grants = await self._grants(batch)
+        taken_at = self._rate.now() if self._rate else 0.0
         attempted_at = self._clock()
         claimed_at = time.monotonic()
         async with self._sessions() as session, session.begin():
@@ -161,6 +167,11 @@ class OutboxSender:
             if self._rate is not None:
                 await self._rate.give_back_all(used)
             windows = await self._reply_windows([m for m, _ in sendable])
+            if self._rate is not None:
+                # Twice what getting ready took this time: the next round's first time is not
+                # past when its messages are ready, even on a slower database.
+                ready = self._rate.now() - taken_at
+                self._lead = min(AHEAD / 2, max(LEAD, 2 * ready))
             gate = asyncio.Semaphore(self._concurrency)
             attempts = await asyncio.gather(
                 *(
@@ -186,10 +197,10 @@ class OutboxSender:
         if self._rate is None:
             return []
         channels = sorted(self._rate.limited_channels & set(self._channels))
-        grants = await self._rate.take_all(channels, batch)
+        grants = await self._rate.take_all(channels, batch, self._lead)
         if grants and all(grant.count == 0 for grant in grants):
             await asyncio.sleep(self._rate.seconds_until_granted(grants))
-            grants = await self._rate.take_all(channels, batch)
+            grants = await self._rate.take_all(channels, batch, self._lead)
         return grants
 
     async def _claim(
@@ -221,6 +232,10 @@ class OutboxSender:
         async with gate:
             if not lease.holds(message.id):
                 return None
+            if send_at and self._rate is not None and self._rate.now() - send_at > LATE_SECONDS:
+                # Sent this late, it would crowd the sends after it into the platform's second
+                # (bot/rate.py, MARGIN): back to the queue at once, its time left unused.
+                return message, Outcome("postpone", 0.0, "late for its send time")
             return message, await self._deliver(message, window_open)
 
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:

@@ -19,7 +19,10 @@ MARGIN seconds later than another (a one-second window at the platform sees the 
 1 / (1 + MARGIN) of its limit (0.98).
 
 A worker sleeps until each message's time (bot/outbox.py), so reserving is bounded: no time later
-than AHEAD seconds from now is handed out (a worker that dies wastes at most that much). What a
+than AHEAD seconds from now is handed out (a worker that dies wastes at most that much), and none
+sooner than the LEAD it needs to claim and prepare its messages. A message that still cannot
+start within MARGIN / 2 of its time (the event loop held up) goes back to the queue unsent: sent
+late it would crowd the sends after it. What a
 worker claimed fewer of than it reserved is given back if nobody reserved after it. Times are the
 wall clock of each process: processes sharing a channel need synchronised clocks (NTP), as they
 did with slots."""
@@ -41,6 +44,10 @@ MARGIN = 0.02
 # How far ahead of now send times are handed out: enough for a worker to claim and prepare its
 # next batch while the previous one is still going out, little enough to lose if it dies.
 AHEAD = 0.5
+# No time sooner than this from now is handed out (at least; the sender asks for more when its
+# claims take longer): the worker claims and prepares its messages meanwhile, and a message that
+# cannot start near its time is not sent late (bot/outbox.py).
+LEAD = 0.05
 
 
 @dataclass(frozen=True)
@@ -81,9 +88,10 @@ class SharedRate:
         """The clock the send times are on (seconds since the epoch)."""
         return self._wall_clock()
 
-    async def take_all(self, channels: list[str], wanted: int) -> list[Grant]:
+    async def take_all(self, channels: list[str], wanted: int, lead: float = LEAD) -> list[Grant]:
         """take() for each of `channels`, in one transaction (rows locked in name order, so two
-        processes never wait for each other's lock in opposite order)."""
+        processes never wait for each other's lock in opposite order); no time sooner than
+        `lead` from now."""
         now = self._wall_clock()
         grants = []
         async with self._sessions() as session, session.begin():
@@ -92,9 +100,8 @@ class SharedRate:
                 if limit is None or wanted <= 0:
                     grants.append(Grant(channel, Reservation(max(wanted, 0), now, 0.0, now), limited=False))
                     continue
-                reservation = await rate_windows.take(
-                    session, channel, now, wanted, (1 + MARGIN) / limit, AHEAD
-                )
+                spacing = (1 + MARGIN) / limit
+                reservation = await rate_windows.take(session, channel, now, wanted, spacing, AHEAD, lead)
                 grants.append(Grant(channel, reservation, limited=True))
         return grants
 

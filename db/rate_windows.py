@@ -24,11 +24,11 @@ async def _locked(session: AsyncSession, channel: str) -> RateWindow:
 
 
 async def take(
-    session: AsyncSession, channel: str, now: float, wanted: int, spacing: float, ahead: float
+    session: AsyncSession, channel: str, now: float, wanted: int, spacing: float, ahead: float, lead: float
 ) -> Reservation:
     """Reserves up to `wanted` evenly spaced send times for the channel (ground/pacing.py)."""
     row = await _locked(session, channel)
-    reservation = reserve(row.free_at, now, wanted, spacing, ahead)
+    reservation = reserve(row.free_at, now, wanted, spacing, ahead, lead)
     row.free_at = reservation.end
     return reservation
 

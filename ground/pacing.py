@@ -25,11 +25,14 @@ class Reservation:
         return self.start + index * self.spacing
 
 
-def reserve(free_at: float, now: float, wanted: int, spacing: float, ahead: float) -> Reservation:
-    """Up to `wanted` send times from max(free_at, now) on, none later than now + ahead."""
+def reserve(
+    free_at: float, now: float, wanted: int, spacing: float, ahead: float, lead: float = 0.0
+) -> Reservation:
+    """Up to `wanted` send times from max(free_at, now + lead) on, none later than now + ahead
+    (lead: what the worker needs to get its messages ready, so its first time is not past)."""
     if free_at > now + STEPPED_BACK_SECONDS:
         free_at = now
-    start = max(free_at, now)
+    start = max(free_at, now + lead)
     # The last reserved time must be < now + ahead: count - 1 spacings after start.
     room = math.ceil((now + ahead - start) / spacing) if start < now + ahead else 0
     count = max(0, min(wanted, room))

@@ -204,7 +204,7 @@ async def test_shared_rate_never_grants_more_than_the_limit_in_any_second(rig: R
 async def test_a_rate_limited_channel_claims_only_what_the_rate_grants(rig: Rig) -> None:
     """The sender takes send times first and claims only that many: the rest of the queue is not
     touched (no claim, no postponement), so a busy channel costs no churn of rows it cannot send."""
-    from bot.rate import AHEAD, MARGIN, SharedRate
+    from bot.rate import AHEAD, LEAD, MARGIN, SharedRate
 
     limit = 20
     paced = OutboxSender(
@@ -218,7 +218,7 @@ async def test_a_rate_limited_channel_claims_only_what_the_rate_grants(rig: Rig)
     for n in range(15):
         await rig.enqueue(f"k{n}", 3000 + n)
     queued = {row.id: row.next_attempt_at for row in await rig.rows()}
-    granted = math.ceil(AHEAD * limit / (1 + MARGIN))  # the times within AHEAD of now
+    granted = math.ceil((AHEAD - LEAD) * limit / (1 + MARGIN))  # the times from LEAD to AHEAD
     assert await paced.drain_once() == granted
     rows = await rig.rows()
     assert [r.status for r in rows].count("sent") == granted
@@ -244,3 +244,24 @@ async def test_an_adapter_bug_is_retried_later_not_left_until_the_lease(rig: Rig
     [row] = await rig.rows()
     assert (row.status, row.attempts, row.last_error) == ("pending", 1, "unexpected: RuntimeError")
     assert row.next_attempt_at == rig.clock() + timedelta(seconds=POLICY.backoff(1))
+
+
+async def test_a_message_late_for_its_send_time_goes_back_unsent(rig: Rig) -> None:
+    """A send that starts well after its time (the event loop held up) would crowd the next ones
+    into one platform second: it goes back to the queue, unsent and not counted as an attempt."""
+    from bot.rate import SharedRate
+
+    ticks = iter(1000.0 + 0.1 * n for n in range(1000))  # every look at the clock: 100 ms later
+    paced = OutboxSender(
+        rig.sessions,
+        rig.sender._channels,
+        POLICY,
+        rig.clock,
+        per_chat_interval=0,
+        rate=SharedRate(rig.sessions, {"telegram": 20}, wall_clock=lambda: next(ticks)),
+    )
+    await rig.enqueue("late", 4000)
+    assert await paced.drain_once() == 1
+    assert rig.api.sent(4000) == []
+    [row] = await rig.rows()
+    assert (row.status, row.attempts) == ("pending", 0)
