@@ -274,6 +274,7 @@ async def shared_queue(args: argparse.Namespace, api_base: str) -> None:
             await connection.execution_options(isolation_level="AUTOCOMMIT")
             await connection.execute(text("ANALYZE outbox"))
         seeded = time.perf_counter() - started
+        print(f"  seeded {args.pending:,} pending in {seeded:.1f} s", file=sys.stderr, flush=True)
         before = (await asyncio.to_thread(fake_stats, api_base))["delivered"]
         workers = [
             await asyncio.create_subprocess_exec(

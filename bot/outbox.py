@@ -206,17 +206,23 @@ class OutboxSender:
     async def _claim(
         self, session: AsyncSession, now: datetime, grants: list[Grant], batch: int
     ) -> list[outbox.Outgoing]:
-        """As many of each limited channel as granted; up to a batch of every other channel (no
-        limit, or not running here: those come back later, see _deliver)."""
+        """As many of each limited channel as granted; then, once those channels have no more due,
+        up to a batch of every other channel (no limit, or not running here: those come back
+        later, see _deliver). Only then: that claim cannot use an index in claim order, and
+        with a million of the limited channels' messages pending it would read them all."""
         if self._rate is None:
             return await outbox.claim_due(session, now, batch, self._lease)
         claimed = []
+        drained = True
         for grant in grants:
-            claimed += await outbox.claim_due(session, now, grant.count, self._lease, channel=grant.channel)
-        others = await outbox.claim_due(
-            session, now, batch, self._lease, excluding=[g.channel for g in grants]
-        )
-        return claimed + others
+            mine = await outbox.claim_due(session, now, grant.count, self._lease, channel=grant.channel)
+            drained = drained and len(mine) < grant.count
+            claimed += mine
+        if drained:
+            claimed += await outbox.claim_due(
+                session, now, batch, self._lease, excluding=[g.channel for g in grants]
+            )
+        return claimed
 
     async def _attempt(
         self,
