@@ -12,7 +12,7 @@ PostgreSQL, 100k pending telegram rows queued before 100k whatsapp rows): `chann
 with (channel, priority, id) it reads the 25 rows it returns.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-11-30
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
