@@ -365,6 +365,15 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
+        # The claim of one channel's messages, as many as its rate granted (0020).
+        Index(
+            "ix_outbox_claim_channel",
+            "channel",
+            "priority",
+            "id",
+            postgresql_where=text("status = 'pending'"),
+            sqlite_where=text("status = 'pending'"),
+        ),
         # Sent rows past [delivery] sent_retention_days, found for the hourly pruning (0015).
         Index(
             "ix_outbox_sent",
@@ -503,13 +512,13 @@ class DigestRun(Base):
 
 
 class RateWindow(Base):
-    """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
+    """When each channel's next message may go (seconds since the epoch), shared by every process:
+    the pacing time of bot/rate.py."""
 
     __tablename__ = "rate_windows"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    window: Mapped[int]
-    used: Mapped[int]
+    free_at: Mapped[float] = mapped_column(Double, server_default="0")
 
 
 class SeenIdentifier(Base):
