@@ -103,6 +103,8 @@ async def test_killed_mid_run_reaches_everyone_and_repeats_only_the_unrecorded_b
             await first.wait()
     delivered_before_restart = len(fake_api.delivered_per_chat)
     assert 100 <= delivered_before_restart < SUBSCRIBERS
+    # The platform finishes what it had received from the dead process (delivered, not recorded).
+    await wait_until(lambda: fake_api.in_flight == 0, 30, "requests of the killed process never ended")
     may_repeat = await accepted_but_unrecorded(database_url, fake_api)
     assert len(may_repeat) <= BATCH, "more than one claimed batch was accepted and not recorded"
 
