@@ -137,8 +137,11 @@ class OutboxSender:
                 log.exception("outbox round failed")
                 sent = 0
             if sent == 0:
+                # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that
+                # comes as the event is set, and this loop would then never end (a stop that hangs).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), self._idle_seconds)
+                    async with asyncio.timeout(self._idle_seconds):
+                        await self._wake.wait()
                 self._wake.clear()
 
     async def drain_once(self, batch: int | None = None) -> int:
@@ -247,8 +250,9 @@ class OutboxSender:
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
         """Renews the batch's lease every third of it until the round is recorded."""
         while True:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(recorded.wait(), lease.seconds / 3)
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: see _rounds
+                async with asyncio.timeout(lease.seconds / 3):
+                    await recorded.wait()
             if recorded.is_set():
                 return
             started = time.monotonic()

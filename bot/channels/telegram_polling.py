@@ -144,8 +144,11 @@ class UpdatePoller:
 
     async def _pause(self, failures: int) -> None:
         seconds = min(self._policy.backoff(failures), MAX_PAUSE_SECONDS)
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for can swallow a cancel that comes
+        # as the event is set, and the polling loop would go on after its task was cancelled.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self._stopping.wait()
 
 
 def _sender(update: Update) -> int:
