@@ -15,7 +15,7 @@ WORDED = Found("too_good", "gaji 15jt tanpa pengalaman", 3)
 
 
 def message(words: int, cues: int, signs: tuple[Found, ...] = (), salary: Salary | None = None) -> Analysis:
-    return Analysis("low", 0, signs, (), Entities(salary=salary), job_cues=cues, words=words)
+    return Analysis("low", 0, signs, (), entities=Entities(salary=salary), job_cues=cues, words=words)
 
 
 @pytest.mark.parametrize(
