@@ -1,14 +1,6 @@
 """Broadcast to 20,000 subscribers against a fake Bot API that enforces a rate limit.
 
     python bench/broadcast.py [--subscribers 20000] [--rate 500] [--enqueue 100000] [--postgres]
-    python bench/broadcast.py --pending 1000000 --processes 2 [--rate 500] [--deliver 15000]
-
-The second form (PostgreSQL) seeds that many pending messages in SQL, starts that many sender
-processes sharing the queue and the rate (each an OutboxSender as `sigap run` builds it, with its
-own SharedRate), measures the rate while they deliver --deliver messages after a warm-up of one
-second's worth, stops them (SIGTERM) and prints achieved / allowed, the 429s provoked, duplicates,
-losses (messages recorded as sent that the platform never got) and the messages the platform got
-whose record the stop cut off (what a restart sends again: delivery is at least once).
 
 Prints the achieved sending rate over the allowed one (target >= 0.95), measured between the
 first and the last message the fake server accepted; the 429s provoked (the fake counts the limit
@@ -153,11 +145,6 @@ async def prepare(args: argparse.Namespace, tmp: str, name: str, subscribers: in
     return Prepared(database, sessions, build_services(Settings()), record)
 
 
-def delivered_chats(api_base: str) -> list[str]:
-    with urllib.request.urlopen(f"{api_base}/chats") as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
-
-
 def fake_stats(api_base: str) -> dict[str, float]:
     with urllib.request.urlopen(f"{api_base}/stats") as response:
         return json.loads(response.read())  # type: ignore[no-any-return]
@@ -223,115 +210,6 @@ async def enqueue(args: argparse.Namespace, tmp: str) -> dict[str, float]:
     return {"queued": float(queued or 0), "elapsed": elapsed, "peak_mib": peak / 2**20}
 
 
-PENDING = """INSERT INTO outbox (idempotency_key, channel, chat_id, payload, status, attempts,
-    next_attempt_at, created_at, priority)
-   SELECT 'q:' || g, 'telegram', (g + 20000000)::text, '{"text": "Waspada", "buttons": [], "photo": ""}',
-    'pending', 0, now() - interval '1 minute', now(), 1
-   FROM generate_series(1, :n) g"""
-
-
-async def sender_process(url: str, api_base: str, rate: int, batch: int) -> None:
-    """One sender process of the shared-queue mode, until SIGTERM."""
-    import signal
-
-    engine = create_engine(url)
-    sessions = create_sessionmaker(engine)
-    channel = TelegramChannel(TOKEN, api_base, None, RetryPolicy())  # type: ignore[arg-type]
-    sender = OutboxSender(
-        sessions,
-        {"telegram": channel},
-        RetryPolicy(max_attempts=10),
-        utc_now,
-        batch=batch,
-        rate=SharedRate(sessions, {"telegram": rate}),
-        per_chat_interval=1.0,
-        concurrency=64,
-    )
-    stop = asyncio.Event()
-    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
-    sender.start()
-    await stop.wait()
-    await sender.stop()
-    await channel.close()
-    await engine.dispose()
-
-
-async def shared_queue(args: argparse.Namespace, api_base: str) -> None:
-    from sqlalchemy import func, text
-
-    from db.models import OutboxMessage
-
-    args.postgres = True
-    url = await fresh_database("", "queue", True)
-    try:
-        engine = create_engine(url)
-        await migrate.upgrade(engine)
-        sessions = create_sessionmaker(engine)
-        started = time.perf_counter()
-        async with sessions() as session, session.begin():
-            await session.execute(text(PENDING), {"n": args.pending})
-        async with engine.connect() as connection:
-            await connection.execution_options(isolation_level="AUTOCOMMIT")
-            await connection.execute(text("ANALYZE outbox"))
-        seeded = time.perf_counter() - started
-        print(f"  seeded {args.pending:,} pending in {seeded:.1f} s", file=sys.stderr, flush=True)
-        before = (await asyncio.to_thread(fake_stats, api_base))["delivered"]
-        workers = [
-            await asyncio.create_subprocess_exec(
-                sys.executable, __file__, "--sender", url, api_base, str(args.rate), str(args.batch)
-            )
-            for _ in range(args.processes)
-        ]
-        marks: list[tuple[float, float]] = []
-        try:
-            for goal in (args.rate, args.rate + args.deliver):  # a second's worth of warm-up first
-                while True:
-                    done = (await asyncio.to_thread(fake_stats, api_base))["delivered"] - before
-                    if done >= goal:
-                        break
-                    await asyncio.sleep(0.02)
-                marks.append((time.perf_counter(), done))
-        finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                await worker.wait()
-        stats = await asyncio.to_thread(fake_stats, api_base)
-        delivered = set(await asyncio.to_thread(delivered_chats, api_base))
-        async with sessions() as session:
-            sent = set(
-                (
-                    await session.execute(
-                        select(OutboxMessage.chat_id).where(OutboxMessage.status == outbox.SENT)
-                    )
-                ).scalars()
-            )
-            pending = await session.scalar(select(func.count()).where(OutboxMessage.status == outbox.PENDING))
-        await engine.dispose()
-    finally:
-        await drop_databases()
-    (t1, d1), (t2, d2) = marks
-    achieved = (d2 - d1) / (t2 - t1)
-    print(
-        f"{args.pending:,} pending on PostgreSQL (seeded in SQL in {seeded:.1f} s), "
-        f"{args.processes} sender process(es), fake Bot API limit {args.rate}/s"
-    )
-    print(
-        f"  achieved / allowed     {achieved:8.1f} / {args.rate} = {achieved / args.rate:.3f}"
-        f"  over {d2 - d1:.0f} messages after a warm-up of {d1:.0f}"
-    )
-    print(
-        f"  429s provoked          {stats['rate_limited'] + stats['chat_limited']:8.0f}"
-        f"  (sliding second {stats['rate_limited']:.0f}, per chat {stats['chat_limited']:.0f})"
-    )
-    print(f"  duplicates             {stats['duplicates']:8.0f}  (must be 0)")
-    print(f"  losses                 {len(sent - delivered):8d}  (recorded sent, never delivered; must be 0)")
-    print(
-        f"  unrecorded at stop     {len(delivered - sent):8d}  (delivered, still pending: sent again later)"
-    )
-    print(f"  still pending          {pending:8d}")
-
-
 async def main(args: argparse.Namespace, api_base: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         try:
@@ -364,15 +242,5 @@ if __name__ == "__main__":
     parser.add_argument("--enqueue", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=50, help="outbox claim size (the in-flight bound)")
     parser.add_argument("--postgres", action="store_true")
-    parser.add_argument("--pending", type=int, default=0, help="the shared-queue mode: messages seeded")
-    parser.add_argument("--processes", type=int, default=1, help="sender processes (shared-queue mode)")
-    parser.add_argument("--deliver", type=int, default=15_000, help="messages measured (shared-queue mode)")
-    parser.add_argument("--sender", nargs=4, metavar=("URL", "API", "RATE", "BATCH"), help=argparse.SUPPRESS)
     arguments = parser.parse_args()
-    if arguments.sender:
-        url, api, rate, batch = arguments.sender
-        asyncio.run(sender_process(url, api, int(rate), int(batch)))
-    elif arguments.pending:
-        run_against_fake_bot_api(arguments.rate, lambda base_url: shared_queue(arguments, base_url))
-    else:
-        run_against_fake_bot_api(arguments.rate, lambda base_url: main(arguments, base_url))
+    run_against_fake_bot_api(arguments.rate, lambda base_url: main(arguments, base_url))

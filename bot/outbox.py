@@ -25,7 +25,7 @@ from bot.delivery import (
     WindowClosed,
 )
 from bot.engine import Clock
-from bot.rate import AHEAD, LEAD, MARGIN, Grant, SharedRate
+from bot.rate import SharedRate
 from db import first_contact, media, outbox, queries
 from ground.messages import DeliveryStatus, Reply
 
@@ -52,10 +52,6 @@ log = logging.getLogger(__name__)
 # A worker starts no send once this share of its lease has gone by without a renewal: the rest
 # of the lease covers the sends already under way.
 SENDING_SHARE_OF_LEASE = 0.7
-
-# A paced message that could not start within this of its send time (the event loop held up by
-# other work) is not sent late: half the rate's margin, the other half for the way to the platform.
-LATE_SECONDS = MARGIN / 2
 
 
 @dataclass
@@ -88,11 +84,9 @@ class OutboxSender:
         per_chat_interval: float = 1.0,
         concurrency: int = 10,
         wake: asyncio.Event | None = None,
-        pipeline: int = 2,
     ) -> None:
         """wake: set when something was queued (by the engine, a delivery report), so the
-        sender looks at once; made before the channels, which are built before the sender.
-        pipeline: rounds under way at once (see _run)."""
+        sender looks at once; made before the channels, which are built before the sender."""
         self._sessions = sessions
         self._channels = channels
         self._policy = policy
@@ -105,8 +99,6 @@ class OutboxSender:
         self._concurrency = concurrency
         self._last_sent_to: dict[tuple[str, str], float] = {}
         self._wake = wake if wake is not None else asyncio.Event()
-        self._pipeline = pipeline
-        self._lead = LEAD  # how soon after asking a round's first send time may be (bot/rate.py)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -123,16 +115,9 @@ class OutboxSender:
         self._wake.set()
 
     async def _run(self) -> None:
-        # Rounds under way at once: one claims and prepares its messages while another's paced
-        # sends go out, so the channel's send times follow each other without a gap
-        # (bot/rate.py). They share the batch: what a kill -9 can repeat stays one batch.
-        share = max(1, self._batch // self._pipeline)
-        await asyncio.gather(*(self._rounds(share) for _ in range(self._pipeline)))
-
-    async def _rounds(self, batch: int) -> None:
         while True:
             try:
-                sent = await self.drain_once(batch)
+                sent = await self.drain_once()
             except Exception:  # the database may be away for a moment; never let the loop die
                 log.exception("outbox round failed")
                 sent = 0
@@ -144,43 +129,26 @@ class OutboxSender:
                         await self._wake.wait()
                 self._wake.clear()
 
-    async def drain_once(self, batch: int | None = None) -> int:
-        """Claims one batch (of `batch`, default the sender's) of due messages and tries each once;
-        returns how many were claimed.
-        A channel with a rate gets only as many claimed as the rate granted send times for, and
-        each goes at its time, so nothing is claimed only to be put back."""
-        batch = batch or self._batch
-        grants = await self._grants(batch)
-        taken_at = self._rate.now() if self._rate else 0.0
+    async def drain_once(self) -> int:
+        """Claims one batch of due messages and tries each once; returns how many were claimed."""
         attempted_at = self._clock()
         claimed_at = time.monotonic()
         async with self._sessions() as session, session.begin():
-            claimed = await self._claim(session, attempted_at, grants, batch)
+            claimed = await outbox.claim_due(session, attempted_at, self._batch, self._lease)
         if not claimed:
-            if self._rate is not None:
-                await self._rate.give_back_all([(grant, 0) for grant in grants])
             return 0
-        # A batch is claimed, sent in one round and recorded, its lease renewed meanwhile, so
-        # what a kill -9 can repeat stays what the rounds under way claimed: one batch.
+        # What the shared rate holds back goes back to the queue (one statement), not waited for
+        # here: a batch is claimed, sent in one round and recorded, its lease renewed meanwhile,
+        # so what a kill -9 can repeat stays one round of one batch.
         lease = _Lease(self._lease.total_seconds(), attempted_at + self._lease, claimed_at, set())
         recorded = asyncio.Event()
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
         try:
-            sendable, deferred, used = self._within_limits(claimed, grants)
-            if self._rate is not None:
-                await self._rate.give_back_all(used)
-            windows = await self._reply_windows([m for m, _ in sendable])
-            if self._rate is not None:
-                # Twice what getting ready took this time: the next round's first time is not
-                # past when its messages are ready, even on a slower database.
-                ready = self._rate.now() - taken_at
-                self._lead = min(AHEAD / 2, max(LEAD, 2 * ready))
+            sendable, deferred = await self._within_limits(claimed)
+            windows = await self._reply_windows(sendable)
             gate = asyncio.Semaphore(self._concurrency)
             attempts = await asyncio.gather(
-                *(
-                    self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id)), at)
-                    for m, at in sendable
-                )
+                *(self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id))) for m in sendable)
             )
             # A message this worker lost before sending it is another's now: nothing is recorded.
             outcomes = [attempt for attempt in attempts if attempt is not None]
@@ -192,59 +160,17 @@ class OutboxSender:
         finally:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
+        if deferred and not sendable:
+            # The shared rate is spent for this slot: wait for the next one instead of spinning.
+            await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
 
-    async def _grants(self, batch: int) -> list[Grant]:
-        """Send times for up to a batch of each rate-limited channel running here; when every one
-        is spent (other rounds or processes hold the next AHEAD seconds), waits until one frees."""
-        if self._rate is None:
-            return []
-        channels = sorted(self._rate.limited_channels & set(self._channels))
-        grants = await self._rate.take_all(channels, batch, self._lead)
-        if grants and all(grant.count == 0 for grant in grants):
-            await asyncio.sleep(self._rate.seconds_until_granted(grants))
-            grants = await self._rate.take_all(channels, batch, self._lead)
-        return grants
-
-    async def _claim(
-        self, session: AsyncSession, now: datetime, grants: list[Grant], batch: int
-    ) -> list[outbox.Outgoing]:
-        """As many of each limited channel as granted; then, once those channels have no more due,
-        up to a batch of every other channel (no limit, or not running here: those come back
-        later, see _deliver). Only then: that claim cannot use an index in claim order, and
-        with a million of the limited channels' messages pending it would read them all."""
-        if self._rate is None:
-            return await outbox.claim_due(session, now, batch, self._lease)
-        claimed = []
-        drained = True
-        for grant in grants:
-            mine = await outbox.claim_due(session, now, grant.count, self._lease, channel=grant.channel)
-            drained = drained and len(mine) < grant.count
-            claimed += mine
-        if drained:
-            claimed += await outbox.claim_due(
-                session, now, batch, self._lease, excluding=[g.channel for g in grants]
-            )
-        return claimed
-
     async def _attempt(
-        self,
-        gate: asyncio.Semaphore,
-        lease: _Lease,
-        message: outbox.Outgoing,
-        window_open: bool | None,
-        send_at: float,
+        self, gate: asyncio.Semaphore, lease: _Lease, message: outbox.Outgoing, window_open: bool | None
     ) -> tuple[outbox.Outgoing, Outcome] | None:
-        if self._rate is not None:
-            # Waited for outside the gate: a message waiting for its time holds no sending slot.
-            await asyncio.sleep(max(0.0, send_at - self._rate.now()))
         async with gate:
             if not lease.holds(message.id):
                 return None
-            if send_at and self._rate is not None and self._rate.now() - send_at > LATE_SECONDS:
-                # Sent this late, it would crowd the sends after it into the platform's second
-                # (bot/rate.py, MARGIN): back to the queue at once, its time left unused.
-                return message, Outcome("postpone", 0.0, "late for its send time")
             return message, await self._deliver(message, window_open)
 
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
@@ -267,43 +193,36 @@ class OutboxSender:
             lease.lost |= held - kept
             lease.until, lease.renewed_at = until, started
 
-    def _within_limits(
-        self, claimed: list[outbox.Outgoing], grants: list[Grant]
-    ) -> tuple[
-        list[tuple[outbox.Outgoing, float]], list[tuple[outbox.Outgoing, float]], list[tuple[Grant, int]]
-    ]:
-        """Splits a batch into what goes (at which wall-clock time) and what waits (seconds) for
-        its chat's interval; says how many of each grant's send times were used."""
-        sendable: list[tuple[outbox.Outgoing, float]] = []
+    async def _within_limits(
+        self, claimed: list[outbox.Outgoing]
+    ) -> tuple[list[outbox.Outgoing], list[tuple[outbox.Outgoing, float]]]:
+        """Splits a batch into what may go now and what waits (seconds) for the rate or the chat."""
+        sendable: list[outbox.Outgoing] = []
         deferred: list[tuple[outbox.Outgoing, float]] = []
-        by_channel = {grant.channel: grant for grant in grants}
-        used = dict.fromkeys(by_channel, 0)
         now = time.monotonic()
-        wall = self._rate.now() if self._rate else 0.0
+        by_channel: dict[str, list[outbox.Outgoing]] = {}
+        in_this_batch: set[tuple[str, str]] = set()
         for message in claimed:
             chat = (message.channel, message.chat_id)
             last = self._last_sent_to.get(chat)
-            if self._per_chat_interval and last is not None and now - last < self._per_chat_interval:
+            if self._per_chat_interval and chat in in_this_batch:
+                deferred.append((message, self._per_chat_interval))
+            elif last is not None and now - last < self._per_chat_interval:
                 deferred.append((message, self._per_chat_interval - (now - last)))
-                continue
-            grant = by_channel.get(message.channel)
-            if grant is None:  # no rate for this channel: at once
-                sendable.append((message, 0.0))
-                self._last_sent_to[chat] = now
-                continue
-            if used[grant.channel] >= grant.count:  # cannot happen: claimed no more than granted
-                deferred.append((message, 0.0))
-                continue
-            at = grant.send_at(used[grant.channel])
-            used[grant.channel] += 1
-            sendable.append((message, at))
-            # When it will go, not now: the chat's next message is spaced from the send itself.
-            self._last_sent_to[chat] = now + max(0.0, at - wall)
+            else:
+                in_this_batch.add(chat)
+                by_channel.setdefault(message.channel, []).append(message)
+        for channel, messages in by_channel.items():
+            granted = await self._rate.take(channel, len(messages)) if self._rate else len(messages)
+            for message in messages[:granted]:
+                self._last_sent_to[(message.channel, message.chat_id)] = now
+            sendable += messages[:granted]
+            deferred += [(message, 0.0) for message in messages[granted:]]
         if len(self._last_sent_to) > 100_000:  # only the last second matters
             self._last_sent_to = {
                 k: t for k, t in self._last_sent_to.items() if now - t < self._per_chat_interval
             }
-        return sendable, deferred, [(grant, used[grant.channel]) for grant in grants]
+        return sendable, deferred
 
     async def _reply_windows(self, messages: list[outbox.Outgoing]) -> dict[tuple[str, str], bool]:
         """For channels that allow free-form messages only for a while after the user last wrote

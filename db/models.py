@@ -365,15 +365,6 @@ class OutboxMessage(Base):
             postgresql_where=text("status = 'pending'"),
             sqlite_where=text("status = 'pending'"),
         ),
-        # The claim of one channel's messages, as many as its rate granted (0020).
-        Index(
-            "ix_outbox_claim_channel",
-            "channel",
-            "priority",
-            "id",
-            postgresql_where=text("status = 'pending'"),
-            sqlite_where=text("status = 'pending'"),
-        ),
         # Sent rows past [delivery] sent_retention_days, found for the hourly pruning (0015).
         Index(
             "ix_outbox_sent",
@@ -512,13 +503,13 @@ class DigestRun(Base):
 
 
 class RateWindow(Base):
-    """When each channel's next message may go (seconds since the epoch), shared by every process:
-    the pacing time of bot/rate.py."""
+    """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
 
     __tablename__ = "rate_windows"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    free_at: Mapped[float] = mapped_column(Double, server_default="0")
+    window: Mapped[int]
+    used: Mapped[int]
 
 
 class SeenIdentifier(Base):

@@ -116,32 +116,20 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], now: d
     return len(result.all())
 
 
-async def claim_due(
-    session: AsyncSession,
-    now: datetime,
-    limit: int,
-    lease: timedelta,
-    channel: str | None = None,
-    excluding: Collection[str] = (),
-) -> list[Outgoing]:
-    """Due messages for this worker: of one channel (as many as its rate granted, through
-    ix_outbox_claim_channel), or of every channel but `excluding`. On PostgreSQL, SKIP LOCKED lets
-    several processes share the work; the lease pushes next_attempt_at ahead, so a worker that
-    dies mid-send leaves the message to be picked up again after the lease."""
-    if limit <= 0:
-        return []
-    # 'pending' written in the statement, not bound: only then may the planner (both databases)
-    # use the partial indexes of pending rows.
-    due = [OutboxMessage.status == literal_column(f"'{PENDING}'"), OutboxMessage.next_attempt_at <= now]
-    if channel is not None:
-        due.append(OutboxMessage.channel == channel)
-    if excluding:
-        due.append(OutboxMessage.channel.not_in(sorted(excluding)))
+async def claim_due(session: AsyncSession, now: datetime, limit: int, lease: timedelta) -> list[Outgoing]:
+    """Due messages for this worker. On PostgreSQL, SKIP LOCKED lets several processes share the
+    work; the lease pushes next_attempt_at ahead, so a worker that dies mid-send leaves the
+    message to be picked up again after the lease."""
     rows = (
         (
             await session.execute(
                 select(OutboxMessage)
-                .where(*due)
+                # 'pending' written in the statement, not bound: only then may the planner (both
+                # databases) use the partial index of pending rows, ix_outbox_claim.
+                .where(
+                    OutboxMessage.status == literal_column(f"'{PENDING}'"),
+                    OutboxMessage.next_attempt_at <= now,
+                )
                 .order_by(OutboxMessage.priority, OutboxMessage.id)
                 .limit(limit)
                 .with_for_update(skip_locked=True)

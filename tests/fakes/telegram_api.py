@@ -322,10 +322,6 @@ class FakeBotAPI:
             }
         )
 
-    async def _chats(self, _request: web.Request) -> web.Response:
-        """Every chat that got a message (the benchmarks' check for losses)."""
-        return web.json_response(sorted(self.delivered_per_chat))
-
     def _take_fault(self, method: str, chat_id: str) -> Fault | None:
         for fault in self.faults:
             if fault.method.lower() == method and fault.chat_id in (None, chat_id):
@@ -453,7 +449,6 @@ async def _serve_forever(port: int, rate_limit: int | None, per_chat_limit: int 
     api = FakeBotAPI(rate_limit=rate_limit, per_chat_limit=per_chat_limit, strict_first_contact=False)
     app = web.Application()
     app.router.add_get("/stats", api._stats)
-    app.router.add_get("/chats", api._chats)
     app.router.add_route("*", "/bot{token}/{method}", api._handle)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
