@@ -176,7 +176,7 @@ class OutboxSender:
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
         """Renews the batch's lease every third of it until the round is recorded."""
         while True:
-            with contextlib.suppress(TimeoutError):  # asyncio.timeout: see _rounds
+            with contextlib.suppress(TimeoutError):  # asyncio.timeout: see _run
                 async with asyncio.timeout(lease.seconds / 3):
                     await recorded.wait()
             if recorded.is_set():
