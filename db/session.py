@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from db.crypto import FieldCipher
@@ -45,14 +45,7 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     # One connection: SQLite lets one writer in at a time anyway, and waiting for the pooled
     # connection is an asyncio wait, where waiting on SQLite's lock is its busy handler sleeping
     # in steps of up to 100 ms. hide_parameters: errors must not carry personal data into logs.
-    engine = create_async_engine(
-        url,
-        connect_args={"timeout": 30, "isolation_level": None},
-        hide_parameters=True,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=60,
-    )
+    engine = _one_sqlite_connection(url)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -69,6 +62,19 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
+def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
+    """A pool of one connection (see create_engine), with the driver's own transactions off so
+    that the "begin" listeners say how each transaction begins."""
+    return create_async_engine(
+        url,
+        connect_args={"timeout": 30, "isolation_level": None},
+        hide_parameters=True,
+        pool_size=1,
+        max_overflow=0,
+        pool_timeout=60,
+    )
+
+
 def create_reader(engine: AsyncEngine) -> AsyncEngine:
     """An engine for long reads (a year of national statistics) made outside any turn.
 
@@ -80,14 +86,7 @@ def create_reader(engine: AsyncEngine) -> AsyncEngine:
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return engine
-    reader = create_async_engine(
-        engine.url,
-        connect_args={"timeout": 30, "isolation_level": None},
-        hide_parameters=True,
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=60,
-    )
+    reader = _one_sqlite_connection(engine.url)
 
     @event.listens_for(reader.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

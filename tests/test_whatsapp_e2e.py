@@ -342,14 +342,20 @@ async def test_invalid_token_stops_sending_and_alerts_the_operator(
     assert wa.api.requests == requests, "nothing more is tried with a refused token"
 
 
-async def test_status_reports_failed_and_read(wa: WhatsAppHarness) -> None:
+async def forward_with_reports_by_hand(wa: WhatsAppHarness) -> str:
+    """A report forwarded to the coordinator, whose delivery reports the test sends itself;
+    returns the forward's WhatsApp message id."""
     await grant(wa, COORDINATOR, Role.COORDINATOR, "61.12")
     await wa.onboard(VILLAGER)
     wa.api.report_statuses_to("http://127.0.0.1:9/nowhere", "x")  # reports sent by hand below
     seen = len(wa.api.sent(COORDINATOR))
     await file_report(wa, VILLAGER, kind="warning")  # type: ignore[arg-type]
     await wa.api.wait_for_sent(seen + 1, chat_id=COORDINATOR)
-    message_id = wa.api.sent(COORDINATOR)[-1]["id"]
+    return str(wa.api.sent(COORDINATOR)[-1]["id"])
+
+
+async def test_status_reports_failed_and_read(wa: WhatsAppHarness) -> None:
+    message_id = await forward_with_reports_by_hand(wa)
 
     async def status_of() -> tuple[str, str | None]:
         statement = select(OutboxMessage.status, OutboxMessage.delivery_status).where(
@@ -387,13 +393,7 @@ async def test_a_report_that_overtakes_the_senders_record_is_applied_once_it_lan
     """WhatsApp reports "delivered" within milliseconds of accepting a message; a sender recording
     a large batch (or another process's sender) writes the message id seconds later. The report
     must not be lost meanwhile: broadcast reports count deliveries, and a kept text waits for it."""
-    await grant(wa, COORDINATOR, Role.COORDINATOR, "61.12")
-    await wa.onboard(VILLAGER)
-    wa.api.report_statuses_to("http://127.0.0.1:9/nowhere", "x")  # reports sent by hand below
-    seen = len(wa.api.sent(COORDINATOR))
-    await file_report(wa, VILLAGER, kind="warning")  # type: ignore[arg-type]
-    await wa.api.wait_for_sent(seen + 1, chat_id=COORDINATOR)
-    sent_id = wa.api.sent(COORDINATOR)[-1]["id"]
+    sent_id = await forward_with_reports_by_hand(wa)
     await settle(wa, lambda: _has_platform_id(wa, sent_id))
     late_id = "wamid.RECORDED-LATE"
     entry = {"id": late_id, "status": "delivered", "recipient_id": COORDINATOR}
