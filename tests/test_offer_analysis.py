@@ -1075,3 +1075,44 @@ def test_a_denied_list_reaches_its_last_alternative_of_two_words() -> None:
 
 def test_malay_no_need_for_a_passport() -> None:
     assert "no_passport" in codes(check("Kerja ladang di Sarawak, tak payah pasport, pm aku."))
+
+
+# --- Round 6: reduplication, smuggling across a border, a ferry at home -------------------------
+
+
+def test_a_reduplicated_word_is_one_word() -> None:
+    # "kawan2", "kawan-kawan" and "hati hati" are one word each, not a word and a number (or two
+    # words) that push the words around them out of a sign's window.
+    read = rules().read
+    assert read("kawan2 kawan-kawan anak2nya").words == ["kawan", "kawan", "anak"]
+    assert read("hati hati").words == read("hati-hati").words == read("hati2").words
+    assert "no_passport" in codes(check("Kerja kilang di Johor, tak payah susah2 buat pasport, pm aku."))
+    assert "secrecy" in codes(check("Kerja di Malaysia, berangkat diam2 saja ya."))
+
+
+def test_a_reduplicated_word_leaves_money_alone() -> None:
+    # "Rp2 juta", "RM2 ribu": two letters before the 2 are a currency, not a reduplication.
+    result = check("Lowongan kerja gudang di Selangor, gaji RM2 ribu sebulan.")
+    assert result.entities.salary is not None
+    assert result.entities.salary.amount == 2000
+
+
+def test_being_carried_across_a_border_is_smuggling() -> None:
+    assert "smuggled_across" in codes(
+        check("Kerja ladang di Sabah. Kumpul di Nunukan, nanti ada abang yang bawa masuk.")
+    )
+    assert "smuggled_across" in codes(check("Kerja kebun sawit, dari Sebatik kalian diseberangkan malam."))
+    assert "smuggled_across" in codes(
+        check("Factory work in Johor, our man will sneak you in through Batam, no stamp needed.")
+    )
+
+
+def test_a_ferry_between_indonesian_islands_is_no_border_crossing() -> None:
+    result = check(
+        "PT Contoh Dok Nusantara cari tukang las di galangan Batam. "
+        "Pekerja dari Tanjung Pinang naik feri, ongkos sendiri, mess ada."
+    )
+    assert "border_crossing" not in codes(result)
+    assert result.risk == "low"
+    # Beside a passport left behind, the same crossing is still the way out of the country.
+    assert "border_crossing" in codes(check("Kerja ikut kawan, lewat Batam naik feri, paspor tak payah."))

@@ -85,6 +85,9 @@ AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # A run that may hold a phone number: the full pattern is tried only there.
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# What says a crossing point is used to leave the country, when no foreign place is named.
+LEAVING_CONCEPTS = ("passport", "visa", "immigration", "smuggled")
+LEAVING_SIGNS = ("unofficial_route", "smuggled_across", "no_passport", "border_pass", "no_work_visa")
 
 
 class Register(Protocol):
@@ -153,6 +156,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.raise_near_signs()
     ad.raise_announcement()
     ad.find_where_the_work_is()
+    ad.drop_crossing_at_home()
     ad.raise_domestic_scheme_abroad()
     ad.raise_fees()
     ad.judge_pay()
@@ -294,6 +298,17 @@ class _Reading:
                     found["destination_withheld"].evidence if "destination_withheld" in found else "",
                 ),
             )
+
+    def drop_crossing_at_home(self) -> None:
+        """A ferry between Indonesian islands ("ferry from Tanjung Pinang" to a shipyard in Batam,
+        a Pelni ship from Surabaya to Makassar) is no border crossing: a crossing point counts
+        only for work abroad, named or withheld, or beside a passport, a visa or a way round
+        immigration ("tidak usah paspor, dari Nunukan kita seberangkan")."""
+        if "border_crossing" not in self.found or self.abroad:
+            return
+        if any(c in self.concepts for c in LEAVING_CONCEPTS) or any(c in self.found for c in LEAVING_SIGNS):
+            return
+        del self.found["border_crossing"]
 
     def raise_domestic_scheme_abroad(self) -> None:
         """AKAD (antar kerja antar daerah) places workers inside Indonesia: an announcement of it is
