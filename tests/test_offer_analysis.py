@@ -1116,3 +1116,96 @@ def test_a_ferry_between_indonesian_islands_is_no_border_crossing() -> None:
     assert result.risk == "low"
     # Beside a passport left behind, the same crossing is still the way out of the country.
     assert "border_crossing" in codes(check("Kerja ikut kawan, lewat Batam naik feri, paspor tak payah."))
+
+
+def test_advice_not_to_go_through_a_person_is_a_warning() -> None:
+    # "jgn" is "jangan": "jgn lwt orang" advises against the non-procedural route, it is not one.
+    result = check("Loker sopir truk tambang, lamar lwt email kantor aja, jgn lwt orang yg minta uang.")
+    assert "non_procedural" not in codes(result)
+
+
+def test_escort_work_and_nobody_will_know() -> None:
+    result = check("cewek2 yg mau cuan, nemenin tamu di villa tiap malam minggu, gaada yg tau kok. dm aja")
+    assert {"entertainment", "secrecy"} <= codes(result)
+    assert result.risk == "high"
+
+
+def test_resigning_in_a_company_s_words_is_quitting() -> None:
+    result = check(
+        "Karyawan yang mengundurkan diri pada tahun pertama wajib membayar kompensasi Rp 8.000.000."
+    )
+    assert "quit_penalty" in codes(result)
+
+
+def test_what_is_not_the_legal_route_is_a_warning() -> None:
+    result = check(
+        "Info resmi EPS Korea: daftar lewat SISKOP2MI, ikut ujian EPS-TOPIK. "
+        "Tawaran 'pasti berangkat' atau 'tanpa ujian' bukan jalur resmi."
+    )
+    assert not codes(result) & {"guaranteed_placement", "insider_route", "non_procedural"}
+    english = check('Apply via SISKOP2MI only. "Guaranteed departure" offers are not the legal route.')
+    assert "guaranteed_placement" not in codes(english)
+
+
+def test_a_post_telling_readers_not_to_apply_is_a_warning_post() -> None:
+    result = check(
+        'PSA from the youth group: a post offers "data entry in Cambodia, $900, free ticket". '
+        "Please do not apply. Ask the village office first."
+    )
+    assert result.risk == "low"
+
+
+def test_a_quota_set_aside_for_a_group_is_no_insider_route() -> None:
+    result = check("Disnaker Kota Contoh membuka kuota khusus bagi penyandang disabilitas di bursa kerja.")
+    assert "insider_route" not in codes(result)
+    assert "insider_route" in codes(check("Ada kuota khusus ke Jepang, hubungi admin, bayar 20jt."))
+
+
+def test_a_career_expo_is_a_job_fair() -> None:
+    result = check("Career Expo at Contoh University: banks, hospitals and recruiters for jobs in Japan.")
+    assert "online_job_abroad" not in codes(result)
+    assert "abroad_no_company" not in codes(result)
+
+
+def test_the_worker_who_keeps_the_passport_is_not_a_document_held() -> None:
+    result = check("PT Contoh Sarana Kerja. Each worker keeps their passport during the contract.")
+    assert "documents_held" not in codes(result)
+
+
+def test_a_fee_listing_what_it_pays_for_is_a_fee() -> None:
+    # The cost word stands before a list (over its commas) or far before the amount.
+    assert "fees" in codes(
+        check("Biaya pendidikan, asrama dan pengurusan dokumen Rp 40.000.000, lunas sebelum pelatihan.")
+    )
+    assert "fees" in codes(
+        check(
+            "Peserta yang sudah terdaftar wajib menyetor biaya verifikasi dan asuransi kesehatan"
+            " sebesar Rp 3.000.000."
+        )
+    )
+
+
+def test_chat_beside_an_address_to_apply_in_person_is_not_chat_only() -> None:
+    result = check(
+        "Dicari karyawati toko kue. Lamaran diantar ke Jl. Contoh Melati 3, atau inbox halaman ini."
+    )
+    assert "chat_only" not in codes(result)
+
+
+def test_a_spa_or_studio_named_is_an_employer() -> None:
+    assert "no_company" not in codes(
+        check("Sinar Spa is hiring a receptionist. Boat to Nusa Penida provided.")
+    )
+    result = check("Contoh Studio Foto cari asisten, kerja di Lombok, tiket kapal ditanggung.")
+    assert "recruited_far_from_home" not in codes(result)
+
+
+def test_a_phrase_does_not_run_across_a_slash() -> None:
+    result = check("Dicari pelayan toko di Waingapu, ada mess buat yang dari Sumba Timur/Tengah.")
+    assert "destination_withheld" not in codes(result)
+    assert not result.abroad
+
+
+def test_a_foreign_name_before_an_indonesian_place_is_a_district() -> None:
+    result = check("Kasir minimarket, lokasi Nagoya, Batam. Gaji UMK, BPJS.")
+    assert not result.abroad

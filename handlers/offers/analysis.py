@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
 from handlers.offers.denials import Denied
 from handlers.offers.pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
-from handlers.offers.rules import Near, OfferRules
+from handlers.offers.rules import Near, OfferRules, Place
 from handlers.offers.words import Words
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -43,11 +43,11 @@ COMPANY = re.compile(
 BUSINESS = re.compile(
     r"\b(?:Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RSUD|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SMK|SMA|Universitas|"
-    r"Kafe|Cafe|Villa|Resort|Pabrik)\.?[ \t]+"
+    r"Kafe|Cafe|Villa|Resort|Pabrik|Spa|Studio)\.?[ \t]+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
     # ... or named before its kind ("Contoh Surf Camp", "Sinar Bakery"), as English and brand names are.
     r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
-    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
+    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank|Spa|Studio|Services)\b"
     r"|\bBUMN\b"  # state-owned companies recruiting together
     # A government office that hires for itself ("Dinas Kesehatan Kabupaten", "Dinkes Kab.") is
     # an employer named, as a hospital is.
@@ -60,7 +60,7 @@ BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
     r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
-    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department"
+    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department|Spa|Studio|Services"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
@@ -154,6 +154,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad = _Reading(text, rules)
     ad.raise_phrase_signs()
     ad.raise_near_signs()
+    ad.drop_chat_only_beside_an_address()
     ad.raise_announcement()
     ad.find_where_the_work_is()
     ad.drop_crossing_at_home()
@@ -237,8 +238,12 @@ class _Reading:
             sign = self.rules.signs[name]
             if name in self.found or denied.any(first, sign.weight >= 0):
                 continue
-            if first != last and words.clauses[first] != words.clauses[last]:
-                continue  # "mess gratis, tiket pesawat": a phrase does not run across a comma
+            if first != last and (
+                words.clauses[first] != words.clauses[last] or "/" in words.quote(first, last)
+            ):
+                # "mess gratis, tiket pesawat": a phrase does not run across a comma, nor across a
+                # slash that parts alternatives ("Lombok Timur/Tengah" is not "Timur Tengah").
+                continue
             if sign.unless and _in_clause(sign.unless, sign.reach, self.concepts, words.clauses, first, last):
                 continue
             self.raise_sign(name, words.quote(first, last))
@@ -251,6 +256,13 @@ class _Reading:
                 span = _near(near, self.concepts, self.words, self.denied, self.rules.signs[code].weight >= 0)
                 if span is not None:
                     self.raise_sign(code, self.words.quote(*span))
+
+    def drop_chat_only_beside_an_address(self) -> None:
+        """Recruitment by chat alone is one with no door to knock on: an ad that also says where to
+        bring the application in person ("lamaran diantar ke Jl. ... atau inbox", "drop by our
+        shop or send us a message") is not chat-only."""
+        if "chat_only" in self.found and self.live("in_person"):
+            del self.found["chat_only"]
 
     def raise_announcement(self) -> None:
         """Who speaks: a government body in the ad's first line (its letterhead, "DINAS TENAGA KERJA
@@ -273,7 +285,7 @@ class _Reading:
         words, rules, found = self.words, self.rules, self.found
         self.quoted_places = [
             (name, words.quote(first, last))
-            for name, first, last in _where_work_is(self.places, self.concepts, words)
+            for name, first, last in _where_work_is(self.places, self.concepts, words, rules.places)
             if not self.denied.any(first, True)
         ]
         self.destination, self.province = _destination(
@@ -580,7 +592,10 @@ def _near(
 
 
 def _where_work_is(
-    places: list[tuple[str, int, int]], concepts: dict[str, list[tuple[int, int]]], words: Words
+    places: list[tuple[str, int, int]],
+    concepts: dict[str, list[tuple[int, int]]],
+    words: Words,
+    known: Mapping[str, Place],
 ) -> list[tuple[str, int, int]]:
     """The places that may say where the work is: not a place inside a longer one ("Tanjung
     Perak" is in Surabaya), nor a country named as what something is ("fasih bahasa Jepang",
@@ -588,6 +603,20 @@ def _where_work_is(
     if not places:
         return places
     kept = [p for p in places if not any(o != p and o[1] <= p[1] and p[2] <= o[2] for o in places)]
+    # A place name does not run across a slash that parts alternatives ("Jawa Barat/Tengah").
+    kept = [p for p in kept if p[1] == p[2] or "/" not in words.quote(p[1], p[2])]
+    # A foreign name right before an Indonesian place, in its sentence, is a district of it, as an
+    # address is written ("Nagoya, Batam"): not where abroad the work is.
+    indonesian = {first for name, first, _ in kept if known[name].country == "ID"}
+    if indonesian:
+        segments = words.segments
+        kept = [
+            p
+            for p in kept
+            if known[p[0]].country == "ID"
+            or p[2] + 1 not in indonesian
+            or segments[p[2]] != segments[p[2] + 1]
+        ]
     before = {last for _, last in concepts.get("place_attribute", ())}
     after = {first for first, _ in concepts.get("place_attribute_after", ())}
     if not before and not after:
