@@ -1209,3 +1209,20 @@ def test_a_phrase_does_not_run_across_a_slash() -> None:
 def test_a_foreign_name_before_an_indonesian_place_is_a_district() -> None:
     result = check("Kasir minimarket, lokasi Nagoya, Batam. Gaji UMK, BPJS.")
     assert not result.abroad
+
+
+def test_a_lowest_age_written_with_a_plus() -> None:
+    result = check("Dicari kuli tambang emas di pedalaman, laki-laki 16+ boleh, ongkos perahu ditanggung.")
+    assert "minors" in codes(result)
+    assert "minors" not in codes(check("Dicari sopir, laki-laki 21+, SIM B1."))
+
+
+def test_skilled_work_flown_in_is_not_an_inducement() -> None:
+    result = check(
+        "Specialist surgeon needed for a district hospital in Maluku, flights paid, Sp.B and STR required."
+    )
+    assert "recruited_far_from_home" not in codes(result)
+    # The same fare for work anyone could do still is.
+    assert "recruited_far_from_home" in codes(
+        check("Helpers needed at a camp in Maluku, flights paid, no experience.")
+    )

@@ -83,8 +83,16 @@ ADULT = re.compile(
 AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
 AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
+# A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
+# starts with the digits, so that the search skips quickly to them.
+AGE_PLUS = re.compile(r"(\d{2})\s*\+")
+AGE_PLUS_BEFORE = re.compile(
+    r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
+)
 # A run that may hold a phone number: the full pattern is tried only there.
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# What skilled work is offered as its terms, not as an inducement to be moved away from home.
+SKILLED_TERMS = ("ticket_paid", "high_pay")
 # What says a crossing point is used to leave the country, when no foreign place is named.
 LEAVING_CONCEPTS = ("passport", "visa", "immigration", "smuggled")
 LEAVING_SIGNS = ("unofficial_route", "smuggled_across", "no_passport", "border_pass", "no_work_visa")
@@ -459,9 +467,15 @@ class _Reading:
         if "no_company" not in self.found:
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
+        # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
+        # the fare and the pay are an inducement only for work anyone could do.
+        terms = SKILLED_TERMS if self.skilled() else ()
         for combination in self.rules.combinations:
-            if combination.all == ("away_unverified",) and any(c in self.found for c in combination.any):
-                evidences = dict.fromkeys(self.found[c].evidence for c in combination.any if c in self.found)
+            if combination.all != ("away_unverified",):
+                continue
+            inducements = [c for c in combination.any if c in self.found and c not in terms]
+            if inducements:
+                evidences = dict.fromkeys(self.found[c].evidence for c in inducements)
                 self.raise_sign(combination.code, " · ".join(e for e in evidences if e))
 
     def result(self) -> Analysis:
@@ -768,7 +782,7 @@ def _links(text: str) -> tuple[str, ...]:
 
 
 def _age_ranges(lowered: str) -> list[tuple[int, str]]:
-    """The lowest age of each age range the ad gives, with its words ("usia 16-25")."""
+    """The lowest age of each age range the ad gives, with its words ("usia 16-25", "men 17+")."""
     ranges = []
     for match in AGE_RANGE.finditer(lowered):
         start, end = match.span()
@@ -776,4 +790,10 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
         if before or AGE_AFTER.match(lowered, end):
             quoted = lowered[before.start() if before else start : end]
             ranges.append((int(match.group(1)), quoted.strip()))
+    if "+" in lowered:
+        for match in AGE_PLUS.finditer(lowered):
+            start, end = match.span()
+            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 10), start)
+            if before:
+                ranges.append((int(match.group(1)), lowered[before.start() : end]))
     return ranges
