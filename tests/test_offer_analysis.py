@@ -1185,6 +1185,12 @@ def test_a_fee_listing_what_it_pays_for_is_a_fee() -> None:
     )
 
 
+def test_a_list_of_pay_after_a_cost_covered_is_pay() -> None:
+    # The list reaches back over its comma only when it is not a list of pay.
+    result = check("PT Sinar Jaya. Biaya ditanggung perusahaan, gaji pokok dan lembur Rp 6.000.000.")
+    assert "fees" not in codes(result)
+
+
 def test_chat_beside_an_address_to_apply_in_person_is_not_chat_only() -> None:
     result = check(
         "Dicari karyawati toko kue. Lamaran diantar ke Jl. Contoh Melati 3, atau inbox halaman ini."
@@ -1209,6 +1215,9 @@ def test_a_phrase_does_not_run_across_a_slash() -> None:
 def test_a_foreign_name_before_an_indonesian_place_is_a_district() -> None:
     result = check("Kasir minimarket, lokasi Nagoya, Batam. Gaji UMK, BPJS.")
     assert not result.abroad
+    # A route is not an address: without the comma, or in an ad that speaks of the journey.
+    assert check("Kerja kilang di Malaysia Batam transit, gaji RM 2000.").abroad
+    assert check("Kerja di Johor, Batam jadi tempat transit, tiket ditanggung.").abroad
 
 
 def test_a_lowest_age_written_with_a_plus() -> None:

@@ -91,6 +91,8 @@ AGE_PLUS_BEFORE = re.compile(
 )
 # A run that may hold a phone number: the full pattern is tried only there.
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
+LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
 # What skilled work is offered as its terms, not as an inducement to be moved away from home.
 SKILLED_TERMS = ("ticket_paid", "high_pay")
 # What says a crossing point is used to leave the country, when no foreign place is named.
@@ -619,17 +621,20 @@ def _where_work_is(
     kept = [p for p in places if not any(o != p and o[1] <= p[1] and p[2] <= o[2] for o in places)]
     # A place name does not run across a slash that parts alternatives ("Jawa Barat/Tengah").
     kept = [p for p in kept if p[1] == p[2] or "/" not in words.quote(p[1], p[2])]
-    # A foreign name right before an Indonesian place, in its sentence, is a district of it, as an
-    # address is written ("Nagoya, Batam"): not where abroad the work is.
+    # A foreign name followed by a comma and an Indonesian place is a district of it, as an
+    # address is written ("Nagoya, Batam"): not where abroad the work is. (Not without the comma:
+    # "Malaysia Batam transit" is a route), and only for the ad's one foreign name, in an ad that
+    # does not speak of travel, a visa, a passport or a border ("kerja di Johor, Batam transit").
     indonesian = {first for name, first, _ in kept if known[name].country == "ID"}
-    if indonesian:
-        segments = words.segments
+    foreign = {known[name].country for name, _, _ in kept} - {"ID"}
+    if indonesian and len(foreign) == 1 and not any(c in concepts for c in LEAVING_WORDS):
+        spans, text = words.spans, words.text
         kept = [
             p
             for p in kept
             if known[p[0]].country == "ID"
             or p[2] + 1 not in indonesian
-            or segments[p[2]] != segments[p[2] + 1]
+            or text[spans[p[2]][1] : spans[p[2] + 1][0]].strip() != ","
         ]
     before = {last for _, last in concepts.get("place_attribute", ())}
     after = {first for first, _ in concepts.get("place_attribute_after", ())}

@@ -158,7 +158,11 @@ def _clause_start(lowered: str, earliest: int, position: int) -> int:
     dan pengurusan dokumen Rp 48.500.000"): the list is one clause."""
     sentence = max(earliest, max(lowered.rfind(mark, earliest, position) for mark in SENTENCE_MARKS) + 1)
     clause = max(sentence, lowered.rfind(",", sentence, position) + 1)
-    if clause > sentence and LIST_END.search(lowered, clause, position):
+    if (
+        clause > sentence
+        and LIST_END.search(lowered, clause, position)
+        and not PAY_WORD.search(lowered, clause, position)
+    ):
         return sentence
     return clause
 
@@ -168,6 +172,8 @@ def _clause_start(lowered: str, earliest: int, position: int) -> int:
 FEE_REACH = 60
 SENTENCE_MARKS = (";", "\n", "!", "?", ". ")
 LIST_END = re.compile(r" (?:dan|serta|and|&) ")
+# ... but a list of pay ("biaya ditanggung, gaji pokok dan lembur Rp 6.000.000") is pay.
+PAY_WORD = re.compile(r"gaji|upah|salary|wage|lembur|overtime|tunjangan|allowance|bonus|penghasilan|income")
 
 
 def _number(digits: str) -> float:
