@@ -1075,3 +1075,163 @@ def test_a_denied_list_reaches_its_last_alternative_of_two_words() -> None:
 
 def test_malay_no_need_for_a_passport() -> None:
     assert "no_passport" in codes(check("Kerja ladang di Sarawak, tak payah pasport, pm aku."))
+
+
+# --- Round 6: reduplication, smuggling across a border, a ferry at home -------------------------
+
+
+def test_a_reduplicated_word_is_one_word() -> None:
+    # "kawan2", "kawan-kawan" and "hati hati" are one word each, not a word and a number (or two
+    # words) that push the words around them out of a sign's window.
+    read = rules().read
+    assert read("kawan2 kawan-kawan anak2nya").words == ["kawan", "kawan", "anak"]
+    assert read("hati hati").words == read("hati-hati").words == read("hati2").words
+    assert "no_passport" in codes(check("Kerja kilang di Johor, tak payah susah2 buat pasport, pm aku."))
+    assert "secrecy" in codes(check("Kerja di Malaysia, berangkat diam2 saja ya."))
+
+
+def test_a_reduplicated_word_leaves_money_alone() -> None:
+    # "Rp2 juta", "RM2 ribu": two letters before the 2 are a currency, not a reduplication.
+    result = check("Lowongan kerja gudang di Selangor, gaji RM2 ribu sebulan.")
+    assert result.entities.salary is not None
+    assert result.entities.salary.amount == 2000
+
+
+def test_being_carried_across_a_border_is_smuggling() -> None:
+    assert "smuggled_across" in codes(
+        check("Kerja ladang di Sabah. Kumpul di Nunukan, nanti ada abang yang bawa masuk.")
+    )
+    assert "smuggled_across" in codes(check("Kerja kebun sawit, dari Sebatik kalian diseberangkan malam."))
+    assert "smuggled_across" in codes(
+        check("Factory work in Johor, our man will sneak you in through Batam, no stamp needed.")
+    )
+
+
+def test_a_ferry_between_indonesian_islands_is_no_border_crossing() -> None:
+    result = check(
+        "PT Contoh Dok Nusantara cari tukang las di galangan Batam. "
+        "Pekerja dari Tanjung Pinang naik feri, ongkos sendiri, mess ada."
+    )
+    assert "border_crossing" not in codes(result)
+    assert result.risk == "low"
+    # Beside a passport left behind, the same crossing is still the way out of the country.
+    assert "border_crossing" in codes(check("Kerja ikut kawan, lewat Batam naik feri, paspor tak payah."))
+
+
+def test_advice_not_to_go_through_a_person_is_a_warning() -> None:
+    # "jgn" is "jangan": "jgn lwt orang" advises against the non-procedural route, it is not one.
+    result = check("Loker sopir truk tambang, lamar lwt email kantor aja, jgn lwt orang yg minta uang.")
+    assert "non_procedural" not in codes(result)
+
+
+def test_escort_work_and_nobody_will_know() -> None:
+    result = check("cewek2 yg mau cuan, nemenin tamu di villa tiap malam minggu, gaada yg tau kok. dm aja")
+    assert {"entertainment", "secrecy"} <= codes(result)
+    assert result.risk == "high"
+
+
+def test_resigning_in_a_company_s_words_is_quitting() -> None:
+    result = check(
+        "Karyawan yang mengundurkan diri pada tahun pertama wajib membayar kompensasi Rp 8.000.000."
+    )
+    assert "quit_penalty" in codes(result)
+
+
+def test_what_is_not_the_legal_route_is_a_warning() -> None:
+    result = check(
+        "Info resmi EPS Korea: daftar lewat SISKOP2MI, ikut ujian EPS-TOPIK. "
+        "Tawaran 'pasti berangkat' atau 'tanpa ujian' bukan jalur resmi."
+    )
+    assert not codes(result) & {"guaranteed_placement", "insider_route", "non_procedural"}
+    english = check('Apply via SISKOP2MI only. "Guaranteed departure" offers are not the legal route.')
+    assert "guaranteed_placement" not in codes(english)
+
+
+def test_a_post_telling_readers_not_to_apply_is_a_warning_post() -> None:
+    result = check(
+        'PSA from the youth group: a post offers "data entry in Cambodia, $900, free ticket". '
+        "Please do not apply. Ask the village office first."
+    )
+    assert result.risk == "low"
+
+
+def test_a_quota_set_aside_for_a_group_is_no_insider_route() -> None:
+    result = check("Disnaker Kota Contoh membuka kuota khusus bagi penyandang disabilitas di bursa kerja.")
+    assert "insider_route" not in codes(result)
+    assert "insider_route" in codes(check("Ada kuota khusus ke Jepang, hubungi admin, bayar 20jt."))
+
+
+def test_a_career_expo_is_a_job_fair() -> None:
+    result = check("Career Expo at Contoh University: banks, hospitals and recruiters for jobs in Japan.")
+    assert "online_job_abroad" not in codes(result)
+    assert "abroad_no_company" not in codes(result)
+
+
+def test_the_worker_who_keeps_the_passport_is_not_a_document_held() -> None:
+    result = check("PT Contoh Sarana Kerja. Each worker keeps their passport during the contract.")
+    assert "documents_held" not in codes(result)
+
+
+def test_a_fee_listing_what_it_pays_for_is_a_fee() -> None:
+    # The cost word stands before a list (over its commas) or far before the amount.
+    assert "fees" in codes(
+        check("Biaya pendidikan, asrama dan pengurusan dokumen Rp 40.000.000, lunas sebelum pelatihan.")
+    )
+    assert "fees" in codes(
+        check(
+            "Peserta yang sudah terdaftar wajib menyetor biaya verifikasi dan asuransi kesehatan"
+            " sebesar Rp 3.000.000."
+        )
+    )
+
+
+def test_a_list_of_pay_after_a_cost_covered_is_pay() -> None:
+    # The list reaches back over its comma only when it is not a list of pay.
+    result = check("PT Sinar Jaya. Biaya ditanggung perusahaan, gaji pokok dan lembur Rp 6.000.000.")
+    assert "fees" not in codes(result)
+
+
+def test_chat_beside_an_address_to_apply_in_person_is_not_chat_only() -> None:
+    result = check(
+        "Dicari karyawati toko kue. Lamaran diantar ke Jl. Contoh Melati 3, atau inbox halaman ini."
+    )
+    assert "chat_only" not in codes(result)
+
+
+def test_a_spa_or_studio_named_is_an_employer() -> None:
+    assert "no_company" not in codes(
+        check("Sinar Spa is hiring a receptionist. Boat to Nusa Penida provided.")
+    )
+    result = check("Contoh Studio Foto cari asisten, kerja di Lombok, tiket kapal ditanggung.")
+    assert "recruited_far_from_home" not in codes(result)
+
+
+def test_a_phrase_does_not_run_across_a_slash() -> None:
+    result = check("Dicari pelayan toko di Waingapu, ada mess buat yang dari Sumba Timur/Tengah.")
+    assert "destination_withheld" not in codes(result)
+    assert not result.abroad
+
+
+def test_a_foreign_name_before_an_indonesian_place_is_a_district() -> None:
+    result = check("Kasir minimarket, lokasi Nagoya, Batam. Gaji UMK, BPJS.")
+    assert not result.abroad
+    # A route is not an address: without the comma, or in an ad that speaks of the journey.
+    assert check("Kerja kilang di Malaysia Batam transit, gaji RM 2000.").abroad
+    assert check("Kerja di Johor, Batam jadi tempat transit, tiket ditanggung.").abroad
+
+
+def test_a_lowest_age_written_with_a_plus() -> None:
+    result = check("Dicari kuli tambang emas di pedalaman, laki-laki 16+ boleh, ongkos perahu ditanggung.")
+    assert "minors" in codes(result)
+    assert "minors" not in codes(check("Dicari sopir, laki-laki 21+, SIM B1."))
+
+
+def test_skilled_work_flown_in_is_not_an_inducement() -> None:
+    result = check(
+        "Specialist surgeon needed for a district hospital in Maluku, flights paid, Sp.B and STR required."
+    )
+    assert "recruited_far_from_home" not in codes(result)
+    # The same fare for work anyone could do still is.
+    assert "recruited_far_from_home" in codes(
+        check("Helpers needed at a camp in Maluku, flights paid, no experience.")
+    )

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
 from handlers.offers.denials import Denied
 from handlers.offers.pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
-from handlers.offers.rules import Near, OfferRules
+from handlers.offers.rules import Near, OfferRules, Place
 from handlers.offers.words import Words
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -43,11 +43,11 @@ COMPANY = re.compile(
 BUSINESS = re.compile(
     r"\b(?:Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RSUD|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SMK|SMA|Universitas|"
-    r"Kafe|Cafe|Villa|Resort|Pabrik)\.?[ \t]+"
+    r"Kafe|Cafe|Villa|Resort|Pabrik|Spa|Studio)\.?[ \t]+"
     r"[\"“]?[A-Z0-9][\w&'.\-]*"
     # ... or named before its kind ("Contoh Surf Camp", "Sinar Bakery"), as English and brand names are.
     r"|\b[A-Z][\w&'\-]*[ \t]+(?:Camp|Resort|Hotel|Villa|Cafe|Café|Restaurant|Bakery|Farm|Shop|Store|Mart|"
-    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank)\b"
+    r"Clinic|Hospital|School|Lodge|Homestay|Hostel|Academy|Bank|Spa|Studio|Services)\b"
     r"|\bBUMN\b"  # state-owned companies recruiting together
     # A government office that hires for itself ("Dinas Kesehatan Kabupaten", "Dinkes Kab.") is
     # an employer named, as a hospital is.
@@ -60,7 +60,7 @@ BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
     r"Kafe|Cafe|Café|Villa|Resort|Pabrik|Camp|Bakery|Farm|Shop|Store|Mart|Clinic|Hospital|School|Lodge|"
-    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department"
+    r"Homestay|Hostel|Academy|BUMN|Dinas|Dinkes|Pem|Kementerian|Ministry|Department|Spa|Studio|Services"
 )
 # "Golden Fortune Co., Ltd", "Syarikat Maju Sdn Bhd": costly to look for, so only when a suffix is there.
 SUFFIX_HINT = re.compile(r"Sdn|Ltd|Inc\b|LLC|Corp|Group|Company|Limited")
@@ -83,8 +83,21 @@ ADULT = re.compile(
 AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
 AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
+# A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
+# starts with the digits, so that the search skips quickly to them.
+AGE_PLUS = re.compile(r"(\d{2})\s*\+")
+AGE_PLUS_BEFORE = re.compile(
+    r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
+)
 # A run that may hold a phone number: the full pattern is tried only there.
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
+LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
+# What skilled work is offered as its terms, not as an inducement to be moved away from home.
+SKILLED_TERMS = ("ticket_paid", "high_pay")
+# What says a crossing point is used to leave the country, when no foreign place is named.
+LEAVING_CONCEPTS = ("passport", "visa", "immigration", "smuggled")
+LEAVING_SIGNS = ("unofficial_route", "smuggled_across", "no_passport", "border_pass", "no_work_visa")
 
 
 class Register(Protocol):
@@ -146,228 +159,358 @@ class Analysis:
 
 
 def analyse(text: str, rules: OfferRules, register: Register | None = None) -> Analysis:
-    truncated = len(text) > MAX_CHARS
-    words: Words = rules.read(text[:MAX_CHARS])
-    found: dict[str, Found] = {}
+    """The judgement, step by step: each step reads what the ad says or raises the signs it shows,
+    in the order the later steps need (a sign raised early is what a later step weighs)."""
+    ad = _Reading(text, rules)
+    ad.raise_phrase_signs()
+    ad.raise_near_signs()
+    ad.drop_chat_only_beside_an_address()
+    ad.raise_announcement()
+    ad.find_where_the_work_is()
+    ad.drop_crossing_at_home()
+    ad.raise_domestic_scheme_abroad()
+    ad.raise_fees()
+    ad.judge_pay()
+    ad.raise_minors()
+    ad.raise_no_company()
+    ad.raise_far_from_home()
+    ad.look_up_companies(register)
+    ad.raise_combinations()
+    ad.void_legal_route_beside_bondage()
+    ad.raise_abroad_unverified()
+    ad.raise_away_unverified()
+    return ad.result()
 
-    def raise_sign(code: str, evidence: str) -> None:
-        if code not in found:
-            found[code] = Found(code, _clip(evidence), rules.signs[code].weight)
 
-    places: list[tuple[str, int, int]] = []  # (name in content, first word, last word)
-    channels: list[str] = []
-    concepts: dict[str, list[tuple[int, int]]] = {}
-    sign_matches: list[tuple[str, int, int]] = []
-    for (kind, name), first, last in rules.phrases.find(words.words):
-        if kind == "concept":
-            concepts.setdefault(name, []).append((first, last))
-        elif kind == "sign":
-            sign_matches.append((name, first, last))
-        elif kind == "place":
-            places.append((name, first, last))
-        elif kind == "channel" and name not in channels:
-            channels.append(name)
-    denied = Denied(words, rules, concepts, sign_matches)
-    phones = _phones(words.text, rules)
-    links = _links(words.text)
-    handles = (
-        tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(words.text)))
-        if "@" in words.text
-        else ()
-    )
-    # A text written to warn that gives no way to answer the offer it describes is a warning or a
-    # public-education post: what it says of scams is not an offer's signs (docs/offers.md, round 5).
-    warning_post = _warning_post(concepts, denied, bool(phones or links or handles or "@" in words.text))
-    if warning_post:
-        denied.warn_everything()
-    for name, first, last in sign_matches:
-        sign = rules.signs[name]
-        if name in found or denied.any(first, sign.weight >= 0):
-            continue
-        if first != last and words.clauses[first] != words.clauses[last]:
-            continue  # "mess gratis, tiket pesawat": a phrase does not run across a comma
-        if sign.unless and _in_clause(sign.unless, sign.reach, concepts, words.clauses, first, last):
-            continue
-        raise_sign(name, words.quote(first, last))
-    present = concepts.keys()
-    for code, near in rules.near_signs:
-        if code not in found and near.needs <= present:
-            span = _near(near, concepts, words, denied, rules.signs[code].weight >= 0)
-            if span is not None:
-                raise_sign(code, words.quote(*span))
-    # Who speaks: a government body in the ad's first line (its letterhead, "DINAS TENAGA KERJA
-    # KOTA KUPANG") issues the announcement, as one named with an event it runs does.
-    if "official_announcement" not in found:
-        heading = next(
-            (
-                span
-                for span in concepts.get("gov_body", ())
-                if words.segments[span[0]] == 0 and not denied.any(span[0], True)
-            ),
-            None,
+class _Reading:
+    """One ad being judged: its words, the concepts and phrases found in them, and the signs raised
+    so far. `analyse` calls the steps in order; each step is one judgement of docs/offers.md."""
+
+    def __init__(self, text: str, rules: OfferRules) -> None:
+        self.rules = rules
+        self.truncated = len(text) > MAX_CHARS
+        self.words: Words = rules.read(text[:MAX_CHARS])
+        self.found: dict[str, Found] = {}
+        self.places: list[tuple[str, int, int]] = []  # (name in content, first word, last word)
+        self.channels: list[str] = []
+        self.concepts: dict[str, list[tuple[int, int]]] = {}
+        self.sign_matches: list[tuple[str, int, int]] = []
+        for (kind, name), first, last in rules.phrases.find(self.words.words):
+            if kind == "concept":
+                self.concepts.setdefault(name, []).append((first, last))
+            elif kind == "sign":
+                self.sign_matches.append((name, first, last))
+            elif kind == "place":
+                self.places.append((name, first, last))
+            elif kind == "channel" and name not in self.channels:
+                self.channels.append(name)
+        self.denied = Denied(self.words, rules, self.concepts, self.sign_matches)
+        text = self.words.text
+        self.phones = _phones(text, rules)
+        self.links = _links(text)
+        self.handles = (
+            tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(text))) if "@" in text else ()
         )
+        # A text written to warn that gives no way to answer the offer it describes is a warning or
+        # a public-education post: what it says of scams is not an offer's signs (round 5).
+        contact = bool(self.phones or self.links or self.handles or "@" in text)
+        self.warning_post = _warning_post(self.concepts, self.denied, contact)
+        if self.warning_post:
+            self.denied.warn_everything()
+        # Filled in by the steps.
+        self.quoted_places: list[tuple[str, str]] = []
+        self.destination = ""
+        self.province = ""
+        self.stays_home = False
+        self.abroad = False
+        self.salary: Salary | None = None
+        self.pay: PayCheck | None = None
+        self.companies: tuple[str, ...] = ()
+        self.lookups: tuple[tuple[str, Lookup], ...] = ()
+        self.folded: set[str] = set()
+        self.voided: list[Found] = []
+        self.legal_route = False
+
+    def raise_sign(self, code: str, evidence: str) -> None:
+        if code not in self.found:
+            self.found[code] = Found(code, _clip(evidence), self.rules.signs[code].weight)
+
+    def live(self, concept: str, warnings_count: bool = True) -> list[tuple[int, int]]:
+        """The concept's spans that are not denied (nor, with `warnings_count`, in a warning)."""
+        return [
+            span for span in self.concepts.get(concept, ()) if not self.denied.any(span[0], warnings_count)
+        ]
+
+    def raise_phrase_signs(self) -> None:
+        """Each sign's own phrases, unless denied, run across a comma, or cancelled nearby."""
+        words, denied = self.words, self.denied
+        for name, first, last in self.sign_matches:
+            sign = self.rules.signs[name]
+            if name in self.found or denied.any(first, sign.weight >= 0):
+                continue
+            if first != last and (
+                words.clauses[first] != words.clauses[last] or "/" in words.quote(first, last)
+            ):
+                # "mess gratis, tiket pesawat": a phrase does not run across a comma, nor across a
+                # slash that parts alternatives ("Lombok Timur/Tengah" is not "Timur Tengah").
+                continue
+            if sign.unless and _in_clause(sign.unless, sign.reach, self.concepts, words.clauses, first, last):
+                continue
+            self.raise_sign(name, words.quote(first, last))
+
+    def raise_near_signs(self) -> None:
+        """Signs made of concepts standing near each other in one sentence ("paspor ... dipegang")."""
+        present = self.concepts.keys()
+        for code, near in self.rules.near_signs:
+            if code not in self.found and near.needs <= present:
+                span = _near(near, self.concepts, self.words, self.denied, self.rules.signs[code].weight >= 0)
+                if span is not None:
+                    self.raise_sign(code, self.words.quote(*span))
+
+    def drop_chat_only_beside_an_address(self) -> None:
+        """Recruitment by chat alone is one with no door to knock on: an ad that also says where to
+        bring the application in person ("lamaran diantar ke Jl. ... atau inbox", "drop by our
+        shop or send us a message") is not chat-only."""
+        if "chat_only" in self.found and self.live("in_person"):
+            del self.found["chat_only"]
+
+    def raise_announcement(self) -> None:
+        """Who speaks: a government body in the ad's first line (its letterhead, "DINAS TENAGA KERJA
+        KOTA KUPANG") issues the announcement, as one named with an event it runs does."""
+        if "official_announcement" in self.found:
+            return
+        segments = self.words.segments
+        heading = next((span for span in self.live("gov_body") if segments[span[0]] == 0), None)
         # A job fair (an event) that names the government body running it anywhere ("Info:
         # Disnakertrans Kab. Sambas") is announced by that body too.
-        if heading is None and "job_event" in concepts:
-            heading = next((s for s in concepts.get("gov_body", ()) if not denied.any(s[0], True)), None)
+        if heading is None and "job_event" in self.concepts:
+            heading = next(iter(self.live("gov_body")), None)
         if heading is not None:
-            raise_sign("official_announcement", words.quote(*heading))
-    # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
-    # is not where the job is.
-    quoted_places = [
-        (name, words.quote(first, last))
-        for name, first, last in _where_work_is(places, concepts, words)
-        if not denied.any(first, True)
-    ]
-    lowered = words.lowered
-    destination, province = _destination(quoted_places, rules, phones, raise_sign)
-    # Working from home for a company abroad is not going abroad, unless the ad also speaks of
-    # travel, visas or passports.
-    stays_home = "remote_work" in found and not any(c in concepts for c in ("travel", "visa", "passport"))
-    abroad = bool(destination and destination != "ID") and not stays_home
-    if "abroad_unnamed" in found and not abroad and not stays_home:
-        abroad = True
-        raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
-    if "destination_withheld" in found:
-        abroad = True
-    if abroad:
-        raise_sign(
-            "abroad",
-            next(
-                (q for n, q in quoted_places if rules.places[n].country == destination != "ID"),
-                found["destination_withheld"].evidence if "destination_withheld" in found else "",
-            ),
-        )
-    # AKAD (antar kerja antar daerah) places workers inside Indonesia: an announcement of it is no
-    # evidence of the legal route for work abroad, and work abroad sold as AKAD is not procedural.
-    if abroad:
-        scheme = next((s for s in concepts.get("domestic_scheme", ()) if not denied.any(s[0], True)), None)
-        if scheme is not None:
-            raise_sign("domestic_scheme_abroad", words.quote(*scheme))
-    salary, fees = read_amounts(lowered, rules)
-    for start, quoted, worth in fees:
-        if not denied.any(words.word_at(start), True):
-            raise_sign("fees", quoted)
-            if worth >= rules.large_fee_idr:
-                raise_sign("large_fee", quoted)
+            self.raise_sign("official_announcement", self.words.quote(*heading))
 
-    # Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is only
-    # judged for work anyone could do, which is what the bait offers.
-    def skilled() -> bool:
-        return "no_experience" not in found and (
-            any(not denied.any(first, False) for first, _ in concepts.get("skilled_job", ()))
-            or asks_experience(lowered)
+    def find_where_the_work_is(self) -> None:
+        """The destination and province; work abroad, named or withheld."""
+        # A place named in a warning ("waspada tawaran ke Kamboja") or denied ("bukan ke Malaysia")
+        # is not where the job is.
+        words, rules, found = self.words, self.rules, self.found
+        self.quoted_places = [
+            (name, words.quote(first, last))
+            for name, first, last in _where_work_is(self.places, self.concepts, words, rules.places)
+            if not self.denied.any(first, True)
+        ]
+        self.destination, self.province = _destination(
+            self.quoted_places, rules, self.phones, self.raise_sign
+        )
+        # Working from home for a company abroad is not going abroad, unless the ad also speaks of
+        # travel, visas or passports.
+        self.stays_home = "remote_work" in found and not any(
+            c in self.concepts for c in ("travel", "visa", "passport")
+        )
+        self.abroad = bool(self.destination and self.destination != "ID") and not self.stays_home
+        if "abroad_unnamed" in found and not self.abroad and not self.stays_home:
+            self.abroad = True
+            self.raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
+        if "destination_withheld" in found:
+            self.abroad = True
+        if self.abroad:
+            self.raise_sign(
+                "abroad",
+                next(
+                    (q for n, q in self.quoted_places if rules.places[n].country == self.destination != "ID"),
+                    found["destination_withheld"].evidence if "destination_withheld" in found else "",
+                ),
+            )
+
+    def drop_crossing_at_home(self) -> None:
+        """A ferry between Indonesian islands ("ferry from Tanjung Pinang" to a shipyard in Batam,
+        a Pelni ship from Surabaya to Makassar) is no border crossing: a crossing point counts
+        only for work abroad, named or withheld, or beside a passport, a visa or a way round
+        immigration ("tidak usah paspor, dari Nunukan kita seberangkan")."""
+        if "border_crossing" not in self.found or self.abroad:
+            return
+        if any(c in self.concepts for c in LEAVING_CONCEPTS) or any(c in self.found for c in LEAVING_SIGNS):
+            return
+        del self.found["border_crossing"]
+
+    def raise_domestic_scheme_abroad(self) -> None:
+        """AKAD (antar kerja antar daerah) places workers inside Indonesia: an announcement of it is
+        no evidence of the legal route for work abroad, and work abroad sold as AKAD is not
+        procedural."""
+        if self.abroad:
+            scheme = next(iter(self.live("domestic_scheme")), None)
+            if scheme is not None:
+                self.raise_sign("domestic_scheme_abroad", self.words.quote(*scheme))
+
+    def raise_fees(self) -> None:
+        """Amounts asked of the worker (read with the pay): a fee, and a large one."""
+        self.salary, fees = read_amounts(self.words.lowered, self.rules)
+        for start, quoted, worth in fees:
+            if not self.denied.any(self.words.word_at(start), True):
+                self.raise_sign("fees", quoted)
+                if worth >= self.rules.large_fee_idr:
+                    self.raise_sign("large_fee", quoted)
+
+    def skilled(self) -> bool:
+        """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
+        only judged for work anyone could do, which is what the bait offers."""
+        return "no_experience" not in self.found and (
+            any(not self.denied.any(first, False) for first, _ in self.concepts.get("skilled_job", ()))
+            or asks_experience(self.words.lowered)
         )
 
-    pay = pay_check(salary, destination, province, abroad, skilled, rules) if salary else None
-    if salary is not None and pay is not None and pay.high and not warning_post:
-        raise_sign("high_pay", salary.text)
-    ages = _age_ranges(lowered)
-    young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
-    if warning_post:
-        pass  # "children are recruited too" in a warning is not an ad hiring them
-    elif young is not None:
-        raise_sign("minors", young)
-    elif "school_leavers" in found and not (
-        any(age >= 18 for age, _ in ages)
-        or ADULT.search(lowered)
-        # "pelamar di bawah 18 tahun tidak diterima": the ad refuses children.
-        or any(name == "minors" and denied.any(first, False) for name, first, _ in sign_matches)
-    ):
-        raise_sign("minors", found["school_leavers"].evidence)
-    companies = _companies(words.text)
-    if (
-        not companies
-        and not warning_post
-        and not (BUSINESS_HINT.search(words.text) and BUSINESS.search(words.text))
-    ):
-        raise_sign("no_company", "")
-    provinces = {rules.places[n].province for n, _ in quoted_places if rules.places[n].province}
-    if len(provinces) >= 2 and any(not denied.any(f, True) for f, _ in concepts.get("travel", ())):
-        raise_sign(
-            "far_from_home",
-            " · ".join(dict.fromkeys(q for n, q in quoted_places if rules.places[n].province)),
-        )
-    lookups = tuple(register.look_up(companies[:MAX_COMPANIES])) if register and companies else ()
-    for name, lookup in lookups:
-        if lookup.found:
-            raise_sign("registered_company", name)
-        elif lookup.revoked:
-            raise_sign("revoked_company", name)
-        elif lookup.similar:
-            # A near-copy of a licensed name is no proof: impersonating one is a common lure.
-            raise_sign("lookalike_company", name)
-    folded: set[str] = set()
-    for combination in rules.combinations:
-        if (
-            all(c in found for c in combination.all)
-            and (not combination.any or any(c in found for c in combination.any))
-            and not any(c in found for c in combination.none)
+    def judge_pay(self) -> None:
+        salary = self.salary
+        if salary is None:
+            return
+        self.pay = pay_check(salary, self.destination, self.province, self.abroad, self.skilled, self.rules)
+        if self.pay is not None and self.pay.high and not self.warning_post:
+            self.raise_sign("high_pay", salary.text)
+
+    def raise_minors(self) -> None:
+        """A young age asked, or school leavers hired by an ad that sets no adult age."""
+        if self.warning_post:
+            return  # "children are recruited too" in a warning is not an ad hiring them
+        lowered = self.words.lowered
+        ages = _age_ranges(lowered)
+        young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
+        if young is not None:
+            self.raise_sign("minors", young)
+        elif "school_leavers" in self.found and not (
+            any(age >= 18 for age, _ in ages)
+            or ADULT.search(lowered)
+            # "pelamar di bawah 18 tahun tidak diterima": the ad refuses children.
+            or any(name == "minors" and self.denied.any(first, False) for name, first, _ in self.sign_matches)
         ):
-            parts = [c for c in (*combination.all, *combination.any) if c in found]
-            evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
-            raise_sign(combination.code, " · ".join(evidences))
-            folded.update(parts)
-    # Evidence of the legal route never outweighs what the legal route never does: a fee, pay
-    # cut, a guarantee, a payment to a person cancel the evidence they stand beside (its weight
-    # too), whoever the ad says it is.
-    voided: list[Found] = []
-    for code in [c for c in found if rules.signs[c].voided_by]:
-        if any(v in found for v in rules.signs[code].voided_by):
-            voided.append(found[code])
-            found[code] = Found(code, found[code].evidence, 0)
-    legal_route = any(rules.signs[c].legal_route and f.weight < 0 for c, f in found.items()) and not any(
-        rules.signs[code].voids_legal_route for code in found
-    )
-    if abroad and not legal_route:
-        withheld = found.get("destination_withheld")
-        raise_sign("abroad_unverified", found["abroad"].evidence or (withheld.evidence if withheld else ""))
+            self.raise_sign("minors", self.found["school_leavers"].evidence)
+
+    def raise_no_company(self) -> None:
+        """No company and no employer named by its kind of business."""
+        text = self.words.text
+        self.companies = _companies(text)
+        if (
+            not self.companies
+            and not self.warning_post
+            and not (BUSINESS_HINT.search(text) and BUSINESS.search(text))
+        ):
+            self.raise_sign("no_company", "")
+
+    def raise_far_from_home(self) -> None:
+        """Two Indonesian provinces named, with travel arranged."""
+        places = self.rules.places
+        provinces = {places[n].province for n, _ in self.quoted_places if places[n].province}
+        if len(provinces) >= 2 and self.live("travel"):
+            self.raise_sign(
+                "far_from_home",
+                " · ".join(dict.fromkeys(q for n, q in self.quoted_places if places[n].province)),
+            )
+
+    def look_up_companies(self, register: Register | None) -> None:
+        """The register is proof only of the company itself: found, revoked, or a near-copy."""
+        if register and self.companies:
+            self.lookups = tuple(register.look_up(self.companies[:MAX_COMPANIES]))
+        for name, lookup in self.lookups:
+            if lookup.found:
+                self.raise_sign("registered_company", name)
+            elif lookup.revoked:
+                self.raise_sign("revoked_company", name)
+            elif lookup.similar:
+                # A near-copy of a licensed name is no proof: impersonating one is a common lure.
+                self.raise_sign("lookalike_company", name)
+
+    def raise_combinations(self) -> None:
+        found = self.found
+        for combination in self.rules.combinations:
+            if (
+                all(c in found for c in combination.all)
+                and (not combination.any or any(c in found for c in combination.any))
+                and not any(c in found for c in combination.none)
+            ):
+                parts = [c for c in (*combination.all, *combination.any) if c in found]
+                evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
+                self.raise_sign(combination.code, " · ".join(evidences))
+                self.folded.update(parts)
+
+    def void_legal_route_beside_bondage(self) -> None:
+        """Evidence of the legal route never outweighs what the legal route never does: a fee, pay
+        cut, a guarantee, a payment to a person cancel the evidence they stand beside (its weight
+        too), whoever the ad says it is."""
+        found, signs = self.found, self.rules.signs
+        for code in [c for c in found if signs[c].voided_by]:
+            if any(v in found for v in signs[code].voided_by):
+                self.voided.append(found[code])
+                found[code] = Found(code, found[code].evidence, 0)
+        self.legal_route = any(signs[c].legal_route and f.weight < 0 for c, f in found.items()) and not any(
+            signs[code].voids_legal_route for code in found
+        )
+
+    def raise_abroad_unverified(self) -> None:
+        """Work abroad without evidence of the legal route; naming no Indonesian company either."""
+        if not self.abroad or self.legal_route:
+            return
+        withheld = self.found.get("destination_withheld")
+        self.raise_sign(
+            "abroad_unverified", self.found["abroad"].evidence or (withheld.evidence if withheld else "")
+        )
         # A job fair is not a recruitment: the companies are at their stands, not in the ad.
-        job_fair = any(not denied.any(first, True) for first, _ in concepts.get("job_event", ()))
-        if not any(name.startswith(("PT ", "CV ")) for name in companies) and not job_fair:
-            raise_sign("abroad_no_company", "")
-    # Absence of signs is not safety at home either: recruitment that moves the worker far from
-    # home (a departure, a ticket, a boat arranged) with no company named and no legal route is
-    # at least MEDIUM (domestic trafficking told plainly has few other words).
-    journey = [span for span in concepts.get("journey", ()) if not denied.any(span[0], True)]
-    # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
-    # nobody away from home.
-    daily = "daily_return" in concepts
-    if journey and not abroad and not legal_route and not stays_home and not daily and "no_company" in found:
-        raise_sign("away_unverified", words.quote(*journey[0]))
-        for combination in rules.combinations:
-            if combination.all == ("away_unverified",) and any(c in found for c in combination.any):
-                evidences = dict.fromkeys(found[c].evidence for c in combination.any if c in found)
-                raise_sign(combination.code, " · ".join(e for e in evidences if e))
-    entities = Entities(
-        destination=destination,
-        places=tuple(dict.fromkeys(quoted for _, quoted in quoted_places)),
-        province=province,
-        salary=salary,
-        companies=companies,
-        phones=phones,
-        channels=tuple(channels),
-        links=links,
-        handles=handles,
-    )
-    risk, score = _verdict(found, rules, abroad or "away_unverified" in found, legal_route)
-    shown = [f for f in found.values() if rules.signs[f.code].shown]
-    return Analysis(
-        risk=risk,
-        score=score,
-        signs=tuple(sorted((f for f in shown if f.weight > 0), key=lambda f: -f.weight)),
-        good_signs=tuple(f for f in shown if f.weight < 0),
-        voided=tuple(f for f in voided if f.weight < 0 and rules.signs[f.code].shown),
-        entities=entities,
-        folded=frozenset(folded),
-        abroad=abroad,
-        legal_route=legal_route,
-        register=lookups,
-        pay=pay,
-        job_cues=len({words.words[first] for first, _ in concepts.get("job_ad", ())}),
-        words=len(words.words),
-        truncated=truncated,
-    )
+        job_fair = bool(self.live("job_event"))
+        if not any(name.startswith(("PT ", "CV ")) for name in self.companies) and not job_fair:
+            self.raise_sign("abroad_no_company", "")
+
+    def raise_away_unverified(self) -> None:
+        """Absence of signs is not safety at home either: recruitment that moves the worker far
+        from home (a departure, a ticket, a boat arranged) with no company named and no legal route
+        is at least MEDIUM (domestic trafficking told plainly has few other words)."""
+        journey = self.live("journey")
+        # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
+        # nobody away from home.
+        daily = "daily_return" in self.concepts
+        if not journey or self.abroad or self.legal_route or self.stays_home or daily:
+            return
+        if "no_company" not in self.found:
+            return
+        self.raise_sign("away_unverified", self.words.quote(*journey[0]))
+        # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
+        # the fare and the pay are an inducement only for work anyone could do.
+        terms = SKILLED_TERMS if self.skilled() else ()
+        for combination in self.rules.combinations:
+            if combination.all != ("away_unverified",):
+                continue
+            inducements = [c for c in combination.any if c in self.found and c not in terms]
+            if inducements:
+                evidences = dict.fromkeys(self.found[c].evidence for c in inducements)
+                self.raise_sign(combination.code, " · ".join(e for e in evidences if e))
+
+    def result(self) -> Analysis:
+        found, rules = self.found, self.rules
+        entities = Entities(
+            destination=self.destination,
+            places=tuple(dict.fromkeys(quoted for _, quoted in self.quoted_places)),
+            province=self.province,
+            salary=self.salary,
+            companies=self.companies,
+            phones=self.phones,
+            channels=tuple(self.channels),
+            links=self.links,
+            handles=self.handles,
+        )
+        risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
+        shown = [f for f in found.values() if rules.signs[f.code].shown]
+        return Analysis(
+            risk=risk,
+            score=score,
+            signs=tuple(sorted((f for f in shown if f.weight > 0), key=lambda f: -f.weight)),
+            good_signs=tuple(f for f in shown if f.weight < 0),
+            voided=tuple(f for f in self.voided if f.weight < 0 and rules.signs[f.code].shown),
+            entities=entities,
+            folded=frozenset(self.folded),
+            abroad=self.abroad,
+            legal_route=self.legal_route,
+            register=self.lookups,
+            pay=self.pay,
+            job_cues=len({self.words.words[first] for first, _ in self.concepts.get("job_ad", ())}),
+            words=len(self.words.words),
+            truncated=self.truncated,
+        )
 
 
 # Fewer words than this is never an ad ("admin job"), however many job words it has.
@@ -465,7 +608,10 @@ def _near(
 
 
 def _where_work_is(
-    places: list[tuple[str, int, int]], concepts: dict[str, list[tuple[int, int]]], words: Words
+    places: list[tuple[str, int, int]],
+    concepts: dict[str, list[tuple[int, int]]],
+    words: Words,
+    known: Mapping[str, Place],
 ) -> list[tuple[str, int, int]]:
     """The places that may say where the work is: not a place inside a longer one ("Tanjung
     Perak" is in Surabaya), nor a country named as what something is ("fasih bahasa Jepang",
@@ -473,6 +619,23 @@ def _where_work_is(
     if not places:
         return places
     kept = [p for p in places if not any(o != p and o[1] <= p[1] and p[2] <= o[2] for o in places)]
+    # A place name does not run across a slash that parts alternatives ("Jawa Barat/Tengah").
+    kept = [p for p in kept if p[1] == p[2] or "/" not in words.quote(p[1], p[2])]
+    # A foreign name followed by a comma and an Indonesian place is a district of it, as an
+    # address is written ("Nagoya, Batam"): not where abroad the work is. (Not without the comma:
+    # "Malaysia Batam transit" is a route), and only for the ad's one foreign name, in an ad that
+    # does not speak of travel, a visa, a passport or a border ("kerja di Johor, Batam transit").
+    indonesian = {first for name, first, _ in kept if known[name].country == "ID"}
+    foreign = {known[name].country for name, _, _ in kept} - {"ID"}
+    if indonesian and len(foreign) == 1 and not any(c in concepts for c in LEAVING_WORDS):
+        spans, text = words.spans, words.text
+        kept = [
+            p
+            for p in kept
+            if known[p[0]].country == "ID"
+            or p[2] + 1 not in indonesian
+            or text[spans[p[2]][1] : spans[p[2] + 1][0]].strip() != ","
+        ]
     before = {last for _, last in concepts.get("place_attribute", ())}
     after = {first for first, _ in concepts.get("place_attribute_after", ())}
     if not before and not after:
@@ -624,7 +787,7 @@ def _links(text: str) -> tuple[str, ...]:
 
 
 def _age_ranges(lowered: str) -> list[tuple[int, str]]:
-    """The lowest age of each age range the ad gives, with its words ("usia 16-25")."""
+    """The lowest age of each age range the ad gives, with its words ("usia 16-25", "men 17+")."""
     ranges = []
     for match in AGE_RANGE.finditer(lowered):
         start, end = match.span()
@@ -632,4 +795,10 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
         if before or AGE_AFTER.match(lowered, end):
             quoted = lowered[before.start() if before else start : end]
             ranges.append((int(match.group(1)), quoted.strip()))
+    if "+" in lowered:
+        for match in AGE_PLUS.finditer(lowered):
+            start, end = match.span()
+            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 10), start)
+            if before:
+                ranges.append((int(match.group(1)), lowered[before.start() : end]))
     return ranges

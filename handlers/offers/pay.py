@@ -121,7 +121,7 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
         currency = rules.currency_of.get(symbol, "IDR")
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
-        window = _clause_start(lowered, max(0, start - 40), start)
+        window = _clause_start(lowered, max(0, start - FEE_REACH), start)
         if rules.not_pay_before.search(lowered, window, start):
             fee_words = list(rules.fee_words.finditer(lowered, window, start))
             worth = amount * rules.rates[currency]
@@ -153,9 +153,27 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
 
 def _clause_start(lowered: str, earliest: int, position: int) -> int:
     """Where the clause holding `position` starts, but not before `earliest`: what is said about
-    an amount is said in its own clause ("biaya medical dan sertifikat 8 juta")."""
-    starts = [lowered.rfind(mark, earliest, position) for mark in (",", ";", "\n", "!", "?", ". ")]
-    return max(earliest, max(starts) + 1)
+    an amount is said in its own clause ("biaya medical dan sertifikat 8 juta"). A list of what
+    the amount pays for runs over its commas to its last "dan" / "and" ("biaya pendidikan, asrama
+    dan pengurusan dokumen Rp 48.500.000"): the list is one clause."""
+    sentence = max(earliest, max(lowered.rfind(mark, earliest, position) for mark in SENTENCE_MARKS) + 1)
+    clause = max(sentence, lowered.rfind(",", sentence, position) + 1)
+    if (
+        clause > sentence
+        and LIST_END.search(lowered, clause, position)
+        and not PAY_WORD.search(lowered, clause, position)
+    ):
+        return sentence
+    return clause
+
+
+# How far before an amount the words that make it a cost are looked for ("wajib membayar biaya
+# verifikasi dan asuransi sebesar Rp 4.750.000": 49 characters).
+FEE_REACH = 60
+SENTENCE_MARKS = (";", "\n", "!", "?", ". ")
+LIST_END = re.compile(r" (?:dan|serta|and|&) ")
+# ... but a list of pay ("biaya ditanggung, gaji pokok dan lembur Rp 6.000.000") is pay.
+PAY_WORD = re.compile(r"gaji|upah|salary|wage|lembur|overtime|tunjangan|allowance|bonus|penghasilan|income")
 
 
 def _number(digits: str) -> float:

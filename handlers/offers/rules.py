@@ -215,6 +215,8 @@ class OfferRules:
 
 
 # Words after an amount that multiply it: "15jt", "30rb", "$1.5k".
+# A reduplication written out in a rule ("diam diam", "hati-hati"): its base.
+REDUPLICATION = re.compile(r"\b([^\W\d_]+)[- ]\1\b")
 MULTIPLIERS = {"jt": 1e6, "juta": 1e6, "jta": 1e6, "million": 1e6, "rb": 1e3, "ribu": 1e3, "k": 1e3}
 
 
@@ -235,6 +237,8 @@ def _vocabulary(phrases: Iterable[str], slang: Mapping[str, str]) -> tuple[set[s
     for phrase in phrases:
         for part in re.findall(r"[^\W\d_]+", phrase.lower()):
             words.add(slang.get(part, part))
+        # A reduplication the rules spell ("diam-diam") is one word of its own.
+        words.update(f"{base}-{base}" for base in REDUPLICATION.findall(phrase.lower()))
     return words, {w for w in words if len(w) >= 6}
 
 
@@ -297,9 +301,11 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
 
         def normalised(phrase: str) -> tuple[str, ...]:
+            # Read between the wildcards as an ad is read, so that "hati hati" is one word there
+            # as in an ad.
             words: list[str] = []
-            for part in phrase.split():
-                words += ["*"] if part == "*" else read(part).words
+            for number, part in enumerate(re.split(r"(?:^|\s)\*(?=\s|$)", phrase)):
+                words += (["*"] if number else []) + read(part).words
             return tuple(words)
 
         places = {

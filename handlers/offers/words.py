@@ -20,10 +20,17 @@ from typing import cast
 from rapidfuzz.distance import Levenshtein
 from rapidfuzz.process import extractOne
 
-# Numbers with their separators ("15.000.000"), and runs of letters in which single look-alike
-# digits may stand for letters ("p4spor"): read as one word, undone only when that gives a word
-# the rules know.
-WORD = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+(?:[0134][^\W\d_]+)*")
+# Numbers with their separators ("15.000.000"); a reduplicated word, written out or with a 2
+# ("kawan-kawan", "hati hati", "susah2", "anak2nya"): one word, not a word and a number (3 letters
+# or more before the 2, so that "Rp2" and "RM2" stay money); and runs of letters in which single
+# look-alike digits may stand for letters ("p4spor"), undone only when that gives a word the rules
+# know. One run of letters, then what may follow it, so that a plain word costs no backtracking.
+WORD = re.compile(
+    r"\d+(?:[.,]\d+)*"
+    r"|(?P<run>[^\W\d_]+)(?:(?:[- ](?P=run)|(?<=[^\W\d_]{3})2)(?:nya)?(?![^\W_])|(?:[0134][^\W\d_]+)+)?"
+)
+# The base of a reduplicated word, and the possessive after it: "anak2nya" -> "anak", "nya".
+REDUPLICATED = re.compile(r"(?P<base>[^\W\d_]+)(?:[- ](?P=base)|2)(?P<suffix>nya)?")
 LOOK_ALIKES = str.maketrans("0134", "oiea")
 REPEATED = re.compile(r"([^\W\d_])\1{2,}")  # "gajiii" -> "gaji", "paspooor" -> "paspor"
 # Characters that may end a sentence or a bulleted line (windows do not reach across them) or a
@@ -284,6 +291,14 @@ class WordReader:
     def _normalise(self, word: str) -> str:
         if word[0].isdigit():
             return word
+        reduplicated = REDUPLICATED.fullmatch(word)
+        if reduplicated:
+            # "kawan2" and "kawan-kawan" are one word: its base ("anak2nya" reads as "anaknya"),
+            # unless the rules spell the reduplication itself ("diam-diam": secretly, not "diam").
+            base = reduplicated.group("base")
+            if f"{base}-{base}" in self._known:
+                return f"{base}-{base}"
+            return self._normalise(base + (reduplicated.group("suffix") or ""))
         slang = self._slang
         if not word.isalpha():
             undone = word.translate(LOOK_ALIKES)
