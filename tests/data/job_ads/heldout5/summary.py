@@ -7,7 +7,8 @@ Exits 1 and names the file when a header is malformed, a file name disagrees wit
 of the fictitious forms, or a company the header names is not written in the ad. Prints the tables
 README.md quotes. Also checks register_extra.csv (columns, licence forms, status) and that every
 licensed company a legitimate `licensed_p3mi`/`licensed_seafarer` ad names is an active entry of it or
-of ../register_sample.csv. (Adapted from ../heldout4/summary.py, same checks and word list; this set has no plan.csv.)
+of ../register_sample.csv. (Adapted from ../heldout4/summary.py, same checks and word list; this set
+has no plan.csv.)
 """
 
 import re
