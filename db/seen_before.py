@@ -10,10 +10,11 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, SeenIdentifier, Sighting
+from db.sql import under_any
 
 log = logging.getLogger(__name__)
 
@@ -217,7 +218,8 @@ async def most_seen_of_regions(
     found: dict[str, list[Ranked]] = {code: [] for code in region_codes}
     if not region_codes:
         return found
-    under = or_(*(Sighting.regency_code.startswith(code) for code in region_codes))
+    # Each sighting's regency against the regions (db.sql.under_any: no chain of LIKEs).
+    under = under_any(Sighting.regency_code, region_codes)
     rows = await session.execute(
         select(
             Sighting.regency_code,

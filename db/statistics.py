@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Text, and_, cast, func, or_, select, update
+from sqlalchemy import Text, and_, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, CheckDay, ChecklistResult, DigestRun, OfferCheck, VillageHighDay
-from db.sql import insert_once, run, within
+from db.sql import insert_once, run, under_any, within
 
 CHECKLIST = "checklist"
 AD = "ad"
@@ -292,10 +292,6 @@ def regions_under(codes: Iterable[str]) -> dict[int, list[str]]:
     for code in sorted(set(codes)):
         by_length.setdefault(len(code), []).append(code)
     return by_length
-
-
-def under_any(column: Any, codes: Sequence[str]) -> ColumnElement[bool]:
-    return or_(*(within(column, code) for code in codes))
 
 
 def regions_of(code: str | None, wanted: Mapping[int, Collection[str]]) -> list[str]:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import build_services
 from bot.config import Settings
 from bot.scheduler import Jobs
-from db import media, queries, roles
-from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage
+from db import media, queries, regions, roles
+from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage, Region
 from db.roles import Role
 from handlers.statistics.charts import HEIGHT, WIDTH, weekly_chart
 from handlers.statistics.export import statistics_xlsx
@@ -538,6 +538,16 @@ async def test_the_regions_read_together_have_each_their_own_figures(
     assert by_code["33.01"].checklists["high"] == 4 and by_code["33"].checklists["medium"] == 1
     assert [line.code for line in by_code["61"].areas] == ["61.12"]
     assert by_code["33.01"].top_villages == [(ELSEWHERE, 7)], "5 high checks, 2 warnings"
+
+    # Every regency at once: more regions than SQLite takes terms in one chain of conditions.
+    async with sessions() as session:
+        codes = (await session.execute(select(Region.code).where(Region.level == 2))).scalars().all()
+        assert len(codes) > 500
+        every = [Scope(code, code, regions.timezone_of(code)) for code in codes]
+        everywhere = await gather_many(session, [(scope, WEEK) for scope in every], NOW)
+    [kubu_raya] = [summary for summary in everywhere if summary.scope.region_code == "61.12"]
+    assert kubu_raya.cases == by_code["61.12"].cases and kubu_raya.ads == by_code["61.12"].ads
+    assert sum(summary.cases.new for summary in everywhere) == 8
 
 
 async def test_the_digest_of_many_regions_reads_them_in_a_bounded_number_of_queries(
