@@ -4,11 +4,13 @@
 
 Each database fresh, migrated to 0019 (before: `ix_outbox_run_id`), one broadcast run of that many
 outbox rows (60 % sent, 39 % pending, 1 % failed) and `--other` sent messages of no run (the
-month of history the outbox keeps) seeded in SQL, analysed; then `progress()` (what
-`sigap broadcast send` asks once a second): its plan, and its median wall time of 5. Then the
-same database upgraded to head (0021: `ix_outbox_run_status` on (run_id, status)), analysed, and
-the same again. PostgreSQL is vacuumed after the seed, as autovacuum would be; rows a delivery
-changes meanwhile are read from the heap until the next vacuum (their pages are not all-visible).
+month of history the outbox keeps) seeded in SQL, analysed; then the count of the run's messages
+by status that progress() made before (what `sigap broadcast send` asks once a second): its plan
+and its median wall time of 5. Then the same database upgraded to head (0021:
+`ix_outbox_run_status` on (run_id, status)), analysed, and the count as progress() makes it now
+(`db.broadcasts.live_counts`), the same way. PostgreSQL is vacuumed after the seed, as autovacuum
+would be; rows a delivery changes meanwhile are read from the heap until the next vacuum (their
+pages are not all-visible).
 """
 
 from __future__ import annotations
@@ -31,8 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine  # noqa: E402
 
 from bench.scale import POSTGRES, admin  # noqa: E402
 from bench.stats_scale import SERIES, vacuum  # noqa: E402
-from db import broadcasts  # noqa: E402
-from db.session import create_engine, create_sessionmaker  # noqa: E402
+from db.broadcasts import live_counts  # noqa: E402
+from db.session import create_engine  # noqa: E402
 from migrations import runner as migrate  # noqa: E402
 
 BROADCAST = """INSERT INTO broadcasts (id, created_by, region_code, language, library_key, text, schedule,
@@ -51,24 +53,23 @@ ROWS = {
         SELECT '{{key}}' || g, 'telegram', g, '{{{{"text": "Waspada"}}}}', {{status}}, 0, datetime('now'),
         datetime('now'), 1, {{run}} FROM g""",
 }
-PROGRESS = """SELECT broadcast_runs.broadcast_id, outbox.status, count(*) FROM broadcast_runs
+# The count before 0021 (db.broadcasts.progress_of joined the runs and grouped by broadcast).
+BEFORE = """SELECT broadcast_runs.broadcast_id, outbox.status, count(*) FROM broadcast_runs
     JOIN outbox ON outbox.run_id = broadcast_runs.id WHERE broadcast_runs.broadcast_id IN (1)
     GROUP BY broadcast_runs.broadcast_id, outbox.status"""
 
 
-async def plan_and_time(engine: AsyncEngine, backend: str) -> tuple[str, float]:
+async def plan_and_time(engine: AsyncEngine, backend: str, statement: str) -> tuple[str, float]:
     explain = "EXPLAIN QUERY PLAN " if backend == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
     async with engine.connect() as connection:
-        rows = (await connection.execute(text(explain + PROGRESS))).all()
-    plan = "\n".join(str(row[-1]) for row in rows)
-    sessions = create_sessionmaker(engine)
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        async with sessions() as session:
-            found = await broadcasts.progress(session, 1)
-        times.append(time.perf_counter() - started)
-    assert found.sent + found.pending + found.failed > 0
+        rows = (await connection.execute(text(explain + statement))).all()
+        plan = "\n".join(str(row[-1]) for row in rows)
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            found = (await connection.execute(text(statement))).all()
+            times.append(time.perf_counter() - started)
+    assert sum(n for *_, n in found) > 0
     return plan, statistics.median(times)
 
 
@@ -97,8 +98,9 @@ async def measure(backend: str, rows: int, other: int, folder: str) -> None:
             else:
                 async with engine.begin() as connection:
                     await connection.execute(text("ANALYZE"))
-            plan, seconds = await plan_and_time(engine, backend)
-            print(f"== {backend} {label}: progress() median {seconds:.4f} s at {rows:,} rows\n{plan}\n")
+            after = str(live_counts([1]).compile(engine.sync_engine, compile_kwargs={"literal_binds": True}))
+            plan, seconds = await plan_and_time(engine, backend, BEFORE if revision else after)
+            print(f"== {backend} {label}: the live count, median {seconds:.4f} s at {rows:,} rows\n{plan}\n")
     finally:
         await engine.dispose()
         if backend == "postgresql":
