@@ -1,7 +1,7 @@
 """National statistics at a million checks, on PostgreSQL and SQLite: time, memory, and how long
 other users wait meanwhile.
 
-    python bench/stats_scale.py [--checks 1000000] [--skip-postgres] [--skip-sqlite]
+    python bench/stats_scale.py [--checks 1000000] [--digest-regions 200] [--skip-postgres] [--skip-sqlite]
 
 Each database is fresh, migrated, and seeded in SQL: that many checks (half checklists, half ad
 checks, over 365 days and 34 provinces x 20 regencies x 15 districts x 30 villages, a third of them
@@ -18,6 +18,11 @@ instead of minutes); SQLite through its triggers. Then, in one run per database:
   another during it (each a write transaction of the bot's own engine, as a turn is), and the
   longest the event loop was held (a 10 ms ticker's worst lateness).
 
+- the weekly digest's reads for `--digest-regions` regencies (a coordinator each, no admin):
+  `handlers.statistics.digest.due_digests` in a read-only session, median wall time of 3 and its
+  SELECT statements, against the same regions read one by one as the digest read them before
+  (scope, summary, place names and recruiters per region; printed for comparison, no target).
+
 Figures print as ratios to their targets (below 1.0 meets it). PostgreSQL databases made here are
 dropped at the end, also after an error; the SQLite file is in a temporary folder.
 """
@@ -33,22 +38,28 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from datetime import date
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import event, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
 from bench.scale import CODE, FLAGS, POSTGRES, SEED, admin  # noqa: E402
+from bot.app import build_services  # noqa: E402
+from bot.config import Settings  # noqa: E402
 from bot.engine import utc_now  # noqa: E402
-from db import check_days, queries  # noqa: E402
+from db import check_days, queries, roles, seen_before  # noqa: E402
+from db.roles import Role  # noqa: E402
 from db.session import create_engine, create_reader, create_sessionmaker  # noqa: E402
-from handlers.statistics.figures import read_summary  # noqa: E402
+from handlers.statistics.digest import DIGEST_DAYS, RECRUITERS, due_digests  # noqa: E402
+from handlers.statistics.figures import Period, gather, place_names, read_summary, scope_of  # noqa: E402
 from migrations import runner as migrate  # noqa: E402
 
 TARGET_SECONDS = 2.0
@@ -177,6 +188,65 @@ async def figures(
     }
 
 
+def regencies(count: int) -> list[str]:
+    """The first `count` regencies of the seed's codes (34 provinces x 20 regencies), spread over
+    the provinces."""
+    every = [f"{province:02d}.{regency:02d}" for regency in range(1, 21) for province in range(11, 45)]
+    return every[:count]
+
+
+def digest_moment() -> datetime:
+    """Monday 08:00 WIB of this week (the digest is due: the default is Monday 07:00, local)."""
+    local = utc_now().astimezone(ZoneInfo("Asia/Jakarta"))
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, clock_time(8), ZoneInfo("Asia/Jakarta"))
+
+
+async def digest_figures(
+    sessions: async_sessionmaker[AsyncSession],
+    readers: async_sessionmaker[AsyncSession],
+    reader_engine: Any,
+    count: int,
+) -> dict[str, float]:
+    codes = regencies(count)
+    now = digest_moment()
+    async with sessions() as session, session.begin():
+        for n, code in enumerate(codes):
+            user, _ = await queries.get_or_create_user(session, "telegram", f"c{n}", f"c{n}", "id", now)
+            await roles.grant_role(session, user.id, Role.COORDINATOR, code, "bench", now)
+    services = build_services(Settings())
+    selects: list[str] = []
+
+    def counted(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    async def together() -> None:
+        async with readers() as session, session.begin():
+            assert len(await due_digests(session, services, now)) == count
+
+    async def one_by_one() -> None:
+        # What the digest read per region before: its scope, summary, place names and recruiters.
+        week = Period(now.date() - timedelta(days=DIGEST_DAYS), now.date())
+        async with readers() as session, session.begin():
+            for code in codes:
+                scope = await scope_of(session, code, "Indonesia")
+                summary = await gather(session, scope, week, now)
+                await place_names(session, summary)
+                await seen_before.most_seen(session, code, week.start, RECRUITERS)
+
+    found = {}
+    for name, work in (("digest, grouped", together), ("digest, per region", one_by_one)):
+        await work()  # warm caches
+        selects.clear()
+        event.listen(reader_engine.sync_engine, "before_cursor_execute", counted)
+        await work()
+        event.remove(reader_engine.sync_engine, "before_cursor_execute", counted)
+        found[f"{name} SELECTs"] = float(len(selects))
+        found[f"{name} s"] = await median_seconds(work, 3)
+    return found
+
+
 TARGETS = {
     "summary s": TARGET_SECONDS,
     "summary MiB": TARGET_MIB,
@@ -185,7 +255,7 @@ TARGETS = {
 }
 
 
-async def measure(backend: str, checks: int, folder: str) -> dict[str, float]:
+async def measure(backend: str, checks: int, folder: str, digest_regions: int) -> dict[str, float]:
     database = f"sigap_stats_{os.getpid()}"
     if backend == "postgresql":
         await admin(f"CREATE DATABASE {database}")
@@ -204,7 +274,10 @@ async def measure(backend: str, checks: int, folder: str) -> dict[str, float]:
         )
         if backend == "postgresql":
             await vacuum(url)  # as autovacuum would after a bulk load: index-only scans work
-        return await figures(sessions, create_sessionmaker(reader))
+        found = await figures(sessions, create_sessionmaker(reader))
+        if digest_regions:
+            found |= await digest_figures(sessions, create_sessionmaker(reader), reader, digest_regions)
+        return found
     finally:
         await reader.dispose()
         await engine.dispose()
@@ -219,17 +292,23 @@ async def main(args: argparse.Namespace) -> None:
     results = {}
     with tempfile.TemporaryDirectory() as folder:
         for backend in backends:
-            results[backend] = await measure(backend, args.checks, folder)
+            results[backend] = await measure(backend, args.checks, folder, args.digest_regions)
     print(f"national 365-day statistics at {args.checks:,} checks ({date.today()}); ratio = figure / target")
     print(f"{'figure':24}{'target':>8}" + "".join(f"{b:>14}{'ratio':>7}" for b in backends))
     for name, target in TARGETS.items():
         cells = "".join(f"{results[b][name]:14.3f}{results[b][name] / target:7.2f}" for b in backends)
         print(f"{name:24}{target:8.1f}{cells}")
+    if args.digest_regions:
+        print(f"weekly digest reads, {args.digest_regions} regencies (no target)")
+        for name in [key for key in results[backends[0]] if key.startswith("digest")]:
+            cells = "".join(f"{results[b][name]:14.3f}{'':7}" for b in backends)
+            print(f"{name:32}{cells}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--checks", type=int, default=1_000_000)
+    parser.add_argument("--digest-regions", type=int, default=200, help="0: no digest figures")
     parser.add_argument("--skip-postgres", action="store_true")
     parser.add_argument("--skip-sqlite", action="store_true")
     asyncio.run(main(parser.parse_args()))

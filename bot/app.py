@@ -235,7 +235,9 @@ class SigapService:
         )
         self.core.engine.on_queued(self.sender.wake)
         self.sender.start()
-        self.jobs = Jobs(self.core.sessions, self._clock, self.core.services, self.sender.wake)
+        self.jobs = Jobs(
+            self.core.sessions, self._clock, self.core.services, self.sender.wake, self.core.readers
+        )
         self.jobs.start()
         routes = [route for channel in self.channels.values() for route in channel.routes()]
         if routes:

@@ -40,8 +40,12 @@ class Jobs:
         clock: Clock,
         services: Services,
         on_queued: Callable[[], None] = lambda: None,
+        readers: async_sessionmaker[AsyncSession] | None = None,
     ) -> None:
+        """readers: sessions of the read-only engine (db.session.create_reader) for the long
+        reads of the weekly digest (None: `sessions`)."""
         self._sessions = sessions
+        self._readers = readers or sessions
         self._clock = clock
         self._services = services
         self._on_queued = on_queued
@@ -110,8 +114,7 @@ class Jobs:
 
     async def send_digests(self) -> int:
         """Queues the weekly digests that are due; returns how many messages were queued."""
-        async with self._sessions() as session, session.begin():
-            queued = await queue_digests(session, self._services, self._clock())
+        queued = await queue_digests(self._sessions, self._readers, self._services, self._clock())
         if queued:
             log.info("queued %d weekly digest message(s)", queued)
             self._on_queued()

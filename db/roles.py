@@ -90,6 +90,28 @@ async def holders(session: AsyncSession, role: Role, region_code: str | None) ->
     return [Recipient(*row) for row in rows]
 
 
+async def holders_of_regions(
+    session: AsyncSession, region_codes: Collection[str | None]
+) -> dict[str | None, list[Recipient]]:
+    """holders(COORDINATOR, code) of every code, and holders(ADMIN, None) for None, in one query
+    (the weekly digest)."""
+    codes = sorted(code for code in region_codes if code is not None)
+    wanted = [and_(RoleAssignment.role == Role.COORDINATOR, RoleAssignment.region_code.in_(codes))]
+    if None in region_codes:
+        wanted.append(and_(RoleAssignment.role == Role.ADMIN, RoleAssignment.region_code.is_(None)))
+    rows = await session.execute(
+        select(RoleAssignment.region_code, User.id, User.channel, User.chat_id, User.language)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.revoked_at.is_(None), or_(*wanted))
+        .order_by(User.id)
+        .distinct()
+    )
+    found: dict[str | None, list[Recipient]] = {code: [] for code in region_codes}
+    for region, user_id, channel, chat_id, language in rows:
+        found[region].append(Recipient(user_id, channel, chat_id, language))
+    return found
+
+
 async def case_recipients(session: AsyncSession, regency_code: str) -> tuple[str, list[Recipient]]:
     """Who receives a new case of this regency: its coordinators; if none, the province's; if none,
     the admins. Returns which level answered ("regency", "province", "admin", or "nobody")."""

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, SeenIdentifier, Sighting
+from db.sql import under_any
 
 log = logging.getLogger(__name__)
 
@@ -207,6 +208,74 @@ async def most_seen(
         Ranked(digest, kind, count, regencies, mark, tuple(cases.get(identifier_id, ())))
         for identifier_id, digest, kind, mark, count, regencies in rows
     ]
+
+
+async def most_seen_of_regions(
+    session: AsyncSession, region_codes: Sequence[str], since: date, limit: int = 10
+) -> dict[str, list[Ranked]]:
+    """most_seen of every region (the weekly digest), in two queries: sightings counted per
+    regency and identifier, summed into each region here, then the cases of the top identifiers."""
+    found: dict[str, list[Ranked]] = {code: [] for code in region_codes}
+    if not region_codes:
+        return found
+    # Each sighting's regency against the regions (db.sql.under_any: no chain of LIKEs).
+    under = under_any(Sighting.regency_code, region_codes)
+    rows = await session.execute(
+        select(
+            Sighting.regency_code,
+            SeenIdentifier.id,
+            SeenIdentifier.digest,
+            SeenIdentifier.kind,
+            SeenIdentifier.mark,
+            func.count(Sighting.id),
+        )
+        .join(Sighting, Sighting.identifier_id == SeenIdentifier.id)
+        .where(under, Sighting.seen_on >= since)
+        .group_by(
+            Sighting.regency_code,
+            SeenIdentifier.id,
+            SeenIdentifier.digest,
+            SeenIdentifier.kind,
+            SeenIdentifier.mark,
+        )
+    )
+    # region -> identifier -> (digest, kind, mark, sightings, regencies)
+    counted: dict[str, dict[int, list[Any]]] = {code: {} for code in region_codes}
+    for regency, identifier_id, digest, kind, mark, n in rows:
+        for code in region_codes:
+            if str(regency).startswith(code):
+                entry = counted[code].setdefault(identifier_id, [digest, kind, mark, 0, 0])
+                entry[3] += int(n)
+                entry[4] += 1
+    tops = {
+        code: sorted(by_id.items(), key=lambda item: (-item[1][3], item[0]))[:limit]
+        for code, by_id in counted.items()
+    }
+    ids = sorted({identifier_id for top in tops.values() for identifier_id, _ in top})
+    references: list[tuple[int, str | None, str, str]] = []
+    for first in range(0, len(ids), 500):
+        references += [
+            (int(identifier_id), seen_in, str(case_regency), str(reference))
+            for identifier_id, seen_in, case_regency, reference in await session.execute(
+                select(Sighting.identifier_id, Sighting.regency_code, Case.regency_code, Case.reference)
+                .join(Case, Case.id == Sighting.case_id)
+                .where(Sighting.identifier_id.in_(ids[first : first + 500]))
+                .order_by(Case.reference)
+            )
+        ]
+    for code, top in tops.items():
+        mine = {identifier_id for identifier_id, _ in top}
+        cases: dict[int, list[str]] = {}
+        for identifier_id, seen_in, case_regency, reference in references:
+            if identifier_id not in mine or not (seen_in or "").startswith(code):
+                continue
+            if case_regency.startswith(code) and reference not in cases.setdefault(identifier_id, []):
+                cases[identifier_id].append(reference)
+        found[code] = [
+            Ranked(digest, kind, count, regencies, mark, tuple(cases.get(identifier_id, ())))
+            for identifier_id, (digest, kind, mark, count, regencies) in top
+        ]
+    return found
 
 
 async def set_mark(

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_
+from sqlalchemy import ColumnElement, and_, func, literal, or_
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,3 +49,21 @@ def within(column: Any, region_code: str | None) -> ColumnElement[bool]:
     if region_code is None:
         return literal(True)
     return or_(column == region_code, and_(column >= region_code + ".", column < region_code + "/"))
+
+
+def under_any(column: Any, codes: Collection[str]) -> ColumnElement[bool]:
+    """Any of the region codes or a code under one (within() of many), for well-formed codes
+    (two characters a level, dotted): the code's first characters in a list per code length. A
+    chain of one range per region would be as deep as the regions are many, and SQLite refuses
+    an expression tree deeper than 1,000. Bounded by the range from the lowest code to the end of
+    the highest, which an index serves (one province's regencies: that province's rows only)."""
+    if not codes:
+        return literal(False)
+    by_length: dict[int, list[str]] = {}
+    for code in sorted(set(codes)):
+        by_length.setdefault(len(code), []).append(code)
+    return and_(
+        column >= min(codes),
+        column < max(code + "/" for code in codes),
+        or_(*(func.substr(column, 1, length).in_(group) for length, group in by_length.items())),
+    )

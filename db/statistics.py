@@ -6,15 +6,16 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Text, and_, cast, func, or_, select
+from sqlalchemy import Text, and_, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import Case, CheckDay, ChecklistResult, DigestRun, OfferCheck, VillageHighDay
-from db.sql import insert_once, within
+from db.sql import insert_once, run, under_any, within
 
 CHECKLIST = "checklist"
 AD = "ad"
@@ -251,9 +252,19 @@ async def claim_digest(
 
 
 async def set_digest_charts(session: AsyncSession, run_id: int, charts: list[str]) -> None:
-    row = await session.get(DigestRun, run_id)
-    if row is not None:
-        row.charts = charts
+    # An UPDATE, not a read of the row first: the digest's writes read nothing.
+    await run(session, update(DigestRun).where(DigestRun.id == run_id).values(charts=charts))
+
+
+async def digests_made(session: AsyncSession, week_ends: Iterable[date]) -> set[tuple[str | None, date]]:
+    """(region, week end) of the digest runs of those weeks (None: the whole country)."""
+    wanted = sorted(set(week_ends))
+    if not wanted:
+        return set()
+    rows = await session.execute(
+        select(DigestRun.region_code, DigestRun.week_end).where(DigestRun.week_end.in_(wanted))
+    )
+    return {(region or None, week_end) for region, week_end in rows}
 
 
 async def old_digest_charts(session: AsyncSession, before: datetime) -> list[str]:
@@ -268,3 +279,167 @@ async def old_digest_charts(session: AsyncSession, before: datetime) -> list[str
     for row in rows:
         row.charts = []
     return charts
+
+
+# Many regions at once (the weekly digest): each figure is read in one grouped query per code
+# length (province, regency, ...), not once per region, and shared out by code prefix here. The
+# regions' ranges are OR'ed, so each table is still read through its region index.
+
+
+def regions_under(codes: Iterable[str]) -> dict[int, list[str]]:
+    """The codes by their length: one grouped query per length, grouped by the code's prefix."""
+    by_length: dict[int, list[str]] = {}
+    for code in sorted(set(codes)):
+        by_length.setdefault(len(code), []).append(code)
+    return by_length
+
+
+def regions_of(code: str | None, wanted: Mapping[int, Collection[str]]) -> list[str]:
+    """Which of the wanted regions hold `code` (itself or a code under it)."""
+    if code is None:
+        return []
+    return [
+        code[:length]
+        for length, codes in wanted.items()
+        if code[:length] in codes and code[length : length + 1] in ("", ".")
+    ]
+
+
+def _code_sets(codes: Iterable[str]) -> dict[int, set[str]]:
+    return {length: set(group) for length, group in regions_under(codes).items()}
+
+
+async def case_facts_of_regions(
+    session: AsyncSession, codes: Sequence[str], since: datetime
+) -> dict[str, list[CaseFact]]:
+    """case_facts of every region, in one query."""
+    found: dict[str, list[CaseFact]] = {code: [] for code in codes}
+    if not codes:
+        return found
+    wanted = _code_sets(codes)
+    rows = await session.execute(
+        select(
+            Case.kind,
+            Case.village_code,
+            Case.created_at,
+            Case.ack_deadline,
+            Case.acknowledged_at,
+            Case.closed_at,
+        ).where(under_any(Case.village_code, codes), or_(Case.closed_at.is_(None), Case.closed_at >= since))
+    )
+    for row in rows:
+        fact = CaseFact(*row)
+        for region in regions_of(fact.village_code, wanted):
+            found[region].append(fact)
+    return found
+
+
+async def check_counts_of_regions(
+    session: AsyncSession, codes: Sequence[str], since: date, until: date
+) -> dict[str, list[CheckCount]]:
+    """check_counts of every region: per table and code length, one query grouped by prefix."""
+    found: dict[str, list[CheckCount]] = {code: [] for code in codes}
+    for length, group in regions_under(codes).items():
+        for source, model, day, _where in _sources(None, since, until):
+            prefix = func.substr(model.region_code, 1, length)
+            rows = await session.execute(
+                select(prefix, day, model.risk, func.count())
+                .where(day >= since, day < until, under_any(model.region_code, group))
+                .group_by(prefix, day, model.risk)
+            )
+            for region, on, risk, n in rows:
+                found[str(region)].append(CheckCount(source, on, risk, int(n)))
+    return found
+
+
+async def check_tallies_of_regions(
+    session: AsyncSession, area_lengths: dict[str, int | None], since: date, until: date
+) -> dict[str, CheckTally]:
+    """check_tally of every region (code -> the length its areas are cut to, or None)."""
+    flags: dict[str, Counter[str]] = {code: Counter() for code in area_lengths}
+    destinations: dict[str, Counter[str]] = {code: Counter() for code in area_lengths}
+    high_by_area: dict[str, Counter[str]] = {code: Counter() for code in area_lengths}
+    for length, group in regions_under(area_lengths).items():
+        for source, model, day, _where in _sources(None, since, until):
+            where = and_(day >= since, day < until, under_any(model.region_code, group))
+            prefix = func.substr(model.region_code, 1, length)
+            as_text = cast(model.flags, Text)
+            for region, text, n in await session.execute(
+                select(prefix, as_text, func.count()).where(where).group_by(prefix, as_text)
+            ):
+                for flag in (json.loads(text) or {}).get("raised", []) if text else []:
+                    flags[str(region)][str(flag)] += int(n)
+            if source == AD:
+                for region, place, n in await session.execute(
+                    select(prefix, model.destination, func.count())
+                    .where(where, model.destination.is_not(None), model.destination != "")
+                    .group_by(prefix, model.destination)
+                ):
+                    destinations[str(region)][str(place)] += int(n)
+        # High-risk checks by area, for the regions broken down, one query per area length.
+        by_area_length: dict[int, list[str]] = {}
+        for code in group:
+            area_length = area_lengths[code]
+            if area_length is not None:
+                by_area_length.setdefault(area_length, []).append(code)
+        for area_length, broken_down in by_area_length.items():
+            for _source, model, day, _where in _sources(None, since, until):
+                area = func.substr(model.region_code, 1, area_length)
+                for code, n in await session.execute(
+                    select(area, func.count())
+                    .where(
+                        day >= since,
+                        day < until,
+                        under_any(model.region_code, broken_down),
+                        model.risk == "high",
+                        model.region_code.is_not(None),
+                    )
+                    .group_by(area)
+                ):
+                    high_by_area[str(code)[:length]][str(code)] += int(n)
+    return {
+        code: CheckTally(dict(flags[code]), dict(destinations[code]), dict(high_by_area[code]))
+        for code in area_lengths
+    }
+
+
+async def warning_villages_of_regions(
+    session: AsyncSession,
+    windows: dict[str, tuple[datetime, datetime]],
+    since: date,
+    until: date,
+    top: int,
+) -> dict[str, list[tuple[str, int]]]:
+    """warning_villages of every region (code -> its [start, end) for reports): every village with
+    high-risk checks in the regions is summed once and each region takes its own top."""
+    codes = sorted(windows)
+    if not codes:
+        return {}
+    wanted = _code_sets(codes)
+    totals: dict[str, Counter[str]] = {code: Counter() for code in codes}
+    first = min(start for start, _ in windows.values())
+    last = max(end for _, end in windows.values())
+    for village, created_at in await session.execute(
+        select(Case.village_code, Case.created_at).where(
+            Case.kind == "warning",
+            Case.created_at >= first,
+            Case.created_at < last,
+            under_any(Case.village_code, codes),
+        )
+    ):
+        for region in regions_of(village, wanted):
+            start, end = windows[region]
+            if start <= created_at < end:
+                totals[region][str(village)] += 1
+    days = VillageHighDay
+    for village, n in await session.execute(
+        select(days.village_code, func.sum(days.n))
+        .where(days.day >= since, days.day < until, under_any(days.village_code, codes))
+        .group_by(days.village_code)
+    ):
+        for region in regions_of(village, wanted):
+            totals[region][str(village)] += int(n)
+    return {
+        code: sorted(counted.items(), key=lambda item: (-item[1], item[0]))[:top]
+        for code, counted in totals.items()
+    }

@@ -3,6 +3,8 @@ each in their language; blocked users dropped; paused and cancelled broadcasts s
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.app import build_services
 from bot.cli import broadcasts as broadcast_admin
 from bot.config import Settings
@@ -250,3 +252,25 @@ async def test_a_fan_out_cut_short_is_continued_by_the_next_tick_each_subscriber
     for user in users:
         language = "en" if user % 2 else "id"
         assert bot.api.sent(user)[-1]["text"] == texts.texts(language)("broadcasts.passport.text")
+
+
+async def test_a_runs_progress_is_counted_from_the_run_status_index_alone(sessions: Any) -> None:
+    """`sigap broadcast send` counts the run's messages by status each second: the plan reads
+    ix_outbox_run_status only (SQLite: a covering index; PostgreSQL: an index-only scan), not the
+    outbox rows, whose number is the run's size (migration 0021)."""
+    from sqlalchemy import text
+
+    statement = broadcasts.live_counts([1]).compile(
+        sessions.kw["bind"].sync_engine, compile_kwargs={"literal_binds": True}
+    )
+    async with sessions() as session:
+        if session.bind.dialect.name == "sqlite":
+            plan = (await session.execute(text(f"EXPLAIN QUERY PLAN {statement}"))).all()
+            steps = [str(row[-1]) for row in plan if "outbox" in str(row[-1])]
+            assert steps == ["SEARCH outbox USING COVERING INDEX ix_outbox_run_status (run_id=?)"], plan
+        else:
+            # An empty table: the planner must be told to prefer any index over reading the table.
+            await session.execute(text("SET enable_seqscan = off"))
+            await session.execute(text("SET enable_bitmapscan = off"))
+            plan = (await session.execute(text(f"EXPLAIN {statement}"))).scalars().all()
+            assert any("Index Only Scan using ix_outbox_run_status on outbox" in step for step in plan), plan

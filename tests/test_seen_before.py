@@ -433,3 +433,30 @@ async def test_a_filed_report_records_the_recruiters_number_with_its_case(
     assert rows == [(KEYS.digest("phone:+85512345678"), KUBU_RAYA, None, case.id)]
     social = identifiers.in_report({"social_media": "https://fb.com/loker.jaya dan @LokerJaya"})
     assert social == [Identifier("link", "fb.com/loker.jaya"), Identifier("handle", "@lokerjaya")]
+
+
+async def test_the_recruiters_of_many_regions_read_together_are_each_regions_own(sessions: Any) -> None:
+    """most_seen_of_regions (the weekly digest's one pass) ranks, counts regencies and lists cases
+    per region as most_seen does for each region alone, nested regions (61 and 61.12) included."""
+    from tests.test_statistics import at, case
+
+    async with sessions() as session, session.begin():
+        here, there = case("missing", "61.12.09.2001", at(20, 5)), case("missing", "61.01.01.2001", at(21, 5))
+        session.add_all([here, there])
+        await session.flush()
+        await _remember(session, FIVE_WAYS[0], KUBU_RAYA, date(2026, 11, 20), case_id=here.id)
+        await _remember(session, FIVE_WAYS[1], SAMBAS, date(2026, 11, 21), case_id=there.id)
+        # Seen in Sambas, in a case of Kubu Raya: the case is not Sambas's to list.
+        await _remember(session, FIVE_WAYS[2], SAMBAS, date(2026, 11, 22), case_id=here.id)
+        await _remember(session, "WA 0813-1111-2222", SAMBAS, date(2026, 11, 21))
+        await _remember(session, "WA 0813-1111-2222", SAMBAS, date(2026, 11, 22))
+        await _remember(session, "WA 0815-3333-4444", JAYAPURA, date(2026, 11, 22))
+        await _remember(session, "WA 0816-5555-6666", KUBU_RAYA, date(2026, 11, 1))  # before `since`
+    since, codes = date(2026, 11, 16), ["61", KUBU_RAYA, SAMBAS, "91", "33"]
+    async with sessions() as session:
+        alone = {code: await seen_before.most_seen(session, code, since, 2) for code in codes}
+        together = await seen_before.most_seen_of_regions(session, codes, since, 2)
+    assert together == alone
+    assert [(r.sightings, r.regencies, len(r.cases)) for r in together["61"]] == [(3, 2, 2), (2, 1, 0)]
+    assert together["33"] == [] and len(together["91"]) == 1
+    assert [len(r.cases) for r in together[SAMBAS]] == [1, 0]

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from bot.app import build_services
 from bot.config import Settings
 from bot.scheduler import Jobs
-from db import media, queries, roles
-from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage
+from db import media, queries, regions, roles
+from db.models import Case, ChecklistResult, OfferCheck, OutboxMessage, Region
 from db.roles import Role
 from handlers.statistics.charts import HEIGHT, WIDTH, weekly_chart
 from handlers.statistics.export import statistics_xlsx
@@ -485,3 +485,125 @@ async def test_digest_charts_are_deleted_two_weeks_after_their_digest(
     assert await pictures() == 0
     async with sessions() as session:
         assert (await session.execute(select(DigestRun.charts))).scalar_one() == []
+
+
+# Regions of two code lengths and all three zones, nested ones too (61 holds 61.12).
+MANY_REGIONS = [
+    Scope("61.12", "Kabupaten Kubu Raya", "Asia/Jakarta"),
+    Scope("61", "Kalimantan Barat", "Asia/Jakarta"),
+    Scope("33.01", "Kabupaten Cilacap", "Asia/Jakarta"),
+    Scope("33", "Jawa Tengah", "Asia/Jakarta"),
+    Scope("64.71", "Kota Balikpapan", "Asia/Makassar"),
+    Scope("91.03", "Kabupaten Jayapura", "Asia/Jayapura"),
+    Scope(None, "Seluruh Indonesia", "Asia/Jakarta"),
+]
+
+
+async def seed_elsewhere(session: AsyncSession) -> None:
+    """Besides seed(): Cilacap and Balikpapan have figures of their own, unlike Kubu Raya's."""
+    balikpapan = "64.71.01.1001"
+    session.add_all(
+        [
+            case("warning", ELSEWHERE, at(19, 5), acknowledged=at(19, 6)),
+            case("warning", ELSEWHERE, at(20, 5), closed=at(21, 5)),
+            case("missing", balikpapan, at(16, 1)),  # 09:00 WITA on the 16th: this week's
+            case("missing", balikpapan, at(15, 15)),  # 23:00 WITA on the 15th: the week before
+        ]
+    )
+    for day in (17, 18, 18, 19):
+        session.add(checklist("high", ["documents_held"], ELSEWHERE, date(2026, 11, day)))
+    session.add(ad("high", ["fees"], ELSEWHERE, date(2026, 11, 18), "MY"))
+    session.add(ad("low", [], balikpapan, date(2026, 11, 20), "SG"))
+    session.add(checklist("medium", ["secrecy"], "33", date(2026, 11, 19)))  # the province only
+    await session.flush()
+
+
+async def test_the_regions_read_together_have_each_their_own_figures(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """gather_many (the digest's one pass over all regions) gives each region what gather gives it
+    read alone: cases, checks, signs, destinations, areas, villages and 12 weeks."""
+    from handlers.statistics.figures import gather_many
+
+    async with sessions() as session, session.begin():
+        await seed(session)
+        await seed_elsewhere(session)
+    async with sessions() as session:
+        alone = [await gather(session, scope, WEEK, NOW) for scope in MANY_REGIONS]
+        together = await gather_many(session, [(scope, WEEK) for scope in MANY_REGIONS], NOW)
+    assert together == alone
+    by_code = {summary.scope.region_code: summary for summary in together}
+    assert by_code["61.12"].cases.new == 4 and by_code["33.01"].cases.new == 3
+    assert by_code["64.71"].cases.new == 1 and by_code["91.03"].cases.new == 0
+    assert by_code["33.01"].checklists["high"] == 4 and by_code["33"].checklists["medium"] == 1
+    assert [line.code for line in by_code["61"].areas] == ["61.12"]
+    assert by_code["33.01"].top_villages == [(ELSEWHERE, 7)], "5 high checks, 2 warnings"
+
+    # Every regency at once: more regions than SQLite takes terms in one chain of conditions.
+    async with sessions() as session:
+        codes = (await session.execute(select(Region.code).where(Region.level == 2))).scalars().all()
+        assert len(codes) > 500
+        every = [Scope(code, code, regions.timezone_of(code)) for code in codes]
+        everywhere = await gather_many(session, [(scope, WEEK) for scope in every], NOW)
+    [kubu_raya] = [summary for summary in everywhere if summary.scope.region_code == "61.12"]
+    assert kubu_raya.cases == by_code["61.12"].cases and kubu_raya.ads == by_code["61.12"].ads
+    assert sum(summary.cases.new for summary in everywhere) == 8
+
+
+async def test_the_digest_of_many_regions_reads_them_in_a_bounded_number_of_queries(
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    """The weekly digest reads every region's figures in grouped queries: as many SELECTs for six
+    regions as for two (the queries do not grow with the regions), and each region its own text."""
+    from sqlalchemy import event
+
+    selects: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    engine = sessions.kw["bind"].sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    clock = FakeClock(datetime(2026, 11, 16, 1, 0, tzinfo=UTC))  # Monday 16th, 08:00 WIB
+    async with sessions() as session, session.begin():
+        await seed(session)
+        await seed_elsewhere(session)
+        users = {
+            code: await coordinator(session, f"10{n}", Role.COORDINATOR, code)
+            for n, code in enumerate(["61", "91.03"])
+        }
+        users[None] = await coordinator(session, "1099", Role.ADMIN, None)
+    jobs = Jobs(sessions, clock, build_services(Settings()))
+    selects.clear()
+    assert await jobs.send_digests() == 6, "two regions and the country, text and chart each"
+    two_regions = len(selects)
+
+    async with sessions() as session, session.begin():
+        for n, code in enumerate(["61.12", "33.01", "33", "64.71"]):
+            users[code] = await coordinator(session, f"20{n}", Role.COORDINATOR, code)
+    clock.advance(days=7)  # Monday 23rd, 08:00 WIB: the seeded week's digests
+    selects.clear()
+    assert await jobs.send_digests() == 14, "six regions and the country"
+    event.remove(engine, "before_cursor_execute", count)
+    assert len(selects) == two_regions, "as many queries for six regions as for two"
+
+    async with sessions() as session:
+        rows = (await session.execute(select(OutboxMessage))).scalars().all()
+    texts = {
+        int(row.idempotency_key.split(":")[2]): row.payload["text"]
+        for row in rows
+        if row.idempotency_key.endswith(":text") and "16-11-2026 s.d. 22-11-2026" in row.payload["text"]
+    }
+    expected = {
+        "61.12": ("Kabupaten Kubu Raya", "Baru: 4 (1)"),
+        "33.01": ("Kabupaten Cilacap", "Baru: 3 (0)"),
+        "64.71": ("Kota Balikpapan", "Baru: 1 (1)"),
+        "91.03": ("Kabupaten Jayapura", "Baru: 0 (0)"),
+        "61": ("Kalimantan Barat", "Baru: <5 (<5)"),
+        "33": ("Jawa Tengah", "Baru: <5 (0)"),
+        None: ("Seluruh Indonesia", "Baru: 8 (<5)"),
+    }
+    for code, (name, new) in expected.items():
+        text = texts[users[code]]
+        assert f"Ringkasan mingguan: {name}" in text and new in text, (code, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -234,6 +234,50 @@ async def gather(session: AsyncSession, scope: Scope, period: Period, now: datet
     return await asyncio.to_thread(summarise, scope, period, cases, counts, tally, villages, now)
 
 
+async def gather_many(
+    session: AsyncSession, wanted: Sequence[tuple[Scope, Period]], now: datetime
+) -> list[Summary]:
+    """gather() of many scopes (the weekly digest of every region) in one pass: the regions of one
+    period are read together in grouped queries (db.statistics.*_of_regions), so the statements do
+    not grow with the regions; the whole country, if asked for, is read as gather() reads it."""
+    found: dict[int, Summary] = {}
+    by_period: dict[Period, list[int]] = {}
+    for index, (scope, period) in enumerate(wanted):
+        if scope.region_code is None:
+            found[index] = await gather(session, scope, period, now)
+        else:
+            by_period.setdefault(period, []).append(index)
+    for period, indexes in by_period.items():
+        scopes = {str(wanted[index][0].region_code): wanted[index][0] for index in indexes}
+        codes = sorted(scopes)
+        since = min(chart_weeks(period)[0].start, period.previous.start)
+        opened_since = {code: moment(since, scope.timezone) for code, scope in scopes.items()}
+        cases = await statistics.case_facts_of_regions(session, codes, min(opened_since.values()))
+        counts = await statistics.check_counts_of_regions(session, codes, since, period.end)
+        tallies = await statistics.check_tallies_of_regions(
+            session,
+            {code: scope.breakdown_length for code, scope in scopes.items()},
+            period.start,
+            period.end,
+        )
+        windows = {
+            code: (moment(period.start, scope.timezone), moment(period.end, scope.timezone))
+            for code, scope in scopes.items()
+        }
+        villages = await statistics.warning_villages_of_regions(
+            session, windows, period.start, period.end, TOP
+        )
+        for index in indexes:
+            scope = wanted[index][0]
+            code = str(scope.region_code)
+            # The cases gather() would read for this region: open at some moment since its `since`.
+            mine = [c for c in cases[code] if c.closed_at is None or c.closed_at >= opened_since[code]]
+            found[index] = await asyncio.to_thread(
+                summarise, scope, period, mine, counts[code], tallies[code], villages[code], now
+            )
+    return [found[index] for index in range(len(wanted))]
+
+
 async def read_summary(
     session: AsyncSession, now: datetime, region_code: str | None, days: int, everywhere: str
 ) -> tuple[Summary, dict[str, str]]:
@@ -254,13 +298,38 @@ async def scope_of(session: AsyncSession, region_code: str | None, everywhere: s
     return Scope(region_code, found.name if found else region_code, regions.timezone_of(region_code))
 
 
+async def scopes_of(
+    session: AsyncSession, region_codes: Sequence[str | None], everywhere: str
+) -> list[Scope]:
+    """scope_of() of many regions, their names read in one query."""
+    found = await regions.names(session, [code for code in region_codes if code is not None])
+    return [
+        Scope(None, everywhere, "Asia/Jakarta")
+        if code is None
+        else Scope(code, found.get(code, code), regions.timezone_of(code))
+        for code in region_codes
+    ]
+
+
+def _places(summary: Summary) -> list[str]:
+    villages = [code for code, _ in summary.top_villages]
+    return [*villages, *(line.code for line in summary.areas), *(code[:5] for code in villages)]
+
+
 async def place_names(session: AsyncSession, summary: Summary) -> dict[str, str]:
     """Names for the villages and areas a summary lists: "Sungai Kakap, Kubu Raya" for a village."""
+    return _named(summary, await regions.names(session, _places(summary)))
+
+
+async def place_names_of(session: AsyncSession, summaries: Sequence[Summary]) -> list[dict[str, str]]:
+    """place_names() of many summaries, in one query."""
+    found = await regions.names(session, [code for summary in summaries for code in _places(summary)])
+    return [_named(summary, found) for summary in summaries]
+
+
+def _named(summary: Summary, found: dict[str, str]) -> dict[str, str]:
     villages = [code for code, _ in summary.top_villages]
-    found = await regions.names(
-        session, [*villages, *(line.code for line in summary.areas), *(code[:5] for code in villages)]
-    )
-    named = dict(found)
+    named = {code: found[code] for code in _places(summary) if code in found}
     for code in villages:
         regency = found.get(code[:5])
         named[code] = f"{found.get(code, code)}, {regency}" if regency else found.get(code, code)
