@@ -69,7 +69,11 @@ def environment(database_url: str, api_base: str) -> dict[str, str]:
         "SIGAP_DATABASE_URL": database_url,
         "SIGAP_DELIVERY__TELEGRAM_MESSAGES_PER_SECOND": "1000",
         "SIGAP_DELIVERY__SEND_CONCURRENCY": "50",
-        "SIGAP_DELIVERY__OUTBOX_LEASE_SECONDS": "2",
+        # Short, so the killed batch comes back soon; not shorter than a loaded CI machine's pauses:
+        # at 2 s a restarted process's renewal was late under load (four workers on two cores)
+        # and a batch still being sent was taken by the other process (at least once, as the
+        # lease allows, but not what this test measures).
+        "SIGAP_DELIVERY__OUTBOX_LEASE_SECONDS": "6",
     }
 
 
@@ -116,7 +120,7 @@ async def test_killed_mid_run_reaches_everyone_and_repeats_only_the_unrecorded_b
         await wait_until(
             lambda: len(fake_api.delivered_per_chat) == SUBSCRIBERS, 180, "not everyone was reached"
         )
-        await asyncio.sleep(3)  # longer than the lease: a duplicate would have arrived by now
+        await asyncio.sleep(7)  # longer than the lease: a duplicate would have arrived by now
     finally:
         for process in restarted:
             process.send_signal(signal.SIGTERM)
