@@ -53,17 +53,21 @@ class CheckTally:
     high_by_area: dict[str, int]
 
 
+# What CaseFact holds, in its order: one list for the one-region and the many-region reads.
+_CASE_FACT_COLUMNS = (
+    Case.kind,
+    Case.village_code,
+    Case.created_at,
+    Case.ack_deadline,
+    Case.acknowledged_at,
+    Case.closed_at,
+)
+
+
 async def case_facts(session: AsyncSession, region_code: str | None, since: datetime) -> list[CaseFact]:
     """Every case of the region that was open at some moment since `since`."""
     rows = await session.execute(
-        select(
-            Case.kind,
-            Case.village_code,
-            Case.created_at,
-            Case.ack_deadline,
-            Case.acknowledged_at,
-            Case.closed_at,
-        ).where(
+        select(*_CASE_FACT_COLUMNS).where(
             within(Case.village_code, region_code),
             or_(Case.closed_at.is_(None), Case.closed_at >= since),
         )
@@ -318,14 +322,9 @@ async def case_facts_of_regions(
         return found
     wanted = _code_sets(codes)
     rows = await session.execute(
-        select(
-            Case.kind,
-            Case.village_code,
-            Case.created_at,
-            Case.ack_deadline,
-            Case.acknowledged_at,
-            Case.closed_at,
-        ).where(under_any(Case.village_code, codes), or_(Case.closed_at.is_(None), Case.closed_at >= since))
+        select(*_CASE_FACT_COLUMNS).where(
+            under_any(Case.village_code, codes), or_(Case.closed_at.is_(None), Case.closed_at >= since)
+        )
     )
     for row in rows:
         fact = CaseFact(*row)
