@@ -195,6 +195,17 @@ class FakeBotAPI:
     async def wait_for_sent(self, count: int, chat_id: int | str | None = None, within: float = 60.0) -> None:
         await wait_for_count(lambda: len(self.sent(chat_id)), count, self._sent_event, within)
 
+    async def wait_for_text(self, chat_id: int | str, starting_with: str, within: float = 60.0) -> str:
+        """The first text the chat received that starts so, once it arrives (the outbox may send
+        it, and clear its stored copy, at any moment after it is queued)."""
+
+        def matching() -> list[str]:
+            texts = (str(m.get("text", m.get("caption", ""))) for m in self.sent(chat_id))
+            return [text for text in texts if text.startswith(starting_with)]
+
+        await wait_for_count(lambda: len(matching()), 1, self._sent_event, within)
+        return matching()[0]
+
     # --- the API ----------------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"].lower()
