@@ -53,6 +53,10 @@ log = logging.getLogger(__name__)
 # of the lease covers the sends already under way.
 SENDING_SHARE_OF_LEASE = 0.7
 
+# A stop lets the round under way finish and record its sends for at most this long, then cancels
+# it: a send the platform accepted but the outbox did not record would go again after the lease.
+STOP_SECONDS = 10.0
+
 
 @dataclass
 class _Lease:
@@ -99,13 +103,28 @@ class OutboxSender:
         self._concurrency = concurrency
         self._last_sent_to: dict[tuple[str, str], float] = {}
         self._wake = wake if wake is not None else asyncio.Event()
+        self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
+        """Starts no new round or send, lets the round under way record what it sent, then ends.
+
+        Cancelling at once would leave a batch claimed with some of its messages accepted by the
+        platform but not marked sent (sent again after the lease, on every restart or deploy), and
+        cancels the sender inside a database call (on SQLite the connection's teardown could then
+        hang the process's exit)."""
+        if self._task is None:
+            return
+        self._stopping.set()
+        self._wake.set()
+        try:
+            async with asyncio.timeout(STOP_SECONDS):
+                await asyncio.shield(self._task)
+        except TimeoutError:
+            log.warning("outbox round still running %.0f s after the stop: cancelled", STOP_SECONDS)
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
@@ -115,7 +134,7 @@ class OutboxSender:
         self._wake.set()
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             try:
                 sent = await self.drain_once()
             except Exception:  # the database may be away for a moment; never let the loop die
@@ -160,7 +179,7 @@ class OutboxSender:
         finally:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
-        if deferred and not sendable:
+        if deferred and not sendable and not self._stopping.is_set():
             # The shared rate is spent for this slot: wait for the next one instead of spinning.
             await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
@@ -171,6 +190,8 @@ class OutboxSender:
         async with gate:
             if not lease.holds(message.id):
                 return None
+            if self._stopping.is_set():  # back to the queue for the next process, as it was
+                return message, Outcome("postpone", 0.0, "the sender stopped")
             return message, await self._deliver(message, window_open)
 
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:

@@ -153,6 +153,33 @@ async def test_a_round_slower_than_its_lease_keeps_its_messages(rig: Rig) -> Non
     assert {row.status for row in await rig.rows()} == {"sent"}
 
 
+async def test_a_stop_records_the_sends_under_way_and_gives_back_the_rest(rig: Rig) -> None:
+    """A stop (SIGTERM at a deploy) in the middle of a round: the two sends under way are recorded
+    as sent (cancelled, the platform would have them but the outbox not, and they would go again
+    after the lease), and the eight not started are due again at once for the next process, not
+    held until the lease runs out."""
+    for n in range(10):
+        await rig.enqueue(f"stop{n}", 3000 + n)
+    rig.api.send_delay = 1.0
+    sender = OutboxSender(
+        rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=0, concurrency=2
+    )
+    sender.start()
+    for _ in range(500):
+        if rig.api.in_flight == 2:
+            break
+        await asyncio.sleep(0.01)
+    assert rig.api.in_flight == 2
+    await sender.stop()
+    rows = await rig.rows()
+    delivered = {row.chat_id for row in rows if rig.api.sent(row.chat_id)}
+    assert len(delivered) == 2
+    assert {row.chat_id for row in rows if row.status == "sent"} == delivered
+    waiting = [row for row in rows if row.status == "pending"]
+    assert len(waiting) == 8
+    assert all(row.next_attempt_at <= rig.clock() for row in waiting), "held by a stopped sender"
+
+
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
     await rig.enqueue("first", 7, "one")
