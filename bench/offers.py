@@ -1,7 +1,7 @@
 """Job-ad analysis on the labelled corpus (tests/data/job_ads/): how well it rates scam and
 legitimate ads, per modus family, and how fast it is on one core.
 
-    python bench/offers.py [--split development|dev|heldout|legacy|heldout2|heldout3|heldout4|heldout5|heldout6]
+    python bench/offers.py [--split development|dev|heldout|legacy|heldout2|...|heldout6]
                            [--folds 5] [--seconds 3] [--stemmer affix|none|sastrawi] [--no-baseline]
 
 Definitions (docs/offers.md):
