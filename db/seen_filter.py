@@ -40,11 +40,11 @@ from array import array
 from collections.abc import Callable, Iterable
 
 from sqlalchemy import bindparam, func, or_, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from db.models import SeenIdentifier
+from db.session import one_connection
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +74,7 @@ class SeenFilter:
         rebuild_seconds: float = 86_400.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._engine = _reading_engine(database_url)
+        self._engine = one_connection(database_url)
         self._refresh_seconds = refresh_seconds
         self._rebuild_seconds = rebuild_seconds
         self._clock = clock
@@ -280,17 +280,3 @@ async def _prefixes(hexes: str) -> array[int]:
             return array("I", sorted(keys))
         await asyncio.sleep(0)
     return keys
-
-
-def _reading_engine(url: str) -> AsyncEngine:
-    """One connection, reads only. SQLite: autocommit (no BEGIN IMMEDIATE as the chat engine
-    takes), so reading never holds SQLite's write lock."""
-    if make_url(url).get_backend_name() == "sqlite":
-        return create_async_engine(
-            url,
-            connect_args={"timeout": 30, "isolation_level": None},
-            hide_parameters=True,
-            pool_size=1,
-            max_overflow=0,
-        )
-    return create_async_engine(url, pool_size=1, max_overflow=0, hide_parameters=True)

@@ -75,6 +75,15 @@ def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
     )
 
 
+def one_connection(url: str | URL) -> AsyncEngine:
+    """An engine of one connection for a background reader of its own. SQLite: the driver's
+    transactions off (autocommit, not the BEGIN IMMEDIATE of the chat engine), so reading never
+    holds SQLite's write lock."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return _one_sqlite_connection(url)
+    return create_async_engine(url, pool_size=1, max_overflow=0, hide_parameters=True)
+
+
 def create_reader(engine: AsyncEngine) -> AsyncEngine:
     """An engine for long reads (a year of national statistics) made outside any turn.
 
