@@ -1235,3 +1235,41 @@ def test_skilled_work_flown_in_is_not_an_inducement() -> None:
     assert "recruited_far_from_home" in codes(
         check("Helpers needed at a camp in Maluku, flights paid, no experience.")
     )
+
+
+# --- Round 7: warnings that quote a scam, a part of the fee paid, wages sent to a third party --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A friend's story told in chat: the offer is reported speech, the reader is warned.
+        "gaes jgn sampe ketipu kayak sepupuku. dia ditawarin 'kerja hotel di Dubai pasti berangkat, "
+        "bayar 15jt boleh nyicil'. udh transfer 8jt, orangnya ngilang.",
+        # An office notice in English that quotes the circulating message.
+        "Notice from the Manpower Office: messages circulating offer 'factory work in Taiwan without "
+        "exam, fee 30 million'. Such offers are not legal placement. Check at Disnaker.",
+        # An office says a letter in its name is forged.
+        "Klarifikasi BP3MI: beredar pesan berantai yang meminta pendaftar program G to G Korea "
+        "membayar 'uang administrasi Rp 2.000.000' ke rekening pribadi. Pesan itu PALSU.",
+        # A list of a scammer's sentences, and what to do on meeting one.
+        "Contoh kalimat penipu yang sering dipakai: 'Tanpa tes, langsung berangkat ke Jepang', "
+        "'Paspor dititip di kantor biar aman'. Kalau ketemu kalimat seperti ini, stop dan tanya ke Disnaker.",
+    ],
+)
+def test_a_warning_that_quotes_a_scam_is_not_an_ad(text: str) -> None:
+    assert check(text).risk != "high"
+
+
+def test_a_long_guide_that_names_a_chat_app_is_still_a_warning() -> None:
+    # A chat app named without a number or handle is no way to answer; many warning words make
+    # the text a guide.
+    text = (
+        "A guide from returned workers. Many of us found our jobs through WhatsApp groups. Most of "
+        "them were honest. Who holds your passport? You do. 'The boss keeps your passport in "
+        "Cambodia' is how forced labour starts. Beware of such offers. If someone asks you for a fee, "
+        "report it. Share this with your family."
+    )
+    assert check(text).risk != "high"
+    # The same words with a number to answer stay an ad.
+    assert check(text + " Interested? WA 081234567890, departure next week to Cambodia.").risk == "high"
