@@ -1273,3 +1273,24 @@ def test_a_long_guide_that_names_a_chat_app_is_still_a_warning() -> None:
     assert check(text).risk != "high"
     # The same words with a number to answer stay an ad.
     assert check(text + " Interested? WA 081234567890, departure next week to Cambodia.").risk == "high"
+
+
+def test_what_a_text_calls_a_trap_is_a_warning() -> None:
+    # A community answer: the quoted offer is named a trap, in the sentence that quotes it.
+    text = (
+        "Untuk teman2 yang tanya kerja ke Jepang tanpa ujian: tidak ada. Jalur resmi cuma program "
+        "pemerintah atau perusahaan berizin. Yang bilang 'berangkat pakai visa wisata, izin kerja "
+        "diurus belakangan' itu jebakan."
+    )
+    assert check(text).risk != "high"
+    assert check("Visitors who are told 'enter on a tourist visa, the permit comes later' walk into a trap.").risk != "high"
+
+
+def test_young_women_sought_to_keep_guests_company_is_a_lure() -> None:
+    # Women of a narrow young age sought to keep guests company: the lure of sexual exploitation.
+    assert check("Dicari cewek umur 19-24 buat nemenin tamu karaoke, gaji harian. Chat 081355551212").risk == "high"
+    assert check("Looking for girls aged 18 to 23 to keep guests company at night, daily pay. Text 081355551212").risk == "high"
+
+
+def test_keeping_older_men_company_for_a_fee_is_escort_work() -> None:
+    assert check("Lowongan cewek freelance, nemenin om2 makan dan nonton, bayaran 1-2jt per job, DM 085711112222").risk == "high"
