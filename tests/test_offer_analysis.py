@@ -1294,3 +1294,18 @@ def test_young_women_sought_to_keep_guests_company_is_a_lure() -> None:
 
 def test_keeping_older_men_company_for_a_fee_is_escort_work() -> None:
     assert check("Lowongan cewek freelance, nemenin om2 makan dan nonton, bayaran 1-2jt per job, DM 085711112222").risk == "high"
+
+
+def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
+    # Pay that goes to the recruiter's agent, or reaches the worker only every few months, is pay
+    # the worker does not hold: what keeps a worker from leaving.
+    text = (
+        "Housemaids wanted for homes in Medan, 2.5jt a month. We collect you from your kampung in "
+        "Flores, no papers needed. Your wages go to our agent and are handed to your parents twice a year."
+    )
+    assert "wages_withheld" in codes(check(text))
+    assert check(text).risk == "high"
+    assert "wages_withheld" in codes(check("Kerja tambak udang di Lampung, gaji dibayar 4 bulan sekali, jemputan dari Sumba."))
+    # A raise every few months is not pay held back.
+    assert "wages_withheld" not in codes(check("Operator gudang PT Contoh Jaya, Bekasi. Gaji naik tiap 6 bulan sesuai kinerja."))
+    assert "wages_withheld" not in codes(check("Store staff in Bandung, salary reviewed every 6 months."))
