@@ -1309,3 +1309,24 @@ def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
     # A raise every few months is not pay held back.
     assert "wages_withheld" not in codes(check("Operator gudang PT Contoh Jaya, Bekasi. Gaji naik tiap 6 bulan sesuai kinerja."))
     assert "wages_withheld" not in codes(check("Store staff in Bandung, salary reviewed every 6 months."))
+
+
+def test_a_worker_told_to_hide_the_job_at_the_border_is_coached() -> None:
+    # Told not to speak of the job to officers, and what to claim instead.
+    text = (
+        "Arrival guide for new hires of Contoh Lotus Tech. Fly on a normal passport, and never "
+        "mention the job to the immigration officer; tell them you are visiting your cousin. A car "
+        "meets you at the transit airport. Salary USD 1,200; the air fare we advanced is taken from "
+        "your first wages."
+    )
+    result = check(text)
+    assert "coached_lie" in codes(result)
+    assert "salary_deduction" in codes(result)
+    assert result.risk == "high"
+    assert "coached_lie" in codes(check("Kerja di Malaysia. Di imigrasi jangan sebut kerja, bilang saja jenguk saudara."))
+
+
+def test_a_workplace_confirmed_only_on_arrival_is_withheld() -> None:
+    assert "destination_withheld" in codes(
+        check("Online staff needed, salary USD 1,300. Your work location will be confirmed by our driver on arrival.")
+    )
