@@ -1330,3 +1330,15 @@ def test_a_workplace_confirmed_only_on_arrival_is_withheld() -> None:
     assert "destination_withheld" in codes(
         check("Online staff needed, salary USD 1,300. Your work location will be confirmed by our driver on arrival.")
     )
+
+
+def test_a_subsidised_government_quota_that_charges_the_rest_is_a_fake_programme() -> None:
+    # "the rest is covered" still asks the worker for the first part; a "government quota" sold
+    # for it is no programme of the state.
+    text = (
+        "INFO KUOTA PEMERINTAH JEPANG 2027. Kerja pabrik, gaji 180.000 yen. Ada subsidi: peserta "
+        "cuma bayar Rp 5 jt, sisanya ditanggung pemerintah. Daftar di link bio."
+    )
+    result = check(text)
+    assert "fees" in codes(result)
+    assert result.risk == "high"
