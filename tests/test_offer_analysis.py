@@ -1342,3 +1342,34 @@ def test_a_subsidised_government_quota_that_charges_the_rest_is_a_fake_programme
     result = check(text)
     assert "fees" in codes(result)
     assert result.risk == "high"
+
+
+def test_a_job_matching_event_of_a_government_body_is_an_announcement() -> None:
+    # A "job matching" day that a placement agency of the state holds with foreign employers is
+    # an event of that body, like a job fair it runs: evidence of the legal route.
+    result = check(
+        "Kesempatan kerja pabrik di Taiwan!\nJob matching dengan pemberi kerja Taiwan, difasilitasi "
+        "KP2MI, di Gedung Contoh, Semarang. Hanya untuk pencari kerja yang sudah lulus uji "
+        "kompetensi. Gratis, wawancara langsung."
+    )
+    assert "official_announcement" in {s.code for s in result.good_signs}
+    assert result.risk == "low"
+
+
+def test_site_work_on_a_rotation_roster_is_not_a_worker_moved_away() -> None:
+    # A skilled site job with a rotation roster flies its crew home on leave: the fare is a term
+    # of the roster, not a recruiter moving the worker.
+    result = check(
+        "Dicari operator excavator untuk tambang nikel di Konawe. Gaji 15jt, roster 10 minggu on "
+        "2 minggu off, tiket pesawat cuti dibayar kontraktor, mess di site. SIO dan pengalaman 4 tahun."
+    )
+    assert "away_unverified" not in codes(result)
+    assert result.risk == "low"
+    assert check("Drilling supervisor, coal site in East Kalimantan, roster 4/2, flights paid, 10 years experience.").risk == "low"
+    # Work anyone could do, flown in with no roster, stays MEDIUM at least.
+    assert check("Kerja bangunan di Papua, tiket pesawat ditanggung, langsung berangkat.").risk != "low"
+
+
+def test_a_ticket_that_is_the_job_is_no_journey() -> None:
+    result = check("Dicari petugas tiket di terminal bus Giwangan, gaji 2,5jt, lulusan SMA, lamar di kantor terminal.")
+    assert "away_unverified" not in codes(result)

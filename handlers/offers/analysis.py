@@ -460,13 +460,21 @@ class _Reading:
         """Absence of signs is not safety at home either: recruitment that moves the worker far
         from home (a departure, a ticket, a boat arranged) with no company named and no legal route
         is at least MEDIUM (domestic trafficking told plainly has few other words)."""
-        journey = self.live("journey")
+        # A ticket that is the job ("petugas tiket", "ticketing staff") is no journey (round 7).
+        jobs = self.concepts.get("ticket_job", ())
+        journey = [
+            span for span in self.live("journey") if not any(f <= span[0] <= l for f, l in jobs)
+        ]
         # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
         # nobody away from home.
         daily = "daily_return" in self.concepts
         if not journey or self.abroad or self.legal_route or self.stays_home or daily:
             return
         if "no_company" not in self.found:
+            return
+        # Skilled site work on a rotation roster ("roster 10/2", "tiket cuti") flies its crew home
+        # on leave: the fare is a term of the roster, not a recruiter moving the worker (round 7).
+        if self.live("rotation") and self.skilled():
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
         # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
