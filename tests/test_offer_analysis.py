@@ -1283,17 +1283,35 @@ def test_what_a_text_calls_a_trap_is_a_warning() -> None:
         "diurus belakangan' itu jebakan."
     )
     assert check(text).risk != "high"
-    assert check("Visitors who are told 'enter on a tourist visa, the permit comes later' walk into a trap.").risk != "high"
+    assert (
+        check(
+            "Visitors who are told 'enter on a tourist visa, the permit comes later' walk into a trap."
+        ).risk
+        != "high"
+    )
 
 
 def test_young_women_sought_to_keep_guests_company_is_a_lure() -> None:
     # Women of a narrow young age sought to keep guests company: the lure of sexual exploitation.
-    assert check("Dicari cewek umur 19-24 buat nemenin tamu karaoke, gaji harian. Chat 081355551212").risk == "high"
-    assert check("Looking for girls aged 18 to 23 to keep guests company at night, daily pay. Text 081355551212").risk == "high"
+    assert (
+        check("Dicari cewek umur 19-24 buat nemenin tamu karaoke, gaji harian. Chat 081355551212").risk
+        == "high"
+    )
+    assert (
+        check(
+            "Looking for girls aged 18 to 23 to keep guests company at night, daily pay. Text 081355551212"
+        ).risk
+        == "high"
+    )
 
 
 def test_keeping_older_men_company_for_a_fee_is_escort_work() -> None:
-    assert check("Lowongan cewek freelance, nemenin om2 makan dan nonton, bayaran 1-2jt per job, DM 085711112222").risk == "high"
+    assert (
+        check(
+            "Lowongan cewek freelance, nemenin om2 makan dan nonton, bayaran 1-2jt per job, DM 085711112222"
+        ).risk
+        == "high"
+    )
 
 
 def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
@@ -1305,9 +1323,13 @@ def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
     )
     assert "wages_withheld" in codes(check(text))
     assert check(text).risk == "high"
-    assert "wages_withheld" in codes(check("Kerja tambak udang di Lampung, gaji dibayar 4 bulan sekali, jemputan dari Sumba."))
+    assert "wages_withheld" in codes(
+        check("Kerja tambak udang di Lampung, gaji dibayar 4 bulan sekali, jemputan dari Sumba.")
+    )
     # A raise every few months is not pay held back.
-    assert "wages_withheld" not in codes(check("Operator gudang PT Contoh Jaya, Bekasi. Gaji naik tiap 6 bulan sesuai kinerja."))
+    assert "wages_withheld" not in codes(
+        check("Operator gudang PT Contoh Jaya, Bekasi. Gaji naik tiap 6 bulan sesuai kinerja.")
+    )
     assert "wages_withheld" not in codes(check("Store staff in Bandung, salary reviewed every 6 months."))
 
 
@@ -1323,12 +1345,17 @@ def test_a_worker_told_to_hide_the_job_at_the_border_is_coached() -> None:
     assert "coached_lie" in codes(result)
     assert "salary_deduction" in codes(result)
     assert result.risk == "high"
-    assert "coached_lie" in codes(check("Kerja di Malaysia. Di imigrasi jangan sebut kerja, bilang saja jenguk saudara."))
+    assert "coached_lie" in codes(
+        check("Kerja di Malaysia. Di imigrasi jangan sebut kerja, bilang saja jenguk saudara.")
+    )
 
 
 def test_a_workplace_confirmed_only_on_arrival_is_withheld() -> None:
     assert "destination_withheld" in codes(
-        check("Online staff needed, salary USD 1,300. Your work location will be confirmed by our driver on arrival.")
+        check(
+            "Online staff needed, salary USD 1,300. "
+            "Your work location will be confirmed by our driver on arrival."
+        )
     )
 
 
@@ -1365,13 +1392,21 @@ def test_site_work_on_a_rotation_roster_is_not_a_worker_moved_away() -> None:
     )
     assert "away_unverified" not in codes(result)
     assert result.risk == "low"
-    assert check("Drilling supervisor, coal site in East Kalimantan, roster 4/2, flights paid, 10 years experience.").risk == "low"
+    assert (
+        check(
+            "Drilling supervisor, coal site in East Kalimantan, roster 4/2, flights paid, "
+            "10 years experience."
+        ).risk
+        == "low"
+    )
     # Work anyone could do, flown in with no roster, stays MEDIUM at least.
     assert check("Kerja bangunan di Papua, tiket pesawat ditanggung, langsung berangkat.").risk != "low"
 
 
 def test_a_ticket_that_is_the_job_is_no_journey() -> None:
-    result = check("Dicari petugas tiket di terminal bus Giwangan, gaji 2,5jt, lulusan SMA, lamar di kantor terminal.")
+    result = check(
+        "Dicari petugas tiket di terminal bus Giwangan, gaji 2,5jt, lulusan SMA, lamar di kantor terminal."
+    )
     assert "away_unverified" not in codes(result)
 
 
@@ -1384,4 +1419,6 @@ def test_a_worker_kept_on_site_and_paid_months_apart_far_from_home() -> None:
     result = check(text)
     assert {"wages_withheld", "confined"} <= codes(result)
     assert result.risk == "high"
-    assert "confined" in codes(check("Kerja kebun di Jambi, gaji dibayar 3 bulan sekali, 2 bulan pertama dilarang keluar kebun."))
+    assert "confined" in codes(
+        check("Kerja kebun di Jambi, gaji dibayar 3 bulan sekali, 2 bulan pertama dilarang keluar kebun.")
+    )

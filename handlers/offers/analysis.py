@@ -463,7 +463,7 @@ class _Reading:
         # A ticket that is the job ("petugas tiket", "ticketing staff") is no journey (round 7).
         jobs = self.concepts.get("ticket_job", ())
         journey = [
-            span for span in self.live("journey") if not any(f <= span[0] <= l for f, l in jobs)
+            span for span in self.live("journey") if not any(first <= span[0] <= last for first, last in jobs)
         ]
         # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
         # nobody away from home.
