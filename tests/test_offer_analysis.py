@@ -1422,3 +1422,19 @@ def test_a_worker_kept_on_site_and_paid_months_apart_far_from_home() -> None:
     assert "confined" in codes(
         check("Kerja kebun di Jambi, gaji dibayar 3 bulan sekali, 2 bulan pertama dilarang keluar kebun.")
     )
+
+
+def test_an_ad_that_warns_of_others_and_asks_for_a_message_stays_an_ad() -> None:
+    # Many warning words, but "DM" / "minat" is a way to answer: only a chat app's bare name is
+    # no way to answer in a guide.
+    text = (
+        "LOWONGAN KERJA KAMBOJA, gaji 15jt, admin online. Hati-hati penipuan! Waspada calo dan oknum, "
+        "jangan percaya yang mengaku dari kami. Kami resmi bukan penipuan. Minat DM."
+    )
+    assert check(text).risk == "high"
+    # A notice's heading words are not warnings on their own.
+    notice = (
+        "IMPORTANT NOTICE for new staff. Warning: seats are limited. "
+        "Depart to Dubai next week on a visit visa."
+    )
+    assert check(notice).risk == "high"

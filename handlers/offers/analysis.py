@@ -545,7 +545,8 @@ def reads_like_an_ad(analysis: Analysis) -> bool:
 # "penipuan"), so that one "pihak manapun" in a contract or "bukan penipuan" in an ad is not one.
 WARNING_CUES = 2
 # A text with this many places that warn is a guide: a chat app it names ("we found our jobs
-# through WhatsApp groups") is no way to answer when it gives no number, link or handle (round 7).
+# through WhatsApp groups") is no way to answer when it gives no number, link or handle, though
+# "DM" or "minat" still is (round 7).
 GUIDE_CUES = 5
 
 
@@ -558,9 +559,9 @@ def _warning_post(concepts: dict[str, list[tuple[int, int]]], denied: Denied, co
     cues = {f for f, _ in concepts.get("warning", ())} | {f for f, _ in concepts.get("warns", ())}
     if len(cues) < WARNING_CUES:
         return False
-    if len(cues) >= GUIDE_CUES:
-        return True
-    return all(denied.warned_segment(first) for first, _ in concepts.get("reply", ()))
+    # In a guide, a chat app's bare name is no way to answer; "DM", "minat", "join" still are.
+    names = {first for first, _ in concepts.get("app_name", ())} if len(cues) >= GUIDE_CUES else set()
+    return all(denied.warned_segment(first) or first in names for first, _ in concepts.get("reply", ()))
 
 
 def _clip(evidence: str) -> str:
