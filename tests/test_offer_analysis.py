@@ -1319,7 +1319,7 @@ def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
     # the worker does not hold: what keeps a worker from leaving.
     text = (
         "Housemaids wanted for homes in Medan, 2.5jt a month. We collect you from your kampung in "
-        "Flores, no papers needed. Your wages go to our agent and are handed to your parents twice a year."
+        "Flores, no papers needed. Your wages go to our agent and are handed to your parents every 6 months."
     )
     assert "wages_withheld" in codes(check(text))
     assert check(text).risk == "high"
@@ -1438,3 +1438,17 @@ def test_an_ad_that_warns_of_others_and_asks_for_a_message_stays_an_ad() -> None
         "Depart to Dubai next week on a visit visa."
     )
     assert check(notice).risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Pay named beside an agency to apply through, a bonus, a place told later: none
+        # is pay held back, a debt or a place withheld.
+        "Gaji 8 juta, daftar melalui agen resmi kami di Surabaya, PT Contoh Sentosa.",
+        "Store staff in Bandung, salary 5jt, bonus twice a year, PT Contoh Retail.",
+        "Training location in Jakarta, details after arrival, PT Contoh Didik, salary 5jt.",
+    ],
+)
+def test_round_7_words_leave_an_ordinary_local_ad_low(text: str) -> None:
+    assert check(text).risk == "low"
