@@ -1319,7 +1319,8 @@ def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
     # the worker does not hold: what keeps a worker from leaving.
     text = (
         "Housemaids wanted for homes in Medan, 2.5jt a month. We collect you from your kampung in "
-        "Flores, no papers needed. Your wages go to our agent and are handed to your parents every 6 months."
+        "Flores, you don't need any papers. Your wages go to our agent and are handed to your "
+        "parents every 6 months."
     )
     assert "wages_withheld" in codes(check(text))
     assert check(text).risk == "high"
@@ -1452,3 +1453,14 @@ def test_an_ad_that_warns_of_others_and_asks_for_a_message_stays_an_ad() -> None
 )
 def test_round_7_words_leave_an_ordinary_local_ad_low(text: str) -> None:
     assert check(text).risk == "low"
+
+
+def test_a_subsidy_or_quota_claimed_is_no_evidence_of_the_legal_route() -> None:
+    # "Program subsidi" or "kuota pemerintah" is what the ad says of itself, not a programme of the
+    # state named: work abroad with nothing else stays MEDIUM at least.
+    result = check("Program subsidi kerja pabrik ke Jepang 2027, gaji 20jt, hubungi kantor kami di Bandung.")
+    assert result.risk != "low"
+
+
+def test_applying_without_paper_forms_is_not_hiring_without_an_identity_card() -> None:
+    assert check("Apply online, no papers needed, PT Contoh Jaya, Bandung, salary 5jt.").risk != "high"
