@@ -1464,3 +1464,10 @@ def test_a_subsidy_or_quota_claimed_is_no_evidence_of_the_legal_route() -> None:
 
 def test_applying_without_paper_forms_is_not_hiring_without_an_identity_card() -> None:
     assert check("Apply online, no papers needed, PT Contoh Jaya, Bandung, salary 5jt.").risk != "high"
+
+
+def test_women_sought_for_a_venue_job_are_not_the_escort_lure() -> None:
+    # A cashier at a family karaoke is work at a venue; young women sought to keep guests company
+    # are the lure (above).
+    result = check("Karaoke keluarga Contoh Nada di Solo butuh kasir cewek, lamar langsung ke outlet.")
+    assert "entertainment_lure" not in codes(result)
