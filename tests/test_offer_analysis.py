@@ -1414,12 +1414,15 @@ def test_a_ticket_that_is_the_job_is_no_journey() -> None:
 def test_a_worker_kept_on_site_and_paid_months_apart_far_from_home() -> None:
     text = (
         "Workers for a palm oil estate in Riau, 2.2jt a month, wages paid every 3 months. Stay on "
-        "the estate, not allowed to leave for the first 2 months. Transport from Kupang arranged, "
+        "the estate, no trips to town for the first 2 months. Transport from Kupang arranged, "
         "fare cut from pay. Call 0812 3333 4444."
     )
     result = check(text)
     assert {"wages_withheld", "confined"} <= codes(result)
     assert result.risk == "high"
+    assert "confined" not in codes(
+        check("Kasir minimarket di Solo, PT Contoh Mart. Tidak boleh keluar saat jam kerja.")
+    )
     assert "confined" in codes(
         check("Kerja kebun di Jambi, gaji dibayar 3 bulan sekali, 2 bulan pertama dilarang keluar kebun.")
     )
