@@ -1235,3 +1235,242 @@ def test_skilled_work_flown_in_is_not_an_inducement() -> None:
     assert "recruited_far_from_home" in codes(
         check("Helpers needed at a camp in Maluku, flights paid, no experience.")
     )
+
+
+# --- Round 7: warnings that quote a scam, a part of the fee paid, wages sent to a third party --
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A friend's story told in chat: the offer is reported speech, the reader is warned.
+        "gaes jgn sampe ketipu kayak sepupuku. dia ditawarin 'kerja hotel di Dubai pasti berangkat, "
+        "bayar 15jt boleh nyicil'. udh transfer 8jt, orangnya ngilang.",
+        # An office notice in English that quotes the circulating message.
+        "Notice from the Manpower Office: messages circulating offer 'factory work in Taiwan without "
+        "exam, fee 30 million'. Such offers are not legal placement. Check at Disnaker.",
+        # An office says a letter in its name is forged.
+        "Klarifikasi BP3MI: beredar pesan berantai yang meminta pendaftar program G to G Korea "
+        "membayar 'uang administrasi Rp 2.000.000' ke rekening pribadi. Pesan itu PALSU.",
+        # A list of a scammer's sentences, and what to do on meeting one.
+        "Contoh kalimat penipu yang sering dipakai: 'Tanpa tes, langsung berangkat ke Jepang', "
+        "'Paspor dititip di kantor biar aman'. Kalau ketemu kalimat seperti ini, stop dan tanya ke Disnaker.",
+    ],
+)
+def test_a_warning_that_quotes_a_scam_is_not_an_ad(text: str) -> None:
+    assert check(text).risk != "high"
+
+
+def test_a_long_guide_that_names_a_chat_app_is_still_a_warning() -> None:
+    # A chat app named without a number or handle is no way to answer; many warning words make
+    # the text a guide.
+    text = (
+        "A guide from returned workers. Many of us found our jobs through WhatsApp groups. Most of "
+        "them were honest. Who holds your passport? You do. 'The boss keeps your passport in "
+        "Cambodia' is how forced labour starts. Beware of such offers. If someone asks you for a fee, "
+        "report it. Share this with your family."
+    )
+    assert check(text).risk != "high"
+    # The same words with a number to answer stay an ad.
+    assert check(text + " Interested? WA 081234567890, departure next week to Cambodia.").risk == "high"
+
+
+def test_what_a_text_calls_a_trap_is_a_warning() -> None:
+    # A community answer: the quoted offer is named a trap, in the sentence that quotes it.
+    text = (
+        "Untuk teman2 yang tanya kerja ke Jepang tanpa ujian: tidak ada. Jalur resmi cuma program "
+        "pemerintah atau perusahaan berizin. Yang bilang 'berangkat pakai visa wisata, izin kerja "
+        "diurus belakangan' itu jebakan."
+    )
+    assert check(text).risk != "high"
+    assert (
+        check(
+            "Visitors who are told 'enter on a tourist visa, the permit comes later' walk into a trap."
+        ).risk
+        != "high"
+    )
+
+
+def test_young_women_sought_to_keep_guests_company_is_a_lure() -> None:
+    # Women of a narrow young age sought to keep guests company: the lure of sexual exploitation.
+    assert (
+        check("Dicari cewek umur 19-24 buat nemenin tamu karaoke, gaji harian. Chat 081355551212").risk
+        == "high"
+    )
+    assert (
+        check(
+            "Looking for girls aged 18 to 23 to keep guests company at night, daily pay. Text 081355551212"
+        ).risk
+        == "high"
+    )
+
+
+def test_keeping_older_men_company_for_a_fee_is_escort_work() -> None:
+    assert (
+        check(
+            "Lowongan cewek freelance, nemenin om2 makan dan nonton, bayaran 1-2jt per job, DM 085711112222"
+        ).risk
+        == "high"
+    )
+
+
+def test_wages_paid_to_a_third_party_or_months_apart_are_withheld() -> None:
+    # Pay that goes to the recruiter's agent, or reaches the worker only every few months, is pay
+    # the worker does not hold: what keeps a worker from leaving.
+    text = (
+        "Housemaids wanted for homes in Medan, 2.5jt a month. We collect you from your kampung in "
+        "Flores, you don't need any papers. Your wages go to our agent and are handed to your "
+        "parents every 6 months."
+    )
+    assert "wages_withheld" in codes(check(text))
+    assert check(text).risk == "high"
+    assert "wages_withheld" in codes(
+        check("Kerja tambak udang di Lampung, gaji dibayar 4 bulan sekali, jemputan dari Sumba.")
+    )
+    # A raise every few months is not pay held back.
+    assert "wages_withheld" not in codes(
+        check("Operator gudang PT Contoh Jaya, Bekasi. Gaji naik tiap 6 bulan sesuai kinerja.")
+    )
+    assert "wages_withheld" not in codes(check("Store staff in Bandung, salary reviewed every 6 months."))
+
+
+def test_a_worker_told_to_hide_the_job_at_the_border_is_coached() -> None:
+    # Told not to speak of the job to officers, and what to claim instead.
+    text = (
+        "Arrival guide for new hires of Contoh Lotus Tech. Fly on a normal passport, and never "
+        "mention the job to the immigration officer; tell them you are visiting your cousin. A car "
+        "meets you at the transit airport. Salary USD 1,200; the air fare we advanced is taken from "
+        "your first wages."
+    )
+    result = check(text)
+    assert "coached_lie" in codes(result)
+    assert "salary_deduction" in codes(result)
+    assert result.risk == "high"
+    assert "coached_lie" in codes(
+        check("Kerja di Malaysia. Di imigrasi jangan sebut kerja, bilang saja jenguk saudara.")
+    )
+
+
+def test_a_workplace_confirmed_only_on_arrival_is_withheld() -> None:
+    assert "destination_withheld" in codes(
+        check(
+            "Online staff needed, salary USD 1,300. "
+            "Your work location will be confirmed by our driver on arrival."
+        )
+    )
+
+
+def test_a_subsidised_government_quota_that_charges_the_rest_is_a_fake_programme() -> None:
+    # "the rest is covered" still asks the worker for the first part; a "government quota" sold
+    # for it is no programme of the state.
+    text = (
+        "INFO KUOTA PEMERINTAH JEPANG 2027. Kerja pabrik, gaji 180.000 yen. Ada subsidi: peserta "
+        "cuma bayar Rp 5 jt, sisanya ditanggung pemerintah. Daftar di link bio."
+    )
+    result = check(text)
+    assert "fees" in codes(result)
+    assert result.risk == "high"
+
+
+def test_a_job_matching_event_of_a_government_body_is_an_announcement() -> None:
+    # A "job matching" day that a placement agency of the state holds with foreign employers is
+    # an event of that body, like a job fair it runs: evidence of the legal route.
+    result = check(
+        "Kesempatan kerja pabrik di Taiwan!\nJob matching dengan pemberi kerja Taiwan, difasilitasi "
+        "KP2MI, di Gedung Contoh, Semarang. Hanya untuk pencari kerja yang sudah lulus uji "
+        "kompetensi. Gratis, wawancara langsung."
+    )
+    assert "official_announcement" in {s.code for s in result.good_signs}
+    assert result.risk == "low"
+
+
+def test_site_work_on_a_rotation_roster_is_not_a_worker_moved_away() -> None:
+    # A skilled site job with a rotation roster flies its crew home on leave: the fare is a term
+    # of the roster, not a recruiter moving the worker.
+    result = check(
+        "Dicari operator excavator untuk tambang nikel di Konawe. Gaji 15jt, roster 10 minggu on "
+        "2 minggu off, tiket pesawat cuti dibayar kontraktor, mess di site. SIO dan pengalaman 4 tahun."
+    )
+    assert "away_unverified" not in codes(result)
+    assert result.risk == "low"
+    assert (
+        check(
+            "Drilling supervisor, coal site in East Kalimantan, roster 4/2, flights paid, "
+            "10 years experience."
+        ).risk
+        == "low"
+    )
+    # Work anyone could do, flown in with no roster, stays MEDIUM at least.
+    assert check("Kerja bangunan di Papua, tiket pesawat ditanggung, langsung berangkat.").risk != "low"
+
+
+def test_a_ticket_that_is_the_job_is_no_journey() -> None:
+    result = check(
+        "Dicari petugas tiket di terminal bus Giwangan, gaji 2,5jt, lulusan SMA, lamar di kantor terminal."
+    )
+    assert "away_unverified" not in codes(result)
+
+
+def test_a_worker_kept_on_site_and_paid_months_apart_far_from_home() -> None:
+    text = (
+        "Workers for a palm oil estate in Riau, 2.2jt a month, wages paid every 3 months. Stay on "
+        "the estate, no trips to town for the first 2 months. Transport from Kupang arranged, "
+        "fare cut from pay. Call 0812 3333 4444."
+    )
+    result = check(text)
+    assert {"wages_withheld", "confined"} <= codes(result)
+    assert result.risk == "high"
+    assert "confined" not in codes(
+        check("Kasir minimarket di Solo, PT Contoh Mart. Tidak boleh keluar saat jam kerja.")
+    )
+    assert "confined" in codes(
+        check("Kerja kebun di Jambi, gaji dibayar 3 bulan sekali, 2 bulan pertama dilarang keluar kebun.")
+    )
+
+
+def test_an_ad_that_warns_of_others_and_asks_for_a_message_stays_an_ad() -> None:
+    # Many warning words, but "DM" / "minat" is a way to answer: only a chat app's bare name is
+    # no way to answer in a guide.
+    text = (
+        "LOWONGAN KERJA KAMBOJA, gaji 15jt, admin online. Hati-hati penipuan! Waspada calo dan oknum, "
+        "jangan percaya yang mengaku dari kami. Kami resmi bukan penipuan. Minat DM."
+    )
+    assert check(text).risk == "high"
+    # A notice's heading words are not warnings on their own.
+    notice = (
+        "IMPORTANT NOTICE for new staff. Warning: seats are limited. "
+        "Depart to Dubai next week on a visit visa."
+    )
+    assert check(notice).risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Pay named beside an agency to apply through, a bonus, a place told later: none
+        # is pay held back, a debt or a place withheld.
+        "Gaji 8 juta, daftar melalui agen resmi kami di Surabaya, PT Contoh Sentosa.",
+        "Store staff in Bandung, salary 5jt, bonus twice a year, PT Contoh Retail.",
+        "Training location in Jakarta, details after arrival, PT Contoh Didik, salary 5jt.",
+    ],
+)
+def test_round_7_words_leave_an_ordinary_local_ad_low(text: str) -> None:
+    assert check(text).risk == "low"
+
+
+def test_a_subsidy_or_quota_claimed_is_no_evidence_of_the_legal_route() -> None:
+    # "Program subsidi" or "kuota pemerintah" is what the ad says of itself, not a programme of the
+    # state named: work abroad with nothing else stays MEDIUM at least.
+    result = check("Program subsidi kerja pabrik ke Jepang 2027, gaji 20jt, hubungi kantor kami di Bandung.")
+    assert result.risk != "low"
+
+
+def test_applying_without_paper_forms_is_not_hiring_without_an_identity_card() -> None:
+    assert check("Apply online, no papers needed, PT Contoh Jaya, Bandung, salary 5jt.").risk != "high"
+
+
+def test_women_sought_for_a_venue_job_are_not_the_escort_lure() -> None:
+    # A cashier at a family karaoke is work at a venue; young women sought to keep guests company
+    # are the lure (above).
+    result = check("Karaoke keluarga Contoh Nada di Solo butuh kasir cewek, lamar langsung ke outlet.")
+    assert "entertainment_lure" not in codes(result)

@@ -460,13 +460,21 @@ class _Reading:
         """Absence of signs is not safety at home either: recruitment that moves the worker far
         from home (a departure, a ticket, a boat arranged) with no company named and no legal route
         is at least MEDIUM (domestic trafficking told plainly has few other words)."""
-        journey = self.live("journey")
+        # A ticket that is the job ("petugas tiket", "ticketing staff") is no journey (round 7).
+        jobs = self.concepts.get("ticket_job", ())
+        journey = [
+            span for span in self.live("journey") if not any(first <= span[0] <= last for first, last in jobs)
+        ]
         # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
         # nobody away from home.
         daily = "daily_return" in self.concepts
         if not journey or self.abroad or self.legal_route or self.stays_home or daily:
             return
         if "no_company" not in self.found:
+            return
+        # Skilled site work on a rotation roster ("roster 10/2", "tiket cuti") flies its crew home
+        # on leave: the fare is a term of the roster, not a recruiter moving the worker (round 7).
+        if self.live("rotation") and self.skilled():
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
         # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
@@ -536,6 +544,10 @@ def reads_like_an_ad(analysis: Analysis) -> bool:
 # A warning post warns more than once: this many distinct words that warn ("waspada", "beredar",
 # "penipuan"), so that one "pihak manapun" in a contract or "bukan penipuan" in an ad is not one.
 WARNING_CUES = 2
+# A text with this many places that warn is a guide: a chat app it names ("we found our jobs
+# through WhatsApp groups") is no way to answer when it gives no number, link or handle, though
+# "DM" or "minat" still is (round 7).
+GUIDE_CUES = 5
 
 
 def _warning_post(concepts: dict[str, list[tuple[int, int]]], denied: Denied, contact: bool) -> bool:
@@ -547,7 +559,9 @@ def _warning_post(concepts: dict[str, list[tuple[int, int]]], denied: Denied, co
     cues = {f for f, _ in concepts.get("warning", ())} | {f for f, _ in concepts.get("warns", ())}
     if len(cues) < WARNING_CUES:
         return False
-    return all(denied.warned_segment(first) for first, _ in concepts.get("reply", ()))
+    # In a guide, a chat app's bare name is no way to answer; "DM", "minat", "join" still are.
+    names = {first for first, _ in concepts.get("app_name", ())} if len(cues) >= GUIDE_CUES else set()
+    return all(denied.warned_segment(first) or first in names for first, _ in concepts.get("reply", ()))
 
 
 def _clip(evidence: str) -> str:
