@@ -1474,3 +1474,16 @@ def test_women_sought_for_a_venue_job_are_not_the_escort_lure() -> None:
     # are the lure (above).
     result = check("Karaoke keluarga Contoh Nada di Solo butuh kasir cewek, lamar langsung ke outlet.")
     assert "entertainment_lure" not in codes(result)
+
+
+# --- Round 8: heldout6's error classes ---------------------------------------------------------
+
+
+def test_a_hearsay_word_said_twice_is_one_warning_not_a_warning_post() -> None:
+    # A worker writing of his own job says "katanya" twice; that is one word that warns, not two,
+    # so the message (no number given) is still read: the diploma held by the foreman is seen.
+    text = (
+        "bro aku di kebun sawit riau, ijazah dipegang mandor, upah katanya keluar abis panen. "
+        "katanya kamu mau nyusul kesini? tiket ditanggung"
+    )
+    assert check(text).risk == "high"
