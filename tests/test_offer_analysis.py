@@ -1487,3 +1487,10 @@ def test_a_hearsay_word_said_twice_is_one_warning_not_a_warning_post() -> None:
         "katanya kamu mau nyusul kesini? tiket ditanggung"
     )
     assert check(text).risk == "high"
+
+
+def test_the_sms_spelling_of_cewek_is_the_young_women_sought() -> None:
+    # "cwk" is "cewek" without its vowels: women sought to keep guests company, the escort lure.
+    result = check("Perlu cwk buat temani tamu di resort Lembang, bayaran per malam. 081300004455")
+    assert result.risk == "high"
+    assert "entertainment_lure" in codes(result)
