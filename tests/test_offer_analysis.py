@@ -1494,3 +1494,24 @@ def test_the_sms_spelling_of_cewek_is_the_young_women_sought() -> None:
     result = check("Perlu cwk buat temani tamu di resort Lembang, bayaran per malam. 081300004455")
     assert result.risk == "high"
     assert "entertainment_lure" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A tip that tells crews to refuse what a recruiter says.
+        'Safety tip for deckhands: when a recruiter wants "a deposit of Rp 4 juta, pay at the end '
+        'of the trip, papers done at sea", walk away.',
+        # A family's story passed on, ending in advice not to go.
+        'Please share. My neighbour took a job "packing in Cambodia, $900, flight paid" and lost '
+        "his passport there. If a job sounds like this, don't go.",
+        # A police report that ends in an appeal to the public.
+        "Polres Contoh menyelamatkan 9 warga yang diseberangkan ke Sabah lewat jalur tikus. Para "
+        "korban dijanjikan kerja kebun. Polisi mengimbau warga mendaftar lewat Disnaker.",
+        # A notice to seafarers to check an agency's licence.
+        'Rekan ABK, beredar tawaran "kapal pesiar Eropa, pasti lolos, bayar 50 juta, visa turis". '
+        "Cek SIUPPAK agennya dulu.",
+    ],
+)
+def test_round_8_warning_posts_are_not_read_as_ads(text: str) -> None:
+    assert check(text).risk != "high"
