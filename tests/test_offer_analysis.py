@@ -1515,3 +1515,16 @@ def test_the_sms_spelling_of_cewek_is_the_young_women_sought() -> None:
 )
 def test_round_8_warning_posts_are_not_read_as_ads(text: str) -> None:
     assert check(text).risk != "high"
+
+
+def test_without_a_broker_after_an_office_is_not_a_secret_departure() -> None:
+    # "tanpa calo" denies the broker; it does not tell the worker to go without the office.
+    assert "secrecy" not in codes(check("Pendaftaran magang Jepang cuma lewat Disnaker kabupaten, tanpa calo."))
+
+
+def test_papers_held_by_the_crew_themselves_are_not_held_documents() -> None:
+    text = (
+        "PT Contoh Samudra Awak (SIUPPAK resmi) cari ABK kapal ikan, gaji USD 1.000 per bulan. "
+        "Paspor serta buku pelaut dipegang oleh ABK selama kontrak."
+    )
+    assert "documents_held" not in codes(check(text))
