@@ -1528,3 +1528,11 @@ def test_papers_held_by_the_crew_themselves_are_not_held_documents() -> None:
         "Paspor serta buku pelaut dipegang oleh ABK selama kontrak."
     )
     assert "documents_held" not in codes(check(text))
+
+
+def test_career_days_over_two_dates_are_a_job_event() -> None:
+    text = (
+        "Politeknik Contoh Career Days, 4-5 May: 25 employers, free for graduates. A talk on working "
+        "overseas safely by BP3MI and a licensed P3MI."
+    )
+    assert check(text).risk != "high"
