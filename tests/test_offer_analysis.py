@@ -1519,7 +1519,8 @@ def test_round_8_warning_posts_are_not_read_as_ads(text: str) -> None:
 
 def test_without_a_broker_after_an_office_is_not_a_secret_departure() -> None:
     # "tanpa calo" denies the broker; it does not tell the worker to go without the office.
-    assert "secrecy" not in codes(check("Pendaftaran magang Jepang cuma lewat Disnaker kabupaten, tanpa calo."))
+    result = check("Pendaftaran magang Jepang cuma lewat Disnaker kabupaten, tanpa calo.")
+    assert "secrecy" not in codes(result)
 
 
 def test_papers_held_by_the_crew_themselves_are_not_held_documents() -> None:
