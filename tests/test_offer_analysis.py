@@ -1537,3 +1537,10 @@ def test_career_days_over_two_dates_are_a_job_event() -> None:
         "overseas safely by BP3MI and a licensed P3MI."
     )
     assert check(text).risk != "high"
+
+
+def test_a_supervisor_is_not_the_warning_word_awas() -> None:
+    # "pengawas" (supervisor) once stemmed to "awas" (beware), which made its sentence a warning,
+    # so the identity cards it holds were never seen.
+    result = check("Cari 6 orang jaga kebun karet di Jambi. KTP semua pekerja disimpan pengawas kebun.")
+    assert "documents_held" in codes(result)
