@@ -1544,3 +1544,9 @@ def test_a_supervisor_is_not_the_warning_word_awas() -> None:
     # so the identity cards it holds were never seen.
     result = check("Cari 6 orang jaga kebun karet di Jambi. KTP semua pekerja disimpan pengawas kebun.")
     assert "documents_held" in codes(result)
+
+
+def test_a_diploma_to_be_bought_back_is_a_diploma_held() -> None:
+    result = check("Penjaga toko di Depok, gaji 3 jt. Keluar sebelum setahun, ijazah ditebus 5 juta.")
+    assert result.risk == "high"
+    assert "documents_held" in codes(result)
