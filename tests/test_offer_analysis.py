@@ -1474,3 +1474,79 @@ def test_women_sought_for_a_venue_job_are_not_the_escort_lure() -> None:
     # are the lure (above).
     result = check("Karaoke keluarga Contoh Nada di Solo butuh kasir cewek, lamar langsung ke outlet.")
     assert "entertainment_lure" not in codes(result)
+
+
+# --- Round 8: heldout6's error classes ---------------------------------------------------------
+
+
+def test_a_hearsay_word_said_twice_is_one_warning_not_a_warning_post() -> None:
+    # A worker writing of his own job says "katanya" twice; that is one word that warns, not two,
+    # so the message (no number given) is still read: the diploma held by the foreman is seen.
+    text = (
+        "bro aku di kebun sawit riau, ijazah dipegang mandor, upah katanya keluar abis panen. "
+        "katanya kamu mau nyusul kesini? tiket ditanggung"
+    )
+    assert check(text).risk == "high"
+
+
+def test_the_sms_spelling_of_cewek_is_the_young_women_sought() -> None:
+    # "cwk" is "cewek" without its vowels: women sought to keep guests company, the escort lure.
+    result = check("Perlu cwk buat temani tamu di resort Lembang, bayaran per malam. 081300004455")
+    assert result.risk == "high"
+    assert "entertainment_lure" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A tip that tells crews to refuse what a recruiter says.
+        'Safety tip for deckhands: when a recruiter wants "a deposit of Rp 4 juta, pay at the end '
+        'of the trip, papers done at sea", walk away.',
+        # A family's story passed on, ending in advice not to go.
+        'Please share. My neighbour took a job "packing in Cambodia, $900, flight paid" and lost '
+        "his passport there. If a job sounds like this, don't go.",
+        # A police report that ends in an appeal to the public.
+        "Polres Contoh menyelamatkan 9 warga yang diseberangkan ke Sabah lewat jalur tikus. Para "
+        "korban dijanjikan kerja kebun. Polisi mengimbau warga mendaftar lewat Disnaker.",
+        # A notice to seafarers to check an agency's licence.
+        'Rekan ABK, beredar tawaran "kapal pesiar Eropa, pasti lolos, bayar 50 juta, visa turis". '
+        "Cek SIUPPAK agennya dulu.",
+    ],
+)
+def test_round_8_warning_posts_are_not_read_as_ads(text: str) -> None:
+    assert check(text).risk != "high"
+
+
+def test_without_a_broker_after_an_office_is_not_a_secret_departure() -> None:
+    # "tanpa calo" denies the broker; it does not tell the worker to go without the office.
+    result = check("Pendaftaran magang Jepang cuma lewat Disnaker kabupaten, tanpa calo.")
+    assert "secrecy" not in codes(result)
+
+
+def test_papers_held_by_the_crew_themselves_are_not_held_documents() -> None:
+    text = (
+        "PT Contoh Samudra Awak (SIUPPAK resmi) cari ABK kapal ikan, gaji USD 1.000 per bulan. "
+        "Paspor serta buku pelaut dipegang oleh ABK selama kontrak."
+    )
+    assert "documents_held" not in codes(check(text))
+
+
+def test_career_days_over_two_dates_are_a_job_event() -> None:
+    text = (
+        "Politeknik Contoh Career Days, 4-5 May: 25 employers, free for graduates. A talk on working "
+        "overseas safely by BP3MI and a licensed P3MI."
+    )
+    assert check(text).risk != "high"
+
+
+def test_a_supervisor_is_not_the_warning_word_awas() -> None:
+    # "pengawas" (supervisor) once stemmed to "awas" (beware), which made its sentence a warning,
+    # so the identity cards it holds were never seen.
+    result = check("Cari 6 orang jaga kebun karet di Jambi. KTP semua pekerja disimpan pengawas kebun.")
+    assert "documents_held" in codes(result)
+
+
+def test_a_diploma_to_be_bought_back_is_a_diploma_held() -> None:
+    result = check("Penjaga toko di Depok, gaji 3 jt. Keluar sebelum setahun, ijazah ditebus 5 juta.")
+    assert result.risk == "high"
+    assert "documents_held" in codes(result)

@@ -214,7 +214,7 @@ class _Reading:
         # A text written to warn that gives no way to answer the offer it describes is a warning or
         # a public-education post: what it says of scams is not an offer's signs (round 5).
         contact = bool(self.phones or self.links or self.handles or "@" in text)
-        self.warning_post = _warning_post(self.concepts, self.denied, contact)
+        self.warning_post = _warning_post(self.concepts, self.denied, contact, self.words.words)
         if self.warning_post:
             self.denied.warn_everything()
         # Filled in by the steps.
@@ -550,13 +550,20 @@ WARNING_CUES = 2
 GUIDE_CUES = 5
 
 
-def _warning_post(concepts: dict[str, list[tuple[int, int]]], denied: Denied, contact: bool) -> bool:
+def _warning_post(
+    concepts: dict[str, list[tuple[int, int]]], denied: Denied, contact: bool, words: list[str]
+) -> bool:
     """Does the text warn, with no way to answer the offer it describes: no phone, link or handle,
     and no "DM / japri / minat" outside its warning sentences? A scam ad that adds "hati-hati
     penipuan" to look trustworthy still gives its contact, and stays an ad."""
     if contact:
         return False
-    cues = {f for f, _ in concepts.get("warning", ())} | {f for f, _ in concepts.get("warns", ())}
+    spans = [*concepts.get("warning", ()), *concepts.get("warns", ())]
+    # Distinct words, not places: a worker who says "katanya" twice of his own boss reports once
+    # (round 8); the places still count toward a guide.
+    if len({tuple(words[first : last + 1]) for first, last in spans}) < WARNING_CUES:
+        return False
+    cues = {f for f, _ in spans}
     if len(cues) < WARNING_CUES:
         return False
     # In a guide, a chat app's bare name is no way to answer; "DM", "minat", "join" still are.
