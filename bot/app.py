@@ -288,10 +288,13 @@ class SigapService:
                 await polling
         if self._runner is not None:
             await self._runner.cleanup()  # finishes requests in flight before closing
-        for channel in self.channels.values():
-            await channel.close()  # WhatsApp finishes the messages it has accepted
+        # The sender before the channels it sends through: its graceful stop records the sends
+        # under way, which a closed channel would cut off (accepted by the platform, unrecorded,
+        # sent again after the lease).
         if self.sender is not None:
             await self.sender.stop()
+        for channel in self.channels.values():
+            await channel.close()  # WhatsApp finishes the messages it has accepted
         if self.core is not None:
             await self.core.close()
 

@@ -41,6 +41,7 @@ class SharedRate:
         self._sessions = sessions
         self._limits = limits
         self._wall_clock = wall_clock
+        self._spent_until = 0.0  # wall time at which the last slot that refused a message ends
 
     async def take(self, channel: str, wanted: int) -> int:
         """How many of `wanted` messages may go out now (0: wait for the next slot)."""
@@ -51,8 +52,13 @@ class SharedRate:
         allowed = share(limit, slot)
         window = slot % WRAP
         async with self._sessions() as session, session.begin():
-            return await rate_windows.take(session, channel, window, allowed, wanted)
+            granted = await rate_windows.take(session, channel, window, allowed, wanted)
+        if granted < wanted:
+            self._spent_until = (slot + 1) / SLOTS
+        return granted
 
     def seconds_to_next_window(self) -> float:
-        now = self._wall_clock() * SLOTS
-        return max(0.0, (int(now) + 1 - now) / SLOTS)
+        """How long until the slot that last refused a message is over: 0 if it already is.
+        Measured from that slot, not from now: a round that ends just past the boundary must not
+        sleep through the whole next slot (its share would be lost, a twentieth of a second's)."""
+        return max(0.0, self._spent_until - self._wall_clock())

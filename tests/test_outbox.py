@@ -216,8 +216,13 @@ async def test_shared_rate_never_grants_more_than_the_limit_in_any_second(rig: R
     busiest = max(sum(grants[i : i + SLOTS + 1]) for i in range(len(grants) - SLOTS))
     assert busiest <= limit
     assert sum(grants[SLOTS : 2 * SLOTS]) >= limit * SLOTS // (SLOTS + 1)
-    wall[0] = 1000.0 + 0.01 / SLOTS
-    assert 0.9 / SLOTS < first.seconds_to_next_window() <= 1.0 / SLOTS
+    # The wait is for the end of the slot that refused, not the next boundary after now: a round
+    # that ends past it goes on at once, and does not sleep through the next slot's share.
+    refused_in = 1000.0 + (3 * SLOTS - 0.5) / SLOTS
+    wall[0] = refused_in - 0.4 / SLOTS
+    assert 0.85 / SLOTS < first.seconds_to_next_window() <= 0.95 / SLOTS
+    wall[0] = refused_in + 0.6 / SLOTS  # past the refusing slot, early in the next one
+    assert first.seconds_to_next_window() == 0.0
 
 
 async def test_an_adapter_bug_is_retried_later_not_left_until_the_lease(rig: Rig) -> None:
