@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import tempfile
 import time
 import tracemalloc
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,14 +31,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import select  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker  # noqa: E402
 
-from bench.fake_platform import run_against_fake_bot_api  # noqa: E402
+from bench.fake_platform import bench_sender, fake_stats, run_against_fake_bot_api  # noqa: E402
 from bot.app import build_services  # noqa: E402
-from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.delivery import RetryPolicy  # noqa: E402
 from bot.engine import utc_now  # noqa: E402
-from bot.outbox import OutboxSender  # noqa: E402
-from bot.rate import SharedRate  # noqa: E402
 from db import broadcasts, outbox  # noqa: E402
 from db.models import Subscription, User  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
@@ -48,7 +42,6 @@ from handlers.broadcasts.sending import fire  # noqa: E402
 from handlers.context import Services  # noqa: E402
 from migrations import runner as migrate  # noqa: E402
 
-TOKEN = "123456:BENCH-token-for-the-fake-api"
 POSTGRES = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 
 
@@ -145,26 +138,11 @@ async def prepare(args: argparse.Namespace, tmp: str, name: str, subscribers: in
     return Prepared(database, sessions, build_services(Settings()), record)
 
 
-def fake_stats(api_base: str) -> dict[str, float]:
-    with urllib.request.urlopen(f"{api_base}/stats") as response:
-        return json.loads(response.read())  # type: ignore[no-any-return]
-
-
 async def delivery(args: argparse.Namespace, api_base: str, tmp: str) -> dict[str, float]:
     prepared = await prepare(args, tmp, "delivery", args.subscribers)
     sessions = prepared.sessions
     await fire(sessions, prepared.services, prepared.broadcast, utc_now(), utc_now())
-    channel = TelegramChannel(TOKEN, api_base, None, RetryPolicy())  # type: ignore[arg-type]
-    sender = OutboxSender(
-        sessions,
-        {"telegram": channel},
-        RetryPolicy(max_attempts=10),
-        utc_now,
-        batch=args.batch,
-        rate=SharedRate(sessions, {"telegram": args.rate}),
-        per_chat_interval=1.0,
-        concurrency=64,
-    )
+    sender, channel = bench_sender(sessions, api_base, args.rate, batch=args.batch, per_chat_interval=1.0)
     before = fake_stats(api_base)["delivered"]
     sender.start()
     window = 0.0

@@ -25,14 +25,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import sys
-import time
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -41,23 +37,20 @@ from sqlalchemy import func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
-from bench.fake_platform import run_against_fake_bot_api  # noqa: E402
-from bench.scale import PENDING, POSTGRES, TOKEN, admin  # noqa: E402
+from bench.fake_platform import (  # noqa: E402
+    CONCURRENCY,
+    TOKEN,
+    bench_sender,
+    delivered_per_second,
+    fake_stats,
+    run_against_fake_bot_api,
+)
+from bench.scale import PENDING, POSTGRES, admin  # noqa: E402
 from bot.channels.telegram import TelegramChannel  # noqa: E402
-from bot.delivery import RetryPolicy  # noqa: E402
-from bot.engine import utc_now  # noqa: E402
 from bot.outbox import OutboxSender  # noqa: E402
-from bot.rate import SharedRate  # noqa: E402
 from db.models import OutboxMessage  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
 from migrations import runner as migrate  # noqa: E402
-
-CONCURRENCY = 64
-
-
-def fake_stats(api_base: str) -> dict[str, Any]:
-    with urllib.request.urlopen(f"{api_base}/stats") as response:
-        return dict(json.loads(response.read()))
 
 
 async def sent_count(sessions: async_sessionmaker[AsyncSession]) -> int:
@@ -78,15 +71,7 @@ class Deliverers:
 
     async def start(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         if self.processes == 0:
-            self._channel = TelegramChannel(TOKEN, self.api_base, None, RetryPolicy())  # type: ignore[arg-type]
-            self._sender = OutboxSender(
-                sessions,
-                {"telegram": self._channel},
-                RetryPolicy(max_attempts=10),
-                utc_now,
-                rate=SharedRate(sessions, {"telegram": self.rate}),
-                concurrency=CONCURRENCY,
-            )
+            self._sender, self._channel = bench_sender(sessions, self.api_base, self.rate)
             self._sender.start()
             return
         environment = {
@@ -132,23 +117,15 @@ async def measure(
     sent_before = await sent_count(sessions)
     deliverers = Deliverers(processes, url, api_base, args.rate)
     await deliverers.start(sessions)
-    marks: list[tuple[float, int]] = []
     try:
-        for goal in (50, 50 + args.deliver):
-            while True:
-                done = (await asyncio.to_thread(fake_stats, api_base))["delivered"] - before["delivered"]
-                if done >= goal:
-                    break
-                await asyncio.sleep(0.02)  # polling another process's counter
-            marks.append((time.perf_counter(), done))
+        per_second = await delivered_per_second(api_base, before["delivered"], 50, args.deliver)
     finally:
         await deliverers.stop()
     after = await asyncio.to_thread(fake_stats, api_base)
     recorded = await sent_count(sessions) - sent_before
     accepted = after["chats"] - before["chats"]
-    (t1, d1), (t2, d2) = marks
     return {
-        "delivery / allowed": (d2 - d1) / (t2 - t1) / args.rate,
+        "delivery / allowed": per_second / args.rate,
         "refused, sliding second": after["rate_limited"] - before["rate_limited"],
         "refused, per chat": after["chat_limited"] - before["chat_limited"],
         "duplicates": after["duplicates"] - before["duplicates"],

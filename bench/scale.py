@@ -24,13 +24,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import statistics
 import sys
 import time
 import tracemalloc
-import urllib.request
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -43,21 +41,16 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker  # noqa: E402
 
-from bench.fake_platform import run_against_fake_bot_api  # noqa: E402
+from bench.fake_platform import bench_sender, delivered_per_second, fake_stats, run_against_fake_bot_api  # noqa: E402
 from bot.app import build_services  # noqa: E402
-from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.delivery import RetryPolicy  # noqa: E402
 from bot.engine import utc_now  # noqa: E402
-from bot.outbox import OutboxSender  # noqa: E402
-from bot.rate import SharedRate  # noqa: E402
 from db import broadcasts, check_days, outbox, queries  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
 from handlers.broadcasts.sending import fire  # noqa: E402
 from handlers.statistics.figures import Scope, gather, last_days  # noqa: E402
 from migrations import runner as migrate  # noqa: E402
 
-TOKEN = "123456:BENCH-token-for-the-fake-api"
 POSTGRES = os.environ.get("SIGAP_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REPEAT = 7
 
@@ -124,11 +117,6 @@ async def median_seconds(work: Callable[[], Awaitable[Any]], repeat: int = REPEA
         await work()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
-
-
-def fake_delivered(api_base: str) -> int:
-    with urllib.request.urlopen(f"{api_base}/stats") as response:
-        return int(json.loads(response.read())["delivered"])
 
 
 class Bench:
@@ -202,32 +190,15 @@ class Bench:
 
     async def delivery(self, sessions: async_sessionmaker[AsyncSession]) -> float:
         """Messages a second over the allowance, from the first 50 delivered to --deliver more."""
-        channel = TelegramChannel(TOKEN, self.api_base, None, RetryPolicy())  # type: ignore[arg-type]
-        rate = self.args.rate
-        sender = OutboxSender(
-            sessions,
-            {"telegram": channel},
-            RetryPolicy(max_attempts=10),
-            utc_now,
-            rate=SharedRate(sessions, {"telegram": rate}),
-            concurrency=64,
-        )
-        base = await asyncio.to_thread(fake_delivered, self.api_base)
+        sender, channel = bench_sender(sessions, self.api_base, self.args.rate)
+        before = (await asyncio.to_thread(fake_stats, self.api_base))["delivered"]
         sender.start()
         try:
-            marks: list[tuple[float, int]] = []
-            for goal in (50, 50 + self.args.deliver):
-                while True:
-                    done = await asyncio.to_thread(fake_delivered, self.api_base) - base
-                    if done >= goal:
-                        break
-                    await asyncio.sleep(0.02)  # polling another process's counter
-                marks.append((time.perf_counter(), done))
+            per_second = await delivered_per_second(self.api_base, before, 50, self.args.deliver)
         finally:
             await sender.stop()
             await channel.close()
-        (t1, d1), (t2, d2) = marks
-        return (d2 - d1) / (t2 - t1) / rate
+        return per_second / self.args.rate
 
 
 async def main(args: argparse.Namespace, api_base: str) -> None:
