@@ -68,7 +68,17 @@ TARGETS = {"recall": 0.97, "false_alarms": 0.03, "ads_per_second": 2000}
 ROUND1 = "c397720"
 # Every set measured once is burnt and joins the development data (round 6: heldout3, heldout4;
 # round 7: heldout5; round 8: heldout6).
-DEVELOPMENT = ("legacy", "dev", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6")
+DEVELOPMENT = (
+    "legacy",
+    "dev",
+    "heldout",
+    "heldout2",
+    "heldout3",
+    "heldout4",
+    "heldout5",
+    "heldout6",
+    "heldout7",
+)
 SPLITS = (
     "development",
     "dev",
@@ -80,9 +90,10 @@ SPLITS = (
     "heldout5",
     "heldout6",
     "heldout7",
+    "heldout8",
 )
 # Measured once, so never printed fold by fold.
-MEASURE_ONCE = ("heldout7",)
+MEASURE_ONCE = ("heldout8",)
 
 
 @dataclass(frozen=True)
