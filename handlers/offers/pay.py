@@ -122,6 +122,12 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
         window = _clause_start(lowered, max(0, start - FEE_REACH), start)
+        purpose = _paid_for(lowered, window, start, finish, rules)
+        if purpose is not None:
+            worth = amount * rules.rates[currency]
+            if worth >= 50_000 and not PERIOD.match(lowered, finish):
+                fees.append((start, lowered[start:purpose], worth))
+            continue
         if rules.not_pay_before.search(lowered, window, start):
             fee_words = list(rules.fee_words.finditer(lowered, window, start))
             worth = amount * rules.rates[currency]
@@ -149,6 +155,19 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
         if best is None or candidate.monthly_idr > best.monthly_idr:
             best = candidate
     return best, fees
+
+
+def _paid_for(lowered: str, clause: int, start: int, finish: int, rules: OfferRules) -> int | None:
+    """Where the purpose ends when an amount is followed by what it pays for ("20jt for
+    processing", "Rp 3 juta untuk biaya administrasi"): money asked of the worker, told after the
+    amount rather than before it (round 9). Not in a clause that names pay before the amount ("gaji
+    5 juta untuk ..."), and not when someone else pays ("... ditanggung perusahaan")."""
+    match = rules.fee_purpose.match(lowered, finish)
+    if match is None or PAY_WORD.search(lowered, clause, start):
+        return None
+    if rules.covered_after.search(lowered, match.end(), match.end() + 30):
+        return None
+    return match.end()
 
 
 def _clause_start(lowered: str, earliest: int, position: int) -> int:
