@@ -1666,7 +1666,7 @@ def test_a_warning_post_gets_a_calm_answer() -> None:
         'Waspada! Beredar pesan "kerja admin di Kamboja, gaji 20 juta, tiket gratis". Itu modus '
         "penipuan. Cek ke Disnaker."
     )
-    answer = chat_text(texts("id"), check(text))
+    answer = chat_text(texts("id"), check(text))  # type: ignore[arg-type]
     assert "memperingatkan tentang penipuan" in answer
     assert "Tanda bahaya" not in answer
 
