@@ -229,7 +229,7 @@ class _Reading:
         self.warning = read_warning(
             self.words,
             self.concepts,
-            self.danger_spans(),
+            self.danger_spans,
             _contact_positions(text, self.phones, self.links, self.handles),
             self.denied.warned_segment,
             self.denied.is_negated,
@@ -307,7 +307,10 @@ class _Reading:
         if "official_announcement" in self.found:
             return
         segments = self.words.segments
-        heading = next((span for span in self.live("gov_body") if segments[span[0]] == 0), None)
+        # The first line is the one of the first word: an emoji or a "*" before it ("📋 *INFO
+        # ... DISNAKERTRANS NTT*") is a break of its own, so it is not always line 0 (round 9).
+        first_line = segments[0] if segments else 0
+        heading = next((span for span in self.live("gov_body") if segments[span[0]] == first_line), None)
         # A job fair (an event) that names the government body running it anywhere ("Info:
         # Disnakertrans Kab. Sambas") is announced by that body too.
         if heading is None and "job_event" in self.concepts:
@@ -545,7 +548,7 @@ class _Reading:
             handles=self.handles,
         )
         risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
-        floor = floor_of(rules.floors, found, self.legal_route)
+        floor = floor_of(rules.floors, found, self.legal_route) if risk != "high" else None
         floored = raise_to(risk, floor)
         floor_code = floor.code if floor is not None and floored != risk else ""
         risk = floored

@@ -56,18 +56,24 @@ class WarningReading:
         return not self.own_call and self.cues >= 1 and self.score >= WARNING_SCORE
 
 
+NO_WARNING = WarningReading(0, False, False, True, 0)
+
+
 def read_warning(
     words: Words,
     concepts: Mapping[str, list[tuple[int, int]]],
-    danger_spans: Iterable[tuple[int, int]],
+    danger_spans: Callable[[], Iterable[tuple[int, int]]],
     contacts: Iterable[int],
     warned_segment: Callable[[int], bool],
     negated: Callable[[int], bool],
     negations: frozenset[str],
 ) -> WarningReading:
-    """`danger_spans`: the words of danger signs' phrases and of money asked; `contacts`: the
-    character positions of the phones, links and handles; `warned_segment`: whether a word's
-    sentence warns, `negated` whether a word is denied (denials.Denied)."""
+    """`danger_spans`: the words of danger signs' phrases and of money asked (asked for only when
+    the text quotes); `contacts`: where its phones, links and handles stand (read only for a text
+    that may warn); `warned_segment`, `negated`: whether a word's sentence warns, whether the word
+    is denied (denials.Denied); `negations`: the rules' negation words."""
+    if "warning" not in concepts and "warns" not in concepts:
+        return NO_WARNING  # most ads: no word that warns, so no warning post (and nothing to read)
     quoted = _quoted_words(words)
     every = [s for s in (*concepts.get("warning", ()), *concepts.get("warns", ())) if s[0] not in quoted]
     inside = {i for first, last in every for i in range(first, last + 1)}
@@ -75,7 +81,9 @@ def read_warning(
     # negation is a cue's own word).
     spans = _outermost(s for s in every if not _denied(s[0], words, negations, inside))
     cues = len({tuple(words.words[first : last + 1]) for first, last in spans})
-    in_quotes = bool(quoted) and any(first in quoted for first, _ in danger_spans)
+    if not cues:
+        return NO_WARNING
+    in_quotes = bool(quoted) and any(first in quoted for first, _ in danger_spans())
     # A word already counted as a warning ("laporkan") is not advice as well; "tidak usah lapor
     # desa" advises nothing.
     taken = {first for first, _ in spans} | quoted
