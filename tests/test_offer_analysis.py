@@ -1687,3 +1687,16 @@ def test_a_scam_ad_that_warns_to_look_trustworthy_is_still_high(text: str) -> No
     result = check(text)
     assert not result.warning_post
     assert result.risk == "high", codes(result)
+
+
+def test_a_letterhead_after_an_emoji_is_still_the_first_line() -> None:
+    # An emoji or a "*" before the letterhead is a break of its own: the first line is the first
+    # word's, so the office that heads the notice is who announces it.
+    text = (
+        "📢 *DISNAKERTRANS KABUPATEN CONTOH - INFO AKAD*\n"
+        "Dibutuhkan 30 pekerja gudang di Balikpapan. Berangkat dari Kupang, tiket ditanggung perusahaan.\n"
+        "Daftar langsung di kantor Disnakertrans."
+    )
+    result = check(text)
+    assert "official_announcement" in {s.code for s in result.good_signs}
+    assert result.risk != "high"
