@@ -1700,3 +1700,14 @@ def test_a_letterhead_after_an_emoji_is_still_the_first_line() -> None:
     result = check(text)
     assert "official_announcement" in {s.code for s in result.good_signs}
     assert result.risk != "high"
+
+
+def test_a_government_programme_reached_through_a_private_mobile_is_at_least_medium() -> None:
+    result = check(
+        "Pendaftaran program G to G Jepang gelombang 3 dibuka. Info dan daftar: Bu Rina 0813 2468 1357."
+    )
+    assert result.risk != "low"
+    assert result.floor == "programme_private_contact"
+    # An office's own line is no private contact.
+    office = check("Pendaftaran program G to G Jepang gelombang 3 dibuka di Disnaker, telp (0370) 555 1234.")
+    assert office.floor == ""

@@ -91,6 +91,8 @@ AGE_PLUS = re.compile(r"(\d{2})\s*\+")
 AGE_PLUS_BEFORE = re.compile(
     r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
 )
+# Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
+MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
 CHILD_AGE = re.compile(r"\b1[0-7]\b|(?:bawah|belum|under)\s*18")
 # A lowest age told as "14 ke atas", "15 tahun keatas", "16 and above" with no age word before it:
@@ -185,6 +187,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.judge_pay()
     ad.raise_minors()
     ad.raise_no_company()
+    ad.raise_private_contact()
     ad.raise_far_from_home()
     ad.look_up_companies(register)
     ad.raise_combinations()
@@ -439,6 +442,15 @@ class _Reading:
             and not (BUSINESS_HINT.search(text) and BUSINESS.search(text))
         ):
             self.raise_sign("no_company", "")
+
+    def raise_private_contact(self) -> None:
+        """An Indonesian mobile number: a person's, not an office's line (a government programme
+        that gives one is at least MEDIUM: its floor in content/offers.toml, round 9)."""
+        if self.warning_post:
+            return
+        mobile = next((p.number for p in self.phones if p.number.startswith(MOBILE_PREFIXES)), None)
+        if mobile is not None:
+            self.raise_sign("private_contact", mobile)
 
     def raise_far_from_home(self) -> None:
         """Two Indonesian provinces named, with travel arranged."""
