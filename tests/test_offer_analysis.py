@@ -1711,3 +1711,11 @@ def test_a_government_programme_reached_through_a_private_mobile_is_at_least_med
     # An office's own line is no private contact.
     office = check("Pendaftaran program G to G Jepang gelombang 3 dibuka di Disnaker, telp (0370) 555 1234.")
     assert office.floor == ""
+
+
+def test_a_fare_the_employer_pays_back_is_no_money_asked() -> None:
+    # "ongkos" asks money since round 9; a fare reimbursed after it does not.
+    result = check(
+        "Kurir paket di Bekasi, PT Contoh Kirim Cepat. Ongkos ke gudang Rp 300.000 diganti kantor."
+    )
+    assert "fees" not in codes(result)
