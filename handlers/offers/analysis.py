@@ -560,7 +560,8 @@ class _Reading:
             handles=self.handles,
         )
         risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
-        floor = floor_of(rules.floors, found, self.legal_route) if risk != "high" else None
+        standing = {code for code, f in found.items() if f.weight < 0}
+        floor = floor_of(rules.floors, found, self.legal_route, standing) if risk != "high" else None
         floored = raise_to(risk, floor)
         floor_code = floor.code if floor is not None and floored != risk else ""
         risk = floored

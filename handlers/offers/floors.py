@@ -10,7 +10,7 @@ content/offers.toml); this module only applies them (round 9)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 
 RANK = {"low": 0, "medium": 1, "high": 2}
@@ -26,18 +26,28 @@ class Floor:
     level: str
     needs: tuple[tuple[str, ...], ...]
     legal_route_lifts: bool = False
+    # Signs of the legal route that lift this floor when they stand unvoided beside it (an
+    # office that announces a programme may give a WhatsApp number for questions).
+    lifted_by: tuple[str, ...] = ()
 
-    def holds(self, found: Mapping[str, object], legal_route: bool) -> bool:
+    def holds(self, found: Mapping[str, object], legal_route: bool, standing: Set[str]) -> bool:
         if self.legal_route_lifts and legal_route:
+            return False
+        if any(code in standing for code in self.lifted_by):
             return False
         return all(any(code in found for code in group) for group in self.needs)
 
 
-def floor_of(floors: tuple[Floor, ...], found: Mapping[str, object], legal_route: bool) -> Floor | None:
-    """The highest floor the ad's signs set, or None."""
+def floor_of(
+    floors: tuple[Floor, ...], found: Mapping[str, object], legal_route: bool, standing: Set[str]
+) -> Floor | None:
+    """The highest floor the ad's signs set, or None. `standing`: the signs of the legal route
+    found and not voided."""
     best: Floor | None = None
     for floor in floors:
-        if floor.holds(found, legal_route) and (best is None or RANK[floor.level] > RANK[best.level]):
+        if floor.holds(found, legal_route, standing) and (
+            best is None or RANK[floor.level] > RANK[best.level]
+        ):
             best = floor
     return best
 

@@ -288,13 +288,14 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
                 str(f["level"]),
                 tuple(tuple(group) for group in f["needs"]),
                 bool(f.get("legal_route_lifts", False)),
+                tuple(f.get("lifted_by", ())),
             )
             for f in data.get("floors", ())
         )
         for floor in floors:
             if floor.level not in RANK:
                 raise OfferRulesError(f"floor {floor.code} has unknown level {floor.level!r}")
-            for code in (code for group in floor.needs for code in group):
+            for code in (*(code for group in floor.needs for code in group), *floor.lifted_by):
                 if code not in signs:
                     raise OfferRulesError(f"floor {floor.code} names unknown sign {code}")
         for sign in signs.values():

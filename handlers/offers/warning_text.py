@@ -168,7 +168,8 @@ def _own_call(
     replies = {first for first, _ in concepts.get("reply", ())}
     # A channel named ("WA", "chat", "hubungi kami") invites only with a contact right after it:
     # "simpan bukti chat" in a guide is no way to answer.
-    invites = replies | {first for first, _ in concepts.get("reply_channel", ())}
+    channels = replies | {first for first, _ in concepts.get("reply_channel", ())}
+    invites = channels | {first for first, _ in concepts.get("contact_cue", ())}
     for position in contacts:
         at = words.word_at(position)
         if at in quoted:
@@ -182,5 +183,5 @@ def _own_call(
         # A forwarded chat or a welcome guide with two words that warn ("katanya", "please do
         # not forward") names its channels as an offer does; a guide that warns much and quotes
         # the scams names them in its advice ("simpan bukti chat").
-        replies = invites
+        replies = channels
     return any(first not in quoted and not warned_segment(first) for first in replies)
