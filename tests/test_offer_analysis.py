@@ -1719,3 +1719,15 @@ def test_a_fare_the_employer_pays_back_is_no_money_asked() -> None:
         "Kurir paket di Bekasi, PT Contoh Kirim Cepat. Ongkos ke gudang Rp 300.000 diganti kantor."
     )
     assert "fees" not in codes(result)
+
+
+def test_a_weak_warning_that_points_to_official_information_is_not_an_ad() -> None:
+    # "Info" and "call" make a number an invitation; without a number of the text's own they are
+    # no call to apply (a channel named, "chat", "WA", still is in a text that warns only a little).
+    for text in (
+        'Hati-hati pesan "kerja pabrik Korea tanpa ujian, bayar 12 juta dulu". Info resmi hanya di BP2MI.',
+        'Beware of posts saying "Japan farm work, no exam needed, pay 15 million first". Call BP2MI.',
+    ):
+        result = check(text)
+        assert result.warning_post, text
+        assert result.risk == "low"
