@@ -560,8 +560,13 @@ class _Reading:
             handles=self.handles,
         )
         risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
-        standing = {code for code, f in found.items() if f.weight < 0}
-        floor = floor_of(rules.floors, found, self.legal_route, standing) if risk != "high" else None
+        floor = (
+            floor_of(
+                rules.floors, found, self.legal_route, lambda: {c for c, f in found.items() if f.weight < 0}
+            )
+            if risk != "high"
+            else None
+        )
         floored = raise_to(risk, floor)
         floor_code = floor.code if floor is not None and floored != risk else ""
         risk = floored

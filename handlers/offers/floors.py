@@ -10,7 +10,7 @@ content/offers.toml); this module only applies them (round 9)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Set
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 
 RANK = {"low": 0, "medium": 1, "high": 2}
@@ -24,29 +24,35 @@ class Floor:
 
     code: str
     level: str
-    needs: tuple[tuple[str, ...], ...]
+    needs: tuple[frozenset[str], ...]
     legal_route_lifts: bool = False
     # Signs of the legal route that lift this floor when they stand unvoided beside it (an
     # office that announces a programme may give a WhatsApp number for questions).
-    lifted_by: tuple[str, ...] = ()
+    lifted_by: frozenset[str] = frozenset()
 
-    def holds(self, found: Mapping[str, object], legal_route: bool, standing: Set[str]) -> bool:
+    def holds(self, found: Mapping[str, object], legal_route: bool, standing: Callable[[], Set[str]]) -> bool:
+        # Set operations in C: this runs for every ad that the score leaves below HIGH.
+        codes = found.keys()
+        for group in self.needs:
+            if codes.isdisjoint(group):
+                return False
         if self.legal_route_lifts and legal_route:
             return False
-        if any(code in standing for code in self.lifted_by):
-            return False
-        return all(any(code in found for code in group) for group in self.needs)
+        return not (self.lifted_by and not self.lifted_by.isdisjoint(standing()))
 
 
 def floor_of(
-    floors: tuple[Floor, ...], found: Mapping[str, object], legal_route: bool, standing: Set[str]
+    floors: tuple[Floor, ...],
+    found: Mapping[str, object],
+    legal_route: bool,
+    standing: Callable[[], Set[str]],
 ) -> Floor | None:
     """The highest floor the ad's signs set, or None. `standing`: the signs of the legal route
-    found and not voided."""
+    found and not voided (asked for only by a floor they may lift)."""
     best: Floor | None = None
     for floor in floors:
-        if floor.holds(found, legal_route, standing) and (
-            best is None or RANK[floor.level] > RANK[best.level]
+        if (best is None or RANK[floor.level] > RANK[best.level]) and floor.holds(
+            found, legal_route, standing
         ):
             best = floor
     return best

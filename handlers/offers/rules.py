@@ -286,9 +286,9 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             Floor(
                 str(f["code"]),
                 str(f["level"]),
-                tuple(tuple(group) for group in f["needs"]),
+                tuple(frozenset(group) for group in f["needs"]),
                 bool(f.get("legal_route_lifts", False)),
-                tuple(f.get("lifted_by", ())),
+                frozenset(f.get("lifted_by", ())),
             )
             for f in data.get("floors", ())
         )
