@@ -13,8 +13,10 @@ concepts `warning` and `warns`) is 1, quoting danger words is QUOTED_POINTS, adv
 report to an authority is 1. The text is a warning post when it reaches WARNING_SCORE with at
 least one warning word outside quotes, and has no call to apply of its own: no phone, link or
 handle outside quotes other than one named as the source of the scam ("if you got this message
-from 0852 ...", "dari nomor ..."), and no directive to reply ("DM", "japri", "minat", "kirim
-CV") outside quotes and outside its warning sentences."""
+from 0852 ...", "dari nomor ..."), no directive to reply ("DM", "japri", "minat", "kirim
+CV") outside quotes and outside its warning sentences, and, below STRONG_SCORE, no channel named
+there either ("Chat WA", "contact us"): a forwarded recruiter's chat that warns a little is an
+offer still."""
 
 from __future__ import annotations
 
