@@ -1731,3 +1731,37 @@ def test_a_weak_warning_that_points_to_official_information_is_not_an_ad() -> No
         result = check(text)
         assert result.warning_post, text
         assert result.risk == "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Nomor admin" and "pendaftaran dari nomor" give the ad's own number: only "dari nomor",
+        # "nomor ini" and the like name a scam's number, and a word of registration before the
+        # number invites still.
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor. Nomor admin 0812 3333 4444",
+        "Waspada calo! Pendaftaran resmi G to G Korea, biaya 5jt. Pendaftaran dari nomor 0812 3333 4444",
+        # "Jangan ragu, hubungi": the negation is of the doubt, not of the call.
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor. Jangan ragu hubungi "
+        "0812 3333 4444",
+    ],
+)
+def test_a_scam_ad_whose_number_follows_a_warning_is_still_an_ad(text: str) -> None:
+    result = check(text)
+    assert not result.warning_post
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waspada! Beredar pesan kerja kapal pesiar bayar 15 juta. Jangan daftar ke nomor 0812 3333 4444. "
+        "Itu penipuan, lapor ke BP3MI.",
+        "Beware: a Dubai hotel job for a 20 million fee is going round. Do not call 0852 1111 3333. "
+        "Report it.",
+    ],
+)
+def test_a_number_the_reader_is_told_not_to_call_is_the_scams(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low"

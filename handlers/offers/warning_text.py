@@ -92,7 +92,7 @@ def read_warning(
     advice = _advice(concepts, words, frozenset(taken), negated)
     score = cues + (QUOTED_POINTS if in_quotes else 0) + (1 if advice else 0)
     own_call = (
-        _own_call(words, concepts, contacts, quoted, warned_segment, score >= STRONG_SCORE)
+        _own_call(words, concepts, contacts, quoted, warned_segment, negations, score >= STRONG_SCORE)
         if score >= WARNING_SCORE
         else True
     )
@@ -162,6 +162,7 @@ def _own_call(
     contacts: Iterable[int],
     quoted: frozenset[int],
     warned_segment: Callable[[int], bool],
+    negations: frozenset[str],
     strong: bool,
 ) -> bool:
     """Does the text ask the reader to apply to it: a contact of its own, a directive to reply,
@@ -171,12 +172,18 @@ def _own_call(
     # A channel named ("WA", "chat", "hubungi kami") invites only with a contact right after it:
     # "simpan bukti chat" in a guide is no way to answer.
     channels = replies | {first for first, _ in concepts.get("reply_channel", ())}
-    invites = channels | {first for first, _ in concepts.get("contact_cue", ())}
+    cues = [first for first, _ in concepts.get("contact_cue", ())]
+    # "jangan daftar ke 0812 ...", "do not call 0852 ...": a negation right before the word that
+    # would invite names a number not to use ("jangan ragu, hubungi 0812" still invites).
+    refused = {i for i in (*cues, *channels) if i and words.words[i - 1] in negations}
+    invites = (channels | set(cues)) - refused
     for position in contacts:
         at = words.word_at(position)
         if at in quoted:
             continue
         before = range(max(0, at - SOURCE_REACH), at)
+        if any(i in refused for i in before):
+            continue
         # "dari nomor 0852 ..." names the scam's number; "info dari kami, WA 0812" still invites.
         if any(i in sources for i in before) and not any(i in invites for i in before):
             continue
