@@ -1765,3 +1765,13 @@ def test_a_number_the_reader_is_told_not_to_call_is_the_scams(text: str) -> None
     result = check(text)
     assert result.warning_post
     assert result.risk == "low"
+
+
+def test_money_given_for_a_purpose_is_not_money_asked() -> None:
+    # The purpose after an amount makes it a fee only when nobody is said to give it.
+    for text in (
+        "Operator gudang di Cikarang, PT Contoh Logistik. Kami beri Rp 1.000.000 untuk pelatihan forklift.",
+        "Packers for a bakery in Bandung, PT Contoh Roti. New staff receive Rp 400.000 for uniform.",
+    ):
+        assert "fees" not in codes(check(text)), text
+    assert "fees" in codes(check("Kerja kebun di Riau. Kasih 2jt untuk pengurusan, langsung berangkat."))

@@ -161,9 +161,10 @@ def _paid_for(lowered: str, clause: int, start: int, finish: int, rules: OfferRu
     """Where the purpose ends when an amount is followed by what it pays for ("20jt for
     processing", "Rp 3 juta untuk biaya administrasi"): money asked of the worker, told after the
     amount rather than before it (round 9). Not in a clause that names pay before the amount ("gaji
-    5 juta untuk ..."), and not when someone else pays ("... ditanggung perusahaan")."""
+    5 juta untuk ..."), nor one that gives it ("kami beri Rp 1 juta untuk pelatihan"), and not when
+    someone else pays ("... ditanggung perusahaan")."""
     match = rules.fee_purpose.match(lowered, finish)
-    if match is None or PAY_WORD.search(lowered, clause, start):
+    if match is None or PAY_WORD.search(lowered, clause, start) or GIVEN.search(lowered, clause, start):
         return None
     if rules.covered_after.search(lowered, match.end(), match.end() + 30):
         return None
@@ -193,6 +194,15 @@ SENTENCE_MARKS = (";", "\n", "!", "?", ". ")
 LIST_END = re.compile(r" (?:dan|serta|and|&) ")
 # ... but a list of pay ("biaya ditanggung, gaji pokok dan lembur Rp 6.000.000") is pay.
 PAY_WORD = re.compile(r"gaji|upah|salary|wage|lembur|overtime|tunjangan|allowance|bonus|penghasilan|income")
+
+
+# Money given to the worker, not asked ("kami beri Rp 1 juta untuk pelatihan", "you receive USD
+# 200 for training"): before the amount, in its clause. Only forms that say who receives: "kasih
+# 2jt untuk pengurusan" and "dapat transfer" (can transfer) ask money.
+GIVEN = re.compile(
+    r"\b(?:kami beri|kami berikan|kami kasih|diberi|diberikan|dikasih|mendapat|mendapatkan|menerima|subsidi|"
+    r"bantuan|we give|we provide|given|provided|receive|receives|grant)\b"
+)
 
 
 def _number(digits: str) -> float:
