@@ -1550,3 +1550,228 @@ def test_a_diploma_to_be_bought_back_is_a_diploma_held() -> None:
     result = check("Penjaga toko di Depok, gaji 3 jt. Keluar sebelum setahun, ijazah ditebus 5 juta.")
     assert result.risk == "high"
     assert "documents_held" in codes(result)
+
+
+# --- Round 9: money read by its purpose, floors by route and money, warnings as whole texts ------
+
+
+def test_a_transfer_before_an_amount_is_money_asked_never_pay() -> None:
+    # "transfer" was a fee word but not among the words that make an amount no pay: the amount
+    # was read as a salary of 4.5 million and the programme's fee was never seen.
+    result = check(
+        "Selamat, Anda masuk kuota antar pemerintah Taiwan. Segera transfer 4,5jt ke 0813 5555 2222."
+    )
+    assert result.entities.salary is None
+    assert "fees" in codes(result)
+    assert result.risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja kapal pesiar Karibia, gaji 1.800 USD. Cukup siapkan 18jt untuk pengurusan, sisanya beres.",
+        "Cruise galley jobs, USD 1,900 a month. Only send 22 million as processing, we book the interview.",
+    ],
+)
+def test_an_amount_followed_by_what_it_pays_for_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_an_amount_for_a_job_in_a_clause_of_pay_is_still_pay() -> None:
+    result = check("Gaji 5 juta untuk administrasi gudang di Cikarang, PT Contoh Logistik Raya.")
+    assert "fees" not in codes(result)
+    assert result.entities.salary is not None
+
+
+def test_the_fare_asked_and_settling_a_package_are_money_asked() -> None:
+    assert "fees" in codes(check("Kerja kebun di Sabah, ongkos 2,5jt dibayar sebelum naik kapal."))
+    assert "fees" in codes(check("To join the vessel please settle USD 900 for onboarding this week."))
+
+
+def test_costs_lent_to_the_worker_are_a_debt() -> None:
+    result = check("Kerja rumah makan di Sorong. Biaya perjalanan dipinjamkan bos dulu, mess ada.")
+    assert "salary_deduction" in codes(result)
+    assert result.risk != "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cari anak laki2 umur 16 buat bantu di warung bakso, tidur di tempat, 1,5jt/bln. WA 0812 3030 4040",
+        "Terima lulusan SMP 14 tahun ke atas, jaga toko kelontong, makan ditanggung.",
+        "Bakery needs helpers aged 15-17 for the early shift, Rp 60rb a day.",
+    ],
+)
+def test_an_offer_that_seeks_children_is_high(text: str) -> None:
+    result = check(text)
+    assert result.risk == "high", codes(result)
+
+
+def test_children_the_worker_serves_and_school_leavers_without_an_age_set_no_floor() -> None:
+    assert check("Dicari sopir antar jemput anak usia 10-15 tahun ke sekolah, PT Contoh Trans.").floor == ""
+    result = check("PT Contoh Sandang Jaya buka lowongan operator jahit, lulusan SMP/SMA, upah UMK.")
+    assert result.risk != "high"
+
+
+def test_a_government_programme_that_asks_a_fee_is_at_least_medium() -> None:
+    # The programme's -3 used to cancel the fee's 3: LOW, "signs of the official route".
+    result = check("Program EPS-TOPIK Korea dibuka. Biaya pendaftaran Rp 750.000 dibayar di sekretariat.")
+    assert result.risk != "low"
+    assert result.floor == "programme_asks_money"
+
+
+def test_young_women_sought_to_keep_guests_company_is_at_least_medium() -> None:
+    result = check("Lounge di Kemang cari karyawati buat temani tamu ngobrol, shift malam, bayaran harian.")
+    assert result.risk != "low"
+
+
+def test_a_worker_who_pays_is_never_low_without_the_legal_route() -> None:
+    # A guard of the floor: money the worker pays is at least MEDIUM, at home as abroad.
+    for text in (
+        "Kerja pabrik roti di Bekasi, bayar seragam 300rb di awal.",
+        "Helper at a laundry in Medan, deposit Rp 500.000 before the first day.",
+    ):
+        assert check(text).risk != "low", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A forward that quotes the scam with its number inside the quotation.
+        'Awas, ada pesan beredar: "Lowongan operator di Laos, gaji 18 juta, cukup KTP, tiket '
+        'dibayarin, hub 0857 1111 2222". Jangan dibalas. Cek setiap lowongan ke BP3MI.',
+        # The scammer's number named as the source, not as a way to apply.
+        "Kalau dapat pesan dari nomor 0813 7777 1212 soal kapal pesiar bayar 15 juta, jangan "
+        "transfer. Itu penipuan. Laporkan ke polisi.",
+        # A volunteer's guide: it quotes each trap and tells readers to keep the chats as evidence.
+        "Catatan posko buruh migran:\n"
+        '1. "Berangkat pakai visa turis, kerja di sana" = tanda bahaya.\n'
+        '2. "Paspor dititipkan ke agen selama kontrak" = jerat.\n'
+        "Simpan bukti chat dan transfer, lalu lapor ke Disnaker. Waspada, jangan tergiur.",
+        # An English notice by an office, quoting the fake letter.
+        'NOTICE: letters titled "Special Quota, pay IDR 6,000,000 to secure your seat" are fake. '
+        "Beware, and verify with BP2MI before paying anyone.",
+    ],
+)
+def test_a_text_that_warns_and_quotes_the_scam_is_a_warning_post(text: str) -> None:
+    result = check(text)
+    assert result.risk == "low", codes(result)
+    assert result.warning_post
+
+
+def test_a_warning_post_gets_a_calm_answer() -> None:
+    text = (
+        'Waspada! Beredar pesan "kerja admin di Kamboja, gaji 20 juta, tiket gratis". Itu modus '
+        "penipuan. Cek ke Disnaker."
+    )
+    answer = chat_text(texts("id"), check(text))  # type: ignore[arg-type]
+    assert "memperingatkan tentang penipuan" in answer
+    assert "Tanda bahaya" not in answer
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Scammers write "beware of fraud, we are official" and still say where to apply.
+        "Waspada penipuan! Kami agensi resmi. Kerja pabrik Malaysia tanpa paspor, gaji 9 juta. "
+        "Daftar: WA 0812 4444 9090",
+        'Hati-hati calo, jangan tertipu. Kerja admin Myanmar "tanpa visa kerja, cukup paspor", gaji '
+        "25 juta. Minat DM.",
+        # Scare quotes around the ad's own terms are not a quoted scam.
+        'Awas oknum! Kapal pesiar Eropa, "biaya proses" 30 juta, dijamin berangkat. Hubungi 0857 2323 4545.',
+    ],
+)
+def test_a_scam_ad_that_warns_to_look_trustworthy_is_still_high(text: str) -> None:
+    result = check(text)
+    assert not result.warning_post
+    assert result.risk == "high", codes(result)
+
+
+def test_a_letterhead_after_an_emoji_is_still_the_first_line() -> None:
+    # An emoji or a "*" before the letterhead is a break of its own: the first line is the first
+    # word's, so the office that heads the notice is who announces it.
+    text = (
+        "📢 *DISNAKERTRANS KABUPATEN CONTOH - INFO AKAD*\n"
+        "Dibutuhkan 30 pekerja gudang di Balikpapan. Berangkat dari Kupang, tiket ditanggung perusahaan.\n"
+        "Daftar langsung di kantor Disnakertrans."
+    )
+    result = check(text)
+    assert "official_announcement" in {s.code for s in result.good_signs}
+    assert result.risk != "high"
+
+
+def test_a_government_programme_reached_through_a_private_mobile_is_at_least_medium() -> None:
+    result = check(
+        "Pendaftaran program G to G Jepang gelombang 3 dibuka. Info dan daftar: Bu Rina 0813 2468 1357."
+    )
+    assert result.risk != "low"
+    assert result.floor == "programme_private_contact"
+    # An office's own line is no private contact.
+    office = check("Pendaftaran program G to G Jepang gelombang 3 dibuka di Disnaker, telp (0370) 555 1234.")
+    assert office.floor == ""
+
+
+def test_a_fare_the_employer_pays_back_is_no_money_asked() -> None:
+    # "ongkos" asks money since round 9; a fare reimbursed after it does not.
+    result = check(
+        "Kurir paket di Bekasi, PT Contoh Kirim Cepat. Ongkos ke gudang Rp 300.000 diganti kantor."
+    )
+    assert "fees" not in codes(result)
+
+
+def test_a_weak_warning_that_points_to_official_information_is_not_an_ad() -> None:
+    # "Info" and "call" make a number an invitation; without a number of the text's own they are
+    # no call to apply (a channel named, "chat", "WA", still is in a text that warns only a little).
+    for text in (
+        'Hati-hati pesan "kerja pabrik Korea tanpa ujian, bayar 12 juta dulu". Info resmi hanya di BP2MI.',
+        'Beware of posts saying "Japan farm work, no exam needed, pay 15 million first". Call BP2MI.',
+    ):
+        result = check(text)
+        assert result.warning_post, text
+        assert result.risk == "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "Nomor admin" and "pendaftaran dari nomor" give the ad's own number: only "dari nomor",
+        # "nomor ini" and the like name a scam's number, and a word of registration before the
+        # number invites still.
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor. Nomor admin 0812 3333 4444",
+        "Waspada calo! Pendaftaran resmi G to G Korea, biaya 5jt. Pendaftaran dari nomor 0812 3333 4444",
+        # "Jangan ragu, hubungi": the negation is of the doubt, not of the call.
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor. Jangan ragu hubungi "
+        "0812 3333 4444",
+    ],
+)
+def test_a_scam_ad_whose_number_follows_a_warning_is_still_an_ad(text: str) -> None:
+    result = check(text)
+    assert not result.warning_post
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Waspada! Beredar pesan kerja kapal pesiar bayar 15 juta. Jangan daftar ke nomor 0812 3333 4444. "
+        "Itu penipuan, lapor ke BP3MI.",
+        "Beware: a Dubai hotel job for a 20 million fee is going round. Do not call 0852 1111 3333. "
+        "Report it.",
+    ],
+)
+def test_a_number_the_reader_is_told_not_to_call_is_the_scams(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low"
+
+
+def test_money_given_for_a_purpose_is_not_money_asked() -> None:
+    # The purpose after an amount makes it a fee only when nobody is said to give it.
+    for text in (
+        "Operator gudang di Cikarang, PT Contoh Logistik. Kami beri Rp 1.000.000 untuk pelatihan forklift.",
+        "Packers for a bakery in Bandung, PT Contoh Roti. New staff receive Rp 400.000 for uniform.",
+    ):
+        assert "fees" not in codes(check(text)), text
+    assert "fees" in codes(check("Kerja kebun di Riau. Kasih 2jt untuk pengurusan, langsung berangkat."))

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
 from handlers.offers.denials import Denied
+from handlers.offers.floors import floor_of, raise_to
 from handlers.offers.pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
 from handlers.offers.rules import Near, OfferRules, Place
+from handlers.offers.warning_text import read_warning
 from handlers.offers.words import Words
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -89,6 +91,13 @@ AGE_PLUS = re.compile(r"(\d{2})\s*\+")
 AGE_PLUS_BEFORE = re.compile(
     r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
 )
+# Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
+MOBILE_PREFIXES = ("08", "+628")
+# An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
+CHILD_AGE = re.compile(r"\b1[0-7]\b|(?:bawah|belum|under)\s*18")
+# A lowest age told as "14 ke atas", "15 tahun keatas", "16 and above" with no age word before it:
+# only under 18 counts here (an adult age says nothing), so "10 juta ke atas" is not one.
+AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
 # A run that may hold a phone number: the full pattern is tried only there.
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
 # Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
@@ -153,6 +162,11 @@ class Analysis:
     legal_route: bool = False  # positive evidence of the legal route
     register: tuple[tuple[str, Lookup], ...] = ()  # what the register says of each company named
     pay: PayCheck | None = None
+    # The floor by route and money that set the level, when the score alone was lower (round 9).
+    floor: str = ""
+    # The whole text warns about scams and asks no one to apply (warning_text.py): its answer
+    # says so, calmly, instead of listing the scam's signs it quotes.
+    warning_post: bool = False
     job_cues: int = 0  # distinct words of a job ad ("lowongan", "gaji", "syarat"...)
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
@@ -173,6 +187,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.judge_pay()
     ad.raise_minors()
     ad.raise_no_company()
+    ad.raise_private_contact()
     ad.raise_far_from_home()
     ad.look_up_companies(register)
     ad.raise_combinations()
@@ -211,10 +226,19 @@ class _Reading:
         self.handles = (
             tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(text))) if "@" in text else ()
         )
-        # A text written to warn that gives no way to answer the offer it describes is a warning or
-        # a public-education post: what it says of scams is not an offer's signs (round 5).
-        contact = bool(self.phones or self.links or self.handles or "@" in text)
-        self.warning_post = _warning_post(self.concepts, self.denied, contact, self.words.words)
+        # A text written to warn, with no call to apply of its own, is a warning or a
+        # public-education post: what it says of scams is not an offer's signs (round 5), judged
+        # on the whole text since round 9 (handlers/offers/warning_text.py).
+        self.warning = read_warning(
+            self.words,
+            self.concepts,
+            self.danger_spans,
+            _contact_positions(text, self.phones, self.links, self.handles),
+            self.denied.warned_segment,
+            self.denied.is_negated,
+            rules.negations,
+        )
+        self.warning_post = self.warning.is_warning
         if self.warning_post:
             self.denied.warn_everything()
         # Filled in by the steps.
@@ -230,6 +254,12 @@ class _Reading:
         self.folded: set[str] = set()
         self.voided: list[Found] = []
         self.legal_route = False
+
+    def danger_spans(self) -> list[tuple[int, int]]:
+        """The words of danger signs' own phrases and of money: what a warning quotes."""
+        signs = self.rules.signs
+        spans = [(first, last) for name, first, last in self.sign_matches if signs[name].weight > 0]
+        return spans + self.concepts.get("cost", [])
 
     def raise_sign(self, code: str, evidence: str) -> None:
         if code not in self.found:
@@ -280,7 +310,10 @@ class _Reading:
         if "official_announcement" in self.found:
             return
         segments = self.words.segments
-        heading = next((span for span in self.live("gov_body") if segments[span[0]] == 0), None)
+        # The first line is the one of the first word: an emoji or a "*" before it ("📋 *INFO
+        # ... DISNAKERTRANS NTT*") is a break of its own, so it is not always line 0 (round 9).
+        first_line = segments[0] if segments else 0
+        heading = next((span for span in self.live("gov_body") if segments[span[0]] == first_line), None)
         # A job fair (an event) that names the government body running it anywhere ("Info:
         # Disnakertrans Kab. Sambas") is announced by that body too.
         if heading is None and "job_event" in self.concepts:
@@ -375,6 +408,11 @@ class _Reading:
         young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
         if young is not None:
             self.raise_sign("minors", young)
+            if not self.serves_children(lowered.find(young)):
+                self.raise_sign("child_age", young)
+        elif "minors" in self.found and CHILD_AGE.search(self.found["minors"].evidence.lower()):
+            # The sign's own phrase gives the age ("umur 15", "di bawah 18").
+            self.raise_sign("child_age", self.found["minors"].evidence)
         elif "school_leavers" in self.found and not (
             any(age >= 18 for age, _ in ages)
             or ADULT.search(lowered)
@@ -382,6 +420,17 @@ class _Reading:
             or any(name == "minors" and self.denied.any(first, False) for name, first, _ in self.sign_matches)
         ):
             self.raise_sign("minors", self.found["school_leavers"].evidence)
+
+    def serves_children(self, position: int) -> bool:
+        """Are the children at `position` the ones the worker serves ("antar jemput anak usia
+        10-15", "mengasuh anak 12 tahun"), a `served` word within 4 words before in its sentence?"""
+        if position < 0:
+            return False
+        at, segments = self.words.word_at(position), self.words.segments
+        return any(
+            at - 4 <= first <= at and segments[first] == segments[at]
+            for first, _ in self.concepts.get("served", ())
+        )
 
     def raise_no_company(self) -> None:
         """No company and no employer named by its kind of business."""
@@ -393,6 +442,15 @@ class _Reading:
             and not (BUSINESS_HINT.search(text) and BUSINESS.search(text))
         ):
             self.raise_sign("no_company", "")
+
+    def raise_private_contact(self) -> None:
+        """An Indonesian mobile number: a person's, not an office's line (a government programme
+        that gives one is at least MEDIUM: its floor in content/offers.toml, round 9)."""
+        if self.warning_post:
+            return
+        mobile = next((p.number for p in self.phones if p.number.startswith(MOBILE_PREFIXES)), None)
+        if mobile is not None:
+            self.raise_sign("private_contact", mobile)
 
     def raise_far_from_home(self) -> None:
         """Two Indonesian provinces named, with travel arranged."""
@@ -502,6 +560,16 @@ class _Reading:
             handles=self.handles,
         )
         risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
+        floor = (
+            floor_of(
+                rules.floors, found, self.legal_route, lambda: {c for c, f in found.items() if f.weight < 0}
+            )
+            if risk != "high"
+            else None
+        )
+        floored = raise_to(risk, floor)
+        floor_code = floor.code if floor is not None and floored != risk else ""
+        risk = floored
         shown = [f for f in found.values() if rules.signs[f.code].shown]
         return Analysis(
             risk=risk,
@@ -515,6 +583,8 @@ class _Reading:
             legal_route=self.legal_route,
             register=self.lookups,
             pay=self.pay,
+            floor=floor_code,
+            warning_post=self.warning_post,
             job_cues=len({self.words.words[first] for first, _ in self.concepts.get("job_ad", ())}),
             words=len(self.words.words),
             truncated=self.truncated,
@@ -539,36 +609,6 @@ def reads_like_an_ad(analysis: Analysis) -> bool:
         s.evidence and s.code not in ("abroad_unverified", "abroad_no_company") for s in analysis.signs
     )
     return analysis.job_cues >= 1 and (worded or analysis.entities.salary is not None)
-
-
-# A warning post warns more than once: this many distinct words that warn ("waspada", "beredar",
-# "penipuan"), so that one "pihak manapun" in a contract or "bukan penipuan" in an ad is not one.
-WARNING_CUES = 2
-# A text with this many places that warn is a guide: a chat app it names ("we found our jobs
-# through WhatsApp groups") is no way to answer when it gives no number, link or handle, though
-# "DM" or "minat" still is (round 7).
-GUIDE_CUES = 5
-
-
-def _warning_post(
-    concepts: dict[str, list[tuple[int, int]]], denied: Denied, contact: bool, words: list[str]
-) -> bool:
-    """Does the text warn, with no way to answer the offer it describes: no phone, link or handle,
-    and no "DM / japri / minat" outside its warning sentences? A scam ad that adds "hati-hati
-    penipuan" to look trustworthy still gives its contact, and stays an ad."""
-    if contact:
-        return False
-    spans = [*concepts.get("warning", ()), *concepts.get("warns", ())]
-    # Distinct words, not places: a worker who says "katanya" twice of his own boss reports once
-    # (round 8); the places still count toward a guide.
-    if len({tuple(words[first : last + 1]) for first, last in spans}) < WARNING_CUES:
-        return False
-    cues = {f for f, _ in spans}
-    if len(cues) < WARNING_CUES:
-        return False
-    # In a guide, a chat app's bare name is no way to answer; "DM", "minat", "join" still are.
-    names = {first for first, _ in concepts.get("app_name", ())} if len(cues) >= GUIDE_CUES else set()
-    return all(denied.warned_segment(first) or first in names for first, _ in concepts.get("reply", ()))
 
 
 def _clip(evidence: str) -> str:
@@ -797,6 +837,22 @@ def _companies(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _contact_positions(
+    text: str, phones: tuple[Phone, ...], links: tuple[str, ...], handles: tuple[str, ...]
+) -> Iterator[int]:
+    """Where the text's phones, links, handles and e-mail addresses stand (read only when a text
+    may be a warning: whether a contact is quoted or named as the scam's source)."""
+    if phones:
+        for run in PHONE_CANDIDATE.finditer(text):
+            for match in PHONE.finditer(text, run.start(), run.end()):
+                if 8 <= len(re.sub(r"\D", "", match.group())) <= 15:
+                    yield match.start()
+    if links:
+        yield from (m.start() for m in LINK.finditer(text))
+    if handles or "@" in text:
+        yield from (m.start() for m in re.finditer("@", text))
+
+
 LINK_HINTS = ("http", "www.", ".me/", ".ly/", "s.id/", ".ee/", ".gle/", ".com/")
 
 
@@ -816,6 +872,8 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
         if before or AGE_AFTER.match(lowered, end):
             quoted = lowered[before.start() if before else start : end]
             ranges.append((int(match.group(1)), quoted.strip()))
+    if "atas" in lowered or "above" in lowered or "older" in lowered:
+        ranges += [(int(m.group(1)), m.group().strip()) for m in AGE_UP.finditer(lowered)]
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()

@@ -77,6 +77,10 @@ class Denied:
             return True
         return warnings_count and self.warned_segment(first)
 
+    def is_negated(self, first: int) -> bool:
+        """Is the word at `first` denied by a negation ("tidak usah lapor desa")?"""
+        return self.negated[first]
+
     def warn_everything(self) -> None:
         """The whole text warns (a warning post): no word of it is the offer's own."""
         self._warned = set(self._words.segments)

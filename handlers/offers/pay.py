@@ -122,6 +122,12 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
         amount = _number(number.group()) * MULTIPLIERS.get(multiplier, 1.0)
         finish = tail.end() if tail else end
         window = _clause_start(lowered, max(0, start - FEE_REACH), start)
+        purpose = _paid_for(lowered, window, start, finish, rules)
+        if purpose is not None:
+            worth = amount * rules.rates[currency]
+            if worth >= 50_000 and not PERIOD.match(lowered, finish):
+                fees.append((start, lowered[start:purpose], worth))
+            continue
         if rules.not_pay_before.search(lowered, window, start):
             fee_words = list(rules.fee_words.finditer(lowered, window, start))
             worth = amount * rules.rates[currency]
@@ -151,6 +157,20 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
     return best, fees
 
 
+def _paid_for(lowered: str, clause: int, start: int, finish: int, rules: OfferRules) -> int | None:
+    """Where the purpose ends when an amount is followed by what it pays for ("20jt for
+    processing", "Rp 3 juta untuk biaya administrasi"): money asked of the worker, told after the
+    amount rather than before it (round 9). Not in a clause that names pay before the amount ("gaji
+    5 juta untuk ..."), nor one that gives it ("kami beri Rp 1 juta untuk pelatihan"), and not when
+    someone else pays ("... ditanggung perusahaan")."""
+    match = rules.fee_purpose.match(lowered, finish)
+    if match is None or PAY_WORD.search(lowered, clause, start) or GIVEN.search(lowered, clause, start):
+        return None
+    if rules.covered_after.search(lowered, match.end(), match.end() + 30):
+        return None
+    return match.end()
+
+
 def _clause_start(lowered: str, earliest: int, position: int) -> int:
     """Where the clause holding `position` starts, but not before `earliest`: what is said about
     an amount is said in its own clause ("biaya medical dan sertifikat 8 juta"). A list of what
@@ -174,6 +194,15 @@ SENTENCE_MARKS = (";", "\n", "!", "?", ". ")
 LIST_END = re.compile(r" (?:dan|serta|and|&) ")
 # ... but a list of pay ("biaya ditanggung, gaji pokok dan lembur Rp 6.000.000") is pay.
 PAY_WORD = re.compile(r"gaji|upah|salary|wage|lembur|overtime|tunjangan|allowance|bonus|penghasilan|income")
+
+
+# Money given to the worker, not asked ("kami beri Rp 1 juta untuk pelatihan", "you receive USD
+# 200 for training"): before the amount, in its clause. Only forms that say who receives: "kasih
+# 2jt untuk pengurusan" and "dapat transfer" (can transfer) ask money.
+GIVEN = re.compile(
+    r"\b(?:kami beri|kami berikan|kami kasih|diberi|diberikan|dikasih|mendapat|mendapatkan|menerima|subsidi|"
+    r"bantuan|we give|we provide|given|provided|receive|receives|grant)\b"
+)
 
 
 def _number(digits: str) -> float:

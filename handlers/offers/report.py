@@ -71,6 +71,8 @@ def _salary_text(t: Texts, salary: Salary) -> str:
 def summary_key(analysis: Analysis) -> str:
     """Which summary fits: a LOW answer never says "no danger signs" while it lists one."""
     if analysis.risk == "low":
+        if analysis.warning_post:
+            return "warning_post"
         if analysis.abroad:
             return "low_legal_route"
         return "low_with_signs" if analysis.signs else "low"
@@ -144,6 +146,10 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
         "abroad": analysis.abroad,
         "legal_route": analysis.legal_route,
         "truncated": analysis.truncated,
+        # Round 9: the text warns about scams rather than offering a job; the floor by route and
+        # money that set the level above the score ("" when the score set it).
+        "warning_post": analysis.warning_post,
+        "floor": analysis.floor or None,
         "flags": [
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.signs

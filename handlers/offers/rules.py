@@ -14,6 +14,7 @@ from itertools import compress
 from typing import Any
 
 from ground.i18n import Content
+from handlers.offers.floors import RANK, Floor
 from handlers.offers.words import Stemmer, WordReader, Words
 
 
@@ -196,6 +197,8 @@ class OfferRules:
     # after it that say someone else pays it. Whole words at their end ("bayar", not "bayaran").
     not_pay_before: re.Pattern[str]
     fee_words: re.Pattern[str]
+    # "20jt for processing": what an amount pays for, right after it (round 9).
+    fee_purpose: re.Pattern[str]
     covered_after: re.Pattern[str]
     paid_by_worker: re.Pattern[str]
     large_fee_idr: float
@@ -212,6 +215,8 @@ class OfferRules:
     phrases: PhraseIndex
     # Signs that combine concepts, by the concepts they need (to skip those with one missing).
     near_signs: tuple[tuple[str, Near], ...] = field(default_factory=tuple)
+    # The lowest level an offer may get, by route and money, whatever its score (round 9).
+    floors: tuple[Floor, ...] = ()
 
 
 # Words after an amount that multiply it: "15jt", "30rb", "$1.5k".
@@ -277,6 +282,22 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             for code in (combination.code, *combination.all, *combination.any, *combination.none):
                 if code not in signs:
                     raise OfferRulesError(f"combination {combination.code} names unknown sign {code}")
+        floors = tuple(
+            Floor(
+                str(f["code"]),
+                str(f["level"]),
+                tuple(frozenset(group) for group in f["needs"]),
+                bool(f.get("legal_route_lifts", False)),
+                frozenset(f.get("lifted_by", ())),
+            )
+            for f in data.get("floors", ())
+        )
+        for floor in floors:
+            if floor.level not in RANK:
+                raise OfferRulesError(f"floor {floor.code} has unknown level {floor.level!r}")
+            for code in (*(code for group in floor.needs for code in group), *floor.lifted_by):
+                if code not in signs:
+                    raise OfferRulesError(f"floor {floor.code} names unknown sign {code}")
         for sign in signs.values():
             for code in sign.voided_by:
                 if code not in signs:
@@ -350,8 +371,14 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             ),
             currency_of={s: c.code for c in reversed(currencies) for s in (*c.after, *c.before)},
             rates={c.code: c.rate for c in currencies},
-            not_pay_before=_words_ending(data["pay"]["not_pay_before"]),
+            # A word that asks money of the worker is never one before pay (round 9: "transfer
+            # admin 5jt" had been read as a salary, "transfer" being a fee word only).
+            not_pay_before=_words_ending([*data["pay"]["not_pay_before"], *data["pay"]["fee_words"]]),
             fee_words=_words_ending(data["pay"]["fee_words"]),
+            fee_purpose=re.compile(
+                rf"\s*(?:for|untuk|utk|buat|as)\s+(?:the\s+|your\s+|biaya\s+)?"
+                rf"(?:{_alternatives(data['pay']['fee_purpose'])})(?![a-z])"
+            ),
             covered_after=_words_ending(data["pay"]["covered_after"]),
             paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
             large_fee_idr=float(data["pay"]["large_fee_idr"]),
@@ -363,6 +390,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             answer_fillers=frozenset(w for n in data["answer_fillers"] for w in read(n).words),
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
+            floors=floors,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, OfferRulesError):
