@@ -25,8 +25,10 @@ async def test_see_then_delete_my_data_and_the_report_stays_detached(bot: BotHar
     await admin.grant(bot.service.core, Role.COORDINATOR, f"telegram:{COORDINATOR}", "61.12")
     await bot.onboard(COORDINATOR)
     await bot.onboard(VILLAGER)
+    forwarded_before = len(bot.api.sent(COORDINATOR))
     reference = await file_report(bot, VILLAGER)
     number = await case_id(bot, reference)
+    await arrival(bot, COORDINATOR, forwarded_before)  # the outbox forwards it: its buttons are pressed below
     async with bot.service.core.sessions() as session, session.begin():
         user = (await session.execute(select(User).where(User.external_id == str(VILLAGER)))).scalar_one()
         await subscriptions.subscribe(session, user.id, SUNGAI_KAKAP, "id", bot.clock())
