@@ -61,8 +61,6 @@ STOP_SECONDS = 10.0
 # given the moments that follow (bot/rate.py), so the platform's allowance has no gap between
 # rounds. What a kill -9 can send again is what these rounds' batches sent and had not recorded.
 ROUNDS_AT_ONCE = 2
-# A round that could send nothing of what it claimed waits at least this long before it claims again.
-IDLE_AFTER_DEFERRING = 0.05
 
 
 @dataclass
@@ -206,11 +204,8 @@ class OutboxSender:
             await keeping
             self._sending_to -= {(m.channel, m.chat_id) for m, _ in sendable}
         if deferred and not sendable and not self._stopping.is_set():
-            # The shared rate has given out its moments, or another round sends to these chats:
-            # wait (for room, at least IDLE_AFTER_DEFERRING) instead of claiming them in a spin,
-            # which starved the round that was sending (a load test's 50 forwards to one chat).
-            room = self._rate.seconds_to_room() if self._rate else 0.0
-            await asyncio.sleep(max(room, IDLE_AFTER_DEFERRING))
+            # The shared rate has given out its moments: wait for room instead of spinning.
+            await asyncio.sleep(self._rate.seconds_to_room() if self._rate else 0.05)
         return len(claimed)
 
     async def _attempts_in_order(
