@@ -211,19 +211,7 @@ class OutboxSender:
     async def _attempts_in_order(
         self, lease: _Lease, messages: list[tuple[outbox.Outgoing, float]], window_open: bool | None
     ) -> list[tuple[outbox.Outgoing, Outcome] | None]:
-        """A chat's messages in queue order: once one is not through (given back, to be retried,
-        held), the ones after it wait as long, so that none overtakes it."""
-        done: list[tuple[outbox.Outgoing, Outcome] | None] = []
-        stopped: Outcome | None = None
-        for message, moment in messages:
-            if stopped is not None:
-                done.append((message, Outcome("postpone", stopped.wait, "after the chat's earlier message")))
-                continue
-            attempt = await self._attempt(self._gate, lease, message, window_open, moment)
-            done.append(attempt)
-            if attempt is None or attempt[1].kind not in ("sent", "failed"):
-                stopped = attempt[1] if attempt is not None else Outcome("postpone")
-        return done
+        return [await self._attempt(self._gate, lease, m, window_open, moment) for m, moment in messages]
 
     async def _attempt(
         self,
