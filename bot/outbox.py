@@ -111,7 +111,6 @@ class OutboxSender:
         # Sends in flight from this process, whatever round they belong to.
         self._gate = asyncio.Semaphore(concurrency)
         self._last_sent_to: dict[tuple[str, str], float] = {}
-        self._sending_to: set[tuple[str, str]] = set()  # chats a round of this process sends to
         self._wake = wake if wake is not None else asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -175,23 +174,15 @@ class OutboxSender:
         lease = _Lease(self._lease.total_seconds(), attempted_at + self._lease, claimed_at, set())
         recorded = asyncio.Event()
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
-        sendable: list[tuple[outbox.Outgoing, float]] = []
         try:
-            sendable, deferred, windows = await self._within_limits(claimed)
-            # One chat's messages one after the other, in the order they were queued; chats side by side.
-            by_chat: dict[tuple[str, str], list[tuple[outbox.Outgoing, float]]] = {}
-            for message, moment in sendable:
-                by_chat.setdefault((message.channel, message.chat_id), []).append((message, moment))
-            attempts = [
-                attempt
-                for chat_attempts in await asyncio.gather(
-                    *(
-                        self._attempts_in_order(lease, queued, windows.get(chat))
-                        for chat, queued in by_chat.items()
-                    )
+            sendable, deferred = await self._within_limits(claimed)
+            windows = await self._reply_windows([m for m, _ in sendable])
+            attempts = await asyncio.gather(
+                *(
+                    self._attempt(self._gate, lease, m, windows.get((m.channel, m.chat_id)), moment)
+                    for m, moment in sendable
                 )
-                for attempt in chat_attempts
-            ]
+            )
             # A message this worker lost before sending it is another's now: nothing is recorded.
             outcomes = [attempt for attempt in attempts if attempt is not None]
             if len(outcomes) < len(attempts):
@@ -202,16 +193,10 @@ class OutboxSender:
         finally:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
-            self._sending_to -= {(m.channel, m.chat_id) for m, _ in sendable}
         if deferred and not sendable and not self._stopping.is_set():
             # The shared rate has given out its moments: wait for room instead of spinning.
             await asyncio.sleep(self._rate.seconds_to_room() if self._rate else 0.05)
         return len(claimed)
-
-    async def _attempts_in_order(
-        self, lease: _Lease, messages: list[tuple[outbox.Outgoing, float]], window_open: bool | None
-    ) -> list[tuple[outbox.Outgoing, Outcome] | None]:
-        return [await self._attempt(self._gate, lease, m, window_open, moment) for m, moment in messages]
 
     async def _attempt(
         self,
@@ -259,14 +244,9 @@ class OutboxSender:
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]
-    ) -> tuple[
-        list[tuple[outbox.Outgoing, float]],
-        list[tuple[outbox.Outgoing, float]],
-        dict[tuple[str, str], bool],
-    ]:
+    ) -> tuple[list[tuple[outbox.Outgoing, float]], list[tuple[outbox.Outgoing, float]]]:
         """Splits a batch into what goes in this round, each at its moment (time.monotonic), and
-        what waits (seconds) for the rate or the chat; and the reply windows of the chats (looked
-        up before the moments are asked for: the sends follow the grant at once)."""
+        what waits (seconds) for the rate or the chat."""
         sendable: list[tuple[outbox.Outgoing, float]] = []
         deferred: list[tuple[outbox.Outgoing, float]] = []
         now = time.monotonic()
@@ -275,45 +255,28 @@ class OutboxSender:
         for message in claimed:
             chat = (message.channel, message.chat_id)
             last = self._last_sent_to.get(chat)
-            if chat in self._sending_to and chat not in in_this_batch:
-                # Another round of this process is sending to this chat: this one waits for it,
-                # so one chat's messages go in the order they were queued.
-                deferred.append((message, 0.0))
-            elif self._per_chat_interval and chat in in_this_batch:
+            if self._per_chat_interval and chat in in_this_batch:
                 deferred.append((message, self._per_chat_interval))
             elif last is not None and now - last < self._per_chat_interval:
                 deferred.append((message, self._per_chat_interval - (now - last)))
             else:
                 in_this_batch.add(chat)
-                self._sending_to.add(chat)  # before the rate is asked: the other round runs meanwhile
                 by_channel.setdefault(message.channel, []).append(message)
-        try:
-            windows = await self._reply_windows([m for ms in by_channel.values() for m in ms])
-        except BaseException:  # this round sends nothing: its chats are free again
-            self._sending_to -= in_this_batch
-            raise
         for channel, messages in by_channel.items():
-            try:
-                moments = (
-                    await self._rate.take(channel, len(messages)) if self._rate else [now] * len(messages)
-                )
-            except BaseException:  # this round sends nothing: its chats are free again
-                self._sending_to -= in_this_batch
-                raise
+            if self._rate is not None:
+                moments = await self._rate.take(channel, len(messages))
+            else:
+                moments = [now] * len(messages)
             for message, moment in zip(messages, moments, strict=False):
                 # The chat's last send is when it will go, not when it was granted.
                 self._last_sent_to[(message.channel, message.chat_id)] = moment
                 sendable.append((message, moment))
-            granted = {(m.channel, m.chat_id) for m in messages[: len(moments)]}
-            for message in messages[len(moments) :]:
-                deferred.append((message, 0.0))
-                if (message.channel, message.chat_id) not in granted:
-                    self._sending_to.discard((message.channel, message.chat_id))
+            deferred += [(message, 0.0) for message in messages[len(moments) :]]
         if len(self._last_sent_to) > 100_000:  # only the last second matters
             self._last_sent_to = {
                 k: t for k, t in self._last_sent_to.items() if now - t < self._per_chat_interval
             }
-        return sendable, deferred, windows
+        return sendable, deferred
 
     async def _reply_windows(self, messages: list[outbox.Outgoing]) -> dict[tuple[str, str], bool]:
         """For channels that allow free-form messages only for a while after the user last wrote

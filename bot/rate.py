@@ -11,7 +11,7 @@ is (limit - 1) / (1 + SPREAD) a second (0.969 of a limit of 500, 0.93 of 25).
 Half of SPREAD is for the sender (a send that cannot start within LATE of its moment gives it up
 and goes back to the queue), half for the way to the platform. Moments are granted up to HORIZON
 ahead, so the next round is granted its moments while the last one is still sending: no gap
-between rounds; an idle channel's first moment is LEAD ahead, for the grant to come back first. Processes sharing a queue share a clock (one machine, or NTP's milliseconds)."""
+between rounds. Processes sharing a queue share a clock (one machine, or NTP's milliseconds)."""
 
 from __future__ import annotations
 
@@ -25,9 +25,6 @@ from db import rate_windows
 SPREAD = 0.03
 LATE = SPREAD / 2
 HORIZON = 0.25
-# A channel idle until now gives its first moment this far ahead, so that the grant's own
-# transaction is back before it (granted "now", the first sends would start already late).
-LEAD = 0.02
 
 
 def spacing(limit: int) -> float:
@@ -64,7 +61,7 @@ class SharedRate:
         step = spacing(limit)
         async with self._sessions() as session, session.begin():
             first, granted, paced_until = await rate_windows.take(
-                session, channel, wall + LEAD, step, HORIZON - LEAD, wanted
+                session, channel, wall, step, HORIZON, wanted
             )
         if granted < wanted:
             self._room_at = paced_until - HORIZON

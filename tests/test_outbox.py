@@ -180,29 +180,6 @@ async def test_a_stop_records_the_sends_under_way_and_gives_back_the_rest(rig: R
     assert all(row.next_attempt_at <= rig.clock() for row in waiting), "held by a stopped sender"
 
 
-async def test_a_chat_has_one_send_in_flight_however_many_rounds_run(rig: Rig) -> None:
-    """The sender runs rounds side by side: a message queued for a chat while another round still
-    sends to it waits for that send, so one chat's messages go in the order they were queued."""
-    rig.api.send_delay = 0.5
-    sender = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=0)
-    await rig.enqueue("forward", 9, "the case")
-    sender.start()
-    try:
-        for _ in range(300):
-            if rig.api.in_flight == 1:
-                break
-            await asyncio.sleep(0.01)
-        assert rig.api.in_flight == 1
-        await rig.enqueue("photo", 9, "its photo")
-        sender.wake()  # the other round claims it at once
-        await asyncio.sleep(0.25)
-        assert rig.api.in_flight == 1, "a second send to the chat started beside the first"
-        await rig.api.wait_for_sent(2, chat_id=9)
-    finally:
-        await sender.stop()
-    assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
-
-
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
     await rig.enqueue("first", 7, "one")
@@ -226,7 +203,7 @@ async def test_shared_rate_never_lets_more_than_the_limit_reach_the_platform_in_
     """Platforms count a sliding second when sends reach them: whatever second is looked at, and
     however each send is delayed within SPREAD of its moment, never more than the limit, across
     processes; nearly the limit is used; idle time earns no burst."""
-    from bot.rate import HORIZON, LEAD, SPREAD, SharedRate, spacing
+    from bot.rate import HORIZON, SPREAD, SharedRate, spacing
 
     limit = 50
     clock = [1000.0]
@@ -239,9 +216,7 @@ async def test_shared_rate_never_lets_more_than_the_limit_reach_the_platform_in_
         for rate in (first, second) if step % 2 else (second, first):
             moments += await rate.take("telegram", 7)
     assert moments == sorted(moments) and len(set(moments)) == len(moments)
-    assert moments[0] == pytest.approx(1000.0 + LEAD), (
-        "an idle channel's first moment leaves the grant time to come back"
-    )
+    assert all(m >= 1000.0 for m in moments), "no moment before it was asked for"
     # The worst delays put every send whose moment lies in 1 + SPREAD seconds into one second.
     busiest = max(sum(1 for m in moments if start <= m <= start + 1 + SPREAD + 1e-9) for start in moments)
     assert busiest <= limit
@@ -253,8 +228,8 @@ async def test_shared_rate_never_lets_more_than_the_limit_reach_the_platform_in_
     # A queue idle for ten seconds does not earn the ten seconds' sends in a burst.
     clock[0] += 10.0
     burst = await first.take("telegram", 1000)
-    assert len(burst) == int((HORIZON - LEAD) / spacing(limit)) + 1
-    assert burst[0] == pytest.approx(clock[0] + LEAD)
+    assert len(burst) == int(HORIZON / spacing(limit)) + 1
+    assert burst[0] == clock[0]
 
 
 async def test_a_send_that_missed_its_moment_goes_back_to_the_queue(rig: Rig, database_url: str) -> None:
