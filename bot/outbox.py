@@ -58,9 +58,8 @@ SENDING_SHARE_OF_LEASE = 0.7
 STOP_SECONDS = 10.0
 
 # Rounds a process runs at once: while one sends at its paced moments, the next is claimed and
-# given the moments that follow (bot/rate.py), so the platform's allowance has no gap between
-# rounds. What a kill -9 can send again is what these rounds' batches sent and had not recorded.
-ROUNDS_AT_ONCE = 2
+# given the moments that follow (bot/rate.py), so the platform's allowance has no gap between rounds.
+ROUNDS_AT_ONCE = 3
 
 
 @dataclass
@@ -108,8 +107,7 @@ class OutboxSender:
         # one to the same chat keeps that much more than the interval from it.
         margin = SPREAD if rate is not None and per_chat_interval else 0.0
         self._per_chat_interval = per_chat_interval + margin
-        # Sends in flight from this process, whatever round they belong to.
-        self._gate = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
         self._last_sent_to: dict[tuple[str, str], float] = {}
         self._wake = wake if wake is not None else asyncio.Event()
         self._stopping = asyncio.Event()
@@ -170,16 +168,17 @@ class OutboxSender:
             return 0
         # What the shared rate holds back goes back to the queue (one statement), not waited for
         # here: a batch is claimed, sent in one round and recorded, its lease renewed meanwhile,
-        # so what a kill -9 can repeat stays the batches of the rounds in flight (ROUNDS_AT_ONCE).
+        # so what a kill -9 can repeat stays one round of one batch.
         lease = _Lease(self._lease.total_seconds(), attempted_at + self._lease, claimed_at, set())
         recorded = asyncio.Event()
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
         try:
             sendable, deferred = await self._within_limits(claimed)
             windows = await self._reply_windows([m for m, _ in sendable])
+            gate = asyncio.Semaphore(self._concurrency)
             attempts = await asyncio.gather(
                 *(
-                    self._attempt(self._gate, lease, m, windows.get((m.channel, m.chat_id)), moment)
+                    self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id)), moment)
                     for m, moment in sendable
                 )
             )
