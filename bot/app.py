@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
-import gc
 import logging
 import signal
 from collections.abc import Mapping
@@ -199,15 +198,6 @@ def outbox_sender(
     )
 
 
-def settle_heap() -> None:
-    """Puts what start-up built (modules, aiogram's and pydantic's models, the village index) out of
-    the garbage collector's sight. A full collection otherwise walks all of it with the event loop
-    stopped (250 ms of CPU in bench/queue_delivery.py): paced sends miss their moments, webhook
-    answers wait, and pydantic's weakly held models are built again."""
-    gc.collect()
-    gc.freeze()
-
-
 def channels_and_sender(core: Core) -> tuple[dict[str, Channel], OutboxSender]:
     """The configured channels and the sender that delivers the outbox through them."""
     wake = asyncio.Event()
@@ -244,7 +234,6 @@ class SigapService:
             {name: source for name, channel in self.channels.items() if (source := picture_source(channel))}
         )
         self.core.engine.on_queued(self.sender.wake)
-        settle_heap()
         self.sender.start()
         self.jobs = Jobs(
             self.core.sessions, self._clock, self.core.services, self.sender.wake, self.core.readers
@@ -267,7 +256,6 @@ class SigapService:
         except Exception:  # the first search builds it instead
             log.exception("could not build the village index at start")
             return
-        settle_heap()
         log.info("village index built in %.1f s", asyncio.get_running_loop().time() - started)
 
     @property

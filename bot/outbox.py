@@ -25,7 +25,7 @@ from bot.delivery import (
     WindowClosed,
 )
 from bot.engine import Clock
-from bot.rate import SPREAD, SharedRate
+from bot.rate import SharedRate
 from db import first_contact, media, outbox, queries
 from ground.messages import DeliveryStatus, Reply
 
@@ -56,10 +56,6 @@ SENDING_SHARE_OF_LEASE = 0.7
 # A stop lets the round under way finish and record its sends for at most this long, then cancels
 # it: a send the platform accepted but the outbox did not record would go again after the lease.
 STOP_SECONDS = 10.0
-
-# Rounds a process runs at once: while one sends at its paced moments, the next is claimed and
-# given the moments that follow (bot/rate.py), so the platform's allowance has no gap between rounds.
-ROUNDS_AT_ONCE = 3
 
 
 @dataclass
@@ -103,10 +99,7 @@ class OutboxSender:
         self._lease = lease
         self._idle_seconds = idle_seconds
         self._rate = rate
-        # A paced send reaches the platform up to SPREAD after its moment (bot/rate.py): the next
-        # one to the same chat keeps that much more than the interval from it.
-        margin = SPREAD if rate is not None and per_chat_interval else 0.0
-        self._per_chat_interval = per_chat_interval + margin
+        self._per_chat_interval = per_chat_interval
         self._concurrency = concurrency
         self._last_sent_to: dict[tuple[str, str], float] = {}
         self._wake = wake if wake is not None else asyncio.Event()
@@ -141,9 +134,6 @@ class OutboxSender:
         self._wake.set()
 
     async def _run(self) -> None:
-        await asyncio.gather(*(self._rounds() for _ in range(ROUNDS_AT_ONCE)))
-
-    async def _rounds(self) -> None:
         while not self._stopping.is_set():
             try:
                 sent = await self.drain_once()
@@ -174,13 +164,10 @@ class OutboxSender:
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
         try:
             sendable, deferred = await self._within_limits(claimed)
-            windows = await self._reply_windows([m for m, _ in sendable])
+            windows = await self._reply_windows(sendable)
             gate = asyncio.Semaphore(self._concurrency)
             attempts = await asyncio.gather(
-                *(
-                    self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id)), moment)
-                    for m, moment in sendable
-                )
+                *(self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id))) for m in sendable)
             )
             # A message this worker lost before sending it is another's now: nothing is recorded.
             outcomes = [attempt for attempt in attempts if attempt is not None]
@@ -193,32 +180,18 @@ class OutboxSender:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
         if deferred and not sendable and not self._stopping.is_set():
-            # The shared rate has given out its moments: wait for room instead of spinning.
-            await asyncio.sleep(self._rate.seconds_to_room() if self._rate else 0.05)
+            # The shared rate is spent for this slot: wait for the next one instead of spinning.
+            await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
         return len(claimed)
 
     async def _attempt(
-        self,
-        gate: asyncio.Semaphore,
-        lease: _Lease,
-        message: outbox.Outgoing,
-        window_open: bool | None,
-        moment: float,
+        self, gate: asyncio.Semaphore, lease: _Lease, message: outbox.Outgoing, window_open: bool | None
     ) -> tuple[outbox.Outgoing, Outcome] | None:
-        # Wait for the message's moment (the shared rate's pacing) outside the gate, so sends due
-        # sooner are not held behind it; a stop ends the wait.
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(max(0.0, moment - time.monotonic())):
-                await self._stopping.wait()
         async with gate:
             if not lease.holds(message.id):
                 return None
             if self._stopping.is_set():  # back to the queue for the next process, as it was
                 return message, Outcome("postpone", 0.0, "the sender stopped")
-            if self._rate is not None and self._rate.missed(moment):
-                # Sent this late it could meet the next moments' sends within one second at the
-                # platform: it gives its moment up and waits for another.
-                return message, Outcome("postpone", 0.0, "missed its moment")
             return message, await self._deliver(message, window_open)
 
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
@@ -243,10 +216,9 @@ class OutboxSender:
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]
-    ) -> tuple[list[tuple[outbox.Outgoing, float]], list[tuple[outbox.Outgoing, float]]]:
-        """Splits a batch into what goes in this round, each at its moment (time.monotonic), and
-        what waits (seconds) for the rate or the chat."""
-        sendable: list[tuple[outbox.Outgoing, float]] = []
+    ) -> tuple[list[outbox.Outgoing], list[tuple[outbox.Outgoing, float]]]:
+        """Splits a batch into what may go now and what waits (seconds) for the rate or the chat."""
+        sendable: list[outbox.Outgoing] = []
         deferred: list[tuple[outbox.Outgoing, float]] = []
         now = time.monotonic()
         by_channel: dict[str, list[outbox.Outgoing]] = {}
@@ -262,15 +234,11 @@ class OutboxSender:
                 in_this_batch.add(chat)
                 by_channel.setdefault(message.channel, []).append(message)
         for channel, messages in by_channel.items():
-            if self._rate is not None:
-                moments = await self._rate.take(channel, len(messages))
-            else:
-                moments = [now] * len(messages)
-            for message, moment in zip(messages, moments, strict=False):
-                # The chat's last send is when it will go, not when it was granted.
-                self._last_sent_to[(message.channel, message.chat_id)] = moment
-                sendable.append((message, moment))
-            deferred += [(message, 0.0) for message in messages[len(moments) :]]
+            granted = await self._rate.take(channel, len(messages)) if self._rate else len(messages)
+            for message in messages[:granted]:
+                self._last_sent_to[(message.channel, message.chat_id)] = now
+            sendable += messages[:granted]
+            deferred += [(message, 0.0) for message in messages[granted:]]
         if len(self._last_sent_to) > 100_000:  # only the last second matters
             self._last_sent_to = {
                 k: t for k, t in self._last_sent_to.items() if now - t < self._per_chat_interval

@@ -504,13 +504,13 @@ class DigestRun(Base):
 
 
 class RateWindow(Base):
-    """Per channel, the wall-clock moment up to which sends have been given their turn, shared by
-    every process (bot/rate.py)."""
+    """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
 
     __tablename__ = "rate_windows"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    paced_until: Mapped[float] = mapped_column(Double)
+    window: Mapped[int]
+    used: Mapped[int]
 
 
 class SeenIdentifier(Base):
