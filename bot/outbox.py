@@ -61,6 +61,8 @@ STOP_SECONDS = 10.0
 # given the moments that follow (bot/rate.py), so the platform's allowance has no gap between
 # rounds. What a kill -9 can send again is what these rounds' batches sent and had not recorded.
 ROUNDS_AT_ONCE = 2
+# A round that could send nothing of what it claimed waits at least this long before it claims again.
+IDLE_AFTER_DEFERRING = 0.05
 
 
 @dataclass
@@ -204,14 +206,29 @@ class OutboxSender:
             await keeping
             self._sending_to -= {(m.channel, m.chat_id) for m, _ in sendable}
         if deferred and not sendable and not self._stopping.is_set():
-            # The shared rate has given out its moments: wait for room instead of spinning.
-            await asyncio.sleep(self._rate.seconds_to_room() if self._rate else 0.05)
+            # The shared rate has given out its moments, or another round sends to these chats:
+            # wait (for room, at least IDLE_AFTER_DEFERRING) instead of claiming them in a spin,
+            # which starved the round that was sending (a load test's 50 forwards to one chat).
+            room = self._rate.seconds_to_room() if self._rate else 0.0
+            await asyncio.sleep(max(room, IDLE_AFTER_DEFERRING))
         return len(claimed)
 
     async def _attempts_in_order(
         self, lease: _Lease, messages: list[tuple[outbox.Outgoing, float]], window_open: bool | None
     ) -> list[tuple[outbox.Outgoing, Outcome] | None]:
-        return [await self._attempt(self._gate, lease, m, window_open, moment) for m, moment in messages]
+        """A chat's messages in queue order: once one is not through (given back, to be retried,
+        held), the ones after it wait as long, so that none overtakes it."""
+        done: list[tuple[outbox.Outgoing, Outcome] | None] = []
+        stopped: Outcome | None = None
+        for message, moment in messages:
+            if stopped is not None:
+                done.append((message, Outcome("postpone", stopped.wait, "after the chat's earlier message")))
+                continue
+            attempt = await self._attempt(self._gate, lease, message, window_open, moment)
+            done.append(attempt)
+            if attempt is None or attempt[1].kind not in ("sent", "failed"):
+                stopped = attempt[1] if attempt is not None else Outcome("postpone")
+        return done
 
     async def _attempt(
         self,

@@ -10,9 +10,10 @@ is (limit - 1) / (1 + SPREAD) a second (0.96 of a limit of 500, 0.92 of 25).
 
 LATE of SPREAD is for the sender (a send that cannot start within LATE of its moment gives it up
 and goes back to the queue), the rest for the way to the platform and the platform's own delays
-(with 15 ms of 30 for that, a million-message run saw 2 sends of 5,000 refused). Moments are granted up to HORIZON
-ahead, so the next round is granted its moments while the last one is still sending: no gap
-between rounds; an idle channel's first moment is LEAD ahead, for the grant to come back first. Processes sharing a queue share a clock (one machine, or NTP's milliseconds)."""
+(with 15 ms of 30 for that, a million-message run saw 2 sends of 5,000 refused). Moments are
+granted up to HORIZON ahead, so the next round is granted its moments while the last one is still
+sending: no gap between rounds; an idle channel's first moment is LEAD ahead, for the grant to come
+back first. Processes sharing a queue share a clock (one machine, or NTP's milliseconds)."""
 
 from __future__ import annotations
 

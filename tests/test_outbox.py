@@ -203,6 +203,20 @@ async def test_a_chat_has_one_send_in_flight_however_many_rounds_run(rig: Rig) -
     assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
 
 
+async def test_a_message_that_must_wait_keeps_the_next_to_its_chat_behind_it(rig: Rig) -> None:
+    """A case and its photo in one round: the platform asks the case to wait (429), so the photo
+    waits as long, instead of arriving first."""
+    rig.api.fail_next("sendMessage", 429, retry_after=2, chat_id=9)
+    await rig.enqueue("case", 9, "the case")
+    await rig.enqueue("photo", 9, "its photo")
+    await rig.enqueue("other", 10, "someone else")
+    assert await rig.sender.drain_once() == 3
+    assert rig.api.sent(9) == [] and len(rig.api.sent(10)) == 1
+    rig.clock.advance(seconds=2)
+    assert await rig.sender.drain_once() == 2
+    assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
+
+
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
     await rig.enqueue("first", 7, "one")
