@@ -179,28 +179,26 @@ class OutboxSender:
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
         sendable: list[tuple[outbox.Outgoing, float]] = []
         try:
-            sendable, deferred, windows = await self._within_limits(claimed)
-            # One chat's messages one after the other, in the order they were queued; chats side by side.
-            by_chat: dict[tuple[str, str], list[tuple[outbox.Outgoing, float]]] = {}
-            for message, moment in sendable:
-                by_chat.setdefault((message.channel, message.chat_id), []).append((message, moment))
-            attempts = [
-                attempt
-                for chat_attempts in await asyncio.gather(
-                    *(
-                        self._attempts_in_order(lease, queued, windows.get(chat))
-                        for chat, queued in by_chat.items()
+            try:
+                sendable, deferred, windows = await self._within_limits(claimed)
+            except Exception:
+                await self._give_back(claimed)
+                raise
+            attempts = await asyncio.gather(
+                *(
+                    self._attempt(
+                        self._gate, lease, message, windows.get((message.channel, message.chat_id)), moment
                     )
+                    for message, moment in sendable
                 )
-                for attempt in chat_attempts
-            ]
+            )
             # A message this worker lost before sending it is another's now: nothing is recorded.
             outcomes = [attempt for attempt in attempts if attempt is not None]
             if len(outcomes) < len(attempts):
                 log.warning(
                     "outbox lease lost for %d message(s) before sending", len(attempts) - len(outcomes)
                 )
-            await self._record(outcomes, deferred, attempted_at)
+            await self._record(outcomes, _behind_their_chats(deferred, outcomes), attempted_at)
         finally:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
@@ -213,22 +211,14 @@ class OutboxSender:
             await asyncio.sleep(max(room, IDLE_AFTER_DEFERRING))
         return len(claimed)
 
-    async def _attempts_in_order(
-        self, lease: _Lease, messages: list[tuple[outbox.Outgoing, float]], window_open: bool | None
-    ) -> list[tuple[outbox.Outgoing, Outcome] | None]:
-        """A chat's messages in queue order: once one is not through (given back, to be retried,
-        held), the ones after it wait as long, so that none overtakes it."""
-        done: list[tuple[outbox.Outgoing, Outcome] | None] = []
-        stopped: Outcome | None = None
-        for message, moment in messages:
-            if stopped is not None:
-                done.append((message, Outcome("postpone", stopped.wait, "after the chat's earlier message")))
-                continue
-            attempt = await self._attempt(self._gate, lease, message, window_open, moment)
-            done.append(attempt)
-            if attempt is None or attempt[1].kind not in ("sent", "failed"):
-                stopped = attempt[1] if attempt is not None else Outcome("postpone")
-        return done
+    async def _give_back(self, claimed: list[outbox.Outgoing]) -> None:
+        """A round that failed before sending anything (the database away a moment) returns its
+        batch to the queue at once, instead of leaving it claimed until the lease runs out."""
+        try:
+            async with self._sessions() as session, session.begin():
+                await outbox.postpone_many(session, {self._clock(): [m.id for m in claimed]})
+        except Exception:  # still away: the lease brings them back
+            log.exception("could not give an unsent batch back to the outbox")
 
     async def _attempt(
         self,
@@ -296,7 +286,9 @@ class OutboxSender:
                 # Another round of this process is sending to this chat: this one waits for it,
                 # so one chat's messages go in the order they were queued.
                 deferred.append((message, 0.0))
-            elif self._per_chat_interval and chat in in_this_batch:
+            elif chat in in_this_batch:
+                # One message a chat a round: the next goes once this one is through. Sent one
+                # after the other in a round, all but the first would start past their paced moments.
                 deferred.append((message, self._per_chat_interval))
             elif last is not None and now - last < self._per_chat_interval:
                 deferred.append((message, self._per_chat_interval - (now - last)))
@@ -321,11 +313,9 @@ class OutboxSender:
                 # The chat's last send is when it will go, not when it was granted.
                 self._last_sent_to[(message.channel, message.chat_id)] = moment
                 sendable.append((message, moment))
-            granted = {(m.channel, m.chat_id) for m in messages[: len(moments)]}
             for message in messages[len(moments) :]:
                 deferred.append((message, 0.0))
-                if (message.channel, message.chat_id) not in granted:
-                    self._sending_to.discard((message.channel, message.chat_id))
+                self._sending_to.discard((message.channel, message.chat_id))
         if len(self._last_sent_to) > 100_000:  # only the last second matters
             self._last_sent_to = {
                 k: t for k, t in self._last_sent_to.items() if now - t < self._per_chat_interval
@@ -441,6 +431,20 @@ class OutboxSender:
                     if outcome.kind == "blocked":
                         await queries.mark_blocked(session, message.channel, message.chat_id, now)
                     log.warning("outbox message %d not delivered: %s", message.id, outcome.error)
+
+
+def _behind_their_chats(
+    deferred: list[tuple[outbox.Outgoing, float]], outcomes: list[tuple[outbox.Outgoing, Outcome]]
+) -> list[tuple[outbox.Outgoing, float]]:
+    """A chat's message that is not through this round (given back, to be retried, held) keeps the
+    chat's later messages waiting at least as long, so that none overtakes it (a case's photo
+    before the case)."""
+    not_through = {
+        (m.channel, m.chat_id): outcome.wait
+        for m, outcome in outcomes
+        if outcome.kind not in ("sent", "failed")
+    }
+    return [(m, max(wait, not_through.get((m.channel, m.chat_id), wait))) for m, wait in deferred]
 
 
 async def record_statuses(

@@ -213,8 +213,64 @@ async def test_a_message_that_must_wait_keeps_the_next_to_its_chat_behind_it(rig
     assert await rig.sender.drain_once() == 3
     assert rig.api.sent(9) == [] and len(rig.api.sent(10)) == 1
     rig.clock.advance(seconds=2)
-    assert await rig.sender.drain_once() == 2
+    while await rig.sender.drain_once():
+        pass
     assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
+
+
+async def test_a_round_gives_one_moment_to_each_chat(rig: Rig) -> None:
+    """Several messages to one chat in a batch: the round sends the first and asks the shared rate
+    for its moment only; the rest wait for the next rounds (sent one after the other in a round,
+    each would start past its moment, be given back, and its moment be lost to everyone)."""
+    from bot.rate import SharedRate
+
+    asked: list[int] = []
+
+    class Counted(SharedRate):
+        async def take(self, channel: str, wanted: int) -> list[float]:
+            asked.append(wanted)
+            return await super().take(channel, wanted)
+
+    rate = Counted(rig.sessions, {"telegram": 100})
+    sender = OutboxSender(
+        rig.sessions, rig.sender._channels, POLICY, rig.clock, rate=rate, per_chat_interval=0
+    )
+    for n in range(5):
+        await rig.enqueue(f"forward{n}", 9, f"case {n}")
+    for chat in range(5):
+        await rig.enqueue(f"other{chat}", 100 + chat, "hello")
+    assert await sender.drain_once() == 10
+    assert asked == [6], "a moment for each chat, none for the messages that wait"
+    assert [m["text"] for m in rig.api.sent(9)] == ["case 0"]
+    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == 5
+    while await sender.drain_once():
+        pass
+    assert [m["text"] for m in rig.api.sent(9)] == [f"case {n}" for n in range(5)]
+
+
+async def test_a_round_that_fails_before_sending_gives_its_batch_back(rig: Rig) -> None:
+    """The database away when the round asks for its moments: the batch goes back to the queue at
+    once, not when the claim's lease (two minutes) runs out."""
+    from bot.rate import SharedRate
+
+    class Unreachable(SharedRate):
+        async def take(self, channel: str, wanted: int) -> list[float]:
+            raise ConnectionError("the database went away")
+
+    failing = OutboxSender(
+        rig.sessions,
+        rig.sender._channels,
+        POLICY,
+        rig.clock,
+        rate=Unreachable(rig.sessions, {"telegram": 100}),
+    )
+    await rig.enqueue("k", 7)
+    with pytest.raises(ConnectionError):
+        await failing.drain_once()
+    [row] = await rig.rows()
+    assert row.next_attempt_at <= rig.clock() and row.attempts == 0
+    assert await rig.sender.drain_once() == 1
+    assert len(rig.api.sent(7)) == 1
 
 
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
