@@ -35,6 +35,7 @@ from bench.fake_platform import bench_sender, fake_stats, run_against_fake_bot_a
 from bot.app import build_services  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.engine import utc_now  # noqa: E402
+from bot.outbox import ROUNDS_AT_ONCE  # noqa: E402
 from db import broadcasts, outbox  # noqa: E402
 from db.models import Subscription, User  # noqa: E402
 from db.session import create_engine, create_sessionmaker  # noqa: E402
@@ -205,7 +206,7 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
     print(f"  losses                 {sent['losses']:8.0f}  (must be 0)")
     print(
         f"  in-flight window       {sent['in_flight']:8.0f}  accepted, not yet recorded: at most this many"
-        f" sent twice after kill -9 (batch {args.batch})"
+        f" sent twice after kill -9 ({ROUNDS_AT_ONCE} rounds of batch {args.batch})"
     )
     print(f"fan-out of one run to {args.enqueue} subscribers into the outbox")
     print(f"  queued                 {fan_out['queued']:8.0f}")

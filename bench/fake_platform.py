@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.app import settle_heap
 from bot.channels.telegram import TelegramChannel
 from bot.delivery import RetryPolicy
 from bot.engine import utc_now
@@ -63,7 +64,9 @@ def bench_sender(
     sessions: async_sessionmaker[AsyncSession], api_base: str, rate: int, **options: Any
 ) -> tuple[OutboxSender, TelegramChannel]:
     """The outbox sender as the benchmarks run it in their own process: Telegram at the fake, the
-    shared rate at `rate` a second, CONCURRENCY sends in flight (options: the sender's other arguments)."""
+    shared rate at `rate` a second, CONCURRENCY sends in flight (options: the sender's other arguments);
+    start-up's objects out of the garbage collector's sight, as `sigap run` does."""
+    settle_heap()
     channel = TelegramChannel(TOKEN, api_base, None, RetryPolicy())  # type: ignore[arg-type]
     sender = OutboxSender(
         sessions,

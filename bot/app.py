@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import dataclasses
 import functools
+import gc
 import logging
 import signal
 from collections.abc import Mapping
@@ -198,6 +199,15 @@ def outbox_sender(
     )
 
 
+def settle_heap() -> None:
+    """Puts what start-up built (modules, aiogram's and pydantic's models, the village index) out of
+    the garbage collector's sight. A full collection otherwise walks all of it with the event loop
+    stopped (250 ms of CPU in bench/queue_delivery.py): paced sends miss their moments, webhook
+    answers wait, and pydantic's weakly held models are built again. Frozen without a collection
+    first, which would be that pause once more (the little garbage frozen with it stays)."""
+    gc.freeze()
+
+
 def channels_and_sender(core: Core) -> tuple[dict[str, Channel], OutboxSender]:
     """The configured channels and the sender that delivers the outbox through them."""
     wake = asyncio.Event()
@@ -226,15 +236,17 @@ class SigapService:
     async def start(self) -> None:
         settings = self._settings
         self.core = await open_core(settings, self._clock, seen_filter=True)
-        if self._warm_village_index:
-            self.warming = asyncio.create_task(self._build_village_index(self.core))
         self.channels, self.sender = channels_and_sender(self.core)
         # Channels that keep pictures on the platform (Telegram) download them when one is read.
         self.core.pictures.use_sources(
             {name: source for name, channel in self.channels.items() if (source := picture_source(channel))}
         )
         self.core.engine.on_queued(self.sender.wake)
-        self.sender.start()
+        if self._warm_village_index:
+            self.warming = asyncio.create_task(self._build_village_index(self.core, self.sender))
+        else:
+            settle_heap()
+            self.sender.start()
         self.jobs = Jobs(
             self.core.sessions, self._clock, self.core.services, self.sender.wake, self.core.readers
         )
@@ -249,14 +261,18 @@ class SigapService:
             if polling is not None:
                 self._polling.append(polling)
 
-    async def _build_village_index(self, core: Core) -> None:
+    async def _build_village_index(self, core: Core, sender: OutboxSender) -> None:
+        """Builds the village index, then starts the sender: the second or two of building (in a
+        thread, but holding the interpreter most of the time) would make paced sends miss their
+        moments; chats are answered meanwhile, and what they queue waits those seconds."""
         started = asyncio.get_running_loop().time()
         try:
             await core.services.regions.warm(core.sessions)
+            log.info("village index built in %.1f s", asyncio.get_running_loop().time() - started)
         except Exception:  # the first search builds it instead
             log.exception("could not build the village index at start")
-            return
-        log.info("village index built in %.1f s", asyncio.get_running_loop().time() - started)
+        settle_heap()
+        sender.start()
 
     @property
     def web_port(self) -> int:

@@ -25,7 +25,7 @@ from bot.delivery import (
     WindowClosed,
 )
 from bot.engine import Clock
-from bot.rate import SharedRate
+from bot.rate import SPREAD, SharedRate
 from db import first_contact, media, outbox, queries
 from ground.messages import DeliveryStatus, Reply
 
@@ -56,6 +56,13 @@ SENDING_SHARE_OF_LEASE = 0.7
 # A stop lets the round under way finish and record its sends for at most this long, then cancels
 # it: a send the platform accepted but the outbox did not record would go again after the lease.
 STOP_SECONDS = 10.0
+
+# Rounds a process runs at once: while one sends at its paced moments, the next is claimed and
+# given the moments that follow (bot/rate.py), so the platform's allowance has no gap between
+# rounds. What a kill -9 can send again is what these rounds' batches sent and had not recorded.
+ROUNDS_AT_ONCE = 2
+# A round that could send nothing of what it claimed waits at least this long before it claims again.
+IDLE_AFTER_DEFERRING = 0.05
 
 
 @dataclass
@@ -99,9 +106,14 @@ class OutboxSender:
         self._lease = lease
         self._idle_seconds = idle_seconds
         self._rate = rate
-        self._per_chat_interval = per_chat_interval
-        self._concurrency = concurrency
+        # A paced send reaches the platform up to SPREAD after its moment (bot/rate.py): the next
+        # one to the same chat keeps that much more than the interval from it.
+        margin = SPREAD if rate is not None and per_chat_interval else 0.0
+        self._per_chat_interval = per_chat_interval + margin
+        # Sends in flight from this process, whatever round they belong to.
+        self._gate = asyncio.Semaphore(concurrency)
         self._last_sent_to: dict[tuple[str, str], float] = {}
+        self._sending_to: set[tuple[str, str]] = set()  # chats a round of this process sends to
         self._wake = wake if wake is not None else asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -134,6 +146,9 @@ class OutboxSender:
         self._wake.set()
 
     async def _run(self) -> None:
+        await asyncio.gather(*(self._rounds() for _ in range(ROUNDS_AT_ONCE)))
+
+    async def _rounds(self) -> None:
         while not self._stopping.is_set():
             try:
                 sent = await self.drain_once()
@@ -158,16 +173,24 @@ class OutboxSender:
             return 0
         # What the shared rate holds back goes back to the queue (one statement), not waited for
         # here: a batch is claimed, sent in one round and recorded, its lease renewed meanwhile,
-        # so what a kill -9 can repeat stays one round of one batch.
+        # so what a kill -9 can repeat stays the batches of the rounds in flight (ROUNDS_AT_ONCE).
         lease = _Lease(self._lease.total_seconds(), attempted_at + self._lease, claimed_at, set())
         recorded = asyncio.Event()
         keeping = asyncio.create_task(self._keep(lease, {m.id for m in claimed}, recorded))
+        sendable: list[tuple[outbox.Outgoing, float]] = []
         try:
-            sendable, deferred = await self._within_limits(claimed)
-            windows = await self._reply_windows(sendable)
-            gate = asyncio.Semaphore(self._concurrency)
+            try:
+                sendable, deferred, windows = await self._within_limits(claimed)
+            except Exception:
+                await self._give_back(claimed)
+                raise
             attempts = await asyncio.gather(
-                *(self._attempt(gate, lease, m, windows.get((m.channel, m.chat_id))) for m in sendable)
+                *(
+                    self._attempt(
+                        self._gate, lease, message, windows.get((message.channel, message.chat_id)), moment
+                    )
+                    for message, moment in sendable
+                )
             )
             # A message this worker lost before sending it is another's now: nothing is recorded.
             outcomes = [attempt for attempt in attempts if attempt is not None]
@@ -175,23 +198,50 @@ class OutboxSender:
                 log.warning(
                     "outbox lease lost for %d message(s) before sending", len(attempts) - len(outcomes)
                 )
-            await self._record(outcomes, deferred, attempted_at)
+            await self._record(outcomes, _behind_their_chats(deferred, outcomes), attempted_at)
         finally:
             recorded.set()  # not cancelled: a renewal under way finishes its transaction
             await keeping
+            self._sending_to -= {(m.channel, m.chat_id) for m, _ in sendable}
         if deferred and not sendable and not self._stopping.is_set():
-            # The shared rate is spent for this slot: wait for the next one instead of spinning.
-            await asyncio.sleep(self._rate.seconds_to_next_window() if self._rate else 0.05)
+            # The shared rate has given out its moments, or another round sends to these chats:
+            # wait (for room, at least IDLE_AFTER_DEFERRING) instead of claiming them in a spin,
+            # which starved the round that was sending (a load test's 50 forwards to one chat).
+            room = self._rate.seconds_to_room() if self._rate else 0.0
+            await asyncio.sleep(max(room, IDLE_AFTER_DEFERRING))
         return len(claimed)
 
+    async def _give_back(self, claimed: list[outbox.Outgoing]) -> None:
+        """A round that failed before sending anything (the database away a moment) returns its
+        batch to the queue at once, instead of leaving it claimed until the lease runs out."""
+        try:
+            async with self._sessions() as session, session.begin():
+                await outbox.postpone_many(session, {self._clock(): [m.id for m in claimed]})
+        except Exception:  # still away: the lease brings them back
+            log.exception("could not give an unsent batch back to the outbox")
+
     async def _attempt(
-        self, gate: asyncio.Semaphore, lease: _Lease, message: outbox.Outgoing, window_open: bool | None
+        self,
+        gate: asyncio.Semaphore,
+        lease: _Lease,
+        message: outbox.Outgoing,
+        window_open: bool | None,
+        moment: float,
     ) -> tuple[outbox.Outgoing, Outcome] | None:
+        # Wait for the message's moment (the shared rate's pacing) outside the gate, so sends due
+        # sooner are not held behind it; a stop ends the wait.
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(max(0.0, moment - time.monotonic())):
+                await self._stopping.wait()
         async with gate:
             if not lease.holds(message.id):
                 return None
             if self._stopping.is_set():  # back to the queue for the next process, as it was
                 return message, Outcome("postpone", 0.0, "the sender stopped")
+            if self._rate is not None and self._rate.missed(moment):
+                # Sent this late it could meet the next moments' sends within one second at the
+                # platform: it gives its moment up and waits for another.
+                return message, Outcome("postpone", 0.0, "missed its moment")
             return message, await self._deliver(message, window_open)
 
     async def _keep(self, lease: _Lease, ids: set[int], recorded: asyncio.Event) -> None:
@@ -216,9 +266,15 @@ class OutboxSender:
 
     async def _within_limits(
         self, claimed: list[outbox.Outgoing]
-    ) -> tuple[list[outbox.Outgoing], list[tuple[outbox.Outgoing, float]]]:
-        """Splits a batch into what may go now and what waits (seconds) for the rate or the chat."""
-        sendable: list[outbox.Outgoing] = []
+    ) -> tuple[
+        list[tuple[outbox.Outgoing, float]],
+        list[tuple[outbox.Outgoing, float]],
+        dict[tuple[str, str], bool],
+    ]:
+        """Splits a batch into what goes in this round, each at its moment (time.monotonic), and
+        what waits (seconds) for the rate or the chat; and the reply windows of the chats (looked
+        up before the moments are asked for: the sends follow the grant at once)."""
+        sendable: list[tuple[outbox.Outgoing, float]] = []
         deferred: list[tuple[outbox.Outgoing, float]] = []
         now = time.monotonic()
         by_channel: dict[str, list[outbox.Outgoing]] = {}
@@ -226,24 +282,45 @@ class OutboxSender:
         for message in claimed:
             chat = (message.channel, message.chat_id)
             last = self._last_sent_to.get(chat)
-            if self._per_chat_interval and chat in in_this_batch:
+            if chat in self._sending_to and chat not in in_this_batch:
+                # Another round of this process is sending to this chat: this one waits for it,
+                # so one chat's messages go in the order they were queued.
+                deferred.append((message, 0.0))
+            elif chat in in_this_batch:
+                # One message a chat a round: the next goes once this one is through. Sent one
+                # after the other in a round, all but the first would start past their paced moments.
                 deferred.append((message, self._per_chat_interval))
             elif last is not None and now - last < self._per_chat_interval:
                 deferred.append((message, self._per_chat_interval - (now - last)))
             else:
                 in_this_batch.add(chat)
+                self._sending_to.add(chat)  # before the rate is asked: the other round runs meanwhile
                 by_channel.setdefault(message.channel, []).append(message)
+        try:
+            windows = await self._reply_windows([m for ms in by_channel.values() for m in ms])
+        except BaseException:  # this round sends nothing: its chats are free again
+            self._sending_to -= in_this_batch
+            raise
         for channel, messages in by_channel.items():
-            granted = await self._rate.take(channel, len(messages)) if self._rate else len(messages)
-            for message in messages[:granted]:
-                self._last_sent_to[(message.channel, message.chat_id)] = now
-            sendable += messages[:granted]
-            deferred += [(message, 0.0) for message in messages[granted:]]
+            try:
+                moments = (
+                    await self._rate.take(channel, len(messages)) if self._rate else [now] * len(messages)
+                )
+            except BaseException:  # this round sends nothing: its chats are free again
+                self._sending_to -= in_this_batch
+                raise
+            for message, moment in zip(messages, moments, strict=False):
+                # The chat's last send is when it will go, not when it was granted.
+                self._last_sent_to[(message.channel, message.chat_id)] = moment
+                sendable.append((message, moment))
+            for message in messages[len(moments) :]:
+                deferred.append((message, 0.0))
+                self._sending_to.discard((message.channel, message.chat_id))
         if len(self._last_sent_to) > 100_000:  # only the last second matters
             self._last_sent_to = {
                 k: t for k, t in self._last_sent_to.items() if now - t < self._per_chat_interval
             }
-        return sendable, deferred
+        return sendable, deferred, windows
 
     async def _reply_windows(self, messages: list[outbox.Outgoing]) -> dict[tuple[str, str], bool]:
         """For channels that allow free-form messages only for a while after the user last wrote
@@ -354,6 +431,20 @@ class OutboxSender:
                     if outcome.kind == "blocked":
                         await queries.mark_blocked(session, message.channel, message.chat_id, now)
                     log.warning("outbox message %d not delivered: %s", message.id, outcome.error)
+
+
+def _behind_their_chats(
+    deferred: list[tuple[outbox.Outgoing, float]], outcomes: list[tuple[outbox.Outgoing, Outcome]]
+) -> list[tuple[outbox.Outgoing, float]]:
+    """A chat's message that is not through this round (given back, to be retried, held) keeps the
+    chat's later messages waiting at least as long, so that none overtakes it (a case's photo
+    before the case)."""
+    not_through = {
+        (m.channel, m.chat_id): outcome.wait
+        for m, outcome in outcomes
+        if outcome.kind not in ("sent", "failed")
+    }
+    return [(m, max(wait, not_through.get((m.channel, m.chat_id), wait))) for m, wait in deferred]
 
 
 async def record_statuses(

@@ -504,13 +504,13 @@ class DigestRun(Base):
 
 
 class RateWindow(Base):
-    """Messages sent per channel in the current second, shared by every process (PostgreSQL)."""
+    """Per channel, the wall-clock moment up to which sends have been given their turn, shared by
+    every process (bot/rate.py)."""
 
     __tablename__ = "rate_windows"
 
     channel: Mapped[str] = mapped_column(String(16), primary_key=True)
-    window: Mapped[int]
-    used: Mapped[int]
+    paced_until: Mapped[float] = mapped_column(Double)
 
 
 class SeenIdentifier(Base):

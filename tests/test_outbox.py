@@ -180,6 +180,99 @@ async def test_a_stop_records_the_sends_under_way_and_gives_back_the_rest(rig: R
     assert all(row.next_attempt_at <= rig.clock() for row in waiting), "held by a stopped sender"
 
 
+async def test_a_chat_has_one_send_in_flight_however_many_rounds_run(rig: Rig) -> None:
+    """The sender runs rounds side by side: a message queued for a chat while another round still
+    sends to it waits for that send, so one chat's messages go in the order they were queued."""
+    rig.api.send_delay = 0.5
+    sender = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=0)
+    await rig.enqueue("forward", 9, "the case")
+    sender.start()
+    try:
+        for _ in range(300):
+            if rig.api.in_flight == 1:
+                break
+            await asyncio.sleep(0.01)
+        assert rig.api.in_flight == 1
+        await rig.enqueue("photo", 9, "its photo")
+        sender.wake()  # the other round claims it at once
+        await asyncio.sleep(0.25)
+        assert rig.api.in_flight == 1, "a second send to the chat started beside the first"
+        await rig.api.wait_for_sent(2, chat_id=9)
+    finally:
+        await sender.stop()
+    assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
+
+
+async def test_a_message_that_must_wait_keeps_the_next_to_its_chat_behind_it(rig: Rig) -> None:
+    """A case and its photo in one round: the platform asks the case to wait (429), so the photo
+    waits as long, instead of arriving first."""
+    rig.api.fail_next("sendMessage", 429, retry_after=2, chat_id=9)
+    await rig.enqueue("case", 9, "the case")
+    await rig.enqueue("photo", 9, "its photo")
+    await rig.enqueue("other", 10, "someone else")
+    assert await rig.sender.drain_once() == 3
+    assert rig.api.sent(9) == [] and len(rig.api.sent(10)) == 1
+    rig.clock.advance(seconds=2)
+    while await rig.sender.drain_once():
+        pass
+    assert [m["text"] for m in rig.api.sent(9)] == ["the case", "its photo"]
+
+
+async def test_a_round_gives_one_moment_to_each_chat(rig: Rig) -> None:
+    """Several messages to one chat in a batch: the round sends the first and asks the shared rate
+    for its moment only; the rest wait for the next rounds (sent one after the other in a round,
+    each would start past its moment, be given back, and its moment be lost to everyone)."""
+    from bot.rate import SharedRate
+
+    asked: list[int] = []
+
+    class Counted(SharedRate):
+        async def take(self, channel: str, wanted: int) -> list[float]:
+            asked.append(wanted)
+            return await super().take(channel, wanted)
+
+    rate = Counted(rig.sessions, {"telegram": 100})
+    sender = OutboxSender(
+        rig.sessions, rig.sender._channels, POLICY, rig.clock, rate=rate, per_chat_interval=0
+    )
+    for n in range(5):
+        await rig.enqueue(f"forward{n}", 9, f"case {n}")
+    for chat in range(5):
+        await rig.enqueue(f"other{chat}", 100 + chat, "hello")
+    assert await sender.drain_once() == 10
+    assert asked == [6], "a moment for each chat, none for the messages that wait"
+    assert [m["text"] for m in rig.api.sent(9)] == ["case 0"]
+    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == 5
+    while await sender.drain_once():
+        pass
+    assert [m["text"] for m in rig.api.sent(9)] == [f"case {n}" for n in range(5)]
+
+
+async def test_a_round_that_fails_before_sending_gives_its_batch_back(rig: Rig) -> None:
+    """The database away when the round asks for its moments: the batch goes back to the queue at
+    once, not when the claim's lease (two minutes) runs out."""
+    from bot.rate import SharedRate
+
+    class Unreachable(SharedRate):
+        async def take(self, channel: str, wanted: int) -> list[float]:
+            raise ConnectionError("the database went away")
+
+    failing = OutboxSender(
+        rig.sessions,
+        rig.sender._channels,
+        POLICY,
+        rig.clock,
+        rate=Unreachable(rig.sessions, {"telegram": 100}),
+    )
+    await rig.enqueue("k", 7)
+    with pytest.raises(ConnectionError):
+        await failing.drain_once()
+    [row] = await rig.rows()
+    assert row.next_attempt_at <= rig.clock() and row.attempts == 0
+    assert await rig.sender.drain_once() == 1
+    assert len(rig.api.sent(7)) == 1
+
+
 async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     spaced = OutboxSender(rig.sessions, rig.sender._channels, POLICY, rig.clock, per_chat_interval=1.0)
     await rig.enqueue("first", 7, "one")
@@ -197,32 +290,65 @@ async def test_one_chat_gets_at_most_one_message_a_second(rig: Rig) -> None:
     assert [m["text"] for m in rig.api.sent(7)] == ["one", "two"]
 
 
-async def test_shared_rate_never_grants_more_than_the_limit_in_any_second(rig: Rig) -> None:
-    """Platforms count a sliding second: whatever second is looked at, never more than the limit
-    was granted, across processes; and nearly the limit is used (20 of 21 slots' shares)."""
-    from bot.rate import SLOTS, SharedRate
+async def test_shared_rate_never_lets_more_than_the_limit_reach_the_platform_in_any_second(
+    rig: Rig,
+) -> None:
+    """Platforms count a sliding second when sends reach them: whatever second is looked at, and
+    however each send is delayed within SPREAD of its moment, never more than the limit, across
+    processes; nearly the limit is used; idle time earns no burst."""
+    from bot.rate import HORIZON, LEAD, SPREAD, SharedRate, spacing
 
     limit = 50
-    wall = [1000.0]
-    first = SharedRate(rig.sessions, {"telegram": limit}, wall_clock=lambda: wall[0])
-    second = SharedRate(rig.sessions, {"telegram": limit}, wall_clock=lambda: wall[0])  # another process
-    assert await first.take("whatsapp", 500) == 500, "no limit configured for that channel"
-    grants = []
-    for slot in range(3 * SLOTS):  # three seconds, every slot, both processes asking for plenty
-        wall[0] = 1000.0 + (slot + 0.5) / SLOTS
-        grants.append(await first.take("telegram", 100) + await second.take("telegram", 100))
-        assert await first.take("telegram", 1) == 0, "a slot's share is spent"
-    # A sliding second touches at most SLOTS + 1 consecutive slots.
-    busiest = max(sum(grants[i : i + SLOTS + 1]) for i in range(len(grants) - SLOTS))
+    clock = [1000.0]
+    first = SharedRate(rig.sessions, {"telegram": limit}, lambda: clock[0], lambda: clock[0])
+    second = SharedRate(rig.sessions, {"telegram": limit}, lambda: clock[0], lambda: clock[0])
+    assert await first.take("whatsapp", 500) == [1000.0] * 500, "no limit configured for that channel"
+    moments: list[float] = []
+    for step in range(300):  # three seconds of rounds, both processes asking for plenty
+        clock[0] = 1000.0 + step * 0.01
+        for rate in (first, second) if step % 2 else (second, first):
+            moments += await rate.take("telegram", 7)
+    assert moments == sorted(moments) and len(set(moments)) == len(moments)
+    assert moments[0] == pytest.approx(1000.0 + LEAD), (
+        "an idle channel's first moment leaves the grant time to come back"
+    )
+    # The worst delays put every send whose moment lies in 1 + SPREAD seconds into one second.
+    busiest = max(sum(1 for m in moments if start <= m <= start + 1 + SPREAD + 1e-9) for start in moments)
     assert busiest <= limit
-    assert sum(grants[SLOTS : 2 * SLOTS]) >= limit * SLOTS // (SLOTS + 1)
-    # The wait is for the end of the slot that refused, not the next boundary after now: a round
-    # that ends past it goes on at once, and does not sleep through the next slot's share.
-    refused_in = 1000.0 + (3 * SLOTS - 0.5) / SLOTS
-    wall[0] = refused_in - 0.4 / SLOTS
-    assert 0.85 / SLOTS < first.seconds_to_next_window() <= 0.95 / SLOTS
-    wall[0] = refused_in + 0.6 / SLOTS  # past the refusing slot, early in the next one
-    assert first.seconds_to_next_window() == 0.0
+    assert busiest >= limit - 1, "the limit is nearly used"
+    assert moments[-1] <= clock[0] + HORIZON, "nothing granted further ahead than the horizon"
+    # Refused: room comes back once the last moment is within the horizon again.
+    assert await first.take("telegram", 1) == []
+    assert 0 < first.seconds_to_room() <= spacing(limit) + 1e-9
+    # A queue idle for ten seconds does not earn the ten seconds' sends in a burst.
+    clock[0] += 10.0
+    burst = await first.take("telegram", 1000)
+    assert len(burst) == int((HORIZON - LEAD) / spacing(limit)) + 1
+    assert burst[0] == pytest.approx(clock[0] + LEAD)
+
+
+async def test_a_send_that_missed_its_moment_goes_back_to_the_queue(rig: Rig, database_url: str) -> None:
+    """A send that cannot start near its paced moment (the platform slow, the sender busy) would
+    reach the platform with the next moments' sends: it is given back, not sent late."""
+    from bot.rate import SharedRate
+
+    rig.api.send_delay = 0.3
+    sender = OutboxSender(
+        rig.sessions,
+        rig.sender._channels,
+        POLICY,
+        rig.clock,
+        rate=SharedRate(rig.sessions, {"telegram": 100}),
+        concurrency=1,
+    )
+    for chat in range(5):
+        await rig.enqueue(f"m{chat}", 100 + chat, "hello")
+    assert await sender.drain_once() == 5
+    rows = await rig.rows()
+    assert len([row for row in rows if row.status == "sent"]) == 1
+    waiting = [row for row in rows if row.status == "pending"]
+    assert len(waiting) == 4 and all(row.attempts == 0 for row in waiting), "given back, not failed"
+    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == 1
 
 
 async def test_an_adapter_bug_is_retried_later_not_left_until_the_lease(rig: Rig) -> None:

@@ -177,7 +177,7 @@ async def send_now(core: Core, broadcast_id: int) -> str:
             "nothing: a running `sigap demo` on this database shows the demo user's message; "
             "`sigap run` (with a token) sends the others"
         )
-    from bot.app import channels_and_sender
+    from bot.app import channels_and_sender, settle_heap
 
     channels, sender = channels_and_sender(core)  # before firing: tokens missing stop here
     now = core.engine_clock()
@@ -185,6 +185,7 @@ async def send_now(core: Core, broadcast_id: int) -> str:
         record = await broadcasts.get(session, broadcast_id)
     if record is None:
         raise UsageError(f"no broadcast {broadcast_id}")
+    settle_heap()
     sender.start()
     try:
         # The first pages go out while the rest is queued.
