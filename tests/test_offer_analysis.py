@@ -1775,3 +1775,82 @@ def test_money_given_for_a_purpose_is_not_money_asked() -> None:
     ):
         assert "fees" not in codes(check(text)), text
     assert "fees" in codes(check("Kerja kebun di Riau. Kasih 2jt untuk pengurusan, langsung berangkat."))
+
+
+# --- Round 10: heldout8's error classes, in new words ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warung seafood di Lombok cari cewek 15-17 utk cuci piring, mess disediakan. WA 0819 2020 3131",
+        "Teens 16 to 17 wanted for a car wash in Makassar, Rp 70rb a day, we fetch you from home.",
+        "Butuh remaja antara 14 dan 16 tahun bantu panen cengkeh di Manado, dijemput truk.",
+    ],
+)
+def test_an_age_range_written_after_the_people_sought_is_a_child_sought(text: str) -> None:
+    # "usia" / "umur" / "age" before the numbers used to be needed: an age after who is sought
+    # ("cewek 15-17") was not read, and a child sought could be LOW.
+    result = check(text)
+    assert result.risk == "high", codes(result)
+
+
+def test_an_adult_range_after_the_people_sought_sets_no_child_floor() -> None:
+    result = check("PT Contoh Rasa Nusantara cari karyawati 18-30 thn untuk kasir di Semarang, gaji UMK.")
+    assert "minors" not in codes(result)
+    assert result.floor == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The amount names where it goes, not what it is for: money asked, not pay.
+        "Lowongan kebun sawit Riau, langsung kerja. Cukup 2,5jt ditransfer ke rekening Pak Darto.",
+        "Your seat on the next intake is held once you send USD 1,500 by bank transfer before Friday.",
+    ],
+)
+def test_an_amount_followed_by_where_it_is_sent_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.entities.salary is None
+
+
+def test_pay_sent_to_the_workers_account_is_still_pay() -> None:
+    for text in (
+        "PT Contoh Logistik, staf gudang Cikarang. Gaji Rp 5.200.000 ditransfer ke rekening masing-masing.",
+        "PT Contoh Logistik, staf gudang Cikarang. Rp 5.200.000/bulan langsung ke rekening pekerja.",
+    ):
+        result = check(text)
+        assert "fees" not in codes(result), text
+        assert result.entities.salary is not None
+
+
+def test_a_claimed_state_programme_that_takes_money_to_a_named_person_is_high() -> None:
+    # "admin 2jt" after a programme's name is the fee; where it is sent makes it one.
+    result = check("Info Program Triple Win Jerman, admin 2,5jt ke no rek a.n. Bu Wati. 0813 1111 0000")
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The scam's number pointed back to with "-nya" and "yang dipakai".
+        'Hati-hati! Tetangga saya hampir kena: "kerja packing di Myanmar, gaji 15 juta, visa urus di '
+        'sana". Nomornya 0813 5555 6666. Sudah kami tanyakan ke Disnaker, itu bukan lowongan resmi.',
+        'Waspada pesan "lowongan kapal pesiar, bayar 12jt untuk proses, pasti berangkat". Nomor yang '
+        "digunakan 0857 2222 1111. Itu penipuan, lapor ke BP3MI.",
+    ],
+)
+def test_a_warning_that_names_the_scams_number_is_a_warning_post(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_a_scam_ad_giving_its_own_number_after_a_warning_stays_an_ad() -> None:
+    result = check(
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor, berangkat minggu ini. "
+        "Nomor kami 0812 3434 5656"
+    )
+    assert not result.warning_post
+    assert result.risk == "high"

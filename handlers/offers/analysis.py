@@ -82,15 +82,22 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
-AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
-AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
+AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
+# The people an age is of, written right before it ("cewek 16+", "girls 14-17", "remaja 15-17
+# thn"): an age given after who is sought is an age as surely as after "usia" (round 10: a range
+# after "girls" was not read, and a child sought was LOW).
+PEOPLE = (
+    r"men|women|boys|girls|ladies|teens?|teenagers?|kids|youths?|students|pria|wanita|cowok|cowo|cewek|"
+    r"cewe|cwe|cwk|gadis|remaja|pemuda|pemudi|laki|laki2|perempuan|anak|anak2|pelajar|siswa|siswi|abg"
+)
+AGE_BEFORE = re.compile(
+    rf"(?<![a-z])(?:usia|umur|age[d]?|min(?:imal|imum)?\.?|{PEOPLE})\s*:?\s*(?:antara|between|from|dari)?\s*$"
+)
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
 # starts with the digits, so that the search skips quickly to them.
 AGE_PLUS = re.compile(r"(\d{2})\s*\+")
-AGE_PLUS_BEFORE = re.compile(
-    r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
-)
+AGE_PLUS_BEFORE = re.compile(rf"(?<![a-z])(?:usia|umur|age[d]?|{PEOPLE})\s*:?\s*$")
 # Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
 MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
@@ -868,7 +875,7 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
     ranges = []
     for match in AGE_RANGE.finditer(lowered):
         start, end = match.span()
-        before = AGE_BEFORE.search(lowered, max(0, start - 14), start)
+        before = AGE_BEFORE.search(lowered, max(0, start - 22), start)
         if before or AGE_AFTER.match(lowered, end):
             quoted = lowered[before.start() if before else start : end]
             ranges.append((int(match.group(1)), quoted.strip()))
@@ -877,7 +884,7 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()
-            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 10), start)
+            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 14), start)
             if before:
                 ranges.append((int(match.group(1)), lowered[before.start() : end]))
     return ranges

@@ -200,6 +200,8 @@ class OfferRules:
     # "20jt for processing": what an amount pays for, right after it (round 9).
     fee_purpose: re.Pattern[str]
     covered_after: re.Pattern[str]
+    # "3jt ke rek a.n. ...", "to our finance officer": where an amount is to be sent (round 10).
+    payee_after: re.Pattern[str]
     paid_by_worker: re.Pattern[str]
     large_fee_idr: float
     negations: frozenset[str]
@@ -380,6 +382,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
                 rf"(?:{_alternatives(data['pay']['fee_purpose'])})(?![a-z])"
             ),
             covered_after=_words_ending(data["pay"]["covered_after"]),
+            payee_after=re.compile(rf"(?<![a-z])(?:{_alternatives(data['pay']['payee_after'])})"),
             paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
             large_fee_idr=float(data["pay"]["large_fee_idr"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),

@@ -168,6 +168,14 @@ def _own_call(
     """Does the text ask the reader to apply to it: a contact of its own, a directive to reply,
     or, in a text that warns only a little, a channel named ("Chat WA", "call the office")?"""
     sources = {first for first, _ in concepts.get("contact_source", ())}
+    # "Nomornya 0812 ...": a contact noun with the clitic -nya points back to the message just
+    # told (its number), the scam's, as "nomor ini" does; "Nomor admin 0812" does not (round 10).
+    text, spans = words.text, words.spans
+    sources.update(
+        first
+        for first, last in concepts.get("contact_noun", ())
+        if first == last and text[spans[first][0] : spans[first][1]].lower().endswith("nya")
+    )
     replies = {first for first, _ in concepts.get("reply", ())}
     # A channel named ("WA", "chat", "hubungi kami") invites only with a contact right after it:
     # "simpan bukti chat" in a guide is no way to answer.
