@@ -1854,3 +1854,17 @@ def test_a_scam_ad_giving_its_own_number_after_a_warning_stays_an_ad() -> None:
     )
     assert not result.warning_post
     assert result.risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT CONTOH Sejahtera Penempatan KEP.0042/17/2025 rekrut perawat lansia ke Taiwan.",
+        "PT Contoh Sejahtera Penempatan No. SIP3MI 0042 buka job pabrik Jepang.",
+    ],
+)
+def test_a_licence_number_after_a_company_is_not_part_of_its_name(text: str) -> None:
+    # The number was read into the name, so the company was "not found" and a near-copy of itself.
+    result = check(text, SAMPLE_REGISTER)
+    assert "registered_company" in {s.code for s in result.good_signs}, codes(result)
+    assert "lookalike_company" not in codes(result)

@@ -71,6 +71,14 @@ SUFFIXED_COMPANY = re.compile(
     r"(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited)"
 )
 SENTENCE_END = re.compile(r"(?<=\w{4})\.\s")
+# A licence number or its label written right after a company's name ("PT Contoh Jaya
+# KEP.123/456/2023", "PT Contoh Jaya No. SIP3MI ..."): not a word of the name, which would then not
+# be found in the register and read as a near-copy of itself (round 10).
+LICENCE_WORD = re.compile(
+    r"[ \t]+(?:(?:KEP|SIP3MI|SIP2MI|SIPPMI|SIUPPAK|SIUPPMI|SIUP|NIB|No|Nomor|Izin|Ijin|Lisensi|Licen[cs]e|Reg)\b"
+    r"|[\w\-]*\d[\w\-]*[./][\w./\-]*)",
+    re.IGNORECASE,
+)
 LINK = re.compile(
     r"\b(?:https?://|www\.|(?:wa|t|m)\.me/|bit\.ly/|s\.id/|linktr\.ee/|forms\.gle/|tinyurl\.com/)[^\s<>\"')\]]+",
     re.IGNORECASE,
@@ -838,6 +846,7 @@ def _companies(text: str) -> tuple[str, ...]:
         # A period after a whole word ends the sentence, and the name ("PT SINAR JAYA. APA YANG"),
         # not one after an abbreviation ("Co., Ltd", "Sdn. Bhd").
         name = SENTENCE_END.split(name, maxsplit=1)[0]
+        name = LICENCE_WORD.split(name, maxsplit=1)[0]
         name = " ".join(name.split()).strip(" .-")
         if len(name) >= 4 and name not in names:
             names.append(name)
