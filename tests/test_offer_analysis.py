@@ -1868,3 +1868,28 @@ def test_a_licence_number_after_a_company_is_not_part_of_its_name(text: str) -> 
     result = check(text, SAMPLE_REGISTER)
     assert "registered_company" in {s.code for s in result.good_signs}, codes(result)
     assert "lookalike_company" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toko HP di kawasan Nagoya butuh 2 SPG, penempatan Kota Batam, gaji UMK. Datang langsung ke toko.",
+        "Mall job in Batam: cashier at our Nagoya outlet, Rp 4.1 million, apply at the counter.",
+    ],
+)
+def test_a_district_of_an_indonesian_city_named_like_a_foreign_one_is_not_abroad(text: str) -> None:
+    # Nagoya is also a district of Batam; without the comma of an address it was read as Japan.
+    result = check(text)
+    assert not result.abroad
+    assert result.risk != "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja pabrik mobil di Nagoya, Jepang. Berangkat dari Batam, tanpa ujian.",
+        "Factory work in Nagoya, visa arranged, fly out from Batam next week.",
+    ],
+)
+def test_the_foreign_city_with_its_country_or_a_journey_is_still_abroad(text: str) -> None:
+    assert check(text).abroad

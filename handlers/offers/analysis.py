@@ -75,7 +75,8 @@ SENTENCE_END = re.compile(r"(?<=\w{4})\.\s")
 # KEP.123/456/2023", "PT Contoh Jaya No. SIP3MI ..."): not a word of the name, which would then not
 # be found in the register and read as a near-copy of itself (round 10).
 LICENCE_WORD = re.compile(
-    r"[ \t]+(?:(?:KEP|SIP3MI|SIP2MI|SIPPMI|SIUPPAK|SIUPPMI|SIUP|NIB|No|Nomor|Izin|Ijin|Lisensi|Licen[cs]e|Reg)\b"
+    r"[ \t]+(?:(?:KEP|SIP3MI|SIP2MI|SIPPMI|SIUPPAK|SIUPPMI|SIUP|NIB|No|Nomor|Izin|Ijin|Lisensi|"
+    r"Licen[cs]e|Reg)\b"
     r"|[\w\-]*\d[\w\-]*[./][\w./\-]*)",
     re.IGNORECASE,
 )
@@ -711,6 +712,16 @@ def _where_work_is(
             if known[p[0]].country == "ID"
             or p[2] + 1 not in indonesian
             or text[spans[p[2]][1] : spans[p[2] + 1][0]].strip() != ","
+        ]
+    # A foreign name that is also a district of an Indonesian city ("Nagoya" in Batam) is that
+    # district in an ad that names a place of the city's province and no other name of the
+    # country, and speaks of no journey abroad: "Hotel di Nagoya, Batam", "Batam (Nagoya area)"
+    # (round 10; before, only the comma form was read).
+    if indonesian and not any(c in concepts for c in LEAVING_WORDS):
+        provinces = {known[name].province for name, _, _ in kept if known[name].country == "ID"}
+        named = {known[name].country for name, _, _ in kept if not known[name].also_in}
+        kept = [
+            p for p in kept if not (known[p[0]].also_in in provinces and known[p[0]].country not in named)
         ]
     before = {last for _, last in concepts.get("place_attribute", ())}
     after = {first for first, _ in concepts.get("place_attribute_after", ())}

@@ -149,6 +149,9 @@ class Place:
     hub: bool
     middle_east: bool
     province: str = ""  # BPS code of an Indonesian place's province, for its minimum wage
+    # A foreign name that is also a district of an Indonesian city ("Nagoya" in Batam): the BPS
+    # code of that city's province (round 10).
+    also_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -337,6 +340,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
                 bool(p.get("hub", False)),
                 bool(p.get("middle_east", False)),
                 str(p.get("province", "")),
+                str(p.get("also_in", {}).get(name, "")),
             )
             for name, p in place_names
         }
