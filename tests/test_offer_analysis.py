@@ -1893,3 +1893,15 @@ def test_a_district_of_an_indonesian_city_named_like_a_foreign_one_is_not_abroad
 )
 def test_the_foreign_city_with_its_country_or_a_journey_is_still_abroad(text: str) -> None:
     assert check(text).abroad
+
+
+def test_dp_is_a_down_payment_only_beside_money() -> None:
+    # "DP" also names an offshore qualification (dynamic positioning); as a bare word it raised
+    # a fee on a skilled crew ad.
+    crew = check("Kapal supply lepas pantai Balikpapan cari DPO, wajib sertifikat DP, PT Contoh Marine.")
+    assert "fees" not in codes(crew)
+    for text in (
+        "Kerja pabrik Osaka, total paket 48 juta, 40% DP waktu tanda tangan.",
+        "Kerja gudang Selangor, DP 6jt, sisanya potong gaji.",
+    ):
+        assert "fees" in codes(check(text)), text

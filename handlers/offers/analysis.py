@@ -391,13 +391,21 @@ class _Reading:
                 self.raise_sign("domestic_scheme_abroad", self.words.quote(*scheme))
 
     def raise_fees(self) -> None:
-        """Amounts asked of the worker (read with the pay): a fee, and a large one."""
+        """Amounts asked of the worker (read with the pay): a fee, and a large one. A down payment
+        abbreviated ("DP") is money only with a number beside it ("DP 10jt", "50% DP"): "DP
+        certificates" on an offshore crew is a qualification (round 10)."""
         self.salary, fees = read_amounts(self.words.lowered, self.rules)
         for start, quoted, worth in fees:
             if not self.denied.any(self.words.word_at(start), True):
                 self.raise_sign("fees", quoted)
                 if worth >= self.rules.large_fee_idr:
                     self.raise_sign("large_fee", quoted)
+        words, clauses = self.words.words, self.words.clauses
+        for first, last in self.live("down_payment") if "fees" not in self.found else ():
+            for i in range(max(0, first - 2), min(len(words), last + 3)):
+                if words[i].isdigit() and clauses[i] == clauses[first]:
+                    self.raise_sign("fees", self.words.quote(min(i, first), max(i, last)))
+                    return
 
     def skilled(self) -> bool:
         """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
