@@ -1905,3 +1905,38 @@ def test_dp_is_a_down_payment_only_beside_money() -> None:
         "Kerja gudang Selangor, DP 6jt, sisanya potong gaji.",
     ):
         assert "fees" in codes(check(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Need 5 guys for a palm oil estate in Riau. Your ID card remains with the estate office till "
+        "you finish.",
+        "Kerja kebun kopi di Lampung. KTP dan ijazah ditaruh di kantor mandor sampai kontrak habis.",
+    ],
+)
+def test_a_document_left_in_someone_elses_keeping_is_held(text: str) -> None:
+    result = check(text)
+    assert "documents_held" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_document_that_stays_with_the_worker_is_not_held() -> None:
+    result = check("PT Contoh Agro Lestari, pemanen sawit Jambi. Your passport stays with you at all times.")
+    assert "documents_held" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mill work in Jambi for lads from Sumba, unpaid for the first two months while you settle the fare.",
+        "Kerja tambak di Kalimantan, belum digaji 2 bulan awal karena ongkos kapal.",
+    ],
+)
+def test_unpaid_first_months_are_pay_withheld(text: str) -> None:
+    assert "wages_withheld" in codes(check(text))
+
+
+def test_a_worker_who_pays_back_the_journey_owes_a_debt() -> None:
+    result = check("Boat crew in Maluku, we cover the trip and you work off the ticket from your wages.")
+    assert "salary_deduction" in codes(result), codes(result)
