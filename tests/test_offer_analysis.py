@@ -1940,3 +1940,23 @@ def test_unpaid_first_months_are_pay_withheld(text: str) -> None:
 def test_a_worker_who_pays_back_the_journey_owes_a_debt() -> None:
     result = check("Boat crew in Maluku, we cover the trip and you work off the ticket from your wages.")
     assert "salary_deduction" in codes(result), codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dibutuhkan perawat ICU untuk rumah sakit daerah di Kabupaten Contoh, Papua Selatan. STR aktif, "
+        "pengalaman min 2 tahun. Tiket berangkat dan rumah dinas ditanggung. Berkas ke sdm@contoh.example",
+        "Structural engineer for a toll-road site in North Maluku, SKA required, 10 years on site. "
+        "Flight in and mess provided. CV to hr@contoh.example",
+    ],
+)
+def test_a_licensed_profession_flown_to_a_post_is_not_a_worker_moved_away(text: str) -> None:
+    result = check(text)
+    assert "away_unverified" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_unskilled_work_with_the_journey_arranged_still_needs_checking() -> None:
+    result = check("Kerja kebun sawit Kalimantan, tanpa pengalaman, tiket kapal ditanggung, berangkat Senin.")
+    assert result.risk != "low"

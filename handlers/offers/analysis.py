@@ -556,7 +556,10 @@ class _Reading:
             return
         # Skilled site work on a rotation roster ("roster 10/2", "tiket cuti") flies its crew home
         # on leave: the fare is a term of the roster, not a recruiter moving the worker (round 7).
-        if self.live("rotation") and self.skilled():
+        # Nor does a profession the state licenses (a doctor's STR, a site engineer's SKA): the
+        # post's flights and housing are its terms; nobody is trafficked into needing a licence
+        # (round 10: doctors for remote regencies were MEDIUM).
+        if (self.live("rotation") or self.live("professional_licence")) and self.skilled():
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
         # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
