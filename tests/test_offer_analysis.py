@@ -1960,3 +1960,33 @@ def test_a_licensed_profession_flown_to_a_post_is_not_a_worker_moved_away(text: 
 def test_unskilled_work_with_the_journey_arranged_still_needs_checking() -> None:
     result = check("Kerja kebun sawit Kalimantan, tanpa pengalaman, tiket kapal ditanggung, berangkat Senin.")
     assert result.risk != "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dicari ABG umur 15an buat jaga warung di Batam, mess gratis, dijemput.",
+        "Hiring girls aged fifteen to seventeen for hostess work in Jakarta, we fetch you.",
+        "Butuh cowok 16 thn bantu bongkar muat di pelabuhan Sorong, tidur di gudang.",
+    ],
+)
+def test_a_single_young_age_or_one_written_out_is_a_child_sought(text: str) -> None:
+    assert check(text).risk == "high", codes(check(text))
+
+
+def test_a_headcount_after_the_people_sought_is_no_age() -> None:
+    result = check("PT Contoh Bangun Jaya butuh laki-laki 15 orang, proyek gedung Semarang, gaji UMK.")
+    assert "minors" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your berth on the Mediterranean cruise line is confirmed once EUR 1,900 reaches the crewing office.",
+        "Posisi housekeeping kapal pesiar sudah ada, Rp 7 juta untuk kunci nama kamu minggu ini.",
+    ],
+)
+def test_money_that_holds_a_place_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.risk == "high"

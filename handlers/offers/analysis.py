@@ -107,6 +107,26 @@ AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # starts with the digits, so that the search skips quickly to them.
 AGE_PLUS = re.compile(r"(\d{2})\s*\+")
 AGE_PLUS_BEFORE = re.compile(rf"(?<![a-z])(?:usia|umur|age[d]?|{PEOPLE})\s*:?\s*$")
+# A single young age after the people it is of, with a year word or the "-an" of "about"
+# ("cewek 16 thn", "ABG 15an"); or after an age word, a teen age written out ("aged fifteen",
+# "umur enam belas"); "belasan tahun" is "in the teens" (round 10). The number comes first so
+# that the search skips to it; what stands before is checked after.
+YOUNG_AGE = re.compile(
+    r"(?<![\d.,])(?P<age>1[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
+)
+TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "sepuluh": 10, "sebelas": 11, "dua belas": 12,
+    "tiga belas": 13, "empat belas": 14, "lima belas": 15, "enam belas": 16, "tujuh belas": 17,
+    "belasan": 13,
+}  # fmt: skip
+TEEN_AGE = re.compile(
+    r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*(?:antara|between|from|dari)?\s*"
+    rf"(?P<age>{'|'.join(sorted(TEEN_WORDS, key=len, reverse=True))})(?![a-z])"
+)
+TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age ten")
+AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
+PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
 # Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
 MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
@@ -912,6 +932,18 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
             ranges.append((int(match.group(1)), quoted.strip()))
     if "atas" in lowered or "above" in lowered or "older" in lowered:
         ranges += [(int(m.group(1)), m.group().strip()) for m in AGE_UP.finditer(lowered)]
+    for match in YOUNG_AGE.finditer(lowered):
+        start, end = match.span()
+        # After an age word a bare number is an age ("umur 15"); after the people sought only
+        # with a year word or "-an" ("cewek 16 thn"): "laki-laki 15 orang" is a headcount.
+        before = AGE_WORD_BEFORE.search(lowered, max(0, start - 10), start)
+        if before is None and match.group("unit"):
+            before = PEOPLE_BEFORE.search(lowered, max(0, start - 10), start)
+        if before is not None:
+            ranges.append((int(match.group("age")), lowered[before.start() : end].strip()))
+    if any(word in lowered for word in TEEN_HINTS):
+        for match in TEEN_AGE.finditer(lowered):
+            ranges.append((TEEN_WORDS[match.group("age")], match.group().strip()))
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()
