@@ -1990,3 +1990,18 @@ def test_money_that_holds_a_place_is_money_asked(text: str) -> None:
     result = check(text)
     assert "fees" in codes(result), codes(result)
     assert result.risk == "high"
+
+
+def test_a_passport_for_an_arranged_journey_with_no_country_is_abroad_withheld() -> None:
+    result = check(
+        "Congratulations, you passed. Bring a passport valid for a year; the flight and hotel are on "
+        "us and the office address is given when you land."
+    )
+    assert result.abroad
+    assert result.risk == "high", codes(result)
+
+
+def test_an_english_word_near_a_place_name_is_not_that_place() -> None:
+    # Misspellings are corrected towards a place only at its end ("singapur", "cambodian").
+    assert check("Please prepare your documents for the interview.").entities.places == ()
+    assert check("Kerja restoran di Singapur, gaji 2000 SGD.").entities.destination == "SG"

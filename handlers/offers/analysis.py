@@ -379,6 +379,13 @@ class _Reading:
         if "abroad_unnamed" in found and not self.abroad and not self.stays_home:
             self.abroad = True
             self.raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
+        # A passport to prepare for a journey the recruiter arranges, and no country named: the
+        # work is abroad and its place withheld ("prepare a valid passport ... your flight is
+        # arranged ... the location will be shared after your arrival") (round 10).
+        if not self.abroad and not self.stays_home and self.destination in ("", "ID"):
+            passport = next(iter(self.live("passport")), None)
+            if passport is not None and self.live("journey") and not self.quoted_places:
+                self.raise_sign("destination_withheld", words.quote(*passport))
         if "destination_withheld" in found:
             self.abroad = True
         if self.abroad:

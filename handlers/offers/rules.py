@@ -323,7 +323,11 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
-        stemmer = stem or Stemmer(roots, long_roots, names)
+        # Misspellings are corrected towards a place only at its end ("singapur", "cambodian"):
+        # "prepare" is one letter from "parepare" and was read as a city (round 10).
+        place_set = {name for name, _ in place_names}
+        _, long_words = _vocabulary((p for p in every_phrase if p not in place_set), slang)
+        stemmer = stem or Stemmer(roots, long_words, names, long_roots - long_words)
         read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
 
         def normalised(phrase: str) -> tuple[str, ...]:
