@@ -2005,3 +2005,26 @@ def test_an_english_word_near_a_place_name_is_not_that_place() -> None:
     # Misspellings are corrected towards a place only at its end ("singapur", "cambodian").
     assert check("Please prepare your documents for the interview.").entities.places == ()
     assert check("Kerja restoran di Singapur, gaji 2000 SGD.").entities.destination == "SG"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lowongan terapis di panti pijat Surabaya, penghasilan besar dari servis tambahan untuk tamu. "
+        "Mess ada, WA 0812 7070 8080.",
+        "Karaoke lounge in Medan needs hostesses; what you earn depends on the extras you agree with "
+        "guests. Housing provided.",
+    ],
+)
+def test_earnings_from_a_private_extra_with_guests_at_a_venue_are_sex_work(text: str) -> None:
+    result = check(text)
+    assert "sexual_exploitation" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_tour_guides_extras_agreed_with_guests_are_not_sex_work() -> None:
+    result = check(
+        "PT Contoh Wisata Bahari cari pemandu snorkeling di Labuan Bajo. Tarif trip tambahan "
+        "disepakati dengan tamu lewat kantor, gaji UMK."
+    )
+    assert "sexual_exploitation" not in codes(result)
