@@ -2028,3 +2028,15 @@ def test_a_tour_guides_extras_agreed_with_guests_are_not_sex_work() -> None:
         "disepakati dengan tamu lewat kantor, gaji UMK."
     )
     assert "sexual_exploitation" not in codes(result)
+
+
+def test_an_english_word_is_not_cut_by_indonesian_prefixes() -> None:
+    # "membership" was read as "mem-ber-ship", a ship: a journey, and a local ad MEDIUM.
+    result = check("Online tutor for pupils, IDR 80,000 an hour, with membership of our teachers' forum.")
+    assert "away_unverified" not in codes(result)
+    assert result.risk == "low"
+
+
+def test_a_shipyard_is_a_workplace_not_a_journey() -> None:
+    result = check("Dicari helper untuk galangan kapal di Tanjung Uncang, gaji UMK, lamaran diantar.")
+    assert "away_unverified" not in codes(result)

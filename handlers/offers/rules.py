@@ -262,14 +262,21 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         phrases_by_sign: dict[str, list[str]] = {}
         concepts: dict[str, list[str]] = {}
         slang: dict[str, str] = {}
+        # The words of the English rules: Indonesian affixes never lead to them ("membership" is
+        # not "mem-ber-ship", a ship) (round 10).
+        english: list[str] = []
         for language in content.languages:
             texts = content.texts(language)
             for key in texts.keys():
                 parts = key.split(".")
                 if key.startswith("offers.flags.") and parts[-1] == "phrases":
                     phrases_by_sign.setdefault(parts[2], []).extend(texts.words(key))
+                    if language == "en":
+                        english.extend(texts.words(key))
                 elif key.startswith("offers.concepts."):
                     concepts.setdefault(parts[2], []).extend(texts.words(key))
+                    if language == "en":
+                        english.extend(texts.words(key))
                 elif key.startswith("offers.slang."):
                     slang[parts[2]] = texts(key).lower()
         for key, value in slang.items():
@@ -327,7 +334,11 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         # "prepare" is one letter from "parepare" and was read as a city (round 10).
         place_set = {name for name, _ in place_names}
         _, long_words = _vocabulary((p for p in every_phrase if p not in place_set), slang)
-        stemmer = stem or Stemmer(roots, long_words, names, long_roots - long_words)
+        english_roots, _ = _vocabulary(english, slang)
+        other_roots, _ = _vocabulary((p for p in every_phrase if p not in set(english)), slang)
+        stemmer = stem or Stemmer(
+            roots, long_words, names, long_roots - long_words, english_only=english_roots - other_roots
+        )
         read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
 
         def normalised(phrase: str) -> tuple[str, ...]:

@@ -136,6 +136,7 @@ class Stemmer:
         fuzzy_roots: Iterable[str] = (),
         names: Iterable[str] = (),
         fuzzy_names: Iterable[str] = (),
+        english_only: Iterable[str] = (),
     ) -> None:
         self.roots = frozenset(roots)
         # Names (of places, of apps) are never stemmed: "Busan" is not "bus".
@@ -147,6 +148,9 @@ class Stemmer:
         # clipped spelling ("cambodian", "singapur"), not a letter put inside ("prepare" is not
         # "parepare") (round 10).
         self._fuzzy_names = sorted({r for r in fuzzy_names if len(r) >= 6 and r.isalpha()})
+        # Roots only the English rules use: no Indonesian prefix leads to them ("membership" is
+        # no "ship"); an ending may ("european" is "europe") (round 10).
+        self._english_only = frozenset(english_only)
 
     def __call__(self, word: str) -> str:
         roots = self.roots
@@ -157,6 +161,8 @@ class Stemmer:
         known = word in roots
         for candidate, sure in affix_candidates(word):
             if candidate in roots and (sure or not known):
+                if candidate in self._english_only and not word.startswith(candidate):
+                    continue  # a prefix taken off an English word ("mem-ber-ship")
                 return candidate
         if known:
             return word
