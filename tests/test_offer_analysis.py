@@ -2040,3 +2040,18 @@ def test_an_english_word_is_not_cut_by_indonesian_prefixes() -> None:
 def test_a_shipyard_is_a_workplace_not_a_journey() -> None:
     result = check("Dicari helper untuk galangan kapal di Tanjung Uncang, gaji UMK, lamaran diantar.")
     assert "away_unverified" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kindly remit EUR 1,500 for your onboarding pack within 3 days to confirm your cruise contract.",
+        "To move your visa forward, a handling amount of MYR 2,000 is required this week.",
+        "Kerja pabrik Korea, cukup siapkan dana 25 juta, berangkat 2 minggu.",
+        "Kirim 1,5jt ke Bu Ani buat pengurusan, kerja kebun di Sarawak.",
+    ],
+)
+def test_money_to_remit_prepare_or_send_to_a_person_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.entities.salary is None
