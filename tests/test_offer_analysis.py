@@ -2055,3 +2055,27 @@ def test_money_to_remit_prepare_or_send_to_a_person_is_money_asked(text: str) ->
     result = check(text)
     assert "fees" in codes(result), codes(result)
     assert result.entities.salary is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'PERINGATAN: halaman FB "Loker Korea Cepat" meminta biaya 18 juta untuk kerja pabrik tanpa ujian. '
+        "Kami tidak pernah memungut biaya. Lapor ke 0370 640 111 (kantor Disnakertrans).",
+        'Info dari BP3MI: tawaran "kerja Kamboja gaji 25 juta" itu modus TPPO. Jika ada yang '
+        "menawarkan, hubungi hotline BP3MI 0800 100 200.",
+    ],
+)
+def test_an_office_line_to_report_to_is_no_call_to_apply(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_a_mobile_after_an_office_name_may_be_an_impersonator_and_stays_an_ad() -> None:
+    result = check(
+        "Waspada calo, hati-hati penipuan! Kerja kebun Sarawak tanpa paspor, lewat Entikong. "
+        "Pendaftaran resmi Disnaker 0812 5656 7878"
+    )
+    assert not result.warning_post
+    assert result.risk == "high"

@@ -99,6 +99,14 @@ def read_warning(
     return WarningReading(cues, in_quotes, advice, own_call, score)
 
 
+MOBILE = re.compile(r"(?:\+?62[\s\-.]?|0)8[1-9]")
+
+
+def _mobile_at(text: str, position: int) -> bool:
+    """Is the number at `position` an Indonesian mobile ("0812 ...", "+62 812 ...")?"""
+    return MOBILE.match(text, position) is not None
+
+
 def _quoted_words(words: Words) -> frozenset[int]:
     """The words that stand inside quotation marks."""
     text = words.text
@@ -185,6 +193,8 @@ def _own_call(
     # would invite names a number not to use ("jangan ragu, hubungi 0812" still invites).
     refused = {i for i in (*cues, *channels) if i and words.words[i - 1] in negations}
     invites = (channels | set(cues)) - refused
+    offices = {first for name in AUTHORITY for first, _ in concepts.get(name, ())}
+    report_lines = {first for first, _ in concepts.get("report_line", ())}
     for position in contacts:
         at = words.word_at(position)
         if at in quoted:
@@ -194,6 +204,17 @@ def _own_call(
             continue
         # "dari nomor 0852 ..." names the scam's number; "info dari kami, WA 0812" still invites.
         if any(i in sources for i in before) and not any(i in invites for i in before):
+            continue
+        # A line to report to ("lapor ke 0561 ...", "hotline BP3MI 0800 ...") or an office's
+        # number named without an invitation is no call to apply; a person's mobile after "BP3MI"
+        # may be an impersonator's, so only a number that is no Indonesian mobile counts so
+        # (round 10).
+        # A number after an office's name with a word that invites ("... atau LTSA. Telp (0380)
+        # ...") is the ad's own office to apply at.
+        office_line = any(i in report_lines for i in before) or (
+            any(i in offices for i in before) and not any(i in invites for i in before)
+        )
+        if office_line and not _mobile_at(words.text, position):
             continue
         return True
     if not strong:
