@@ -2079,3 +2079,21 @@ def test_a_mobile_after_an_office_name_may_be_an_impersonator_and_stays_an_ad() 
     )
     assert not result.warning_post
     assert result.risk == "high"
+
+
+def test_a_fishing_crew_paid_only_at_the_end_is_forced_labour() -> None:
+    result = check(
+        "Deckhands for a tuna longliner out of Bitung, 18 months at sea, wages paid at the end of the "
+        "contract."
+    )
+    assert "fishing_with_fees" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_job_whose_address_is_given_after_landing_with_a_passport_is_abroad() -> None:
+    result = check(
+        "You are hired as a marketing analyst. Air tickets and a room are on us; the office address "
+        "will be shared after you arrive. Bring your passport."
+    )
+    assert result.abroad
+    assert result.risk == "high", codes(result)
