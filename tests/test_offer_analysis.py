@@ -2097,3 +2097,16 @@ def test_a_job_whose_address_is_given_after_landing_with_a_passport_is_abroad() 
     )
     assert result.abroad
     assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passenger vessel in the Caribbean hiring cabin stewards, USD 1,400 a month. The uniform and "
+        "training package costs USD 1,600, paid before joining.",
+        "Kapal wisata Eropa buka lowongan waiter, gaji 22 juta. Biaya sertifikat 9 juta dibayar dulu.",
+    ],
+)
+def test_a_passenger_ship_named_otherwise_with_a_fee_is_a_cruise_fee(text: str) -> None:
+    result = check(text)
+    assert "cruise_with_fees" in codes(result), codes(result)
