@@ -2110,3 +2110,13 @@ def test_a_job_whose_address_is_given_after_landing_with_a_passport_is_abroad() 
 def test_a_passenger_ship_named_otherwise_with_a_fee_is_a_cruise_fee(text: str) -> None:
     result = check(text)
     assert "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_bringing_others_abroad_for_a_sum_per_head_is_a_broker_commission() -> None:
+    for text in (
+        "Bawa saudara kerja kebun di Sabah, setiap kepala kamu terima 750rb.",
+        "Bring your friends to our Doha cleaning jobs: USD 80 for each person who departs.",
+    ):
+        assert "recruiter_commission" in codes(check(text)), text
+    local = check("Toko Contoh Jaya di Pontianak: ajak teman melamar, setiap orang bawa KTP dan CV.")
+    assert "recruiter_commission" not in codes(local)
