@@ -2120,3 +2120,12 @@ def test_bringing_others_abroad_for_a_sum_per_head_is_a_broker_commission() -> N
         assert "recruiter_commission" in codes(check(text)), text
     local = check("Toko Contoh Jaya di Pontianak: ajak teman melamar, setiap orang bawa KTP dan CV.")
     assert "recruiter_commission" not in codes(local)
+
+
+def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> None:
+    result = check(
+        'Scam alert from the village youth group: a woman promising "hotel work in Dubai, USD 1,300, '
+        'visit visa, free ticket" is going door to door. Her WhatsApp is 0857 4141 2323. Report her to BP3MI.'
+    )
+    assert result.warning_post
+    assert result.risk == "low", codes(result)

@@ -192,7 +192,12 @@ def _own_call(
     # "jangan daftar ke 0812 ...", "do not call 0852 ...": a negation right before the word that
     # would invite names a number not to use ("jangan ragu, hubungi 0812" still invites).
     refused = {i for i in (*cues, *channels) if i and words.words[i - 1] in negations}
-    invites = (channels | set(cues)) - refused
+    # A channel inside a phrase that names the scam's source ("his WhatsApp is 0813 ...",
+    # "WA pelaku") invites nobody (round 10).
+    source_words = {
+        i for first, last in concepts.get("contact_source", ()) for i in range(first, last + 1)
+    }
+    invites = (channels | set(cues)) - refused - source_words
     offices = {first for name in AUTHORITY for first, _ in concepts.get(name, ())}
     report_lines = {first for first, _ in concepts.get("report_line", ())}
     for position in contacts:
