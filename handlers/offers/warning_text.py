@@ -194,9 +194,7 @@ def _own_call(
     refused = {i for i in (*cues, *channels) if i and words.words[i - 1] in negations}
     # A channel inside a phrase that names the scam's source ("his WhatsApp is 0813 ...",
     # "WA pelaku") invites nobody (round 10).
-    source_words = {
-        i for first, last in concepts.get("contact_source", ()) for i in range(first, last + 1)
-    }
+    source_words = {i for first, last in concepts.get("contact_source", ()) for i in range(first, last + 1)}
     invites = (channels | set(cues)) - refused - source_words
     offices = {first for name in AUTHORITY for first, _ in concepts.get(name, ())}
     report_lines = {first for first, _ in concepts.get("report_line", ())}
