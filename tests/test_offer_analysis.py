@@ -1775,3 +1775,357 @@ def test_money_given_for_a_purpose_is_not_money_asked() -> None:
     ):
         assert "fees" not in codes(check(text)), text
     assert "fees" in codes(check("Kerja kebun di Riau. Kasih 2jt untuk pengurusan, langsung berangkat."))
+
+
+# --- Round 10: heldout8's error classes, in new words ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Warung seafood di Lombok cari cewek 15-17 utk cuci piring, mess disediakan. WA 0819 2020 3131",
+        "Teens 16 to 17 wanted for a car wash in Makassar, Rp 70rb a day, we fetch you from home.",
+        "Butuh remaja antara 14 dan 16 tahun bantu panen cengkeh di Manado, dijemput truk.",
+    ],
+)
+def test_an_age_range_written_after_the_people_sought_is_a_child_sought(text: str) -> None:
+    # "usia" / "umur" / "age" before the numbers used to be needed: an age after who is sought
+    # ("cewek 15-17") was not read, and a child sought could be LOW.
+    result = check(text)
+    assert result.risk == "high", codes(result)
+
+
+def test_an_adult_range_after_the_people_sought_sets_no_child_floor() -> None:
+    result = check("PT Contoh Rasa Nusantara cari karyawati 18-30 thn untuk kasir di Semarang, gaji UMK.")
+    assert "minors" not in codes(result)
+    assert result.floor == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The amount names where it goes, not what it is for: money asked, not pay.
+        "Lowongan kebun sawit Riau, langsung kerja. Cukup 2,5jt ditransfer ke rekening Pak Darto.",
+        "Your seat on the next intake is held once you send USD 1,500 by bank transfer before Friday.",
+    ],
+)
+def test_an_amount_followed_by_where_it_is_sent_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.entities.salary is None
+
+
+def test_pay_sent_to_the_workers_account_is_still_pay() -> None:
+    for text in (
+        "PT Contoh Logistik, staf gudang Cikarang. Gaji Rp 5.200.000 ditransfer ke rekening masing-masing.",
+        "PT Contoh Logistik, staf gudang Cikarang. Rp 5.200.000/bulan langsung ke rekening pekerja.",
+    ):
+        result = check(text)
+        assert "fees" not in codes(result), text
+        assert result.entities.salary is not None
+
+
+def test_a_claimed_state_programme_that_takes_money_to_a_named_person_is_high() -> None:
+    # "admin 2jt" after a programme's name is the fee; where it is sent makes it one.
+    result = check("Info Program Triple Win Jerman, admin 2,5jt ke no rek a.n. Bu Wati. 0813 1111 0000")
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The scam's number pointed back to with "-nya" and "yang dipakai".
+        'Hati-hati! Tetangga saya hampir kena: "kerja packing di Myanmar, gaji 15 juta, visa urus di '
+        'sana". Nomornya 0813 5555 6666. Sudah kami tanyakan ke Disnaker, itu bukan lowongan resmi.',
+        'Waspada pesan "lowongan kapal pesiar, bayar 12jt untuk proses, pasti berangkat". Nomor yang '
+        "digunakan 0857 2222 1111. Itu penipuan, lapor ke BP3MI.",
+    ],
+)
+def test_a_warning_that_names_the_scams_number_is_a_warning_post(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_a_scam_ad_giving_its_own_number_after_a_warning_stays_an_ad() -> None:
+    result = check(
+        "Waspada calo, hati-hati penipuan! Kerja kebun Malaysia tanpa paspor, berangkat minggu ini. "
+        "Nomor kami 0812 3434 5656"
+    )
+    assert not result.warning_post
+    assert result.risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT CONTOH Sejahtera Penempatan KEP.0042/17/2025 rekrut perawat lansia ke Taiwan.",
+        "PT Contoh Sejahtera Penempatan No. SIP3MI 0042 buka job pabrik Jepang.",
+    ],
+)
+def test_a_licence_number_after_a_company_is_not_part_of_its_name(text: str) -> None:
+    # The number was read into the name, so the company was "not found" and a near-copy of itself.
+    result = check(text, SAMPLE_REGISTER)
+    assert "registered_company" in {s.code for s in result.good_signs}, codes(result)
+    assert "lookalike_company" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Toko HP di kawasan Nagoya butuh 2 SPG, penempatan Kota Batam, gaji UMK. Datang langsung ke toko.",
+        "Mall job in Batam: cashier at our Nagoya outlet, Rp 4.1 million, apply at the counter.",
+    ],
+)
+def test_a_district_of_an_indonesian_city_named_like_a_foreign_one_is_not_abroad(text: str) -> None:
+    # Nagoya is also a district of Batam; without the comma of an address it was read as Japan.
+    result = check(text)
+    assert not result.abroad
+    assert result.risk != "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja pabrik mobil di Nagoya, Jepang. Berangkat dari Batam, tanpa ujian.",
+        "Factory work in Nagoya, visa arranged, fly out from Batam next week.",
+    ],
+)
+def test_the_foreign_city_with_its_country_or_a_journey_is_still_abroad(text: str) -> None:
+    assert check(text).abroad
+
+
+def test_dp_is_a_down_payment_only_beside_money() -> None:
+    # "DP" also names an offshore qualification (dynamic positioning); as a bare word it raised
+    # a fee on a skilled crew ad.
+    crew = check("Kapal supply lepas pantai Balikpapan cari DPO, wajib sertifikat DP, PT Contoh Marine.")
+    assert "fees" not in codes(crew)
+    for text in (
+        "Kerja pabrik Osaka, total paket 48 juta, 40% DP waktu tanda tangan.",
+        "Kerja gudang Selangor, DP 6jt, sisanya potong gaji.",
+    ):
+        assert "fees" in codes(check(text)), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Need 5 guys for a palm oil estate in Riau. Your ID card remains with the estate office till "
+        "you finish.",
+        "Kerja kebun kopi di Lampung. KTP dan ijazah ditaruh di kantor mandor sampai kontrak habis.",
+    ],
+)
+def test_a_document_left_in_someone_elses_keeping_is_held(text: str) -> None:
+    result = check(text)
+    assert "documents_held" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_document_that_stays_with_the_worker_is_not_held() -> None:
+    result = check("PT Contoh Agro Lestari, pemanen sawit Jambi. Your passport stays with you at all times.")
+    assert "documents_held" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mill work in Jambi for lads from Sumba, unpaid for the first two months while you settle the fare.",
+        "Kerja tambak di Kalimantan, belum digaji 2 bulan awal karena ongkos kapal.",
+    ],
+)
+def test_unpaid_first_months_are_pay_withheld(text: str) -> None:
+    assert "wages_withheld" in codes(check(text))
+
+
+def test_a_worker_who_pays_back_the_journey_owes_a_debt() -> None:
+    result = check("Boat crew in Maluku, we cover the trip and you work off the ticket from your wages.")
+    assert "salary_deduction" in codes(result), codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dibutuhkan perawat ICU untuk rumah sakit daerah di Kabupaten Contoh, Papua Selatan. STR aktif, "
+        "pengalaman min 2 tahun. Tiket berangkat dan rumah dinas ditanggung. Berkas ke sdm@contoh.example",
+        "Structural engineer for a toll-road site in North Maluku, SKA required, 10 years on site. "
+        "Flight in and mess provided. CV to hr@contoh.example",
+    ],
+)
+def test_a_licensed_profession_flown_to_a_post_is_not_a_worker_moved_away(text: str) -> None:
+    result = check(text)
+    assert "away_unverified" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_unskilled_work_with_the_journey_arranged_still_needs_checking() -> None:
+    result = check("Kerja kebun sawit Kalimantan, tanpa pengalaman, tiket kapal ditanggung, berangkat Senin.")
+    assert result.risk != "low"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dicari ABG umur 15an buat jaga warung di Batam, mess gratis, dijemput.",
+        "Hiring girls aged fifteen to seventeen for hostess work in Jakarta, we fetch you.",
+        "Butuh cowok 16 thn bantu bongkar muat di pelabuhan Sorong, tidur di gudang.",
+    ],
+)
+def test_a_single_young_age_or_one_written_out_is_a_child_sought(text: str) -> None:
+    assert check(text).risk == "high", codes(check(text))
+
+
+def test_a_headcount_after_the_people_sought_is_no_age() -> None:
+    result = check("PT Contoh Bangun Jaya butuh laki-laki 15 orang, proyek gedung Semarang, gaji UMK.")
+    assert "minors" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Your berth on the Mediterranean cruise line is confirmed once EUR 1,900 reaches the crewing office.",
+        "Posisi housekeeping kapal pesiar sudah ada, Rp 7 juta untuk kunci nama kamu minggu ini.",
+    ],
+)
+def test_money_that_holds_a_place_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_passport_for_an_arranged_journey_with_no_country_is_abroad_withheld() -> None:
+    result = check(
+        "Congratulations, you passed. Bring a passport valid for a year; the flight and hotel are on "
+        "us and the office address is given when you land."
+    )
+    assert result.abroad
+    assert result.risk == "high", codes(result)
+
+
+def test_an_english_word_near_a_place_name_is_not_that_place() -> None:
+    # Misspellings are corrected towards a place only at its end ("singapur", "cambodian").
+    assert check("Please prepare your documents for the interview.").entities.places == ()
+    assert check("Kerja restoran di Singapur, gaji 2000 SGD.").entities.destination == "SG"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lowongan terapis di panti pijat Surabaya, penghasilan besar dari servis tambahan untuk tamu. "
+        "Mess ada, WA 0812 7070 8080.",
+        "Karaoke lounge in Medan needs hostesses; what you earn depends on the extras you agree with "
+        "guests. Housing provided.",
+    ],
+)
+def test_earnings_from_a_private_extra_with_guests_at_a_venue_are_sex_work(text: str) -> None:
+    result = check(text)
+    assert "sexual_exploitation" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_tour_guides_extras_agreed_with_guests_are_not_sex_work() -> None:
+    result = check(
+        "PT Contoh Wisata Bahari cari pemandu snorkeling di Labuan Bajo. Tarif trip tambahan "
+        "disepakati dengan tamu lewat kantor, gaji UMK."
+    )
+    assert "sexual_exploitation" not in codes(result)
+
+
+def test_an_english_word_is_not_cut_by_indonesian_prefixes() -> None:
+    # "membership" was read as "mem-ber-ship", a ship: a journey, and a local ad MEDIUM.
+    result = check("Online tutor for pupils, IDR 80,000 an hour, with membership of our teachers' forum.")
+    assert "away_unverified" not in codes(result)
+    assert result.risk == "low"
+
+
+def test_a_shipyard_is_a_workplace_not_a_journey() -> None:
+    result = check("Dicari helper untuk galangan kapal di Tanjung Uncang, gaji UMK, lamaran diantar.")
+    assert "away_unverified" not in codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kindly remit EUR 1,500 for your onboarding pack within 3 days to confirm your cruise contract.",
+        "To move your visa forward, a handling amount of MYR 2,000 is required this week.",
+        "Kerja pabrik Korea, cukup siapkan dana 25 juta, berangkat 2 minggu.",
+        "Kirim 1,5jt ke Bu Ani buat pengurusan, kerja kebun di Sarawak.",
+    ],
+)
+def test_money_to_remit_prepare_or_send_to_a_person_is_money_asked(text: str) -> None:
+    result = check(text)
+    assert "fees" in codes(result), codes(result)
+    assert result.entities.salary is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'PERINGATAN: halaman FB "Loker Korea Cepat" meminta biaya 18 juta untuk kerja pabrik tanpa ujian. '
+        "Kami tidak pernah memungut biaya. Lapor ke 0370 640 111 (kantor Disnakertrans).",
+        'Info dari BP3MI: tawaran "kerja Kamboja gaji 25 juta" itu modus TPPO. Jika ada yang '
+        "menawarkan, hubungi hotline BP3MI 0800 100 200.",
+    ],
+)
+def test_an_office_line_to_report_to_is_no_call_to_apply(text: str) -> None:
+    result = check(text)
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_a_mobile_after_an_office_name_may_be_an_impersonator_and_stays_an_ad() -> None:
+    result = check(
+        "Waspada calo, hati-hati penipuan! Kerja kebun Sarawak tanpa paspor, lewat Entikong. "
+        "Pendaftaran resmi Disnaker 0812 5656 7878"
+    )
+    assert not result.warning_post
+    assert result.risk == "high"
+
+
+def test_a_fishing_crew_paid_only_at_the_end_is_forced_labour() -> None:
+    result = check(
+        "Deckhands for a tuna longliner out of Bitung, 18 months at sea, wages paid at the end of the "
+        "contract."
+    )
+    assert "fishing_with_fees" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_a_job_whose_address_is_given_after_landing_with_a_passport_is_abroad() -> None:
+    result = check(
+        "You are hired as a marketing analyst. Air tickets and a room are on us; the office address "
+        "will be shared after you arrive. Bring your passport."
+    )
+    assert result.abroad
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Passenger vessel in the Caribbean hiring cabin stewards, USD 1,400 a month. The uniform and "
+        "training package costs USD 1,600, paid before joining.",
+        "Kapal wisata Eropa buka lowongan waiter, gaji 22 juta. Biaya sertifikat 9 juta dibayar dulu.",
+    ],
+)
+def test_a_passenger_ship_named_otherwise_with_a_fee_is_a_cruise_fee(text: str) -> None:
+    result = check(text)
+    assert "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_bringing_others_abroad_for_a_sum_per_head_is_a_broker_commission() -> None:
+    for text in (
+        "Bawa saudara kerja kebun di Sabah, setiap kepala kamu terima 750rb.",
+        "Bring your friends to our Doha cleaning jobs: USD 80 for each person who departs.",
+    ):
+        assert "recruiter_commission" in codes(check(text)), text
+    local = check("Toko Contoh Jaya di Pontianak: ajak teman melamar, setiap orang bawa KTP dan CV.")
+    assert "recruiter_commission" not in codes(local)
+
+
+def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> None:
+    result = check(
+        'Scam alert from the village youth group: a woman promising "hotel work in Dubai, USD 1,300, '
+        'visit visa, free ticket" is going door to door. Her WhatsApp is 0857 4141 2323. Report her to BP3MI.'
+    )
+    assert result.warning_post
+    assert result.risk == "low", codes(result)

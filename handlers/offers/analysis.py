@@ -71,6 +71,15 @@ SUFFIXED_COMPANY = re.compile(
     r"(?:Sdn\.?\s*Bhd\.?|Co\.,?\s*Ltd\.?|Ltd\.?|Inc\.?|LLC|Corp\.?|Corporation|Group|Company|Limited)"
 )
 SENTENCE_END = re.compile(r"(?<=\w{4})\.\s")
+# A licence number or its label written right after a company's name ("PT Contoh Jaya
+# KEP.123/456/2023", "PT Contoh Jaya No. SIP3MI ..."): not a word of the name, which would then not
+# be found in the register and read as a near-copy of itself (round 10).
+LICENCE_WORD = re.compile(
+    r"[ \t]+(?:(?:KEP|SIP3MI|SIP2MI|SIPPMI|SIUPPAK|SIUPPMI|SIUP|NIB|No|Nomor|Izin|Ijin|Lisensi|"
+    r"Licen[cs]e|Reg)\b"
+    r"|[\w\-]*\d[\w\-]*[./][\w./\-]*)",
+    re.IGNORECASE,
+)
 LINK = re.compile(
     r"\b(?:https?://|www\.|(?:wa|t|m)\.me/|bit\.ly/|s\.id/|linktr\.ee/|forms\.gle/|tinyurl\.com/)[^\s<>\"')\]]+",
     re.IGNORECASE,
@@ -82,15 +91,42 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
-AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|to)\s*(\d{2})(?!\d)")
-AGE_BEFORE = re.compile(r"(?:usia|umur|age[d]?|min(?:imal|imum)?\.?)\s*:?\s*$")
+AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
+# The people an age is of, written right before it ("cewek 16+", "girls 14-17", "remaja 15-17
+# thn"): an age given after who is sought is an age as surely as after "usia" (round 10: a range
+# after "girls" was not read, and a child sought was LOW).
+PEOPLE = (
+    r"men|women|boys|girls|ladies|teens?|teenagers?|kids|youths?|students|pria|wanita|cowok|cowo|cewek|"
+    r"cewe|cwe|cwk|gadis|remaja|pemuda|pemudi|laki|laki2|perempuan|anak|anak2|pelajar|siswa|siswi|abg"
+)
+AGE_BEFORE = re.compile(
+    rf"(?<![a-z])(?:usia|umur|age[d]?|min(?:imal|imum)?\.?|{PEOPLE})\s*:?\s*(?:antara|between|from|dari)?\s*$"
+)
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
 # starts with the digits, so that the search skips quickly to them.
 AGE_PLUS = re.compile(r"(\d{2})\s*\+")
-AGE_PLUS_BEFORE = re.compile(
-    r"(?:usia|umur|age[d]?|men|women|boys|girls|pria|wanita|cowok|cewek|laki|perempuan)\s*:?\s*$"
+AGE_PLUS_BEFORE = re.compile(rf"(?<![a-z])(?:usia|umur|age[d]?|{PEOPLE})\s*:?\s*$")
+# A single young age after the people it is of, with a year word or the "-an" of "about"
+# ("cewek 16 thn", "ABG 15an"); or after an age word, a teen age written out ("aged fifteen",
+# "umur enam belas"); "belasan tahun" is "in the teens" (round 10). The number comes first so
+# that the search skips to it; what stands before is checked after.
+YOUNG_AGE = re.compile(
+    r"(?<![\d.,])(?P<age>1[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
 )
+TEEN_WORDS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "sepuluh": 10, "sebelas": 11, "dua belas": 12,
+    "tiga belas": 13, "empat belas": 14, "lima belas": 15, "enam belas": 16, "tujuh belas": 17,
+    "belasan": 13,
+}  # fmt: skip
+TEEN_AGE = re.compile(
+    r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*(?:antara|between|from|dari)?\s*"
+    rf"(?P<age>{'|'.join(sorted(TEEN_WORDS, key=len, reverse=True))})(?![a-z])"
+)
+TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age ten")
+AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
+PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
 # Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
 MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
@@ -343,6 +379,13 @@ class _Reading:
         if "abroad_unnamed" in found and not self.abroad and not self.stays_home:
             self.abroad = True
             self.raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
+        # A passport to prepare for a journey the recruiter arranges, and no country named: the
+        # work is abroad and its place withheld ("prepare a valid passport ... your flight is
+        # arranged ... the location will be shared after your arrival") (round 10).
+        if not self.abroad and not self.stays_home and self.destination in ("", "ID"):
+            passport = next(iter(self.live("passport")), None)
+            if passport is not None and self.live("journey") and not self.quoted_places:
+                self.raise_sign("destination_withheld", words.quote(*passport))
         if "destination_withheld" in found:
             self.abroad = True
         if self.abroad:
@@ -375,13 +418,21 @@ class _Reading:
                 self.raise_sign("domestic_scheme_abroad", self.words.quote(*scheme))
 
     def raise_fees(self) -> None:
-        """Amounts asked of the worker (read with the pay): a fee, and a large one."""
+        """Amounts asked of the worker (read with the pay): a fee, and a large one. A down payment
+        abbreviated ("DP") is money only with a number beside it ("DP 10jt", "50% DP"): "DP
+        certificates" on an offshore crew is a qualification (round 10)."""
         self.salary, fees = read_amounts(self.words.lowered, self.rules)
         for start, quoted, worth in fees:
             if not self.denied.any(self.words.word_at(start), True):
                 self.raise_sign("fees", quoted)
                 if worth >= self.rules.large_fee_idr:
                     self.raise_sign("large_fee", quoted)
+        words, clauses = self.words.words, self.words.clauses
+        for first, last in self.live("down_payment") if "fees" not in self.found else ():
+            for i in range(max(0, first - 2), min(len(words), last + 3)):
+                if words[i].isdigit() and clauses[i] == clauses[first]:
+                    self.raise_sign("fees", self.words.quote(min(i, first), max(i, last)))
+                    return
 
     def skilled(self) -> bool:
         """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
@@ -532,7 +583,10 @@ class _Reading:
             return
         # Skilled site work on a rotation roster ("roster 10/2", "tiket cuti") flies its crew home
         # on leave: the fare is a term of the roster, not a recruiter moving the worker (round 7).
-        if self.live("rotation") and self.skilled():
+        # Nor does a profession the state licenses (a doctor's STR, a site engineer's SKA): the
+        # post's flights and housing are its terms; nobody is trafficked into needing a licence
+        # (round 10: doctors for remote regencies were MEDIUM).
+        if (self.live("rotation") or self.live("professional_licence")) and self.skilled():
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
         # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
@@ -697,6 +751,16 @@ def _where_work_is(
             or p[2] + 1 not in indonesian
             or text[spans[p[2]][1] : spans[p[2] + 1][0]].strip() != ","
         ]
+    # A foreign name that is also a district of an Indonesian city ("Nagoya" in Batam) is that
+    # district in an ad that names a place of the city's province and no other name of the
+    # country, and speaks of no journey abroad: "Hotel di Nagoya, Batam", "Batam (Nagoya area)"
+    # (round 10; before, only the comma form was read).
+    if indonesian and not any(c in concepts for c in LEAVING_WORDS):
+        provinces = {known[name].province for name, _, _ in kept if known[name].country == "ID"}
+        named = {known[name].country for name, _, _ in kept if not known[name].also_in}
+        kept = [
+            p for p in kept if not (known[p[0]].also_in in provinces and known[p[0]].country not in named)
+        ]
     before = {last for _, last in concepts.get("place_attribute", ())}
     after = {first for first, _ in concepts.get("place_attribute_after", ())}
     if not before and not after:
@@ -831,6 +895,7 @@ def _companies(text: str) -> tuple[str, ...]:
         # A period after a whole word ends the sentence, and the name ("PT SINAR JAYA. APA YANG"),
         # not one after an abbreviation ("Co., Ltd", "Sdn. Bhd").
         name = SENTENCE_END.split(name, maxsplit=1)[0]
+        name = LICENCE_WORD.split(name, maxsplit=1)[0]
         name = " ".join(name.split()).strip(" .-")
         if len(name) >= 4 and name not in names:
             names.append(name)
@@ -868,16 +933,28 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
     ranges = []
     for match in AGE_RANGE.finditer(lowered):
         start, end = match.span()
-        before = AGE_BEFORE.search(lowered, max(0, start - 14), start)
+        before = AGE_BEFORE.search(lowered, max(0, start - 22), start)
         if before or AGE_AFTER.match(lowered, end):
             quoted = lowered[before.start() if before else start : end]
             ranges.append((int(match.group(1)), quoted.strip()))
     if "atas" in lowered or "above" in lowered or "older" in lowered:
         ranges += [(int(m.group(1)), m.group().strip()) for m in AGE_UP.finditer(lowered)]
+    for match in YOUNG_AGE.finditer(lowered):
+        start, end = match.span()
+        # After an age word a bare number is an age ("umur 15"); after the people sought only
+        # with a year word or "-an" ("cewek 16 thn"): "laki-laki 15 orang" is a headcount.
+        before = AGE_WORD_BEFORE.search(lowered, max(0, start - 10), start)
+        if before is None and match.group("unit"):
+            before = PEOPLE_BEFORE.search(lowered, max(0, start - 10), start)
+        if before is not None:
+            ranges.append((int(match.group("age")), lowered[before.start() : end].strip()))
+    if any(word in lowered for word in TEEN_HINTS):
+        for match in TEEN_AGE.finditer(lowered):
+            ranges.append((TEEN_WORDS[match.group("age")], match.group().strip()))
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()
-            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 10), start)
+            before = AGE_PLUS_BEFORE.search(lowered, max(0, start - 14), start)
             if before:
                 ranges.append((int(match.group(1)), lowered[before.start() : end]))
     return ranges

@@ -141,6 +141,13 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
                 at = fee_words[-1].start()
                 fees.append((at, lowered[at:finish], worth))
             continue
+        # No cost word before it, but where it is to be sent after it (round 10).
+        payee = _paid_to(lowered, window, start, finish, rules)
+        if payee is not None:
+            worth = amount * rules.rates[currency]
+            if worth >= 50_000:
+                fees.append((start, lowered[head.start("before") if head else start : payee], worth))
+            continue
         period_match = PERIOD.match(lowered, finish)
         period = "month"
         if period_match:
@@ -171,6 +178,26 @@ def _paid_for(lowered: str, clause: int, start: int, finish: int, rules: OfferRu
     return match.end()
 
 
+def _paid_to(lowered: str, clause: int, start: int, finish: int, rules: OfferRules) -> int | None:
+    """Where the payee ends when an amount is followed, in its sentence and within PAYEE_REACH
+    characters, by where it is to be sent ("admin 3jt ke rek a.n. ...", "USD 2,200 within 5 days to
+    our finance officer"): money the worker pays (round 10). Not pay named before it in its clause
+    ("gaji 5jt ditransfer ke rekening"), nor money given, nor a recurring amount ("Rp 4 juta/bulan
+    ke rekening"), nor one someone else pays."""
+    if PERIOD.match(lowered, finish):
+        return None
+    end = min(len(lowered), finish + PAYEE_REACH)
+    stop = min(
+        (i for i in (lowered.find(mark, finish, end) for mark in SENTENCE_MARKS) if i >= 0), default=end
+    )
+    match = rules.payee_after.search(lowered, finish, stop)
+    if match is None or PAY_WORD.search(lowered, clause, start) or GIVEN.search(lowered, clause, start):
+        return None
+    if rules.covered_after.search(lowered, finish, match.start()):
+        return None
+    return match.end()
+
+
 def _clause_start(lowered: str, earliest: int, position: int) -> int:
     """Where the clause holding `position` starts, but not before `earliest`: what is said about
     an amount is said in its own clause ("biaya medical dan sertifikat 8 juta"). A list of what
@@ -190,6 +217,9 @@ def _clause_start(lowered: str, earliest: int, position: int) -> int:
 # How far before an amount the words that make it a cost are looked for ("wajib membayar biaya
 # verifikasi dan asuransi sebesar Rp 4.750.000": 49 characters).
 FEE_REACH = 60
+# How far after an amount the words of where it is sent are looked for ("USD 2,200 within 5
+# working days to our finance officer": 44 characters).
+PAYEE_REACH = 60
 SENTENCE_MARKS = (";", "\n", "!", "?", ". ")
 LIST_END = re.compile(r" (?:dan|serta|and|&) ")
 # ... but a list of pay ("biaya ditanggung, gaji pokok dan lembur Rp 6.000.000") is pay.

@@ -149,6 +149,9 @@ class Place:
     hub: bool
     middle_east: bool
     province: str = ""  # BPS code of an Indonesian place's province, for its minimum wage
+    # A foreign name that is also a district of an Indonesian city ("Nagoya" in Batam): the BPS
+    # code of that city's province (round 10).
+    also_in: str = ""
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,8 @@ class OfferRules:
     # "20jt for processing": what an amount pays for, right after it (round 9).
     fee_purpose: re.Pattern[str]
     covered_after: re.Pattern[str]
+    # "3jt ke rek a.n. ...", "to our finance officer": where an amount is to be sent (round 10).
+    payee_after: re.Pattern[str]
     paid_by_worker: re.Pattern[str]
     large_fee_idr: float
     negations: frozenset[str]
@@ -257,14 +262,21 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         phrases_by_sign: dict[str, list[str]] = {}
         concepts: dict[str, list[str]] = {}
         slang: dict[str, str] = {}
+        # The words of the English rules: Indonesian affixes never lead to them ("membership" is
+        # not "mem-ber-ship", a ship) (round 10).
+        english: list[str] = []
         for language in content.languages:
             texts = content.texts(language)
             for key in texts.keys():
                 parts = key.split(".")
                 if key.startswith("offers.flags.") and parts[-1] == "phrases":
                     phrases_by_sign.setdefault(parts[2], []).extend(texts.words(key))
+                    if language == "en":
+                        english.extend(texts.words(key))
                 elif key.startswith("offers.concepts."):
                     concepts.setdefault(parts[2], []).extend(texts.words(key))
+                    if language == "en":
+                        english.extend(texts.words(key))
                 elif key.startswith("offers.slang."):
                     slang[parts[2]] = texts(key).lower()
         for key, value in slang.items():
@@ -318,7 +330,15 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
         ]
         roots, long_roots = _vocabulary(every_phrase, slang)
         names = {w for name, _ in (*place_names, *channels) for w in re.findall(r"[^\W\d_]+", name.lower())}
-        stemmer = stem or Stemmer(roots, long_roots, names)
+        # Misspellings are corrected towards a place only at its end ("singapur", "cambodian"):
+        # "prepare" is one letter from "parepare" and was read as a city (round 10).
+        place_set = {name for name, _ in place_names}
+        _, long_words = _vocabulary((p for p in every_phrase if p not in place_set), slang)
+        english_roots, _ = _vocabulary(english, slang)
+        other_roots, _ = _vocabulary((p for p in every_phrase if p not in set(english)), slang)
+        stemmer = stem or Stemmer(
+            roots, long_words, names, long_roots - long_words, english_only=english_roots - other_roots
+        )
         read = WordReader(slang, stemmer, frozenset(roots) | frozenset(slang))
 
         def normalised(phrase: str) -> tuple[str, ...]:
@@ -335,6 +355,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
                 bool(p.get("hub", False)),
                 bool(p.get("middle_east", False)),
                 str(p.get("province", "")),
+                str(p.get("also_in", {}).get(name, "")),
             )
             for name, p in place_names
         }
@@ -380,6 +401,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
                 rf"(?:{_alternatives(data['pay']['fee_purpose'])})(?![a-z])"
             ),
             covered_after=_words_ending(data["pay"]["covered_after"]),
+            payee_after=re.compile(rf"(?<![a-z])(?:{_alternatives(data['pay']['payee_after'])})"),
             paid_by_worker=_words_ending(data["pay"]["paid_by_worker"]),
             large_fee_idr=float(data["pay"]["large_fee_idr"]),
             negations=frozenset(w for n in data["negations"] for w in read(n).words),

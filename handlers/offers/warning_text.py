@@ -99,6 +99,14 @@ def read_warning(
     return WarningReading(cues, in_quotes, advice, own_call, score)
 
 
+MOBILE = re.compile(r"(?:\+?62[\s\-.]?|0)8[1-9]")
+
+
+def _mobile_at(text: str, position: int) -> bool:
+    """Is the number at `position` an Indonesian mobile ("0812 ...", "+62 812 ...")?"""
+    return MOBILE.match(text, position) is not None
+
+
 def _quoted_words(words: Words) -> frozenset[int]:
     """The words that stand inside quotation marks."""
     text = words.text
@@ -168,6 +176,14 @@ def _own_call(
     """Does the text ask the reader to apply to it: a contact of its own, a directive to reply,
     or, in a text that warns only a little, a channel named ("Chat WA", "call the office")?"""
     sources = {first for first, _ in concepts.get("contact_source", ())}
+    # "Nomornya 0812 ...": a contact noun with the clitic -nya points back to the message just
+    # told (its number), the scam's, as "nomor ini" does; "Nomor admin 0812" does not (round 10).
+    text, spans = words.text, words.spans
+    sources.update(
+        first
+        for first, last in concepts.get("contact_noun", ())
+        if first == last and text[spans[first][0] : spans[first][1]].lower().endswith("nya")
+    )
     replies = {first for first, _ in concepts.get("reply", ())}
     # A channel named ("WA", "chat", "hubungi kami") invites only with a contact right after it:
     # "simpan bukti chat" in a guide is no way to answer.
@@ -176,7 +192,12 @@ def _own_call(
     # "jangan daftar ke 0812 ...", "do not call 0852 ...": a negation right before the word that
     # would invite names a number not to use ("jangan ragu, hubungi 0812" still invites).
     refused = {i for i in (*cues, *channels) if i and words.words[i - 1] in negations}
-    invites = (channels | set(cues)) - refused
+    # A channel inside a phrase that names the scam's source ("his WhatsApp is 0813 ...",
+    # "WA pelaku") invites nobody (round 10).
+    source_words = {i for first, last in concepts.get("contact_source", ()) for i in range(first, last + 1)}
+    invites = (channels | set(cues)) - refused - source_words
+    offices = {first for name in AUTHORITY for first, _ in concepts.get(name, ())}
+    report_lines = {first for first, _ in concepts.get("report_line", ())}
     for position in contacts:
         at = words.word_at(position)
         if at in quoted:
@@ -186,6 +207,17 @@ def _own_call(
             continue
         # "dari nomor 0852 ..." names the scam's number; "info dari kami, WA 0812" still invites.
         if any(i in sources for i in before) and not any(i in invites for i in before):
+            continue
+        # A line to report to ("lapor ke 0561 ...", "hotline BP3MI 0800 ...") or an office's
+        # number named without an invitation is no call to apply; a person's mobile after "BP3MI"
+        # may be an impersonator's, so only a number that is no Indonesian mobile counts so
+        # (round 10).
+        # A number after an office's name with a word that invites ("... atau LTSA. Telp (0380)
+        # ...") is the ad's own office to apply at.
+        office_line = any(i in report_lines for i in before) or (
+            any(i in offices for i in before) and not any(i in invites for i in before)
+        )
+        if office_line and not _mobile_at(words.text, position):
             continue
         return True
     if not strong:

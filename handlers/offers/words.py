@@ -131,7 +131,12 @@ class Stemmer:
     Words that reduce to no known root are left as they are. (WordReader caches the result.)"""
 
     def __init__(
-        self, roots: Iterable[str], fuzzy_roots: Iterable[str] = (), names: Iterable[str] = ()
+        self,
+        roots: Iterable[str],
+        fuzzy_roots: Iterable[str] = (),
+        names: Iterable[str] = (),
+        fuzzy_names: Iterable[str] = (),
+        english_only: Iterable[str] = (),
     ) -> None:
         self.roots = frozenset(roots)
         # Names (of places, of apps) are never stemmed: "Busan" is not "bus".
@@ -139,6 +144,13 @@ class Stemmer:
         # Only long words are corrected (7 letters or more), and only towards long rule words:
         # "tahun" must not read as "tahan", nor "hostel" as "hostes".
         self._fuzzy = sorted({r for r in fuzzy_roots if len(r) >= 6 and r.isalpha()})
+        # Place names are corrected towards only when one word starts the other: an adjective or a
+        # clipped spelling ("cambodian", "singapur"), not a letter put inside ("prepare" is not
+        # "parepare") (round 10).
+        self._fuzzy_names = sorted({r for r in fuzzy_names if len(r) >= 6 and r.isalpha()})
+        # Roots only the English rules use: no Indonesian prefix leads to them ("membership" is
+        # no "ship"); an ending may ("european" is "europe") (round 10).
+        self._english_only = frozenset(english_only)
 
     def __call__(self, word: str) -> str:
         roots = self.roots
@@ -149,12 +161,18 @@ class Stemmer:
         known = word in roots
         for candidate, sure in affix_candidates(word):
             if candidate in roots and (sure or not known):
+                if candidate in self._english_only and not word.startswith(candidate):
+                    continue  # a prefix taken off an English word ("mem-ber-ship")
                 return candidate
         if known:
             return word
         if len(word) >= 7 and self._fuzzy:
             best = extractOne(word, self._fuzzy, scorer=Levenshtein.distance, score_cutoff=1)
             if best is not None and best[0][0] == word[0]:
+                return best[0]
+        if len(word) >= 7 and self._fuzzy_names:
+            best = extractOne(word, self._fuzzy_names, scorer=Levenshtein.distance, score_cutoff=1)
+            if best is not None and (word.startswith(best[0]) or best[0].startswith(word)):
                 return best[0]
         return word
 
