@@ -59,7 +59,7 @@ LEGIT_FAMILIES = {
     "scam_warning",
 }
 STYLES = {"fb", "wa", "telegram", "flyer", "formal", "portal", "sms", "long", "slang"}
-NAME = re.compile(r"^(\d{4})_(scam|legit)_(id|en)\.txt$")
+NAME = re.compile(r"^(\d{4,5})_(scam|legit)_(id|en)\.txt$")
 SALARY = re.compile(r"^(none|\d+(\.\d+)? [A-Z]{3})$")
 PHONE_FIELD = re.compile(r"^(0\d{8,12}|\+\d{9,15})$")
 # A phone number as ads write it: +CC with groups, or a local number starting with 0 (spaces, dashes,
@@ -218,7 +218,7 @@ def count_problems(held_out: HeldOut, read_ads: list[tuple[Path, dict[str, str],
     english = sum(meta["language"] == "en" for _, meta, _ in read_ads)
     if not ENGLISH_SHARE[0] <= english / total <= ENGLISH_SHARE[1]:
         found.append(f"{english} of {total} ads in English, not about 30 %")
-    numbers = [path.name[:4] for path, _, _ in read_ads]
+    numbers = [path.name.split("_")[0] for path, _, _ in read_ads]
     if len(set(numbers)) != len(numbers):
         found.append("two files share a number")
     return found
