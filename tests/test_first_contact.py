@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.cli import admin
+from db import outbox
 from db.models import Case, OutboxMessage, User
 from db.roles import Role
 from tests.harness import BotHarness, sigap_command
@@ -93,6 +94,22 @@ async def test_whatsapp_grant_keeps_the_window_closed_and_the_template_opens_the
     assert all(p["type"] == "template" for p in wa.api.accepted if p["to"] == WA_COORDINATOR), (
         "no free-form message that would fail with 131047"
     )
+    # The case's photo has no template: outside the window it is not sent (the template's button
+    # shows it). Pressed only once the outbox is done with it, as a person would, seconds later.
+    to_coordinator = select(OutboxMessage.status, OutboxMessage.last_error).where(
+        OutboxMessage.chat_id == WA_COORDINATOR
+    )
+
+    async def settled() -> bool:
+        async with core.sessions() as session:
+            rows = (await session.execute(to_coordinator)).all()
+        return all(status != "pending" for status, _ in rows)
+
+    await until(settled)
+    async with core.sessions() as session:
+        rows = sorted((await session.execute(to_coordinator)).all())
+    assert rows == [("failed", outbox.NO_TEMPLATE), ("sent", None)], rows
+    assert len(wa.api.sent(WA_COORDINATOR)) == 1
 
     replies = await wa.press(WA_COORDINATOR, f"cs:view:{number}")  # before any onboarding
     assert not any("Pilih bahasa" in r["text"] for r in replies)
