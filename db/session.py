@@ -16,6 +16,10 @@ from ground.private_files import make_private
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
 # echo): report names and phone numbers. They stay at WARNING whatever level the app logs at.
 QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+# How long a turn waits for a PostgreSQL connection (the pool's, and the engine's turn gate, which
+# lets no more turns at once than the pool keeps: bot/engine.py) before the update is refused
+# for re-delivery.
+POOL_TIMEOUT_SECONDS = 30
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
@@ -27,7 +31,13 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         return _create_sqlite_engine(url)
     # No pool_pre_ping: it costs a round trip per message. A connection PostgreSQL dropped is
     # invalidated on first use; that message is refused as a TemporaryFailure and re-delivered.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        hide_parameters=True,
+    )
 
 
 def _create_sqlite_engine(url: str) -> AsyncEngine:

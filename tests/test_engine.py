@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import pytest
 from pydantic import SecretStr
+from sqlalchemy import event
 
-from bot.app import build_services
-from bot.config import Settings
+from bot import engine as engine_module
+from bot.app import build_services, open_core
+from bot.config import DatabaseSettings, Settings
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.router import Router
 from db import queries
@@ -69,4 +72,66 @@ async def test_unreachable_database_asks_for_redelivery(tmp_path) -> None:  # ty
             await engine.handle(incoming("command", text="/start"))
         assert isinstance(raised.value.__cause__, OSError | ConnectionError), raised.value.__cause__
     finally:
+        await database.dispose()
+
+
+async def test_no_more_turns_hold_a_connection_at_once_than_the_pool_keeps(database_url: str) -> None:
+    """PostgreSQL (issue 21): for users beyond the connections it keeps, the pool opened one more
+    and closed it again on return, a new connection every dozen updates under load; they wait
+    for a kept one instead."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("SQLite keeps one connection: one turn at a time whatever the gate")
+    settings = Settings(database_url=SecretStr(database_url), database=DatabaseSettings(pool_size=2))
+    core = await open_core(settings, FakeClock())
+    held = most = 0
+
+    def checked_out(*_: object) -> None:
+        nonlocal held, most
+        held += 1
+        most = max(most, held)
+
+    def checked_in(*_: object) -> None:
+        nonlocal held
+        held -= 1
+
+    event.listen(core.database.sync_engine, "checkout", checked_out)
+    event.listen(core.database.sync_engine, "checkin", checked_in)
+    try:
+        users = [str(n) for n in range(100, 110)]
+        answered = await asyncio.gather(
+            *(core.engine.handle(Incoming("telegram", u, u, "command", text="/start")) for u in users)
+        )
+        assert all(answered)
+        assert most == 2
+    finally:
+        await core.close()
+
+
+async def test_a_turn_that_waits_longer_than_the_pool_would_asks_for_redelivery(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = Settings(database_url=SecretStr(database_url))
+    services = build_services(settings)
+    table = route_table()
+    release = asyncio.Event()
+
+    async def slow(turn: Turn) -> None:
+        if turn.incoming.user_id == "7":
+            await release.wait()
+
+    slow_table = table.__class__(**{**table.__dict__, "commands": {**table.commands, "start": slow}})
+    database = create_engine(database_url)
+    monkeypatch.setattr(engine_module, "POOL_TIMEOUT_SECONDS", 0.2)
+    try:
+        engine = ConversationEngine(
+            create_sessionmaker(database), Router(slow_table, 3000), services, FakeClock(), concurrent_turns=1
+        )
+        first = asyncio.create_task(engine.handle(Incoming("telegram", "7", "7", "command", text="/start")))
+        await asyncio.sleep(0.05)  # the first turn holds the only place
+        with pytest.raises(TemporaryFailure):
+            await engine.handle(Incoming("telegram", "8", "8", "command", text="/start"))
+        release.set()
+        await first
+    finally:
+        release.set()
         await database.dispose()
