@@ -162,19 +162,30 @@ class ConversationEngine:
         """One transaction: the replies, and how many messages it queued in the outbox."""
         async with self._sessions() as session, session.begin():
             now = self._clock()
-            if incoming.update_key and not await queries.claim_update(
-                session, incoming.channel, incoming.update_key, now
-            ):
-                return [], 0
-            user, state = await queries.get_or_create_user(
-                session,
-                incoming.channel,
-                incoming.user_id,
-                incoming.chat_id,
-                progress.language,
-                now,
-                self._flood_limit,
-            )
+            if incoming.update_key:
+                found = await queries.claim_update_and_get_user(
+                    session,
+                    incoming.channel,
+                    incoming.update_key,
+                    incoming.user_id,
+                    incoming.chat_id,
+                    progress.language,
+                    now,
+                    self._flood_limit,
+                )
+                if found is None:  # a re-delivery, handled before
+                    return [], 0
+                user, state = found
+            else:
+                user, state = await queries.get_or_create_user(
+                    session,
+                    incoming.channel,
+                    incoming.user_id,
+                    incoming.chat_id,
+                    progress.language,
+                    now,
+                    self._flood_limit,
+                )
             progress.language = user.language
             # Their first message: what the platform would not let us send before goes out now.
             released = (

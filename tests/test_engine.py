@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import Any
 
 import pytest
 from pydantic import SecretStr
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot import engine as engine_module
 from bot.app import build_services, open_core
@@ -15,6 +16,7 @@ from bot.config import DatabaseSettings, Settings
 from bot.engine import ConversationEngine, TemporaryFailure
 from bot.router import Router
 from db import queries
+from db.models import User
 from db.session import create_engine, create_sessionmaker
 from ground.messages import Incoming
 from handlers import route_table
@@ -135,3 +137,45 @@ async def test_a_turn_that_waits_longer_than_the_pool_would_asks_for_redelivery(
     finally:
         release.set()
         await database.dispose()
+
+
+async def test_a_re_delivered_update_is_recognised_and_leaves_the_user_untouched(sessions: Any) -> None:
+    """Claiming the update and finding the user: PostgreSQL in one statement (issue 21: one round
+    trip less per message), SQLite in two; either way a re-delivery finds nothing to do."""
+    clock = FakeClock()
+    statements: list[str] = []
+
+    def counted(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if not statement.startswith("BEGIN"):  # SQLite's BEGIN IMMEDIATE (db/session.py)
+            statements.append(statement)
+
+    async with sessions() as session, session.begin():
+        bind = session.get_bind()
+        event.listen(bind, "before_cursor_execute", counted)
+        try:
+            found = await queries.claim_update_and_get_user(
+                session, "telegram", "u-1", "42", "42", "id", clock()
+            )
+            once = len(statements)
+            before = await _row_of(session, "42")
+            clock.advance(minutes=5)
+            again = await queries.claim_update_and_get_user(
+                session, "telegram", "u-1", "42", "42", "en", clock()
+            )
+        finally:
+            event.remove(bind, "before_cursor_execute", counted)
+        assert found is not None and again is None
+        user, state = found
+        assert (user.external_id, user.language, state.dialog) == ("42", "id", "start")
+        assert once == (1 if bind.dialect.name == "postgresql" else 2)
+        assert await _row_of(session, "42") == before  # the re-delivery changed nothing of the row
+        # A new update of the same user is handled: the user found again, the row updated.
+        later = await queries.claim_update_and_get_user(session, "telegram", "u-2", "42", "42", "en", clock())
+        assert later is not None and later[0].id == user.id
+
+
+async def _row_of(session: Any, external_id: str) -> Any:
+    statement = select(User.last_seen_at, User.flood_full_at, User.flood_count, User.chat_id).where(
+        User.channel == "telegram", User.external_id == external_id
+    )
+    return (await session.execute(statement)).one()
