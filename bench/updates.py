@@ -1,6 +1,6 @@
 """Throughput and latency of Telegram updates through the whole stack, beside a bare aiogram echo bot.
 
-Each simulated user goes through onboarding and the whole checklist (18 updates) over the webhook;
+Each simulated user goes through onboarding and the whole checklist (24 updates) over the webhook;
 the bot answers through sendMessage to a fake Bot API server running in its own process on
 127.0.0.1. The same load is sent to a bare aiogram echo bot on the same fake server, in the same
 run, and Sigap's throughput is printed as a ratio of the echo bot's (targets: >= 0.5 on
@@ -8,8 +8,9 @@ PostgreSQL, >= 0.4 on SQLite).
 
 Fair to the echo bot: it answers a button press in the webhook's response, as Sigap does (no
 separate answerCallbackQuery request), and sends one message per update; the load generator
-runs in a process of its own (a fresh one for each measurement), so its CPU is not the bots';
-the stacks are measured in turn, in reversed order every other round.
+runs in a process of its own, so its CPU is not the bots'; so does the echo bot, which then
+shares no heap or garbage collector with Sigap (in one process, each sped up or slowed down the
+other); the stacks are measured in turn, in reversed order every other round.
 
     python bench/updates.py [--users 40] [--concurrency 20] [--rounds 5] [--skip-postgres]
 """
@@ -27,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +161,56 @@ class LoadGenerator:
         self._process.join()
 
 
+class EchoProcess:
+    """The echo bot in a process of its own, forked like the load generator: it shares neither
+    the heap nor the garbage collector with Sigap. In one process, Sigap's allocations set off
+    the collections that made aiogram rebuild its Response[Message] model for the echo's sends
+    too, and Sigap's fixes of that sped the echo up as much as Sigap (docs/performance.md)."""
+
+    def __init__(self, api_base: str) -> None:
+        self._ours, theirs = multiprocessing.Pipe()
+        self._process = multiprocessing.get_context("fork").Process(
+            target=self._serve, args=(theirs, api_base)
+        )
+        self._process.start()
+        self.url: str = self._ours.recv()
+
+    @staticmethod
+    def _serve(connection: Any, api_base: str) -> None:
+        async def serve() -> None:
+            runner, bot = await echo_bot(api_base)
+            connection.send(f"http://127.0.0.1:{runner.addresses[0][1]}{PATH}")
+            while await asyncio.to_thread(connection.recv) is not None:  # asked for its CPU
+                connection.send(process_cpu())
+            await bot.session.close()
+            await runner.cleanup()
+
+        asyncio.run(serve())
+
+    def _ask_cpu(self) -> float:
+        self._ours.send("cpu")
+        return float(self._ours.recv())
+
+    async def cpu(self) -> float:
+        return await asyncio.to_thread(self._ask_cpu)
+
+    def close(self) -> None:
+        self._ours.send(None)
+        self._process.join()
+
+
+def process_cpu() -> float:
+    """CPU seconds of this process so far, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+async def own_cpu() -> float:
+    return process_cpu()
+
+
 LOAD: LoadGenerator | None = None
+ECHO: EchoProcess | None = None
 
 
 async def drive_elsewhere(
@@ -170,12 +220,14 @@ async def drive_elsewhere(
     return await LOAD.drive(url, users, concurrency, first_user)
 
 
-async def measure(url: str, args: argparse.Namespace, first_user: int) -> dict[str, Any]:
-    cpu_before = resource.getrusage(resource.RUSAGE_SELF)
+async def measure(
+    url: str, args: argparse.Namespace, first_user: int, cpu: Callable[[], Awaitable[float]]
+) -> dict[str, Any]:
+    """One stack's round; `cpu`: the CPU seconds so far of the process that serves it."""
+    cpu_before = await cpu()
     elapsed, latencies, failures = await drive_elsewhere(url, args.users, args.concurrency, first_user)
-    cpu_after = resource.getrusage(resource.RUSAGE_SELF)
-    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
-    return {"elapsed": elapsed, "latencies": latencies, "failures": failures, "cpu": cpu}
+    cpu_used = await cpu() - cpu_before
+    return {"elapsed": elapsed, "latencies": latencies, "failures": failures, "cpu": cpu_used}
 
 
 def summary(name: str, rounds: list[dict[str, Any]], ratios: list[float]) -> dict[str, Any]:
@@ -188,7 +240,7 @@ def summary(name: str, rounds: list[dict[str, Any]], ratios: list[float]) -> dic
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[max(int(updates * 0.99) - 1, 0)] * 1000,
         "failures": sum(r["failures"] for r in rounds),
-        # CPU of the bots' process (all threads; not the load generator's) per update handled.
+        # CPU of the stack's process (all threads; not the load generator's) per update handled.
         "cpu_ms": sum(r["cpu"] for r in rounds) / updates * 1000,
         "ratio": statistics.median(ratios) if ratios else 1.0,
         "ratio_range": (min(ratios), max(ratios)) if ratios else (1.0, 1.0),
@@ -216,11 +268,9 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
     """All stacks listen at once and are measured in turn, round after round, so a slow moment of
     this shared machine hits each of them; ratios are taken within a round, then the median."""
     async with contextlib.AsyncExitStack() as stack:
-        urls: dict[str, str] = {}
-        runner, bot = await echo_bot(api_base)
-        stack.push_async_callback(bot.session.close)
-        stack.push_async_callback(runner.cleanup)
-        urls["aiogram echo bot"] = f"http://127.0.0.1:{runner.addresses[0][1]}{PATH}"
+        assert ECHO is not None
+        urls: dict[str, str] = {"aiogram echo bot": ECHO.url}
+        cpus: dict[str, Callable[[], Awaitable[float]]] = {"aiogram echo bot": ECHO.cpu}
 
         async def start_sigap(database_url: str) -> str:
             service = SigapService(sigap_settings(database_url, api_base))
@@ -242,7 +292,7 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
             order = list(enumerate(urls.items()))
             for index, (name, url) in order if round_number % 2 == 0 else reversed(order):
                 first_user = (index + 1) * 1_000_000 + round_number * args.users
-                rounds[name].append(await measure(url, args, first_user))
+                rounds[name].append(await measure(url, args, first_user, cpus.get(name, own_cpu)))
 
     def rate(r: dict[str, Any]) -> float:
         return len(r["latencies"]) / r["elapsed"]
@@ -253,7 +303,8 @@ async def main(args: argparse.Namespace, api_base: str) -> None:
         for name, measured in rounds.items()
     ]
     print(
-        f"{args.rounds} rounds x {args.users} users x 18 updates, {args.concurrency} users at a time; "
+        f"{args.rounds} rounds x {args.users} users x {len(conversation(0))} updates, "
+        f"{args.concurrency} users at a time; "
         "webhook -> handler -> database -> sendMessage to a fake Bot API on 127.0.0.1"
     )
     print(
@@ -284,10 +335,13 @@ if __name__ == "__main__":
     fake = subprocess.Popen(
         [sys.executable, "-m", "tests.fakes.telegram_api"], cwd=ROOT, stdout=subprocess.PIPE, text=True
     )
+    assert fake.stdout is not None
+    api = fake.stdout.readline().strip()
+    ECHO = EchoProcess(api)  # forked before this process runs an event loop, like LOAD
     try:
-        assert fake.stdout is not None
-        asyncio.run(main(arguments, fake.stdout.readline().strip()))
+        asyncio.run(main(arguments, api))
     finally:
+        ECHO.close()
         LOAD.close()
         fake.terminate()
         fake.wait()

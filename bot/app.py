@@ -35,7 +35,7 @@ from db.crypto import FieldCipher
 from db.flood import FloodLimit
 from db.identifier_keys import IdentifierKeys
 from db.seen_filter import SeenFilter
-from db.session import create_engine, create_reader, create_sessionmaker
+from db.session import create_engine, create_reader, create_sessionmaker, is_postgresql
 from ground.i18n import Content, default_content_dir
 from handlers import route_table
 from handlers.checklist.scoring import parse_rules
@@ -128,6 +128,9 @@ async def open_core(
         flood_limit=FloodLimit(settings.conversation.flood_burst, settings.conversation.flood_per_second),
         pictures=pictures,
         readers=readers,
+        # PostgreSQL: no more turns at once than the pool keeps connections (bot/engine.py).
+        # SQLite's one connection lets one turn in at a time anyway.
+        concurrent_turns=settings.database.pool_size if is_postgresql(database) else None,
     )
     if services.seen_filter is not None:
         services.seen_filter.start_loading()
@@ -313,6 +316,9 @@ class SigapService:
             await channel.close()  # WhatsApp finishes the messages it has accepted
         if self.core is not None:
             await self.core.close()
+        # What start-up built is garbage now: the collector may walk it again (a process that
+        # starts services one after another, the tests, would otherwise keep every one).
+        gc.unfreeze()
 
 
 def log_picture_reading(settings: Settings) -> None:

@@ -18,6 +18,7 @@ from bot.pictures import PictureReader
 from bot.router import Router
 from db import first_contact, media, queries
 from db.flood import FloodLimit
+from db.session import POOL_TIMEOUT_SECONDS
 from ground.messages import Incoming, PictureReading, Reply, compact
 from handlers.context import ComputeFirst, ReadFirst, ReadPictureFirst, Services, Turn
 
@@ -64,12 +65,15 @@ class ConversationEngine:
         flood_limit: FloodLimit = queries.UNLIMITED,
         pictures: PictureReader | None = None,
         readers: async_sessionmaker[AsyncSession] | None = None,
+        concurrent_turns: int | None = None,
     ) -> None:
         """numbered_menus: for each channel that shows a menu of more than N choices as numbered
         text (WhatsApp: 10), that N; a number the user then types means that choice.
         flood_limit: each user's token bucket (db/flood.py): a burst, and a sustained rate.
         pictures: reads the text of pictures for the steps that ask (None: none can be read).
-        readers: sessions of the read-only engine for Turn.read (None: `sessions`)."""
+        readers: sessions of the read-only engine for Turn.read (None: `sessions`).
+        concurrent_turns: how many turns may hold a database connection at once (None: as many
+        as the pool gives)."""
         self._sessions = sessions
         self._readers = readers or sessions
         self._router = router
@@ -82,6 +86,11 @@ class ConversationEngine:
         # locks, so memory stays bounded); across processes the user's row lock does it.
         self._locks = [asyncio.Lock() for _ in range(LOCK_STRIPES)]
         self._queue_listeners: list[Callable[[], None]] = []
+        # Beyond the connections the pool keeps, it opens one more for a turn and closes it on
+        # return: under load a new connection (a new PostgreSQL backend) every dozen updates,
+        # 15 % of an update's CPU in bench/updates.py. A turn waits for a kept one instead, as
+        # long as it would wait for the pool; the pool's overflow is left to the sender and jobs.
+        self._turns = asyncio.Semaphore(concurrent_turns) if concurrent_turns else None
 
     def on_queued(self, listener: Callable[[], None]) -> None:
         """Called after a turn that put messages in the outbox has committed (wakes the sender)."""
@@ -99,7 +108,7 @@ class ConversationEngine:
                     # Slow work a step asks for runs with no transaction open (SQLite has one
                     # connection for every user), then the turn runs again from the start.
                     try:
-                        replies, queued = await self._turn(incoming, progress)
+                        replies, queued = await self._gated_turn(incoming, progress)
                         break
                     except ComputeFirst as request:
                         if len(progress.computed) >= MAX_COMPUTED_PER_TURN:
@@ -138,23 +147,45 @@ class ConversationEngine:
                 )
                 raise TemporaryFailure from exc
 
+    async def _gated_turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
+        if self._turns is None:
+            return await self._turn(incoming, progress)
+        # Waiting too long is the pool's timeout: a TimeoutError, so the platform re-delivers.
+        async with asyncio.timeout(POOL_TIMEOUT_SECONDS):
+            await self._turns.acquire()
+        try:
+            return await self._turn(incoming, progress)
+        finally:
+            self._turns.release()
+
     async def _turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
         """One transaction: the replies, and how many messages it queued in the outbox."""
         async with self._sessions() as session, session.begin():
             now = self._clock()
-            if incoming.update_key and not await queries.claim_update(
-                session, incoming.channel, incoming.update_key, now
-            ):
-                return [], 0
-            user, state = await queries.get_or_create_user(
-                session,
-                incoming.channel,
-                incoming.user_id,
-                incoming.chat_id,
-                progress.language,
-                now,
-                self._flood_limit,
-            )
+            if incoming.update_key:
+                found = await queries.claim_update_and_get_user(
+                    session,
+                    incoming.channel,
+                    incoming.update_key,
+                    incoming.user_id,
+                    incoming.chat_id,
+                    progress.language,
+                    now,
+                    self._flood_limit,
+                )
+                if found is None:  # a re-delivery, handled before
+                    return [], 0
+                user, state = found
+            else:
+                user, state = await queries.get_or_create_user(
+                    session,
+                    incoming.channel,
+                    incoming.user_id,
+                    incoming.chat_id,
+                    progress.language,
+                    now,
+                    self._flood_limit,
+                )
             progress.language = user.language
             # Their first message: what the platform would not let us send before goes out now.
             released = (

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import PoolResetState
 
 from db.crypto import FieldCipher
 from ground.private_files import make_private
@@ -16,6 +17,10 @@ from ground.private_files import make_private
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
 # echo): report names and phone numbers. They stay at WARNING whatever level the app logs at.
 QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
+# How long a turn waits for a PostgreSQL connection (the pool's, and the engine's turn gate, which
+# lets no more turns at once than the pool keeps: bot/engine.py) before the update is refused
+# for re-delivery.
+POOL_TIMEOUT_SECONDS = 30
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
@@ -27,7 +32,13 @@ def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
         return _create_sqlite_engine(url)
     # No pool_pre_ping: it costs a round trip per message. A connection PostgreSQL dropped is
     # invalidated on first use; that message is refused as a TemporaryFailure and re-delivered.
-    return create_async_engine(url, pool_size=pool_size, max_overflow=pool_size, hide_parameters=True)
+    return create_async_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_timeout=POOL_TIMEOUT_SECONDS,
+        hide_parameters=True,
+    )
 
 
 def _create_sqlite_engine(url: str) -> AsyncEngine:
@@ -65,14 +76,29 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
 def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
     """A pool of one connection (see create_engine), with the driver's own transactions off so
     that the "begin" listeners say how each transaction begins."""
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         connect_args={"timeout": 30, "isolation_level": None},
         hide_parameters=True,
         pool_size=1,
         max_overflow=0,
         pool_timeout=60,
+        # The rollback on return is done by _rollback_if_open below.
+        pool_reset_on_return=None,
     )
+
+    @event.listens_for(engine.sync_engine, "reset")
+    def _rollback_if_open(dbapi_connection: Any, _record: Any, reset_state: PoolResetState) -> None:
+        """What the pool's rollback on return did (a transaction a cancelled task left open is
+        rolled back before the next turn gets the connection), but only when a transaction is
+        open: after every commit it was a no-op that still went to the driver's thread and back,
+        one of about 16 such trips per message (bench/updates.py)."""
+        if not reset_state.asyncio_safe or reset_state.transaction_was_reset:
+            return  # where and when the pool itself would not roll back
+        if dbapi_connection.driver_connection.in_transaction:
+            dbapi_connection.rollback()
+
+    return engine
 
 
 def one_connection(url: str | URL) -> AsyncEngine:
