@@ -220,6 +220,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.drop_crossing_at_home()
     ad.raise_domestic_scheme_abroad()
     ad.raise_fees()
+    ad.find_abroad_by_pay()
     ad.judge_pay()
     ad.raise_minors()
     ad.raise_no_company()
@@ -433,6 +434,21 @@ class _Reading:
                 if words[i].isdigit() and clauses[i] == clauses[first]:
                     self.raise_sign("fees", self.words.quote(min(i, first), max(i, last)))
                     return
+
+    def find_abroad_by_pay(self) -> None:
+        """Pay in a foreign currency for a job that needs a visa or a work permit is work abroad,
+        though the ad names no country (round 11: "EUR 1,400 per month, subject to the issuance
+        of your national visa", the fee payable to "our Jakarta representative", was read as a
+        job in Jakarta). An Indonesian place named beside it is where the recruiter sits."""
+        salary = self.salary
+        if self.abroad or self.stays_home or salary is None or salary.currency == "IDR":
+            return
+        visa = next(iter(self.live("visa")), None)
+        if visa is None:
+            return
+        self.abroad = True
+        self.raise_sign("destination_withheld", self.words.quote(*visa))
+        self.raise_sign("abroad", self.found["destination_withheld"].evidence)
 
     def skilled(self) -> bool:
         """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
