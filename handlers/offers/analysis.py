@@ -256,6 +256,10 @@ class _Reading:
                 self.places.append((name, first, last))
             elif kind == "channel" and name not in self.channels:
                 self.channels.append(name)
+        # "Paid to our consultant" asks money: its "paid" is not "covered" (round 11).
+        if "paid_to" in self.concepts and "covered" in self.concepts:
+            paid_to = {first for first, _ in self.concepts["paid_to"]}
+            self.concepts["covered"] = [s for s in self.concepts["covered"] if s[0] not in paid_to]
         self.denied = Denied(self.words, rules, self.concepts, self.sign_matches)
         text = self.words.text
         self.phones = _phones(text, rules)
