@@ -2129,3 +2129,221 @@ def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> No
     )
     assert result.warning_post
     assert result.risk == "low", codes(result)
+
+
+# --- Round 11: heldout9's error classes, in new words ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dicari buruh kebun di Kalimantan. Selama 6 bulan pertama pekerja tidak diizinkan keluar dari "
+        "area perkebunan. Hub 0812 3456 7890",
+        "Lowongan buruh tambang emas, pekerja tidak bisa pulang sebelum utang lunas. Info 0812 9876 5432",
+        "Workers must not leave the camp until their contract is finished. Pay 3 million. Call 0813 1111 2222",
+        "Deckhands wanted, the crew cannot go ashore for the whole 8 months season. WA 0812 3456 7890",
+    ],
+)
+def test_a_worker_kept_from_leaving_for_a_span_or_a_place_is_confined(text: str) -> None:
+    result = check(text)
+    assert "confined" in codes(result), codes(result)
+    assert result.risk == "high"
+    # A rule of the working day keeps no one.
+    for local in (
+        "Operator produksi PT Sinar Abadi, Karawang. Tidak boleh pulang sebelum shift selesai. Gaji UMK.",
+        "Staff gudang PT Contoh Logistik: tidak boleh keluar area gudang saat bekerja. Gaji UMK.",
+    ):
+        assert "confined" not in codes(check(local)), local
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Upah harian Rp 90.000, seluruhnya dibayarkan secara akumulasi saat masa kontrak habis. CV Contoh "
+        "Hutan Lestari, Merauke.",
+        "Dicari pekerja kebun sawit di Sumatra. Gaji 2,5 juta sebulan, semuanya diberikan sekaligus setelah "
+        "panen selesai. Hub 0813 7777 8888",
+        "Plantation hands, salary 3 million per month, paid out in one sum at the end of the season.",
+    ],
+)
+def test_pay_paid_out_only_at_the_end_of_the_term_is_withheld(text: str) -> None:
+    assert "wages_withheld" in codes(check(text)), codes(check(text))
+    # A bonus or a fare paid at the end of the term is no pay withheld.
+    for other in (
+        "Staff admin PT Tiga Putra, Semarang. Gaji Rp 4.500.000 per bulan, bonus akhir kontrak diberikan "
+        "sekaligus.",
+        "Surf camp crew, Rp 150,000/day paid weekly. The boat from Padang is paid by us at the start and "
+        "end of the season.",
+    ):
+        assert "wages_withheld" not in codes(check(other)), other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CV Contoh Kayu Jaya merekrut penebang untuk kamp di Boven Digoel. Ongkos kapal dan pesawat dari "
+        "Flores ke kamp nantinya dihitung sebagai utang pekerja.",
+        "PT Contoh Konstruksi needs welders in Papua. Your flight from Kupang and the recruiting costs "
+        "will be treated as a loan.",
+    ],
+)
+def test_a_cost_said_to_become_the_workers_debt_is_a_debt_however_long_its_words(text: str) -> None:
+    assert "salary_deduction" in codes(check(text)), codes(check(text))
+
+
+def test_a_boat_crew_sought_through_a_persons_mobile_with_no_company_needs_checking() -> None:
+    result = check("Cari ABK kapal tangkap, upah 120rb sehari. Minat hub Pak Udin 0852 1234 0000")
+    assert "sea_work_unverified" in codes(result), codes(result)
+    assert result.risk != "low"
+    local = check(
+        "Dicari motoris speedboat penumpang rute Tarakan - Nunukan. Lamar langsung di loket pelabuhan."
+    )
+    assert "sea_work_unverified" not in codes(local)
+
+
+def test_a_letter_of_offer_that_asks_money_and_secrecy_is_no_warning_post() -> None:
+    result = check(
+        "Dear applicant, we are pleased to offer you the position of greenhouse worker at EUR 1,650 per "
+        "month. Your work permit and national visa are arranged by our office; the processing cost of "
+        "IDR 28,000,000 is payable to our representative in Surabaya. Please avoid contacting the "
+        "consulate yourself, to avoid delays."
+    )
+    assert not result.warning_post
+    assert result.abroad
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gaji 1.700 euro per bulan. Visa kerja diurus perwakilan kami di Jakarta, biaya 25 juta.",
+        "Salary USD 1,900 a month; we arrange your work visa. Agency fee payable in Medan.",
+    ],
+)
+def test_foreign_pay_for_a_job_that_needs_a_visa_is_work_abroad(text: str) -> None:
+    result = check(text)
+    assert result.abroad and "destination_withheld" in codes(result), codes(result)
+    assert result.risk != "low"
+    # Foreign pay with no visa, from home, stays where it is.
+    home = check("Remote copywriter for a Dutch agency, EUR 900 a month, work from home in Yogyakarta.")
+    assert not home.abroad
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jangan datang ke KBRI sendiri ya, semua urusan lewat agen kami. Kerja pabrik Malaysia, hub 0812 "
+        "1212 3434",
+        "Do not call the embassy about your visa, our coordinator handles it. Factory job in Poland, "
+        "WA 0812 1212 3434",
+    ],
+)
+def test_told_not_to_contact_an_embassy_or_office_is_secrecy(text: str) -> None:
+    assert "secrecy" in codes(check(text)), codes(check(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A third party's words after "if they", and a caution before paying: a guide, no offer.
+        "Sebelum membayar LPK mana pun: kalau mereka bilang tanpa ujian bahasa atau pasti berangkat "
+        "bulan depan, berhenti. Tanya ke Disnaker LPK mana yang terdaftar.",
+        "Before paying any agency: if they promise a Taiwan factory job with no medical check and a "
+        "guaranteed visa, stop. Ask the Disnaker office which agencies are licensed.",
+    ],
+)
+def test_a_caution_about_what_they_will_say_is_a_warning_post(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, result
+    assert result.risk == "low", codes(result)
+
+
+def test_an_official_notice_that_tells_to_report_whoever_sells_a_place_is_not_a_fake() -> None:
+    result = check(
+        "Notice to EPS-TOPIK candidates (manufacturing): the points test is held at the venue in your "
+        "admission card. There is no fee. Any individual who sells you a guaranteed job for money is "
+        "not part of the programme and must be reported to BP3MI."
+    )
+    assert "fake_programme" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_a_warning_that_tells_which_number_the_scam_used_is_a_warning_post() -> None:
+    result = check(
+        'AWAS! Ada yang menyebar info "kerja admin di Myawaddy, gaji 20 juta, paspor diurus, dijemput di '
+        'Mae Sot" pakai nomor 0857 1111 0000. Itu perdagangan orang. Jangan berangkat, tolong sebarkan.'
+    )
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_the_japan_nurse_programme_between_governments_is_a_legal_route() -> None:
+    result = check(
+        "Untuk perawat: program IJEPA ke Jepang dibuka lewat saluran resmi pemerintah setiap tahun. "
+        "Seleksi tanpa biaya."
+    )
+    assert result.legal_route
+    assert result.risk == "low", codes(result)
+
+
+def test_no_visit_visa_beside_a_work_visa_is_not_no_work_visa() -> None:
+    result = check(
+        "PT Contoh Sejahtera Penempatan: housekeeping in Doha. Work visa only (no visit visa), contract "
+        "signed before departure. Registration at Disnaker.",
+        SAMPLE_REGISTER,
+    )
+    assert "no_work_visa" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_a_freelancer_asked_for_a_portfolio_is_skilled_and_its_pay_not_judged() -> None:
+    result = check(
+        "Remote subtitle translator for Contoh Media Pte Ltd (Singapore). Typical income IDR 8-13 million "
+        "a month. Send your portfolio; short paid translation test."
+    )
+    assert "too_good_to_be_true" not in codes(result), codes(result)
+
+
+def test_a_licensed_name_asking_a_fee_through_a_persons_mobile_is_borrowed() -> None:
+    result = check(
+        "PT CONTOH Sejahtera Penempatan buka lowongan operator pabrik Taiwan. Biaya proses 12 juta. "
+        "Hubungi Bu Sari 0812 3456 0000",
+        SAMPLE_REGISTER,
+    )
+    assert not result.legal_route
+    assert result.risk != "low", codes(result)
+    office = check(
+        "PT CONTOH Sejahtera Penempatan buka lowongan operator pabrik Taiwan. Biaya sesuai struktur biaya "
+        "resmi, dibayar di kantor. Daftar lewat SISKOP2MI. Telp (0342) 812345",
+        SAMPLE_REGISTER,
+    )
+    assert office.legal_route and office.risk == "low", codes(office)
+
+
+def test_a_fee_paid_to_someone_is_asked_not_covered() -> None:
+    result = check("Cruise ship waiter. The medical fee is paid to our consultant in Bali. Flight paid by us.")
+    assert "fees" in codes(result) and "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_a_fee_before_joining_a_vessel_is_a_fee_for_work_at_sea() -> None:
+    result = check("Please pay USD 850 for your documents before joining the vessel. Contact 0812 3456 7890")
+    assert "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_a_sum_for_each_person_who_departs_is_a_broker_commission() -> None:
+    result = check("Kerja pabrik di Johor, gaji 1.800 ringgit. Kamu dapat 750 ribu tiap orang yang berangkat.")
+    assert "recruiter_commission" in codes(result), codes(result)
+    pocket = check(
+        "PT CONTOH Sejahtera Penempatan: uang saku Rp 500.000 untuk setiap orang yang berangkat ke Taiwan. "
+        "Daftar lewat SISKOP2MI.",
+        SAMPLE_REGISTER,
+    )
+    assert "recruiter_commission" not in codes(pocket)
+
+
+def test_a_group_of_concepts_may_carry_a_window_of_its_own() -> None:
+    # {concepts = [...], window = N} in content/offers.toml: an outright phrase ("menjadi pinjaman")
+    # may stand further from its cost than a bare word may.
+    groups = {near.concepts: near.window for near in rules().signs["salary_deduction"].near}
+    assert groups[("cost", "as_debt")] == 10
+    assert groups[("cost", "debt")] == 5
