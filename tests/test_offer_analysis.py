@@ -2140,7 +2140,8 @@ def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> No
         "Dicari buruh kebun di Kalimantan. Selama 6 bulan pertama pekerja tidak diizinkan keluar dari "
         "area perkebunan. Hub 0812 3456 7890",
         "Lowongan buruh tambang emas, pekerja tidak bisa pulang sebelum utang lunas. Info 0812 9876 5432",
-        "Workers must not leave the camp until their contract is finished. Pay 3 million. Call 0813 1111 2222",
+        "Workers must not leave the camp until their contract is finished. Pay 3 million. Call 0813 1111 "
+        "2222",
         "Deckhands wanted, the crew cannot go ashore for the whole 8 months season. WA 0812 3456 7890",
     ],
 )
@@ -2321,7 +2322,9 @@ def test_a_licensed_name_asking_a_fee_through_a_persons_mobile_is_borrowed() -> 
 
 
 def test_a_fee_paid_to_someone_is_asked_not_covered() -> None:
-    result = check("Cruise ship waiter. The medical fee is paid to our consultant in Bali. Flight paid by us.")
+    result = check(
+        "Cruise ship waiter. The medical fee is paid to our consultant in Bali. Flight paid by us."
+    )
     assert "fees" in codes(result) and "cruise_with_fees" in codes(result), codes(result)
 
 
@@ -2331,7 +2334,9 @@ def test_a_fee_before_joining_a_vessel_is_a_fee_for_work_at_sea() -> None:
 
 
 def test_a_sum_for_each_person_who_departs_is_a_broker_commission() -> None:
-    result = check("Kerja pabrik di Johor, gaji 1.800 ringgit. Kamu dapat 750 ribu tiap orang yang berangkat.")
+    result = check(
+        "Kerja pabrik di Johor, gaji 1.800 ringgit. Kamu dapat 750 ribu tiap orang yang berangkat."
+    )
     assert "recruiter_commission" in codes(result), codes(result)
     pocket = check(
         "PT CONTOH Sejahtera Penempatan: uang saku Rp 500.000 untuk setiap orang yang berangkat ke Taiwan. "
