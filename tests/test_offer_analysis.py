@@ -2212,6 +2212,9 @@ def test_a_letter_of_offer_that_asks_money_and_secrecy_is_no_warning_post() -> N
     assert not result.warning_post
     assert result.abroad
     assert result.risk == "high", codes(result)
+    # "avoid contacting the consulate": keeping the worker from an office is secrecy, no warning
+    # ("to avoid delays" is a purpose); the cost "payable to our representative" is a fee.
+    assert {"secrecy", "fees"} <= codes(result), codes(result)
 
 
 @pytest.mark.parametrize(
@@ -2352,3 +2355,14 @@ def test_a_group_of_concepts_may_carry_a_window_of_its_own() -> None:
     groups = {near.concepts: near.window for near in rules().signs["salary_deduction"].near}
     assert groups[("cost", "as_debt")] == 10
     assert groups[("cost", "debt")] == 5
+
+
+def test_advice_to_keep_away_from_an_office_is_secrecy_not_a_warning() -> None:
+    result = check(
+        "Kerja gudang di Belanda, gaji 1.600 euro. Hindari menghubungi KBRI selama proses, semua urusan "
+        "lewat koordinator kami. WA 0812 7777 1212"
+    )
+    assert "secrecy" in codes(result), codes(result)
+    # Advice to keep away from unlicensed agents, then to ask an office, still warns.
+    guide = check("Waspada calo! Hindari agen tanpa izin. Tanya Disnaker atau BP3MI dulu sebelum daftar.")
+    assert guide.risk == "low", codes(guide)

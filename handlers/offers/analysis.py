@@ -138,6 +138,9 @@ AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*a
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
 # Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
 LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
+# Words before "avoid" that make it a purpose ("to avoid delays", "untuk menghindari antrean"), not
+# a warning (round 11).
+PURPOSE_WORDS = frozenset(("to", "untuk", "agar", "supaya", "biar"))
 # What skilled work is offered as its terms, not as an inducement to be moved away from home.
 SKILLED_TERMS = ("ticket_paid", "high_pay")
 # What says a crossing point is used to leave the country, when no foreign place is named.
@@ -260,6 +263,7 @@ class _Reading:
         if "paid_to" in self.concepts and "covered" in self.concepts:
             paid_to = {first for first, _ in self.concepts["paid_to"]}
             self.concepts["covered"] = [s for s in self.concepts["covered"] if s[0] not in paid_to]
+        self._drop_advice_against_offices()
         self.denied = Denied(self.words, rules, self.concepts, self.sign_matches)
         text = self.words.text
         self.phones = _phones(text, rules)
@@ -295,6 +299,34 @@ class _Reading:
         self.folded: set[str] = set()
         self.voided: list[Found] = []
         self.legal_route = False
+
+    def _drop_advice_against_offices(self) -> None:
+        """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
+        object is contacting an office, tells the worker to keep away from the authorities, which
+        no warning does; it is the recruiter's secrecy, and its sentence is no warning (round 11)."""
+        concepts = self.concepts
+        if "warning" not in concepts or "keep_away" not in concepts:
+            return
+        keep_away = {first for first, _ in concepts["keep_away"]}
+        contacts = {first for first, _ in concepts.get("contact_office", ())}
+        offices = {first for first, _ in concepts.get("authority", ())}
+        words = self.words.words
+
+        def keeps_from_office(last: int) -> bool:
+            return any(last < c <= last + 2 for c in contacts) and any(last < o <= last + 5 for o in offices)
+
+        concepts["warning"] = [
+            (first, last)
+            for first, last in concepts["warning"]
+            if not (
+                first in keep_away
+                and (
+                    keeps_from_office(last)
+                    # "... to avoid delays", "agar terhindar dari ...": a purpose, no warning.
+                    or (first > 0 and words[first - 1] in PURPOSE_WORDS)
+                )
+            )
+        ]
 
     def danger_spans(self) -> list[tuple[int, int]]:
         """The words of danger signs' own phrases and of money: what a warning quotes."""
