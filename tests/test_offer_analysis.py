@@ -2143,6 +2143,7 @@ def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> No
         "Workers must not leave the camp until their contract is finished. Pay 3 million. Call 0813 1111 "
         "2222",
         "Deckhands wanted, the crew cannot go ashore for the whole 8 months season. WA 0812 3456 7890",
+        "Estate labourers stay on site for the full two years, no trips home. Call 0812 3456 7890",
     ],
 )
 def test_a_worker_kept_from_leaving_for_a_span_or_a_place_is_confined(text: str) -> None:
@@ -2196,6 +2197,9 @@ def test_a_boat_crew_sought_through_a_persons_mobile_with_no_company_needs_check
     result = check("Cari ABK kapal tangkap, upah 120rb sehari. Minat hub Pak Udin 0852 1234 0000")
     assert "sea_work_unverified" in codes(result), codes(result)
     assert result.risk != "low"
+    # Fishermen named as such are boat crew too.
+    fishers = check("Butuh 8 nelayan untuk kapal di Maluku, 3 bulan di laut. Hubungi Pak Jon 0812 3456 7890")
+    assert "sea_work_unverified" in codes(fishers), codes(fishers)
     local = check(
         "Dicari motoris speedboat penumpang rute Tarakan - Nunukan. Lamar langsung di loket pelabuhan."
     )
