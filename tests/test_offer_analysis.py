@@ -2370,3 +2370,14 @@ def test_advice_to_keep_away_from_an_office_is_secrecy_not_a_warning() -> None:
     # Advice to keep away from unlicensed agents, then to ask an office, still warns.
     guide = check("Waspada calo! Hindari agen tanpa izin. Tanya Disnaker atau BP3MI dulu sebelum daftar.")
     assert guide.risk == "low", codes(guide)
+
+
+def test_money_asked_for_our_representative_in_a_text_that_warns_a_little_is_an_offer() -> None:
+    # No number, two or three words that warn ("please do not", "avoid"): the text still speaks
+    # as the recruiter, who is to be paid, so it is the offer, not a warning post.
+    result = check(
+        "Your placement: apple packing in Poland, EUR 1,450 a month. Send the visa fee of IDR 19 million "
+        "to our coordinator this week. Please do not share this offer; avoid posting it anywhere."
+    )
+    assert not result.warning_post
+    assert result.risk == "high", codes(result)
