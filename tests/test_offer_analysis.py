@@ -2144,6 +2144,7 @@ def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> No
         "2222",
         "Deckhands wanted, the crew cannot go ashore for the whole 8 months season. WA 0812 3456 7890",
         "Estate labourers stay on site for the full two years, no trips home. Call 0812 3456 7890",
+        "Kerja kebun karet di Jambi, tidak ada pulang kampung selama kontrak 18 bulan. Hub 0812 3456 7890",
     ],
 )
 def test_a_worker_kept_from_leaving_for_a_span_or_a_place_is_confined(text: str) -> None:
@@ -2154,6 +2155,9 @@ def test_a_worker_kept_from_leaving_for_a_span_or_a_place_is_confined(text: str)
     for local in (
         "Operator produksi PT Sinar Abadi, Karawang. Tidak boleh pulang sebelum shift selesai. Gaji UMK.",
         "Staff gudang PT Contoh Logistik: tidak boleh keluar area gudang saat bekerja. Gaji UMK.",
+        # A shop's busy season, and a bar on resigning early, keep no one on a site.
+        "Pramuniaga Toko Sinar Jaya: tidak ada pulang kampung saat Lebaran, diganti cuti. Gaji UMK.",
+        "Kasir Toko Sinar Jaya: tidak boleh keluar sebelum 1 tahun. Gaji UMK.",
     ):
         assert "confined" not in codes(check(local)), local
 
