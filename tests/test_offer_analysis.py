@@ -2385,3 +2385,16 @@ def test_money_asked_for_our_representative_in_a_text_that_warns_a_little_is_an_
     )
     assert not result.warning_post
     assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja pabrik elektronik di Negeri Sakura, gaji 25 juta. Hub 0812 3456 7890",
+        "Dicari PRT untuk Negeri Beton, proses cepat. WA 0812 3456 7890",
+    ],
+)
+def test_a_country_named_by_its_nickname_is_work_abroad(text: str) -> None:
+    result = check(text)
+    assert result.abroad, codes(result)
+    assert result.risk != "low"
