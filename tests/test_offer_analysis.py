@@ -2398,3 +2398,10 @@ def test_a_country_named_by_its_nickname_is_work_abroad(text: str) -> None:
     result = check(text)
     assert result.abroad, codes(result)
     assert result.risk != "low"
+
+
+def test_an_english_word_loses_no_ending_only_indonesian_has() -> None:
+    # "within" was read as "with" + the chat suffix "-in" of "dipegangin".
+    assert "within" in rules().read("Reply within three days.").words
+    # The chat suffix still comes off an Indonesian word.
+    assert "dipegangin" not in rules().read("paspor dipegangin bos").words
