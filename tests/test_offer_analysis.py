@@ -15,7 +15,7 @@ import pytest
 from db.agencies import Register, RegisterRow
 from ground.i18n import Content, default_content_dir
 from handlers.offers.analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
-from handlers.offers.report import chat_text
+from handlers.offers.report import chat_text, summary_key
 from handlers.offers.rules import OfferRules, OfferRulesError, parse_offer_rules
 from handlers.offers.words import Stemmer
 
@@ -2405,3 +2405,25 @@ def test_an_english_word_loses_no_ending_only_indonesian_has() -> None:
     assert "within" in rules().read("Reply within three days.").words
     # The chat suffix still comes off an Indonesian word.
     assert "dipegangin" not in rules().read("paspor dipegangin bos").words
+
+
+def test_a_job_fair_listing_agencies_for_work_abroad_is_low_and_says_to_check_them() -> None:
+    result = check(
+        "Bursa Kerja Kampus Politeknik Contoh, 12-13 Mei: 30 perusahaan, termasuk dua P3MI untuk Korea "
+        "dan Jepang. Gratis, bawa CV."
+    )
+    assert result.risk == "low", codes(result)
+    assert result.job_fair
+    assert summary_key(result) == "low_job_fair"
+    # A fair with a danger sign is judged as any offer abroad.
+    rushed = check("Job fair kerja Taiwan dan Jepang, langsung berangkat bulan depan! Daftar 0812 3456 7890")
+    assert rushed.risk != "low" and not rushed.job_fair
+
+
+def test_boat_crew_for_day_trips_is_not_moved_away_from_home() -> None:
+    result = check(
+        "Snorkel tour operator in Bunaken needs boat crew for our day trips to the reef. Salary above UMK. "
+        "Drop by the jetty kiosk."
+    )
+    assert "away_unverified" not in codes(result), codes(result)
+    assert result.risk == "low"

@@ -206,6 +206,9 @@ class Analysis:
     # The whole text warns about scams and asks no one to apply (warning_text.py): its answer
     # says so, calmly, instead of listing the scam's signs it quotes.
     warning_post: bool = False
+    # An announcement of a job fair with no danger sign, whose work abroad is only at its stands:
+    # LOW, told to check each company there (round 11).
+    job_fair: bool = False
     job_cues: int = 0  # distinct words of a job ad ("lowongan", "gaji", "syarat"...)
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
@@ -299,6 +302,7 @@ class _Reading:
         self.folded: set[str] = set()
         self.voided: list[Found] = []
         self.legal_route = False
+        self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
 
     def _drop_advice_against_offices(self) -> None:
         """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
@@ -608,12 +612,18 @@ class _Reading:
         """Work abroad without evidence of the legal route; naming no Indonesian company either."""
         if not self.abroad or self.legal_route:
             return
+        # A job fair is not a recruitment: the companies are at their stands, not in the ad. An
+        # announcement of a fair that shows no danger sign at all (no fee, no rush, no guarantee)
+        # recruits no one abroad itself: the worker checks each company at its stand (round 11:
+        # campus career expos listing licensed agencies for Japan and Taiwan were MEDIUM).
+        job_fair = bool(self.live("job_event"))
+        if job_fair and not any(f.weight > 0 for f in self.found.values()):
+            self.fair_only = True
+            return
         withheld = self.found.get("destination_withheld")
         self.raise_sign(
             "abroad_unverified", self.found["abroad"].evidence or (withheld.evidence if withheld else "")
         )
-        # A job fair is not a recruitment: the companies are at their stands, not in the ad.
-        job_fair = bool(self.live("job_event"))
         if not any(name.startswith(("PT ", "CV ")) for name in self.companies) and not job_fair:
             self.raise_sign("abroad_no_company", "")
 
@@ -665,7 +675,8 @@ class _Reading:
             links=self.links,
             handles=self.handles,
         )
-        risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
+        abroad = self.abroad and not self.fair_only
+        risk, score = _verdict(found, rules, abroad or "away_unverified" in found, self.legal_route)
         floor = (
             floor_of(
                 rules.floors, found, self.legal_route, lambda: {c for c, f in found.items() if f.weight < 0}
@@ -691,6 +702,7 @@ class _Reading:
             pay=self.pay,
             floor=floor_code,
             warning_post=self.warning_post,
+            job_fair=self.fair_only,
             job_cues=len({self.words.words[first] for first, _ in self.concepts.get("job_ad", ())}),
             words=len(self.words.words),
             truncated=self.truncated,

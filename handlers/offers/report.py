@@ -73,6 +73,8 @@ def summary_key(analysis: Analysis) -> str:
     if analysis.risk == "low":
         if analysis.warning_post:
             return "warning_post"
+        if analysis.job_fair:
+            return "low_job_fair"
         if analysis.abroad:
             return "low_legal_route"
         return "low_with_signs" if analysis.signs else "low"
