@@ -15,7 +15,7 @@ import pytest
 from db.agencies import Register, RegisterRow
 from ground.i18n import Content, default_content_dir
 from handlers.offers.analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
-from handlers.offers.report import chat_text, summary_key
+from handlers.offers.report import as_json, chat_text, summary_key
 from handlers.offers.rules import OfferRules, OfferRulesError, parse_offer_rules
 from handlers.offers.words import Stemmer
 
@@ -2415,6 +2415,7 @@ def test_a_job_fair_listing_agencies_for_work_abroad_is_low_and_says_to_check_th
     assert result.risk == "low", codes(result)
     assert result.job_fair
     assert summary_key(result) == "low_job_fair"
+    assert as_json(texts("id"), result)["job_fair"] is True  # type: ignore[arg-type]
     # A fair with a danger sign is judged as any offer abroad.
     rushed = check("Job fair kerja Taiwan dan Jepang, langsung berangkat bulan depan! Daftar 0812 3456 7890")
     assert rushed.risk != "low" and not rushed.job_fair
