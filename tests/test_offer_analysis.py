@@ -15,7 +15,7 @@ import pytest
 from db.agencies import Register, RegisterRow
 from ground.i18n import Content, default_content_dir
 from handlers.offers.analysis import MAX_CHARS, Analysis, analyse, reads_like_an_ad
-from handlers.offers.report import chat_text
+from handlers.offers.report import as_json, chat_text, summary_key
 from handlers.offers.rules import OfferRules, OfferRulesError, parse_offer_rules
 from handlers.offers.words import Stemmer
 
@@ -2129,3 +2129,302 @@ def test_the_scammers_own_channel_named_in_a_warning_is_no_call_to_apply() -> No
     )
     assert result.warning_post
     assert result.risk == "low", codes(result)
+
+
+# --- Round 11: heldout9's error classes, in new words ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dicari buruh kebun di Kalimantan. Selama 6 bulan pertama pekerja tidak diizinkan keluar dari "
+        "area perkebunan. Hub 0812 3456 7890",
+        "Lowongan buruh tambang emas, pekerja tidak bisa pulang sebelum utang lunas. Info 0812 9876 5432",
+        "Workers must not leave the camp until their contract is finished. Pay 3 million. Call 0813 1111 "
+        "2222",
+        "Deckhands wanted, the crew cannot go ashore for the whole 8 months season. WA 0812 3456 7890",
+        "Estate labourers stay on site for the full two years, no trips home. Call 0812 3456 7890",
+        "Kerja kebun karet di Jambi, tidak ada pulang kampung selama kontrak 18 bulan. Hub 0812 3456 7890",
+    ],
+)
+def test_a_worker_kept_from_leaving_for_a_span_or_a_place_is_confined(text: str) -> None:
+    result = check(text)
+    assert "confined" in codes(result), codes(result)
+    assert result.risk == "high"
+    # A rule of the working day keeps no one.
+    for local in (
+        "Operator produksi PT Sinar Abadi, Karawang. Tidak boleh pulang sebelum shift selesai. Gaji UMK.",
+        "Staff gudang PT Contoh Logistik: tidak boleh keluar area gudang saat bekerja. Gaji UMK.",
+        # A shop's busy season, and a bar on resigning early, keep no one on a site.
+        "Pramuniaga Toko Sinar Jaya: tidak ada pulang kampung saat Lebaran, diganti cuti. Gaji UMK.",
+        "Kasir Toko Sinar Jaya: tidak boleh keluar sebelum 1 tahun. Gaji UMK.",
+    ):
+        assert "confined" not in codes(check(local)), local
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Upah harian Rp 90.000, seluruhnya dibayarkan secara akumulasi saat masa kontrak habis. CV Contoh "
+        "Hutan Lestari, Merauke.",
+        "Dicari pekerja kebun sawit di Sumatra. Gaji 2,5 juta sebulan, semuanya diberikan sekaligus setelah "
+        "panen selesai. Hub 0813 7777 8888",
+        "Plantation hands, salary 3 million per month, paid out in one sum at the end of the season.",
+    ],
+)
+def test_pay_paid_out_only_at_the_end_of_the_term_is_withheld(text: str) -> None:
+    assert "wages_withheld" in codes(check(text)), codes(check(text))
+    # A bonus or a fare paid at the end of the term is no pay withheld.
+    for other in (
+        "Staff admin PT Tiga Putra, Semarang. Gaji Rp 4.500.000 per bulan, bonus akhir kontrak diberikan "
+        "sekaligus.",
+        "Surf camp crew, Rp 150,000/day paid weekly. The boat from Padang is paid by us at the start and "
+        "end of the season.",
+    ):
+        assert "wages_withheld" not in codes(check(other)), other
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CV Contoh Kayu Jaya merekrut penebang untuk kamp di Boven Digoel. Ongkos kapal dan pesawat dari "
+        "Flores ke kamp nantinya dihitung sebagai utang pekerja.",
+        "PT Contoh Konstruksi needs welders in Papua. Your flight from Kupang and the recruiting costs "
+        "will be treated as a loan.",
+    ],
+)
+def test_a_cost_said_to_become_the_workers_debt_is_a_debt_however_long_its_words(text: str) -> None:
+    assert "salary_deduction" in codes(check(text)), codes(check(text))
+
+
+def test_a_boat_crew_sought_through_a_persons_mobile_with_no_company_needs_checking() -> None:
+    result = check("Cari ABK kapal tangkap, upah 120rb sehari. Minat hub Pak Udin 0852 1234 0000")
+    assert "sea_work_unverified" in codes(result), codes(result)
+    assert result.risk != "low"
+    # Fishermen named as such are boat crew too.
+    fishers = check("Butuh 8 nelayan untuk kapal di Maluku, 3 bulan di laut. Hubungi Pak Jon 0812 3456 7890")
+    assert "sea_work_unverified" in codes(fishers), codes(fishers)
+    local = check(
+        "Dicari motoris speedboat penumpang rute Tarakan - Nunukan. Lamar langsung di loket pelabuhan."
+    )
+    assert "sea_work_unverified" not in codes(local)
+
+
+def test_a_letter_of_offer_that_asks_money_and_secrecy_is_no_warning_post() -> None:
+    result = check(
+        "Dear applicant, we are pleased to offer you the position of greenhouse worker at EUR 1,650 per "
+        "month. Your work permit and national visa are arranged by our office; the processing cost of "
+        "IDR 28,000,000 is payable to our representative in Surabaya. Please avoid contacting the "
+        "consulate yourself, to avoid delays."
+    )
+    assert not result.warning_post
+    assert result.abroad
+    assert result.risk == "high", codes(result)
+    # "avoid contacting the consulate": keeping the worker from an office is secrecy, no warning
+    # ("to avoid delays" is a purpose); the cost "payable to our representative" is a fee.
+    assert {"secrecy", "fees"} <= codes(result), codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gaji 1.700 euro per bulan. Visa kerja diurus perwakilan kami di Jakarta, biaya 25 juta.",
+        "Salary USD 1,900 a month; we arrange your work visa. Agency fee payable in Medan.",
+    ],
+)
+def test_foreign_pay_for_a_job_that_needs_a_visa_is_work_abroad(text: str) -> None:
+    result = check(text)
+    assert result.abroad and "destination_withheld" in codes(result), codes(result)
+    assert result.risk != "low"
+    # Foreign pay with no visa, from home, stays where it is.
+    home = check("Remote copywriter for a Dutch agency, EUR 900 a month, work from home in Yogyakarta.")
+    assert not home.abroad
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jangan datang ke KBRI sendiri ya, semua urusan lewat agen kami. Kerja pabrik Malaysia, hub 0812 "
+        "1212 3434",
+        "Do not call the embassy about your visa, our coordinator handles it. Factory job in Poland, "
+        "WA 0812 1212 3434",
+    ],
+)
+def test_told_not_to_contact_an_embassy_or_office_is_secrecy(text: str) -> None:
+    assert "secrecy" in codes(check(text)), codes(check(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A third party's words after "if they", and a caution before paying: a guide, no offer.
+        "Sebelum membayar LPK mana pun: kalau mereka bilang tanpa ujian bahasa atau pasti berangkat "
+        "bulan depan, berhenti. Tanya ke Disnaker LPK mana yang terdaftar.",
+        "Before paying any agency: if they promise a Taiwan factory job with no medical check and a "
+        "guaranteed visa, stop. Ask the Disnaker office which agencies are licensed.",
+    ],
+)
+def test_a_caution_about_what_they_will_say_is_a_warning_post(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, result
+    assert result.risk == "low", codes(result)
+
+
+def test_an_official_notice_that_tells_to_report_whoever_sells_a_place_is_not_a_fake() -> None:
+    result = check(
+        "Notice to EPS-TOPIK candidates (manufacturing): the points test is held at the venue in your "
+        "admission card. There is no fee. Any individual who sells you a guaranteed job for money is "
+        "not part of the programme and must be reported to BP3MI."
+    )
+    assert "fake_programme" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_a_warning_that_tells_which_number_the_scam_used_is_a_warning_post() -> None:
+    result = check(
+        'AWAS! Ada yang menyebar info "kerja admin di Myawaddy, gaji 20 juta, paspor diurus, dijemput di '
+        'Mae Sot" pakai nomor 0857 1111 0000. Itu perdagangan orang. Jangan berangkat, tolong sebarkan.'
+    )
+    assert result.warning_post
+    assert result.risk == "low", codes(result)
+
+
+def test_the_japan_nurse_programme_between_governments_is_a_legal_route() -> None:
+    result = check(
+        "Untuk perawat: program IJEPA ke Jepang dibuka lewat saluran resmi pemerintah setiap tahun. "
+        "Seleksi tanpa biaya."
+    )
+    assert result.legal_route
+    assert result.risk == "low", codes(result)
+
+
+def test_no_visit_visa_beside_a_work_visa_is_not_no_work_visa() -> None:
+    result = check(
+        "PT Contoh Sejahtera Penempatan: housekeeping in Doha. Work visa only (no visit visa), contract "
+        "signed before departure. Registration at Disnaker.",
+        SAMPLE_REGISTER,
+    )
+    assert "no_work_visa" not in codes(result), codes(result)
+    assert result.risk == "low"
+
+
+def test_a_freelancer_asked_for_a_portfolio_is_skilled_and_its_pay_not_judged() -> None:
+    result = check(
+        "Remote subtitle translator for Contoh Media Pte Ltd (Singapore). Typical income IDR 8-13 million "
+        "a month. Send your portfolio; short paid translation test."
+    )
+    assert "too_good_to_be_true" not in codes(result), codes(result)
+
+
+def test_a_licensed_name_asking_a_fee_through_a_persons_mobile_is_borrowed() -> None:
+    result = check(
+        "PT CONTOH Sejahtera Penempatan buka lowongan operator pabrik Taiwan. Biaya proses 12 juta. "
+        "Hubungi Bu Sari 0812 3456 0000",
+        SAMPLE_REGISTER,
+    )
+    assert not result.legal_route
+    assert result.risk != "low", codes(result)
+    office = check(
+        "PT CONTOH Sejahtera Penempatan buka lowongan operator pabrik Taiwan. Biaya sesuai struktur biaya "
+        "resmi, dibayar di kantor. Daftar lewat SISKOP2MI. Telp (0342) 812345",
+        SAMPLE_REGISTER,
+    )
+    assert office.legal_route and office.risk == "low", codes(office)
+
+
+def test_a_fee_paid_to_someone_is_asked_not_covered() -> None:
+    result = check(
+        "Cruise ship waiter. The medical fee is paid to our consultant in Bali. Flight paid by us."
+    )
+    assert "fees" in codes(result) and "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_a_fee_before_joining_a_vessel_is_a_fee_for_work_at_sea() -> None:
+    result = check("Please pay USD 850 for your documents before joining the vessel. Contact 0812 3456 7890")
+    assert "cruise_with_fees" in codes(result), codes(result)
+
+
+def test_a_sum_for_each_person_who_departs_is_a_broker_commission() -> None:
+    result = check(
+        "Kerja pabrik di Johor, gaji 1.800 ringgit. Kamu dapat 750 ribu tiap orang yang berangkat."
+    )
+    assert "recruiter_commission" in codes(result), codes(result)
+    pocket = check(
+        "PT CONTOH Sejahtera Penempatan: uang saku Rp 500.000 untuk setiap orang yang berangkat ke Taiwan. "
+        "Daftar lewat SISKOP2MI.",
+        SAMPLE_REGISTER,
+    )
+    assert "recruiter_commission" not in codes(pocket)
+
+
+def test_a_group_of_concepts_may_carry_a_window_of_its_own() -> None:
+    # {concepts = [...], window = N} in content/offers.toml: an outright phrase ("menjadi pinjaman")
+    # may stand further from its cost than a bare word may.
+    groups = {near.concepts: near.window for near in rules().signs["salary_deduction"].near}
+    assert groups[("cost", "as_debt")] == 10
+    assert groups[("cost", "debt")] == 5
+
+
+def test_advice_to_keep_away_from_an_office_is_secrecy_not_a_warning() -> None:
+    result = check(
+        "Kerja gudang di Belanda, gaji 1.600 euro. Hindari menghubungi KBRI selama proses, semua urusan "
+        "lewat koordinator kami. WA 0812 7777 1212"
+    )
+    assert "secrecy" in codes(result), codes(result)
+    # Advice to keep away from unlicensed agents, then to ask an office, still warns.
+    guide = check("Waspada calo! Hindari agen tanpa izin. Tanya Disnaker atau BP3MI dulu sebelum daftar.")
+    assert guide.risk == "low", codes(guide)
+
+
+def test_money_asked_for_our_representative_in_a_text_that_warns_a_little_is_an_offer() -> None:
+    # No number, two or three words that warn ("please do not", "avoid"): the text still speaks
+    # as the recruiter, who is to be paid, so it is the offer, not a warning post.
+    result = check(
+        "Your placement: apple packing in Poland, EUR 1,450 a month. Send the visa fee of IDR 19 million "
+        "to our coordinator this week. Please do not share this offer; avoid posting it anywhere."
+    )
+    assert not result.warning_post
+    assert result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja pabrik elektronik di Negeri Sakura, gaji 25 juta. Hub 0812 3456 7890",
+        "Dicari PRT untuk Negeri Beton, proses cepat. WA 0812 3456 7890",
+    ],
+)
+def test_a_country_named_by_its_nickname_is_work_abroad(text: str) -> None:
+    result = check(text)
+    assert result.abroad, codes(result)
+    assert result.risk != "low"
+
+
+def test_an_english_word_loses_no_ending_only_indonesian_has() -> None:
+    # "within" was read as "with" + the chat suffix "-in" of "dipegangin".
+    assert "within" in rules().read("Reply within three days.").words
+    # The chat suffix still comes off an Indonesian word.
+    assert "dipegangin" not in rules().read("paspor dipegangin bos").words
+
+
+def test_a_job_fair_listing_agencies_for_work_abroad_is_low_and_says_to_check_them() -> None:
+    result = check(
+        "Bursa Kerja Kampus Politeknik Contoh, 12-13 Mei: 30 perusahaan, termasuk dua P3MI untuk Korea "
+        "dan Jepang. Gratis, bawa CV."
+    )
+    assert result.risk == "low", codes(result)
+    assert result.job_fair
+    assert summary_key(result) == "low_job_fair"
+    assert as_json(texts("id"), result)["job_fair"] is True  # type: ignore[arg-type]
+    # A fair with a danger sign is judged as any offer abroad.
+    rushed = check("Job fair kerja Taiwan dan Jepang, langsung berangkat bulan depan! Daftar 0812 3456 7890")
+    assert rushed.risk != "low" and not rushed.job_fair
+
+
+def test_boat_crew_for_day_trips_is_not_moved_away_from_home() -> None:
+    result = check(
+        "Snorkel tour operator in Bunaken needs boat crew for our day trips to the reef. Salary above UMK. "
+        "Drop by the jetty kiosk."
+    )
+    assert "away_unverified" not in codes(result), codes(result)
+    assert result.risk == "low"

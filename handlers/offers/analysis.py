@@ -138,6 +138,9 @@ AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*a
 PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
 # Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
 LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
+# Words before "avoid" that make it a purpose ("to avoid delays", "untuk menghindari antrean"), not
+# a warning (round 11).
+PURPOSE_WORDS = frozenset(("to", "untuk", "agar", "supaya", "biar"))
 # What skilled work is offered as its terms, not as an inducement to be moved away from home.
 SKILLED_TERMS = ("ticket_paid", "high_pay")
 # What says a crossing point is used to leave the country, when no foreign place is named.
@@ -203,6 +206,9 @@ class Analysis:
     # The whole text warns about scams and asks no one to apply (warning_text.py): its answer
     # says so, calmly, instead of listing the scam's signs it quotes.
     warning_post: bool = False
+    # An announcement of a job fair with no danger sign, whose work abroad is only at its stands:
+    # LOW, told to check each company there (round 11).
+    job_fair: bool = False
     job_cues: int = 0  # distinct words of a job ad ("lowongan", "gaji", "syarat"...)
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
@@ -220,6 +226,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.drop_crossing_at_home()
     ad.raise_domestic_scheme_abroad()
     ad.raise_fees()
+    ad.find_abroad_by_pay()
     ad.judge_pay()
     ad.raise_minors()
     ad.raise_no_company()
@@ -255,6 +262,11 @@ class _Reading:
                 self.places.append((name, first, last))
             elif kind == "channel" and name not in self.channels:
                 self.channels.append(name)
+        # "Paid to our consultant" asks money: its "paid" is not "covered" (round 11).
+        if "paid_to" in self.concepts and "covered" in self.concepts:
+            paid_to = {first for first, _ in self.concepts["paid_to"]}
+            self.concepts["covered"] = [s for s in self.concepts["covered"] if s[0] not in paid_to]
+        self._drop_advice_against_offices()
         self.denied = Denied(self.words, rules, self.concepts, self.sign_matches)
         text = self.words.text
         self.phones = _phones(text, rules)
@@ -290,6 +302,35 @@ class _Reading:
         self.folded: set[str] = set()
         self.voided: list[Found] = []
         self.legal_route = False
+        self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
+
+    def _drop_advice_against_offices(self) -> None:
+        """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
+        object is contacting an office, tells the worker to keep away from the authorities, which
+        no warning does; it is the recruiter's secrecy, and its sentence is no warning (round 11)."""
+        concepts = self.concepts
+        if "warning" not in concepts or "keep_away" not in concepts:
+            return
+        keep_away = {first for first, _ in concepts["keep_away"]}
+        contacts = {first for first, _ in concepts.get("contact_office", ())}
+        offices = {first for first, _ in concepts.get("authority", ())}
+        words = self.words.words
+
+        def keeps_from_office(last: int) -> bool:
+            return any(last < c <= last + 2 for c in contacts) and any(last < o <= last + 5 for o in offices)
+
+        concepts["warning"] = [
+            (first, last)
+            for first, last in concepts["warning"]
+            if not (
+                first in keep_away
+                and (
+                    keeps_from_office(last)
+                    # "... to avoid delays", "agar terhindar dari ...": a purpose, no warning.
+                    or (first > 0 and words[first - 1] in PURPOSE_WORDS)
+                )
+            )
+        ]
 
     def danger_spans(self) -> list[tuple[int, int]]:
         """The words of danger signs' own phrases and of money: what a warning quotes."""
@@ -434,6 +475,21 @@ class _Reading:
                     self.raise_sign("fees", self.words.quote(min(i, first), max(i, last)))
                     return
 
+    def find_abroad_by_pay(self) -> None:
+        """Pay in a foreign currency for a job that needs a visa or a work permit is work abroad,
+        though the ad names no country (round 11: "EUR 1,400 per month, subject to the issuance
+        of your national visa", the fee payable to "our Jakarta representative", was read as a
+        job in Jakarta). An Indonesian place named beside it is where the recruiter sits."""
+        salary = self.salary
+        if self.abroad or self.stays_home or salary is None or salary.currency == "IDR":
+            return
+        visa = next(iter(self.live("visa")), None)
+        if visa is None:
+            return
+        self.abroad = True
+        self.raise_sign("destination_withheld", self.words.quote(*visa))
+        self.raise_sign("abroad", self.found["destination_withheld"].evidence)
+
     def skilled(self) -> bool:
         """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
         only judged for work anyone could do, which is what the bait offers."""
@@ -556,12 +612,18 @@ class _Reading:
         """Work abroad without evidence of the legal route; naming no Indonesian company either."""
         if not self.abroad or self.legal_route:
             return
+        # A job fair is not a recruitment: the companies are at their stands, not in the ad. An
+        # announcement of a fair that shows no danger sign at all (no fee, no rush, no guarantee)
+        # recruits no one abroad itself: the worker checks each company at its stand (round 11:
+        # campus career expos listing licensed agencies for Japan and Taiwan were MEDIUM).
+        job_fair = bool(self.live("job_event"))
+        if job_fair and not any(f.weight > 0 for f in self.found.values()):
+            self.fair_only = True
+            return
         withheld = self.found.get("destination_withheld")
         self.raise_sign(
             "abroad_unverified", self.found["abroad"].evidence or (withheld.evidence if withheld else "")
         )
-        # A job fair is not a recruitment: the companies are at their stands, not in the ad.
-        job_fair = bool(self.live("job_event"))
         if not any(name.startswith(("PT ", "CV ")) for name in self.companies) and not job_fair:
             self.raise_sign("abroad_no_company", "")
 
@@ -613,7 +675,8 @@ class _Reading:
             links=self.links,
             handles=self.handles,
         )
-        risk, score = _verdict(found, rules, self.abroad or "away_unverified" in found, self.legal_route)
+        abroad = self.abroad and not self.fair_only
+        risk, score = _verdict(found, rules, abroad or "away_unverified" in found, self.legal_route)
         floor = (
             floor_of(
                 rules.floors, found, self.legal_route, lambda: {c for c, f in found.items() if f.weight < 0}
@@ -639,6 +702,7 @@ class _Reading:
             pay=self.pay,
             floor=floor_code,
             warning_post=self.warning_post,
+            job_fair=self.fair_only,
             job_cues=len({self.words.words[first] for first, _ in self.concepts.get("job_ad", ())}),
             words=len(self.words.words),
             truncated=self.truncated,

@@ -73,6 +73,8 @@ def summary_key(analysis: Analysis) -> str:
     if analysis.risk == "low":
         if analysis.warning_post:
             return "warning_post"
+        if analysis.job_fair:
+            return "low_job_fair"
         if analysis.abroad:
             return "low_legal_route"
         return "low_with_signs" if analysis.signs else "low"
@@ -149,6 +151,8 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
         # Round 9: the text warns about scams rather than offering a job; the floor by route and
         # money that set the level above the score ("" when the score set it).
         "warning_post": analysis.warning_post,
+        # Round 11: a job fair's announcement, its work abroad only at its stands (LOW).
+        "job_fair": analysis.job_fair,
         "floor": analysis.floor or None,
         "flags": [
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}

@@ -425,10 +425,7 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
     unless = tuple(spec.get("unless", ()))
     reach = int(spec.get("reach", 2))
     negatable = bool(spec.get("negatable", True))
-    near = tuple(
-        Near(tuple(group), window, unless, reach, negatable, frozenset(group))
-        for group in spec.get("near", ())
-    )
+    near = tuple(_near_group(group, window, unless, reach, negatable) for group in spec.get("near", ()))
     for concept in {c for n in near for c in (*n.concepts, *n.unless)}:
         if concept not in concepts:
             raise OfferRulesError(f"sign {code} names concept {concept!r}, which no language lists")
@@ -444,6 +441,18 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
         bool(spec.get("voids_legal_route", False)),
         tuple(spec.get("voided_by", ())),
     )
+
+
+def _near_group(
+    group: list[str] | Mapping[str, Any], window: int, unless: tuple[str, ...], reach: int, negatable: bool
+) -> Near:
+    """A group of concepts, or a table of them with a window of its own ({concepts = [...], window
+    = 10}): a phrase that says the thing outright ("menjadi pinjaman", "at the end of the term")
+    may stand further from what it is said of than a bare word may (round 11)."""
+    if isinstance(group, Mapping):
+        concepts = tuple(group["concepts"])
+        return Near(concepts, int(group.get("window", window)), unless, reach, negatable, frozenset(concepts))
+    return Near(tuple(group), window, unless, reach, negatable, frozenset(group))
 
 
 def _wages(data: Mapping[str, Any], rates: Mapping[str, float]) -> Wages:

@@ -225,4 +225,8 @@ def _own_call(
         # not forward") names its channels as an offer does; a guide that warns much and quotes
         # the scams names them in its advice ("simpan bukti chat").
         replies = channels
+        # A letter that makes the offer to its reader ("we are pleased to offer you employment")
+        # is the offer, though it gives no number: its "please do not contact the embassy" is
+        # the recruiter's instruction, not a warning (round 11).
+        replies |= {first for first, _ in concepts.get("offer_made", ())}
     return any(first not in quoted and not warned_segment(first) for first in replies)

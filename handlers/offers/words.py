@@ -161,8 +161,13 @@ class Stemmer:
         known = word in roots
         for candidate, sure in affix_candidates(word):
             if candidate in roots and (sure or not known):
-                if candidate in self._english_only and not word.startswith(candidate):
-                    continue  # a prefix taken off an English word ("mem-ber-ship")
+                if candidate in self._english_only and (
+                    not word.startswith(candidate) or word[len(candidate) :] in INDONESIAN_ENDINGS
+                ):
+                    # A prefix taken off an English word ("mem-ber-ship"), or an ending only
+                    # Indonesian has ("with-in" is "within", not the chat "-in" of "dipegangin")
+                    # (round 11).
+                    continue
                 return candidate
         if known:
             return word
@@ -178,6 +183,8 @@ class Stemmer:
 
 
 PARTICLES = ("lah", "kah", "tah", "pun")
+# Endings only Indonesian has: never taken off to reach a root only the English rules use.
+INDONESIAN_ENDINGS = frozenset(("in", "kan", "nya", "lah", "kah", "tah", "pun", "ku", "mu"))
 POSSESSIVES = ("nya", "ku", "mu")
 DERIVATIONAL = ("kan", "an", "i", "in")  # "-in" is the chat form of -kan / -i (dipegangin)
 VOWELS = "aeiou"
