@@ -66,7 +66,8 @@ TARGETS = {"recall": 0.97, "false_alarms": 0.03, "ads_per_second": 2000}
 # The analyser as round 1 left it (docs/offers.md), to measure speed against in the same run.
 ROUND1 = "c397720"
 # Every set measured once is burnt and joins the development data (round 6: heldout3, heldout4;
-# round 7: heldout5; round 8: heldout6; round 9: heldout7; round 10: heldout8; round 11: heldout9; round 12: heldout10).
+# round 7: heldout5; round 8: heldout6; round 9: heldout7; round 10: heldout8; round 11: heldout9;
+# round 12: heldout10).
 DEVELOPMENT = (
     "legacy",
     "dev",
