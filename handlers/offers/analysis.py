@@ -303,6 +303,8 @@ class _Reading:
         self.voided: list[Found] = []
         self.legal_route = False
         self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
+        # Abroad only because the text says "overseas" / "luar negeri", no country named (round 12).
+        self.abroad_by_word = False
 
     def _drop_advice_against_offices(self) -> None:
         """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
@@ -420,6 +422,7 @@ class _Reading:
         if "abroad_unnamed" in found and not self.abroad and not self.stays_home:
             self.abroad = True
             self.raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
+            self.abroad_by_word = True
         # A passport to prepare for a journey the recruiter arranges, and no country named: the
         # work is abroad and its place withheld ("prepare a valid passport ... your flight is
         # arranged ... the location will be shared after your arrival") (round 10).
@@ -616,8 +619,12 @@ class _Reading:
         # announcement of a fair that shows no danger sign at all (no fee, no rush, no guarantee)
         # recruits no one abroad itself: the worker checks each company at its stand (round 11:
         # campus career expos listing licensed agencies for Japan and Taiwan were MEDIUM).
+        # A fair that says some of its employers hire "overseas" withholds no destination: that
+        # word is what made it abroad, not a danger sign of its own (round 12: a campus expo whose
+        # companies "also hire for overseas branches" was MEDIUM).
         job_fair = bool(self.live("job_event"))
-        if job_fair and not any(f.weight > 0 for f in self.found.values()):
+        withheld_by_word = ("destination_withheld",) if self.abroad_by_word else ()
+        if job_fair and not any(f.weight > 0 for c, f in self.found.items() if c not in withheld_by_word):
             self.fair_only = True
             return
         withheld = self.found.get("destination_withheld")
