@@ -127,6 +127,21 @@ TEEN_AGE = re.compile(
 TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age ten")
 AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
 PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
+# A pupil of primary or junior high school, by the class or the school the ad says the worker is in
+# ("kelas 2 SMP", "masih SD", "still in junior high"): younger than 16 whatever age
+# is written, or none (round 12: "kamu kan baru kelas 2 smp ... sekolahnya berenti aja dulu" gave
+# no age and was LOW). A school leaver ("lulusan SMP") may be an adult, and is not read here.
+PUPIL = re.compile(
+    r"(?<![a-z])(?:(?:kelas|kls)\s*(?:[1-9]|i{1,3}|iv|vi{0,3}|ix|satu|dua|tiga|empat|lima|enam|tujuh|delapan|"
+    r"sembilan)|masih)\s*(?P<school>sd|smp|mts|mi)(?![a-z])"
+    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in)\s*"
+    r"(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
+)
+SERVED_BEFORE = ("untuk", "bagi", "for")
+PUPIL_HINTS = ("sd", "smp", "mts", "mi", "junior high", "middle school", "primary school", "elementary")
+# The youngest age of a pupil of each school (SD from 6 to 12, SMP and MTs from 12 to 15).
+PUPIL_AGE = {"sd": 10, "mi": 10, "primary school": 10, "elementary school": 10}
+PUPIL_AGE_DEFAULT = 13
 # Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
 MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
@@ -1022,6 +1037,13 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
     if any(word in lowered for word in TEEN_HINTS):
         for match in TEEN_AGE.finditer(lowered):
             ranges.append((TEEN_WORDS[match.group("age")], match.group().strip()))
+    if any(hint in lowered for hint in PUPIL_HINTS):
+        for match in PUPIL.finditer(lowered):
+            # "untuk kelas 8 SMP", "for middle school pupils": the pupils are taught, not hired.
+            if lowered[max(0, match.start() - 6) : match.start()].rstrip().endswith(SERVED_BEFORE):
+                continue
+            school = match.group("school") or match.group("english")
+            ranges.append((PUPIL_AGE.get(school, PUPIL_AGE_DEFAULT), match.group().strip()))
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()
