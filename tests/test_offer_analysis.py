@@ -2428,3 +2428,166 @@ def test_boat_crew_for_day_trips_is_not_moved_away_from_home() -> None:
     )
     assert "away_unverified" not in codes(result), codes(result)
     assert result.risk == "low"
+
+
+# --- Round 12: heldout10's error classes, in new words ------------------------------------------
+
+
+def test_round12_pm_after_a_number_is_a_time_not_a_private_message() -> None:
+    # "3pm" was read as "3" + "pm" and "pm" spelled out as "dm": an open day's hours were a chat.
+    result = check("Open day at Toko Contoh Makmur, Sunday 9am-3pm, bring your CV and KTP.")
+    assert "chat_only" not in codes(result), codes(result)
+    assert "pm" in rules().read("Sunday 9am-3pm").words
+    assert "pm" in rules().read("gaji RM1800 pm").words
+    # A "PM" that is no time still asks for a private message.
+    assert "dm" in rules().read("PM me for details").words
+
+
+def test_round12_a_fair_whose_employers_also_hire_overseas_is_a_fair() -> None:
+    result = check(
+        "Bursa Kerja Kabupaten Contoh, Rabu 10.00-15.00 di GOR: 40 perusahaan lokal, beberapa juga membuka "
+        "lowongan di luar negeri lewat jalur resmi. Masuk gratis, bawa CV."
+    )
+    assert result.risk == "low", codes(result)
+    assert result.job_fair
+    # A fair that names no country but withholds it after an interview is not only "overseas".
+    withheld = check("Job fair kerja luar negeri, negara diberitahu setelah interview, langsung berangkat! WA 0812 3456 7890")
+    assert withheld.risk != "low" and not withheld.job_fair
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "di sini enak, cuma ktp sama mandor selama kontrak. ikut aja, ongkos ditalangi",
+        "Work at the farm is easy. Your passport stays with the boss until the season ends.",
+    ],
+)
+def test_round12_a_document_said_to_be_at_the_bosss_is_held(text: str) -> None:
+    assert "documents_held" in codes(check(text))
+
+
+def test_round12_a_document_at_an_office_is_not_held() -> None:
+    result = check("Pembuatan paspor di kantor imigrasi dibantu HRD PT Contoh Jaya, biaya ditanggung perusahaan.")
+    assert "documents_held" not in codes(result), codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Butuh pelayan kafe di kota, belum punya KTP tidak masalah, yang penting rajin. WA 0812 3456 7890",
+        "Hiring helpers for a guesthouse in Bali, if you don't have an ID card it's ok, we arrange everything. DM us",
+    ],
+)
+def test_round12_lacking_an_id_said_to_be_no_matter_is_hiring_without_one(text: str) -> None:
+    result = check(text)
+    assert "no_id_needed" in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_round12_a_number_to_report_or_block_is_the_scams() -> None:
+    result = check(
+        "PENTING: pesan berantai yang mengatasnamakan kantor kami dengan tawaran kerja ke Jepang adalah "
+        "penipuan. Blokir nomor 0813 0000 2222 dan jangan transfer apa pun."
+    )
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "dek, kamu kan masih SMP, ikut om kerja di warung di Jakarta aja, gaji dikirim ke ortu tiap bulan",
+        "Anak kls 8 smp boleh ikut kerja di pabrik sandal, pulang seminggu sekali, hub 0812 3456 7890",
+        "Kids still in junior high can earn money helping at our stall in the city, ask me",
+    ],
+)
+def test_round12_a_pupil_of_primary_or_junior_high_school_is_a_child_sought(text: str) -> None:
+    result = check(text)
+    assert result.risk == "high", codes(result)
+
+
+def test_round12_pupils_taught_or_served_are_not_sought() -> None:
+    result = check(
+        "Lembaga Bimbel Contoh Pintar mencari tutor matematika untuk kelas 7 SMP. Syarat S1. "
+        "Kirim CV ke Jl. Contoh No. 5."
+    )
+    assert result.risk == "low", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Modus baru: warga ditawari kerja di kapal pesiar, disuruh setor uang. Perekrutnya bisa dijerat pidana.",
+        "Don't be fooled by the 'Japan farm visa' posts going round. My neighbour paid and was deported a week later.",
+    ],
+)
+def test_round12_a_modus_named_legal_consequences_and_a_victim_deported_warn(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
+
+
+def test_round12_an_faq_answered_with_the_worker_is_no_document_held() -> None:
+    result = check(
+        "PT Contoh Sejahtera Penempatan, tanya jawab:\nIjazah saya nanti disimpan siapa?\nAnda sendiri yang "
+        "menyimpan.\nDaftar di kantor kami, telp (021) 555 0101."
+    )
+    assert "documents_held" not in codes(result), codes(result)
+    # The same question answered with the agent is held.
+    held = check("Ijazah saya nanti disimpan siapa?\nAgen yang simpan sampai kontrak selesai. WA 0812 3456 7890")
+    assert "documents_held" in codes(held), codes(held)
+
+
+def test_round12_a_sentence_telling_the_harm_of_a_route_warns_of_it() -> None:
+    told = check(
+        "Kerja ke Sabah lewat PT Contoh Sejahtera Penempatan. Lewat jalur tikus memang murah, tapi Anda bisa "
+        "ditangkap dan dipulangkan tanpa gaji. Daftar di kantor kami, telp (021) 555 0101.",
+        SAMPLE_REGISTER,
+    )
+    assert "unofficial_route" not in codes(told), codes(told)
+    # The recruiter's reassurance is the route offered.
+    reassured = check("Ke Sabah lewat jalur tikus, aman, tidak akan ditangkap. WA 0812 3456 7890")
+    assert "unofficial_route" in codes(reassured), codes(reassured)
+
+
+def test_round12_a_village_migrant_service_is_a_government_programme() -> None:
+    result = check(
+        "Layanan Desmigratif di balai desa: konsultasi gratis bagi warga yang ingin bekerja ke luar negeri "
+        "secara resmi, setiap Senin."
+    )
+    assert result.risk == "low", codes(result)
+
+
+def test_round12_a_distant_water_port_is_abroad_and_a_tuna_longliner_is_fishing() -> None:
+    result = check("need crew for tuna longliner, join ship in port louis, u pay 3jt for the medical. wa 0812 3456 7890")
+    assert result.abroad, codes(result)
+    assert "fees" in codes(result)
+    assert result.risk == "high"
+
+
+def test_round12_a_rate_per_piece_of_work_is_pay_not_a_fee() -> None:
+    result = check("Freelance video editor, kerja dari rumah. Fee Rp 150.000 per video, revisi 2x. Kirim portofolio.")
+    assert "fees" not in codes(result), codes(result)
+    assert result.risk == "low"
+    # A fee to register is still money asked.
+    assert "fees" in codes(check("Freelance video editor dari rumah. Fee pendaftaran Rp 150.000 dulu ya."))
+
+
+def test_round12_young_women_for_guests_by_nobody_named_are_at_least_medium() -> None:
+    result = check("Dicari cewek 20-27 temani tamu VIP di vila Lembang, harian 2jt, antar jemput. DM")
+    assert result.risk != "low"
+    lure = check("Cari cewe 19-25, melayani tamu bapak-bapak di villa, 1,5jt semalam. Info inbox")
+    assert lure.risk != "low", codes(lure)
+    # A hotel that names itself is an employer.
+    hotel = check("Hotel Contoh Indah membuka lowongan resepsionis, cewek 20-27, melayani tamu dengan ramah. Kirim CV.")
+    assert hotel.risk == "low", codes(hotel)
+
+
+def test_round12_skilled_site_work_on_rotasi_and_a_ticket_system_move_nobody() -> None:
+    driller = check("Lowongan Driller darat Jambi, gaji 18jt, pengalaman 4 tahun, rotasi 14:14, tiket ditanggung.")
+    assert "away_unverified" not in codes(driller), codes(driller)
+    support = check(
+        "Remote customer support, work from home in Indonesia. You answer customers through our ticket "
+        "system. Salary IDR 4,500,000."
+    )
+    assert "away_unverified" not in codes(support), codes(support)
