@@ -483,7 +483,7 @@ def test_rules_that_name_unknown_signs_or_concepts_are_refused(tmp_path: Path) -
     offers.write_text(original.replace('all = ["fishing_vessel"]', 'all = ["fishing"]'))
     with pytest.raises(OfferRulesError, match="unknown sign fishing"):
         parse_offer_rules(Content.load(copy, "id"))
-    offers.write_text(original.replace('near = [["document", "hold"]]', 'near = [["document", "grab"]]'))
+    offers.write_text(original.replace('near = [["document", "hold"]', 'near = [["document", "grab"]'))
     with pytest.raises(OfferRulesError, match="concept 'grab'"):
         parse_offer_rules(Content.load(copy, "id"))
 
@@ -871,7 +871,9 @@ def test_local_is_not_placement_and_informing_is_not_withholding() -> None:
 def test_a_job_fair_is_not_a_recruitment_without_a_company() -> None:
     ad = "Job Fair Kampus 2026: 40 perusahaan, termasuk penempatan luar negeri oleh P3MI resmi. Masuk gratis."
     result = check(ad)
-    assert "abroad_no_company" not in codes(result) and result.risk == "medium"
+    # A fair of many companies, some placing abroad, is LOW as one naming the countries is (round
+    # 12; it was MEDIUM only because "luar negeri" counted as a destination withheld).
+    assert "abroad_no_company" not in codes(result) and result.risk == "low" and result.job_fair
     assert "abroad_no_company" in codes(check(ad.replace("Job Fair Kampus 2026", "Info lowongan")))
 
 
@@ -2609,3 +2611,27 @@ def test_round12_skilled_site_work_on_rotasi_and_a_ticket_system_move_nobody() -
         "system. Salary IDR 4,500,000."
     )
     assert "away_unverified" not in codes(support), codes(support)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Kerja kebun sawit di Kalimantan. Gak ada KTP? Aman, tetap bisa kerja. WA 0812 3456 7890",
+            "no_id_needed",
+        ),
+        ("Kerja kebun di Sabah. Belum punya paspor? Tenang, kami urus. WA 0812 3456 7890", "no_passport"),
+    ],
+)
+def test_round12_a_lack_asked_and_waved_away_in_the_answer_is_hiring_without_it(text: str, code: str) -> None:
+    result = check(text)
+    assert code in codes(result), codes(result)
+    assert result.risk == "high"
+
+
+def test_round12_a_lack_asked_and_answered_with_where_to_get_it_is_not() -> None:
+    result = check(
+        "Kerja kebun di Sabah lewat PT Contoh. Belum punya paspor? Urus di kantor "
+        "imigrasi. Telp (021) 555 0101"
+    )
+    assert "no_passport" not in codes(result), codes(result)

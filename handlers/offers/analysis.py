@@ -235,6 +235,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad = _Reading(text, rules)
     ad.raise_phrase_signs()
     ad.raise_near_signs()
+    ad.raise_lack_answered()
     ad.drop_chat_only_beside_an_address()
     ad.raise_announcement()
     ad.find_where_the_work_is()
@@ -390,6 +391,34 @@ class _Reading:
                 span = _near(near, self.concepts, self.words, self.denied, self.rules.signs[code].weight >= 0)
                 if span is not None:
                     self.raise_sign(code, self.words.quote(*span))
+
+    def raise_lack_answered(self) -> None:
+        """A lack asked and waved away in the answer that follows ("Gak ada KTP? Aman.", "Belum
+        punya paspor? Tenang, kami urus.", "No ID card? No problem."): the lure of hiring without
+        the document, told across the question mark that the near signs do not cross (round 12)."""
+        concepts = self.concepts
+        if "?" not in self.words.text or "lacking" not in concepts or "no_matter" not in concepts:
+            return
+        segments = self.words.segments
+        # The answer opens the next sentence: a word of `no_matter` first or second in it.
+        answers = {
+            segments[first]: first
+            for first, _ in concepts["no_matter"]
+            if first == 0
+            or segments[first - 1] != segments[first]
+            or first < 2
+            or segments[first - 2] != segments[first]
+        }
+        for code, document in (("no_id_needed", "id_card"), ("no_passport", "passport")):
+            for first, last in concepts["lacking"]:
+                segment = segments[first]
+                answer = answers.get(segment + 1)
+                if answer is None:
+                    continue
+                named = next((s for s in concepts.get(document, ()) if last < s[0] <= last + 3), None)
+                if named is not None and segments[named[0]] == segment and not self.denied.any(first, True):
+                    self.raise_sign(code, self.words.quote(first, answer))
+                    break
 
     def drop_chat_only_beside_an_address(self) -> None:
         """Recruitment by chat alone is one with no door to knock on: an ad that also says where to
@@ -634,11 +663,13 @@ class _Reading:
         # announcement of a fair that shows no danger sign at all (no fee, no rush, no guarantee)
         # recruits no one abroad itself: the worker checks each company at its stand (round 11:
         # campus career expos listing licensed agencies for Japan and Taiwan were MEDIUM).
-        # A fair that says some of its employers hire "overseas" withholds no destination: that
+        # A fair of many employers, some of whom hire "overseas", withholds no destination: that
         # word is what made it abroad, not a danger sign of its own (round 12: a campus expo whose
-        # companies "also hire for overseas branches" was MEDIUM).
+        # companies "also hire for overseas branches" was MEDIUM, where one naming Japan was LOW).
+        # A "job fair for work abroad" that names no employer at all is not read so.
         job_fair = bool(self.live("job_event"))
-        withheld_by_word = ("destination_withheld",) if self.abroad_by_word else ()
+        by_word = self.abroad_by_word and bool(self.live("fair_employers"))
+        withheld_by_word = ("destination_withheld",) if by_word else ()
         if job_fair and not any(f.weight > 0 for c, f in self.found.items() if c not in withheld_by_word):
             self.fair_only = True
             return
