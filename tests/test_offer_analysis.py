@@ -2635,3 +2635,30 @@ def test_round12_a_lack_asked_and_answered_with_where_to_get_it_is_not() -> None
         "imigrasi. Telp (021) 555 0101"
     )
     assert "no_passport" not in codes(result), codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kisah nyata: kakak saya dijanjikan kerja di pabrik Taiwan, ternyata dibawa ke kapal dan tidak "
+        "digaji setahun.",
+        "A cousin of mine went to Laos for a 'data entry' job. The boss took his passport and he was "
+        "forced to work 15 hours a day.",
+    ],
+)
+def test_round12_a_victims_story_is_a_warning_not_an_offer(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
+
+
+def test_round12_an_information_session_with_an_office_is_its_announcement() -> None:
+    result = check(
+        "Penyuluhan migrasi aman di aula kecamatan, Sabtu pagi, bersama petugas Disnaker. Untuk warga "
+        "yang berencana bekerja ke luar negeri."
+    )
+    assert "official_announcement" in {s.code for s in result.good_signs}, codes(result)
+    assert result.risk == "low"
+    # Asking money at such a session is what an office never does.
+    fake = check("Penyuluhan kerja ke Korea bersama Disnaker, biaya pendaftaran 7 juta ke rekening panitia.")
+    assert fake.risk == "high"

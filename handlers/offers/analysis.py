@@ -438,8 +438,10 @@ class _Reading:
         first_line = segments[0] if segments else 0
         heading = next((span for span in self.live("gov_body") if segments[span[0]] == first_line), None)
         # A job fair (an event) that names the government body running it anywhere ("Info:
-        # Disnakertrans Kab. Sambas") is announced by that body too.
-        if heading is None and "job_event" in self.concepts:
+        # Disnakertrans Kab. Sambas") is announced by that body too; so is an event that informs
+        # about work abroad ("sosialisasi migrasi aman ... narasumber dari BP3MI") (round 12: a
+        # village's migrant service post was HIGH as work abroad with no company named).
+        if heading is None and ("job_event" in self.concepts or self.live("info_event")):
             heading = next(iter(self.live("gov_body")), None)
         if heading is not None:
             self.raise_sign("official_announcement", self.words.quote(*heading))
