@@ -2654,7 +2654,7 @@ def test_round12_a_victims_story_is_a_warning_not_an_offer(text: str) -> None:
 
 def test_round12_an_information_session_with_an_office_is_its_announcement() -> None:
     result = check(
-        "Penyuluhan migrasi aman di aula kecamatan, Sabtu pagi, bersama petugas Disnaker. Untuk warga "
+        "Sosialisasi migrasi aman di aula kecamatan, Sabtu pagi. Narasumber dari BP3MI. Untuk warga "
         "yang berencana bekerja ke luar negeri."
     )
     assert "official_announcement" in {s.code for s in result.good_signs}, codes(result)
