@@ -138,7 +138,7 @@ PUPIL = re.compile(
     r"(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
 )
 SERVED_BEFORE = ("untuk", "bagi", "for")
-PUPIL_HINTS = ("sd", "smp", "mts", "mi", "junior high", "middle school", "primary school", "elementary")
+PUPIL_HINTS = ("kelas", "kls", "masih", "junior high", "middle school", "primary school", "elementary")
 # The youngest age of a pupil of each school (SD from 6 to 12, SMP and MTs from 12 to 15).
 PUPIL_AGE = {"sd": 10, "mi": 10, "primary school": 10, "elementary school": 10}
 PUPIL_AGE_DEFAULT = 13
