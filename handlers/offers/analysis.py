@@ -809,6 +809,7 @@ def _near(
     for anchor in usable[anchor_concept]:
         segment = segments[anchor[0]]
         chosen = [anchor]
+        by_concept = {anchor_concept: anchor}
         for concept in near.concepts:
             if concept == anchor_concept:
                 continue
@@ -831,7 +832,13 @@ def _near(
             if best is None:
                 break
             chosen.append(best)
+            by_concept[concept] = best
         else:
+            if near.ordered and any(
+                by_concept[a][0] >= by_concept[b][0]
+                for a, b in zip(near.concepts, near.concepts[1:], strict=False)
+            ):
+                continue
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
             if not _cancelled(near, concepts, segments, segment, low, high, chosen):
                 # The tightest match, one clause before several: it is the one quoted.
