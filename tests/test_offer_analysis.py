@@ -2662,3 +2662,29 @@ def test_round12_an_information_session_with_an_office_is_its_announcement() -> 
     # Asking money at such a session is what an office never does.
     fake = check("Penyuluhan kerja ke Korea bersama Disnaker, biaya pendaftaran 7 juta ke rekening panitia.")
     assert fake.risk == "high"
+
+
+def test_round12_an_office_that_will_never_ask_is_no_secrecy_about_it() -> None:
+    # The office is the one speaking: no one is kept from it.
+    result = check("BP3MI will never ask you for a placement fee by phone. Report such calls to the office.")
+    assert "secrecy" not in codes(result), codes(result)
+    # Told not to contact the office, in either language, the worker is kept from it.
+    kept = check(
+        "Kerja di Taiwan gaji 30 juta. Jangan hubungi BP3MI, semua urusan lewat kami. WA 0812 3456 7890"
+    )
+    assert "secrecy" in codes(kept), codes(kept)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reminder from the district office: BP3MI will never ask you to send money to a private account. "
+        "The 'Japan fast track' post going round on WhatsApp is fake.",
+        "Bapak ibu, tolong sampaikan ke anak-anak: tawaran jadi operator di Myanmar gaji 15 juta itu "
+        "jebakan. Sudah ada warga kita yang tidak bisa pulang.",
+    ],
+)
+def test_round12_what_an_office_never_asks_and_passing_the_word_on_warn(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
