@@ -2520,6 +2520,8 @@ def test_round12_pupils_taught_or_served_are_not_sought() -> None:
         "Kirim CV ke Jl. Contoh No. 5."
     )
     assert result.risk == "low", codes(result)
+    tutor = check("Guru les privat untuk anak kelas 5 SD, 3x seminggu, honor 75rb per pertemuan.")
+    assert "minors" not in codes(tutor), codes(tutor)
 
 
 @pytest.mark.parametrize(

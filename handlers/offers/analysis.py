@@ -1079,8 +1079,10 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
             ranges.append((TEEN_WORDS[match.group("age")], match.group().strip()))
     if any(hint in lowered for hint in PUPIL_HINTS):
         for match in PUPIL.finditer(lowered):
-            # "untuk kelas 8 SMP", "for middle school pupils": the pupils are taught, not hired.
-            if lowered[max(0, match.start() - 6) : match.start()].rstrip().endswith(SERVED_BEFORE):
+            # "untuk (anak) kelas 8 SMP", "for middle school pupils": the pupils are taught, not hired.
+            if any(
+                w in SERVED_BEFORE for w in lowered[max(0, match.start() - 16) : match.start()].split()[-2:]
+            ):
                 continue
             school = match.group("school") or match.group("english")
             ranges.append((PUPIL_AGE.get(school, PUPIL_AGE_DEFAULT), match.group().strip()))
