@@ -2690,3 +2690,30 @@ def test_round12_what_an_office_never_asks_and_passing_the_word_on_warn(text: st
     result = check(text)
     assert result.warning_post, codes(result)
     assert result.risk != "high"
+
+
+def test_round12_an_offer_quoted_in_single_quotation_marks_is_quoted() -> None:
+    text = (
+        "Someone in the parents' group shared 'Qatar cleaning jobs, tourist visa first, work permit later'. "
+        "That is how people end up stranded there."
+    )
+    result = check(text)
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
+    # An apostrophe opens no quotation: the offer's own words stay its own.
+    ad = check("We don't need a work visa, you go on a tourist visa and we fix it there. WA 0812 3456 7890")
+    assert ad.risk == "high" and not ad.warning_post
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pengalaman pahit: adik saya setor 7 juta ke sponsor buat kerja di Brunei, katanya berangkat bulan "
+        "depan. Sudah setengah tahun, nomornya tidak aktif.",
+        "Sepupu saya ikut lowongan admin di Vietnam, ternyata dijual ke kantor judi online di Kamboja.",
+    ],
+)
+def test_round12_a_relatives_bitter_experience_is_a_warning(text: str) -> None:
+    result = check(text)
+    assert result.warning_post, codes(result)
+    assert result.risk != "high"
