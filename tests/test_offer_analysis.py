@@ -2717,3 +2717,22 @@ def test_round12_a_relatives_bitter_experience_is_a_warning(text: str) -> None:
     result = check(text)
     assert result.warning_post, codes(result)
     assert result.risk != "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Cari ABG buat bantu jualan di pasar Bekasi, tidur di kios, dijemput dari desa.",
+        "Anak yang baru tamat SD bisa ikut kerja di konveksi Bandung, makan ditanggung. WA 0812 3456 7890",
+        "Children who just finished primary school can work in our city shop, we fetch them. Call 0812 3456 7890",
+    ],
+)
+def test_round12_a_young_teen_or_one_just_out_of_primary_or_junior_high_is_a_child(text: str) -> None:
+    assert check(text).risk == "high", codes(check(text))
+
+
+def test_round12_a_shop_that_sells_to_teens_seeks_no_child() -> None:
+    result = check(
+        "Dicari pramuniaga untuk Toko Contoh Ceria, spesialis pakaian ABG, gaji UMK. Lamaran ke toko."
+    )
+    assert result.risk == "low", codes(result)

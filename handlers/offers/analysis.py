@@ -128,17 +128,23 @@ TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age t
 AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
 PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
 # A pupil of primary or junior high school, by the class or the school the ad says the worker is in
-# ("kelas 2 SMP", "masih SD", "still in junior high"): younger than 16 whatever age
+# or has just left ("kelas 2 SMP", "masih SD", "baru lulus SMP", "still in junior high"), or a
+# young teen sought ("cari ABG"): younger than 16 whatever age
 # is written, or none (round 12: "kamu kan baru kelas 2 smp ... sekolahnya berenti aja dulu" gave
 # no age and was LOW). A school leaver ("lulusan SMP") may be an adult, and is not read here.
 PUPIL = re.compile(
     r"(?<![a-z])(?:(?:kelas|kls)\s*(?:[1-9]|i{1,3}|iv|vi{0,3}|ix|satu|dua|tiga|empat|lima|enam|tujuh|delapan|"
-    r"sembilan)|masih)\s*(?P<school>sd|smp|mts|mi)(?![a-z])"
-    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in)\s*"
-    r"(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
+    r"sembilan)|masih|baru lulus|baru tamat|baru selesai)\s*(?P<school>sd|smp|mts|mi)(?![a-z])"
+    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in|just finished|just left|recently finished)"
+    r"\s*(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
+    # "ABG" ("anak baru gede", a young teen) sought: not "toko baju ABG", a teen fashion shop.
+    r"|(?<![a-z])(?:cari|butuh|dicari|dibutuhkan|nyari|terima|menerima)\s+(?P<teen>abg)(?![a-z])"
 )
 SERVED_BEFORE = ("untuk", "bagi", "for")
-PUPIL_HINTS = ("kelas", "kls", "masih", "junior high", "middle school", "primary school", "elementary")
+PUPIL_HINTS = (
+    "kelas", "kls", "masih", "baru lulus", "baru tamat", "baru selesai", "junior high", "middle school",
+    "primary school", "elementary", "abg",
+)  # fmt: skip
 # The youngest age of a pupil of each school (SD from 6 to 12, SMP and MTs from 12 to 15).
 PUPIL_AGE = {"sd": 10, "mi": 10, "primary school": 10, "elementary school": 10}
 PUPIL_AGE_DEFAULT = 13
@@ -1084,7 +1090,7 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
                 w in SERVED_BEFORE for w in lowered[max(0, match.start() - 16) : match.start()].split()[-2:]
             ):
                 continue
-            school = match.group("school") or match.group("english")
+            school = match.group("school") or match.group("english") or match.group("teen")
             ranges.append((PUPIL_AGE.get(school, PUPIL_AGE_DEFAULT), match.group().strip()))
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
