@@ -2722,9 +2722,9 @@ def test_round12_a_relatives_bitter_experience_is_a_warning(text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        "Cari ABG buat bantu jualan di pasar Bekasi, tidur di kios, dijemput dari desa.",
+        "Cari ABG cewek buat jaga toko kue di Jakarta, mess gratis.",
         "Anak yang baru tamat SD bisa ikut kerja di konveksi Bandung, makan ditanggung. WA 0812 3456 7890",
-        "Children who just finished primary school can work in our city shop, we fetch them. Call 0812 3456 7890",
+        "Children who just finished primary school can work in our city shop, we fetch them. Call 0812345678",
     ],
 )
 def test_round12_a_young_teen_or_one_just_out_of_primary_or_junior_high_is_a_child(text: str) -> None:

@@ -135,8 +135,8 @@ PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
 PUPIL = re.compile(
     r"(?<![a-z])(?:(?:kelas|kls)\s*(?:[1-9]|i{1,3}|iv|vi{0,3}|ix|satu|dua|tiga|empat|lima|enam|tujuh|delapan|"
     r"sembilan)|masih|baru lulus|baru tamat|baru selesai)\s*(?P<school>sd|smp|mts|mi)(?![a-z])"
-    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in|just finished|just left|recently finished)"
-    r"\s*(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
+    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in|just finished|just left|"
+    r"recently finished)\s*(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
     # "ABG" ("anak baru gede", a young teen) sought: not "toko baju ABG", a teen fashion shop.
     r"|(?<![a-z])(?:cari|butuh|dicari|dibutuhkan|nyari|terima|menerima)\s+(?P<teen>abg)(?![a-z])"
 )
