@@ -127,6 +127,27 @@ TEEN_AGE = re.compile(
 TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age ten")
 AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
 PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
+# A pupil of primary or junior high school, by the class or the school the ad says the worker is in
+# or has just left ("kelas 2 SMP", "masih SD", "baru lulus SMP", "still in junior high"), or a
+# young teen sought ("cari ABG"): younger than 16 whatever age
+# is written, or none (round 12: "kamu kan baru kelas 2 smp ... sekolahnya berenti aja dulu" gave
+# no age and was LOW). A school leaver ("lulusan SMP") may be an adult, and is not read here.
+PUPIL = re.compile(
+    r"(?<![a-z])(?:(?:kelas|kls)\s*(?:[1-9]|i{1,3}|iv|vi{0,3}|ix|satu|dua|tiga|empat|lima|enam|tujuh|delapan|"
+    r"sembilan)|masih|baru lulus|baru tamat|baru selesai)\s*(?P<school>sd|smp|mts|mi)(?![a-z])"
+    r"|(?<![a-z])(?:still in|still at|pupil at|pupils at|student at|in|just finished|just left|"
+    r"recently finished)\s*(?P<english>junior high|middle school|primary school|elementary school)(?![a-z])"
+    # "ABG" ("anak baru gede", a young teen) sought: not "toko baju ABG", a teen fashion shop.
+    r"|(?<![a-z])(?:cari|butuh|dicari|dibutuhkan|nyari|terima|menerima)\s+(?P<teen>abg)(?![a-z])"
+)
+SERVED_BEFORE = ("untuk", "bagi", "for")
+PUPIL_HINTS = (
+    "kelas", "kls", "masih", "baru lulus", "baru tamat", "baru selesai", "junior high", "middle school",
+    "primary school", "elementary", "abg",
+)  # fmt: skip
+# The youngest age of a pupil of each school (SD from 6 to 12, SMP and MTs from 12 to 15).
+PUPIL_AGE = {"sd": 10, "mi": 10, "primary school": 10, "elementary school": 10}
+PUPIL_AGE_DEFAULT = 13
 # Indonesian mobile numbers as the analysis writes them (local "08...", or "+628...").
 MOBILE_PREFIXES = ("08", "+628")
 # An age under 18 in the words of the `minors` sign ("umur 15", "di bawah 18", "under 18").
@@ -220,6 +241,7 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad = _Reading(text, rules)
     ad.raise_phrase_signs()
     ad.raise_near_signs()
+    ad.raise_lack_answered()
     ad.drop_chat_only_beside_an_address()
     ad.raise_announcement()
     ad.find_where_the_work_is()
@@ -303,6 +325,8 @@ class _Reading:
         self.voided: list[Found] = []
         self.legal_route = False
         self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
+        # Abroad only because the text says "overseas" / "luar negeri", no country named (round 12).
+        self.abroad_by_word = False
 
     def _drop_advice_against_offices(self) -> None:
         """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
@@ -374,6 +398,34 @@ class _Reading:
                 if span is not None:
                     self.raise_sign(code, self.words.quote(*span))
 
+    def raise_lack_answered(self) -> None:
+        """A lack asked and waved away in the answer that follows ("Gak ada KTP? Aman.", "Belum
+        punya paspor? Tenang, kami urus.", "No ID card? No problem."): the lure of hiring without
+        the document, told across the question mark that the near signs do not cross (round 12)."""
+        concepts = self.concepts
+        if "?" not in self.words.text or "lacking" not in concepts or "no_matter" not in concepts:
+            return
+        segments = self.words.segments
+        # The answer opens the next sentence: a word of `no_matter` first or second in it.
+        answers = {
+            segments[first]: first
+            for first, _ in concepts["no_matter"]
+            if first == 0
+            or segments[first - 1] != segments[first]
+            or first < 2
+            or segments[first - 2] != segments[first]
+        }
+        for code, document in (("no_id_needed", "id_card"), ("no_passport", "passport")):
+            for first, last in concepts["lacking"]:
+                segment = segments[first]
+                answer = answers.get(segment + 1)
+                if answer is None:
+                    continue
+                named = next((s for s in concepts.get(document, ()) if last < s[0] <= last + 3), None)
+                if named is not None and segments[named[0]] == segment and not self.denied.any(first, True):
+                    self.raise_sign(code, self.words.quote(first, answer))
+                    break
+
     def drop_chat_only_beside_an_address(self) -> None:
         """Recruitment by chat alone is one with no door to knock on: an ad that also says where to
         bring the application in person ("lamaran diantar ke Jl. ... atau inbox", "drop by our
@@ -392,8 +444,10 @@ class _Reading:
         first_line = segments[0] if segments else 0
         heading = next((span for span in self.live("gov_body") if segments[span[0]] == first_line), None)
         # A job fair (an event) that names the government body running it anywhere ("Info:
-        # Disnakertrans Kab. Sambas") is announced by that body too.
-        if heading is None and "job_event" in self.concepts:
+        # Disnakertrans Kab. Sambas") is announced by that body too; so is an event that informs
+        # about work abroad ("sosialisasi migrasi aman ... narasumber dari BP3MI") (round 12: a
+        # village's migrant service post was HIGH as work abroad with no company named).
+        if heading is None and ("job_event" in self.concepts or self.live("info_event")):
             heading = next(iter(self.live("gov_body")), None)
         if heading is not None:
             self.raise_sign("official_announcement", self.words.quote(*heading))
@@ -420,6 +474,7 @@ class _Reading:
         if "abroad_unnamed" in found and not self.abroad and not self.stays_home:
             self.abroad = True
             self.raise_sign("destination_withheld", found["abroad_unnamed"].evidence)
+            self.abroad_by_word = True
         # A passport to prepare for a journey the recruiter arranges, and no country named: the
         # work is abroad and its place withheld ("prepare a valid passport ... your flight is
         # arranged ... the location will be shared after your arrival") (round 10).
@@ -616,8 +671,14 @@ class _Reading:
         # announcement of a fair that shows no danger sign at all (no fee, no rush, no guarantee)
         # recruits no one abroad itself: the worker checks each company at its stand (round 11:
         # campus career expos listing licensed agencies for Japan and Taiwan were MEDIUM).
+        # A fair of many employers, some of whom hire "overseas", withholds no destination: that
+        # word is what made it abroad, not a danger sign of its own (round 12: a campus expo whose
+        # companies "also hire for overseas branches" was MEDIUM, where one naming Japan was LOW).
+        # A "job fair for work abroad" that names no employer at all is not read so.
         job_fair = bool(self.live("job_event"))
-        if job_fair and not any(f.weight > 0 for f in self.found.values()):
+        by_word = self.abroad_by_word and bool(self.live("fair_employers"))
+        withheld_by_word = ("destination_withheld",) if by_word else ()
+        if job_fair and not any(f.weight > 0 for c, f in self.found.items() if c not in withheld_by_word):
             self.fair_only = True
             return
         withheld = self.found.get("destination_withheld")
@@ -754,6 +815,7 @@ def _near(
     for anchor in usable[anchor_concept]:
         segment = segments[anchor[0]]
         chosen = [anchor]
+        by_concept = {anchor_concept: anchor}
         for concept in near.concepts:
             if concept == anchor_concept:
                 continue
@@ -776,7 +838,13 @@ def _near(
             if best is None:
                 break
             chosen.append(best)
+            by_concept[concept] = best
         else:
+            if near.ordered and any(
+                by_concept[a][0] >= by_concept[b][0]
+                for a, b in zip(near.concepts, near.concepts[1:], strict=False)
+            ):
+                continue
             low, high = min(s[0] for s in chosen), max(s[1] for s in chosen)
             if not _cancelled(near, concepts, segments, segment, low, high, chosen):
                 # The tightest match, one clause before several: it is the one quoted.
@@ -1015,6 +1083,15 @@ def _age_ranges(lowered: str) -> list[tuple[int, str]]:
     if any(word in lowered for word in TEEN_HINTS):
         for match in TEEN_AGE.finditer(lowered):
             ranges.append((TEEN_WORDS[match.group("age")], match.group().strip()))
+    if any(hint in lowered for hint in PUPIL_HINTS):
+        for match in PUPIL.finditer(lowered):
+            # "untuk (anak) kelas 8 SMP", "for middle school pupils": the pupils are taught, not hired.
+            if any(
+                w in SERVED_BEFORE for w in lowered[max(0, match.start() - 16) : match.start()].split()[-2:]
+            ):
+                continue
+            school = match.group("school") or match.group("english") or match.group("teen")
+            ranges.append((PUPIL_AGE.get(school, PUPIL_AGE_DEFAULT), match.group().strip()))
     if "+" in lowered:
         for match in AGE_PLUS.finditer(lowered):
             start, end = match.span()

@@ -30,7 +30,18 @@ class Denied:
         self._words = words
         self._rules = rules
         self._warnings = concepts.get("warning", [])
+        # A sentence that tells what befalls the worker on the route it names ("mudah ditangkap",
+        # "you will be deported") warns of that route, unless a negation stands right before
+        # ("tidak akan ditangkap": the recruiter's reassurance) (round 12).
+        harm = concepts.get("harm")
+        if harm:
+            negations = rules.negations
+            self._warnings = self._warnings + [
+                s for s in harm if not any(w in negations for w in words.words[max(0, s[0] - 3) : s[0]])
+            ]
         self._absent = concepts.get("absent", [])
+        # "Paspor saya dipegang siapa?\nOleh Anda sendiri.": an answer that names the worker.
+        self._selves = {first for first, _ in concepts.get("self", ())}
         self._dispatch = {first for first, _ in concepts.get("dispatch", ())}
         self._consumed = {first for _, first, _ in sign_matches if words.words[first] in rules.negations}
         self._negated: list[bool] | None = None
@@ -167,7 +178,8 @@ class Denied:
 
     def _questions_answered_no(self) -> set[int]:
         """The questions an FAQ answers with "no" ("Setelah lulus ujian, langsung berangkat?
-        Belum. ..."): what they ask is not what the ad offers. A question answered otherwise
+        Belum. ...") or with the worker ("Paspor dipegang siapa? Oleh Anda sendiri."): what they
+        ask is not what the ad offers. A question answered otherwise
         ("Tidak punya paspor? Bisa!") is read as it is."""
         words, negations = self._words, self._rules.negations
         segments, clauses, spans, text = words.segments, words.clauses, words.spans, words.text
@@ -189,6 +201,13 @@ class Denied:
                     end += 1
                 alone = end == len(spans) or clauses[end] != clauses[j]
                 if words.words[j] in negations and alone:
+                    answered.add(question)
+                # An answer that opens by naming the worker ("Oleh Anda sendiri.", "You keep it
+                # yourself.") answers "who holds it?" in the worker's favour as a "no" does (round
+                # 12: a licensed agency's FAQ "Paspor saya dipegang siapa?" was documents held).
+                elif self._selves and any(
+                    k in self._selves and clauses[k] == clauses[j] for k in range(j, min(j + 3, len(spans)))
+                ):
                     answered.add(question)
         return answered
 

@@ -24,6 +24,14 @@ UNITS = {
     "tahun": "year", "thn": "year", "year": "year", "yr": "year", "tahunan": "year", "yearly": "year",
     "annually": "year",
 }  # fmt: skip
+# An amount for each piece of work delivered ("fee 50rb/artikel", "USD 20 per design", "Rp 75.000
+# tiap video"): a freelancer's rate, paid to the worker, though it is called a fee (round 12: a
+# writer's "Fee 50rb/artikel" was read as money asked). Not a "paket", which may be a visa package.
+WORK_UNIT = re.compile(
+    r"\s*(?:/|per\s*|tiap\s*|each\s+|a\s+|an\s+)\s*(?:artikel|article|post|posting|konten|content|desain|"
+    r"design|video|foto|photo|halaman|page|kata|word|tulisan|naskah|script|episode|logo|ilustrasi|"
+    r"illustration|gambar|terjemahan|translation)s?\b"
+)
 NUMBER = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
 # Years of experience asked for: "min. 5 yrs", "4+ years", "pengalaman minimal 2 tahun",
 # "3 tahun pengalaman" (at most 15: "usia min 18 tahun" is an age).
@@ -136,7 +144,7 @@ def read_amounts(lowered: str, rules: OfferRules) -> tuple[Salary | None, list[t
             ) and not rules.paid_by_worker.search(lowered, finish, finish + 40)
             # A charge per month ("mess Rp 250.000 per bulan") is the rent of something offered,
             # not money asked before the work (a charge cut from pay is a sign of its own).
-            recurring = PERIOD.match(lowered, finish)
+            recurring = PERIOD.match(lowered, finish) or WORK_UNIT.match(lowered, finish)
             if fee_words and worth >= 50_000 and not covered and not recurring:
                 at = fee_words[-1].start()
                 fees.append((at, lowered[at:finish], worth))

@@ -112,6 +112,9 @@ class Near:
     reach: int  # how many words beyond the match an `unless` concept may stand
     negatable: bool
     needs: frozenset[str] = frozenset()  # the concepts, as a set (to skip a sign missing one)
+    # The concepts must stand in the order given ("do not contact the embassy": the office is what
+    # is not to be contacted; "the embassy will never ask you" is no secrecy) (round 12).
+    ordered: bool = False
 
 
 @dataclass(frozen=True)
@@ -451,7 +454,15 @@ def _near_group(
     may stand further from what it is said of than a bare word may (round 11)."""
     if isinstance(group, Mapping):
         concepts = tuple(group["concepts"])
-        return Near(concepts, int(group.get("window", window)), unless, reach, negatable, frozenset(concepts))
+        return Near(
+            concepts,
+            int(group.get("window", window)),
+            unless,
+            reach,
+            negatable,
+            frozenset(concepts),
+            bool(group.get("ordered", False)),
+        )
     return Near(tuple(group), window, unless, reach, negatable, frozenset(group))
 
 

@@ -28,6 +28,9 @@ from handlers.offers.words import Words
 
 # Double quotation marks around a quoted offer, straight or curly, up to a few lines long.
 QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]{2,600})[\"”»“]")
+# ... or single quotation marks ('Dubai hotel jobs, visit visa first'), opened and closed outside a
+# word, so that an apostrophe ("don't") neither opens nor closes one (round 12).
+SINGLE_QUOTED = re.compile(r"(?<![\w'])['‘]([^'‘’\n]{2,300})['’](?![\w])")
 # A text that quotes danger words is telling of an offer, not making it: a quotation of at least
 # QUOTE_WORDS words.
 QUOTE_WORDS = 4
@@ -110,11 +113,16 @@ def _mobile_at(text: str, position: int) -> bool:
 def _quoted_words(words: Words) -> frozenset[int]:
     """The words that stand inside quotation marks."""
     text = words.text
-    if not any(mark in text for mark in '"“„«'):
+    double = any(mark in text for mark in '"“„«')
+    single = "'" in text or "‘" in text
+    if not double and not single:
         return frozenset()
     quoted: set[int] = set()
     spans = words.spans
-    for match in QUOTED.finditer(text):
+    matches = [*QUOTED.finditer(text)] if double else []
+    if single:
+        matches += SINGLE_QUOTED.finditer(text)
+    for match in matches:
         first, end = words.word_at(match.start(1)), match.end(1)
         last = first
         while last < len(spans) and spans[last][0] < end:

@@ -304,6 +304,8 @@ class WordReader:
                 words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
             else:
                 words = cast(list[str], looked_up)
+            if "pm" in raws:
+                _keep_clock_pm(words, raws, matches, lowered)
             return Words(plain, words, lowered, list(map(re.Match.span, matches)))
         # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
         words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
@@ -333,3 +335,15 @@ class WordReader:
             word = REPEATED.sub(r"\1", word)
         word = slang.get(word, word)
         return self._stem(word)
+
+
+def _keep_clock_pm(words: list[str], raws: list[str], matches: list[re.Match[str]], lowered: str) -> None:
+    """ "pm" right after a number is the afternoon ("8am-1pm", "at 2 pm") or "per month" ("RM1500
+    pm"), never a private message: the slang that spells it "dm" is undone there (round 12: a job
+    day's "Saturday 8am-1pm" was read as recruiting by chat)."""
+    for i, raw in enumerate(raws):
+        if raw == "pm" and i:
+            start = matches[i].start()
+            before = lowered[max(0, start - 2) : start].rstrip(" ")
+            if before[-1:].isdigit():
+                words[i] = "pm"
