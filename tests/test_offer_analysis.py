@@ -248,6 +248,19 @@ def test_work_abroad_without_evidence_of_the_legal_route_is_at_least_medium() ->
     assert "Disnaker" in text and "SISKOP2MI" in text, "the steps to verify are given"
 
 
+def test_a_sign_of_the_legal_route_shows_the_ads_own_words_in_the_chat() -> None:
+    """Evidence is the ad's own words for the signs of the legal route too: a family can see
+    what was read as official (a wage word taken for a contract is then plain to see)."""
+    result = check(
+        "Dicari staf gudang di Kudus, kontrak kerja tertulis, gaji sesuai UMK. Datang ke kantor kami."
+    )
+    assert result.good_signs, "the ad names steps of the legal route"
+    text = chat_text(texts("id"), result)  # type: ignore[arg-type]
+    after = text.split("Tanda jalur resmi")[1]
+    for found in result.good_signs:
+        assert found.evidence and f'"{found.evidence}"' in after
+
+
 def test_work_abroad_naming_no_company_at_all_is_high() -> None:
     """Only a licensed P3MI may recruit for work abroad (UU 18/2017): an ad that names no company
     and no government route is a non-procedural recruitment, whatever else it says."""

@@ -15,6 +15,14 @@ CHAT_SIGNS = 7
 CHAT_CHARS = 4000
 
 
+def _with_its_words(t: Texts, found: Found, analysis: Analysis) -> list[str]:
+    """A sign's line, then the ad's own words that raised it."""
+    lines = [f"• {explanation(t, found, analysis)}"]
+    if found.evidence:
+        lines.append(f"  ({t('offers.result.quote', evidence=found.evidence)})")
+    return lines
+
+
 def explanation(t: Texts, found: Found, analysis: Analysis) -> str:
     entities = analysis.entities
     if entities.destination and entities.destination != "ID":
@@ -95,14 +103,14 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
     if signs:
         lines += ["", t("offers.result.signs")]
         for found in signs[:CHAT_SIGNS]:
-            lines.append(f"• {explanation(t, found, analysis)}")
-            if found.evidence:
-                lines.append(f"  ({t('offers.result.quote', evidence=found.evidence)})")
+            lines += _with_its_words(t, found, analysis)
         if len(signs) > CHAT_SIGNS:
             lines.append(t("offers.result.more_signs", count=len(signs) - CHAT_SIGNS))
     if analysis.good_signs:
         lines += ["", t("offers.result.good_signs")]
-        lines += [f"• {explanation(t, found, analysis)}" for found in analysis.good_signs]
+        # The ad's own words for a sign of the legal route too: the family checks what was read.
+        for found in analysis.good_signs:
+            lines += _with_its_words(t, found, analysis)
     if analysis.voided:
         named = ", ".join(f'"{found.evidence}"' for found in analysis.voided if found.evidence)
         lines += ["", t("offers.result.voided", named=named or "-")]
