@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import PoolResetState
 
 from db.crypto import FieldCipher
+from db.sqlite_driver import one_trip_dbapi
 from ground.private_files import make_private
 
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
@@ -85,6 +86,8 @@ def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
         pool_timeout=60,
         # The rollback on return is done by _rollback_if_open below.
         pool_reset_on_return=None,
+        # Each statement one trip to aiosqlite's thread, not four (db/sqlite_driver.py).
+        module=one_trip_dbapi(),
     )
 
     @event.listens_for(engine.sync_engine, "reset")
