@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import collections
 import sqlite3
-from collections.abc import Sequence
 from functools import partial
 from typing import Any
 
@@ -25,7 +24,6 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_dbapi,
 )
 from sqlalchemy.util import EMPTY_DICT
-from sqlalchemy.util.concurrency import await_
 
 _Outcome = tuple[Any, int, int | None, list[Any]]
 
@@ -116,13 +114,9 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
     """The DBAPI module SQLAlchemy's aiosqlite dialect is given (create_async_engine's `module`)."""
 
     def connect(self, *args: Any, **kw: Any) -> OneTripConnection:
-        connection = aiosqlite.connect(*args, **kw)
-        connection._thread.daemon = True  # as SQLAlchemy's adapter does: never hold the exit
-        return OneTripConnection(self, await_(connection))  # type: ignore[arg-type]
+        # SQLAlchemy's own connect (its creator hook, the driver's thread made a daemon), rewrapped.
+        return OneTripConnection(self, super().connect(*args, **kw)._connection)
 
 
 def one_trip_dbapi() -> OneTripDBAPI:
     return OneTripDBAPI(aiosqlite, sqlite3)
-
-
-__all__: Sequence[str] = ("OneTripDBAPI", "one_trip_dbapi")
