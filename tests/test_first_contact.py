@@ -96,18 +96,15 @@ async def test_whatsapp_grant_keeps_the_window_closed_and_the_template_opens_the
     )
     # The case's photo has no template: outside the window it is not sent (the template's button
     # shows it). Pressed only once the outbox is done with it, as a person would, seconds later.
-    to_coordinator = select(OutboxMessage.status, OutboxMessage.last_error).where(
-        OutboxMessage.chat_id == WA_COORDINATOR
-    )
+    to_coordinator = OutboxMessage.chat_id == WA_COORDINATOR
+    statuses = select(OutboxMessage.status).where(to_coordinator).order_by(OutboxMessage.id)
 
     async def settled() -> bool:
-        async with core.sessions() as session:
-            rows = (await session.execute(to_coordinator)).all()
-        return all(status != "pending" for status, _ in rows)
+        return "pending" not in await column(wa, statuses)
 
     await until(settled)
-    async with core.sessions() as session:
-        rows = sorted((await session.execute(to_coordinator)).all())
+    errors = select(OutboxMessage.last_error).where(to_coordinator).order_by(OutboxMessage.id)
+    rows = sorted(zip(await column(wa, statuses), await column(wa, errors), strict=True))
     assert rows == [("failed", outbox.NO_TEMPLATE), ("sent", None)], rows
     assert len(wa.api.sent(WA_COORDINATOR)) == 1
 
