@@ -120,12 +120,14 @@ TEEN_WORDS = {
     "tiga belas": 13, "empat belas": 14, "lima belas": 15, "enam belas": 16, "tujuh belas": 17,
     "belasan": 13,
 }  # fmt: skip
+# The words an age follows ("usia 15", "aged fifteen").
+AGE_WORD = r"usia|umur|age[d]?|berumur|berusia"
 TEEN_AGE = re.compile(
-    r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*(?:antara|between|from|dari)?\s*"
+    rf"(?<![a-z])(?:{AGE_WORD})\s*:?\s*(?:antara|between|from|dari)?\s*"
     rf"(?P<age>{'|'.join(sorted(TEEN_WORDS, key=len, reverse=True))})(?![a-z])"
 )
 TEEN_HINTS = ("teen", "belas", "eleven", "twelve", "sepuluh", "aged ten", "age ten")
-AGE_WORD_BEFORE = re.compile(r"(?<![a-z])(?:usia|umur|age[d]?|berumur|berusia)\s*:?\s*$")
+AGE_WORD_BEFORE = re.compile(rf"(?<![a-z])(?:{AGE_WORD})\s*:?\s*$")
 PEOPLE_BEFORE = re.compile(rf"(?<![a-z])(?:{PEOPLE})\s*:?\s*$")
 # A pupil of primary or junior high school, by the class or the school the ad says the worker is in
 # or has just left ("kelas 2 SMP", "masih SD", "baru lulus SMP", "still in junior high"), or a
