@@ -100,8 +100,11 @@ async def database_held(database_url: str) -> AsyncIterator[None]:
     (PostgreSQL: the cases table locked; SQLite: the write lock)."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
-        connection = sqlite3.connect(str(url.database), timeout=30, isolation_level=None)
-        connection.execute("BEGIN IMMEDIATE")
+        # In a thread: waiting for the lock must not stop the event loop the bot's turns run on.
+        connection = sqlite3.connect(
+            str(url.database), timeout=30, isolation_level=None, check_same_thread=False
+        )
+        await asyncio.to_thread(connection.execute, "BEGIN IMMEDIATE")
         try:
             yield
         finally:

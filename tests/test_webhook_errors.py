@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from typing import Any
 from urllib.parse import quote
 
@@ -52,14 +53,24 @@ def deeply_nested(inside: str = "") -> bytes:
     return ("[" * DEEP + inside + "]" * DEEP).encode()
 
 
+def _rename_sqlite_table(path: str, old: str, new: str) -> None:
+    connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(f"ALTER TABLE {old} RENAME TO {new}")
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
+
+
 async def rename_table(bot_or_wa: Any, old: str, new: str) -> None:
     """What an operator's mistake or a bad migration does: the database refuses our statements."""
     url = make_url(bot_or_wa.service.core.settings.database_url_value())
     if url.get_backend_name() == "sqlite":
-        import sqlite3
-
-        with sqlite3.connect(str(url.database), timeout=30) as connection:
-            connection.execute(f"ALTER TABLE {old} RENAME TO {new}")
+        # In a thread: waiting for the write lock here must not stop the event loop, or a turn of
+        # the bot's that holds the lock could never finish. BEGIN IMMEDIATE takes the lock first:
+        # a rename begun as a read would fail at once, not wait, once another write came between.
+        await asyncio.to_thread(_rename_sqlite_table, str(url.database), old, new)
         return
     connection = await asyncpg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False))
     try:
