@@ -250,12 +250,43 @@ def speed(ads: list[Ad], stemmer: str, register: Register, seconds: float, learn
     long_ad = _long_ad(ads)
     long = _per_second([long_ad], rules, register, seconds / 2)
     target = TARGETS["ads_per_second"]
-    return [
+    lines = [
         f"ads analysed per second, one core: {warm:,.0f}  = {warm / target:.2f} x the target of {target:,}"
         f"  (learned model {'on' if learned else 'off'})",
         f"  first pass, every word new:      {cold:,.0f}",
         f"  one ad of {len(long_ad):,} characters:   {long:,.0f} a second ({1000 / long:.2f} ms each)",
     ]
+    if learned:
+        lines.append(
+            _model_cost([ad.text for ad in ads], rules, load_rules(stemmer, False), register, seconds)
+        )
+    return lines
+
+
+def _model_cost(
+    texts: list[str], rules: OfferRules, alone: OfferRules, register: Register, seconds: float, pairs: int = 5
+) -> str:
+    """The speed with the learned model as a ratio of the rules alone, measured in pairs of turns in
+    this process (the order swapped from one pair to the next; the median of the pairs' ratios): on
+    a shared machine the absolute figures move with the neighbours, a ratio of two taken together
+    much less."""
+    for text in texts:  # the word cache of the rules alone warmed as the other one is
+        analyse(text, alone, register)
+    ratios = []
+    for pair in range(pairs):
+        turn = max(0.4, seconds / pairs)
+        if pair % 2 == 0:
+            on = _per_second(texts, rules, register, turn)
+            off = _per_second(texts, alone, register, turn)
+        else:
+            off = _per_second(texts, alone, register, turn)
+            on = _per_second(texts, rules, register, turn)
+        ratios.append(on / off)
+    ratios.sort()
+    return (
+        f"  with the learned model, as a ratio of the rules alone ({pairs} pairs of turns):"
+        f" {ratios[len(ratios) // 2]:.2f} (pairs from {ratios[0]:.2f} to {ratios[-1]:.2f})"
+    )
 
 
 def against_round1(folders: list[Path], seconds: float, pairs: int = 5, commit: str = ROUND1) -> list[str]:

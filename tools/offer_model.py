@@ -72,7 +72,7 @@ STEPS = 1500
 MIN_ADS = 2
 DIGITS = 4
 # The combination, chosen on the cross-validation below (docs/offers.md, "Round 13").
-THRESHOLDS = Thresholds(floor=0.3, high=0.7, lower=0.05)
+THRESHOLDS = Thresholds(floor=0.3, high=0.7, lower=0.1)
 KINDS = ("text",)
 
 
@@ -246,11 +246,11 @@ def out_of_fold(found: Sequence[Example], kinds: tuple[str, ...]) -> list[float]
 
 
 def combined(
-    risks: Sequence[str], probability: Sequence[float], found: Sequence[Example], thresholds: Thresholds
+    risks: Sequence[str], probability: Sequence[float], warnings: Sequence[bool], thresholds: Thresholds
 ) -> list[str]:
     return [
-        combine(risk, p, e.warning_post, thresholds)[0]
-        for risk, p, e in zip(risks, probability, found, strict=True)
+        combine(risk, p, warning, thresholds)[0]
+        for risk, p, warning in zip(risks, probability, warnings, strict=True)
     ]
 
 
@@ -265,12 +265,11 @@ def cv(thresholds: Thresholds = THRESHOLDS, sweep: bool = False) -> None:
     rules = rules_alone()
     found = examples(rules)
     blind = json.loads(BLIND_FILE.read_text(encoding="utf-8")) if BLIND_FILE.exists() else {}
-    blind_risk = [blind.get(f"{e.part}/{e.ad.name}", "") for e in found]
+    blind_of = [blind.get(f"{e.part}/{e.ad.name}") for e in found]
     probabilities = {kinds: out_of_fold(found, kinds) for kinds in (("text",), ("text", "signs"))}
-    rules_now = [e.risk for e in found]
     print(
-        f"{len(found)} ads; columns: recall (HIGH), scams LOW, false alarms (legit HIGH), legit MEDIUM+"
-        f"; thresholds floor {thresholds.floor}, high {thresholds.high}"
+        f"{len(found)} ads; each cell: recall (HIGH), scams LOW, false alarms (legit HIGH), legit MEDIUM+; "
+        f"thresholds floor {thresholds.floor}, high {thresholds.high}, lower {thresholds.lower}"
     )
     header = (
         f"{'writer':<12} {'ads':>4} | {'rules now':<17} | {'text model':<17} | {'rules now+text':<17} | "
@@ -281,50 +280,48 @@ def cv(thresholds: Thresholds = THRESHOLDS, sweep: bool = False) -> None:
     for writer in [*WRITERS, "pooled"]:
         chosen = [i for i, e in enumerate(found) if writer in ("pooled", e.writer)]
         part = [found[i] for i in chosen]
-
-        def pick(values: Sequence[str]) -> list[str]:
-            return [values[i] for i in chosen]  # noqa: B023
-
         text_p = [probabilities[("text",)][i] for i in chosen]
         signs_p = [probabilities[("text", "signs")][i] for i in chosen]
+        now = [e.risk for e in part]
+        warnings = [e.warning_post for e in part]
         cells = [
-            figures(pick(rules_now), part).row(),
+            figures(now, part).row(),
             figures(model_levels(text_p, thresholds), part).row(),
-            figures(combined(pick(rules_now), text_p, part, thresholds), part).row(),
-            figures(combined(pick(rules_now), signs_p, part, thresholds), part).row(),
+            figures(combined(now, text_p, warnings, thresholds), part).row(),
+            figures(combined(now, signs_p, warnings, thresholds), part).row(),
         ]
-        with_blind = [j for j, i in enumerate(chosen) if blind_risk[i]]
-        if with_blind:
-            blind_part = [part[j] for j in with_blind]
-            blind_levels = [blind_risk[chosen[j]] for j in with_blind]
-            cells.append(figures(blind_levels, blind_part).row())
-            cells.append(
-                figures(
-                    combined(blind_levels, [text_p[j] for j in with_blind], blind_part, thresholds),
-                    blind_part,
-                ).row()
-            )
+        measured = [i for i in chosen if blind_of[i]]
+        if measured:
+            ads = [found[i] for i in measured]
+            levels = [str(blind_of[i][0]) for i in measured]  # type: ignore[index]
+            blind_warnings = [bool(blind_of[i][1]) for i in measured]  # type: ignore[index]
+            blind_p = [probabilities[("text",)][i] for i in measured]
+            cells.append(figures(levels, ads).row())
+            cells.append(figures(combined(levels, blind_p, blind_warnings, thresholds), ads).row())
         else:
             cells += ["(not measured)", ""]
         print(f"{writer:<12} {len(part):>4} | " + " | ".join(f"{c:<17}" for c in cells))
     if sweep:
-        sweep_thresholds(found, blind_risk, probabilities[("text",)])
+        sweep_thresholds(found, blind_of, probabilities[("text",)])
 
 
 def sweep_thresholds(
-    found: Sequence[Example], blind_risk: Sequence[str], probability: Sequence[float]
+    found: Sequence[Example], blind_of: Sequence[list[object] | None], probability: Sequence[float]
 ) -> None:
     """The blind-rules combination for a grid of thresholds (sets with a blind measurement only)."""
-    chosen = [i for i, risk in enumerate(blind_risk) if risk]
-    part = [found[i] for i in chosen]
-    levels = [blind_risk[i] for i in chosen]
+    chosen = [i for i, b in enumerate(blind_of) if b]
+    ads = [found[i] for i in chosen]
+    levels = [str(blind_of[i][0]) for i in chosen]  # type: ignore[index]
+    warnings = [bool(blind_of[i][1]) for i in chosen]  # type: ignore[index]
     p = [probability[i] for i in chosen]
     print("blind rules + text model, pooled over the sets measured blind, by thresholds:")
-    print(f"{'floor':>6} {'high':>6} | recall LOW alarms legitMED+")
-    for floor in (0.2, 0.3, 0.4, 0.5, 0.6):
-        for high in (0.7, 0.8, 0.85, 0.9, 0.95, 1.01):
-            row = figures(combined(levels, p, part, Thresholds(floor, high)), part).row()
-            print(f"{floor:>6} {high:>6} | {row}")
+    print(f"{'floor':>6} {'high':>6} {'lower':>6} | recall LOW alarms legit MEDIUM+")
+    print(f"{'-':>6} {'-':>6} {'-':>6} | {figures(levels, ads).row()}  (rules alone)")
+    for floor in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6):
+        for high in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
+            for lower in (0.0, 0.02, 0.05, 0.1, 0.2):
+                row = figures(combined(levels, p, warnings, Thresholds(floor, high, lower)), ads).row()
+                print(f"{floor:>6} {high:>6} {lower:>6} | {row}")
 
 
 # ---- the rules as each set was measured blind
@@ -352,14 +349,16 @@ rules = parse_offer_rules(Content.load(default_content_dir(), "id"))
 risks = {}
 for path in sorted(folder.glob("*.txt")):
     text = path.read_text(encoding="utf-8").partition("\\n---\\n")[2]
-    risks[path.stem] = analyse(text, rules, register).risk
+    analysis = analyse(text, rules, register)
+    risks[path.stem] = [analysis.risk, bool(getattr(analysis, "warning_post", False))]
 print(json.dumps(risks))
 """
 
 
 def blind_risks() -> None:
-    """Each set's levels by the rules of the commit that measured it blind, into BLIND_FILE."""
-    risks: dict[str, str] = {}
+    """Each set's levels by the rules of the commit that measured it blind, and whether they read
+    the ad as a warning post (the model leaves those alone), into BLIND_FILE."""
+    risks: dict[str, list[object]] = {}
     for part, commit in BLIND_COMMITS.items():
         with tempfile.TemporaryDirectory() as old_root:
             names = subprocess.run(
@@ -390,7 +389,8 @@ def blind_risks() -> None:
         for name, risk in json.loads(out).items():
             risks[f"{part}/{name}"] = risk
         print(f"{part}: {commit}", file=sys.stderr)
-    BLIND_FILE.write_text(json.dumps(risks, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    lines = (f"{json.dumps(name)}: {json.dumps(risks[name])}" for name in sorted(risks))
+    BLIND_FILE.write_text("{\n" + ",\n".join(lines) + "\n}\n", encoding="utf-8")
 
 
 def main() -> None:

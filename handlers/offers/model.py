@@ -64,11 +64,12 @@ def combine(risk: str, probability: float, warning_post: bool, thresholds: Thres
     """The rules' level with the model's second opinion, and what it changed: never LOW at or
     above the floor threshold ("floor": MEDIUM, with the steps to verify), MEDIUM to HIGH at or
     above the high one ("high"), HIGH to MEDIUM below the lower one ("lower": never to LOW; in the
-    cross-validation no scam fell below it, and a quarter of the false alarms did, docs/offers.md
-    "Round 13"). A text the rules read as a warning post is left as they judged it: its scam words
-    are quoted to warn."""
+    cross-validation no scam fell below it, and two thirds of the false alarms did, docs/offers.md
+    "Round 13"). A text the rules read as a warning post quotes a scam's words to warn: only a
+    resemblance at the high threshold keeps it from LOW (a scam dressed as a warning, measured
+    blind once), and it is neither raised to HIGH nor lowered."""
     if warning_post:
-        return risk, ""
+        return ("medium", "floor") if risk == "low" and probability >= thresholds.high else (risk, "")
     if risk == "low" and probability >= thresholds.floor:
         return "medium", "floor"
     if risk == "medium" and probability >= thresholds.high:
