@@ -194,7 +194,8 @@ def quality(ads: list[Ad], rules: OfferRules, register: Register) -> list[str]:
         f"local legitimate rated MEDIUM+:    {_ratio(local_checked, len(local))}",
         "learned model: "
         + (
-            f"raised {raised['floor']} LOW to MEDIUM, {raised['high']} MEDIUM to HIGH"
+            f"raised {raised['floor']} LOW to MEDIUM, {raised['high']} MEDIUM to HIGH;"
+            f" lowered {raised['lower']} HIGH to MEDIUM"
             if rules.model is not None
             else "off (--rules-only)"
         ),

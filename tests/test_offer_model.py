@@ -122,9 +122,8 @@ def test_the_combination_never_lowers_to_low_and_asks_more_of_a_warning() -> Non
 
 
 def test_the_weights_file_records_the_ads_it_was_trained_on() -> None:
-    from tools.offer_model import WRITERS, data_digest
-
     from bench.offers import read_ads
+    from tools.offer_model import WRITERS, data_digest
 
     model = load_model()
     assert model.weights and model.kinds == ("text",)
@@ -141,7 +140,15 @@ def test_the_shipped_weights_are_what_the_training_writes() -> None:
 
 def test_the_bench_prints_the_model_and_the_speed() -> None:
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "offers.py"), "--split", "dev", "--seconds", "0.3", "--no-baseline"],
+        [
+            sys.executable,
+            str(ROOT / "bench" / "offers.py"),
+            "--split",
+            "dev",
+            "--seconds",
+            "0.3",
+            "--no-baseline",
+        ],
         capture_output=True,
         text=True,
         check=True,
