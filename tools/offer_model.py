@@ -315,6 +315,7 @@ def cv(thresholds: Thresholds = THRESHOLDS, sweep: bool = False) -> None:
         print(f"{writer:<12} {len(part):>4} | " + " | ".join(f"{c:<17}" for c in cells))
     if sweep:
         sweep_thresholds(found, blind_of, probabilities[("text",)])
+        nested(found, blind_of, probabilities[("text",)])
 
 
 def sweep_thresholds(
@@ -334,6 +335,62 @@ def sweep_thresholds(
             for lower in (0.0, 0.02, 0.05, 0.1, 0.2):
                 row = figures(combined(levels, p, warnings, Thresholds(floor, high, lower)), ads).row()
                 print(f"{floor:>6} {high:>6} {lower:>6} | {row}")
+
+
+def nested(
+    found: Sequence[Example], blind_of: Sequence[list[object] | None], probability: Sequence[float]
+) -> None:
+    """The thresholds chosen without the set they are judged on: for each set measured blind, by
+    stated rules on the other sets' blind levels (floor: a grid step, 0.1, below the lowest p of
+    their LOW scams; lower: the grid value below the lowest p of their HIGH scams; high: the most
+    recall for at most 0.002 more false alarms, the higher threshold on a tie), then applied to it."""
+    grid_floor, grid_high, grid_lower = (
+        (0.1, 0.2, 0.3, 0.4, 0.5, 0.6),
+        (0.5, 0.6, 0.7, 0.8, 0.9, 1.01),
+        (
+            0.0,
+            0.02,
+            0.05,
+            0.1,
+            0.2,
+        ),
+    )
+    chosen = [i for i, b in enumerate(blind_of) if b]
+    level = {i: str(blind_of[i][0]) for i in chosen}  # type: ignore[index]
+    warning = {i: bool(blind_of[i][1]) for i in chosen}  # type: ignore[index]
+
+    def judged(ids: list[int], thresholds: Thresholds) -> Figures:
+        levels = combined(
+            [level[i] for i in ids], [probability[i] for i in ids], [warning[i] for i in ids], thresholds
+        )
+        return figures(levels, [found[i] for i in ids])
+
+    pooled: list[str] = []
+    pooled_ads: list[Example] = []
+    print("thresholds chosen on the other sets, judged on each (blind rules + text model):")
+    for part in dict.fromkeys(found[i].part for i in chosen):
+        others = [i for i in chosen if found[i].part != part]
+        own = [i for i in chosen if found[i].part == part]
+        low_scams = [probability[i] for i in others if found[i].scam and level[i] == "low" and not warning[i]]
+        high_scams = [probability[i] for i in others if found[i].scam and level[i] == "high"]
+        floor = max(g for g in grid_floor if g <= min(low_scams) - 0.1)
+        lower = max(g for g in grid_lower if g < min(high_scams))
+        base = judged(others, Thresholds(floor, 1.01, lower))
+        best: tuple[float, Figures] | None = None
+        for high in grid_high:
+            figure = judged(others, Thresholds(floor, high, lower))
+            if (figure.alarms - base.alarms) / figure.legit <= 0.002 and (
+                best is None or (figure.caught, high) > (best[1].caught, best[0])
+            ):
+                best = (high, figure)
+        assert best is not None
+        thresholds = Thresholds(floor, best[0], lower)
+        print(f"  {part:<10} floor {floor} high {best[0]} lower {lower}: {judged(own, thresholds).row()}")
+        pooled += combined(
+            [level[i] for i in own], [probability[i] for i in own], [warning[i] for i in own], thresholds
+        )
+        pooled_ads += [found[i] for i in own]
+    print(f"  {'pooled':<10} {figures(pooled, pooled_ads).row()}")
 
 
 # ---- the rules as each set was measured blind
@@ -410,7 +467,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("command", choices=("train", "check", "cv", "blind-risks"))
-    parser.add_argument("--sweep", action="store_true", help="cv: also the blind combination by thresholds")
+    parser.add_argument(
+        "--sweep",
+        action="store_true",
+        help="cv: also the blind combination by thresholds, and thresholds chosen without each set",
+    )
     args = parser.parse_args()
     if args.command == "blind-risks":
         blind_risks()
