@@ -82,6 +82,28 @@ def test_clear_local_ads_stay_low(ad: str) -> None:
     assert result.risk == "low" and result.learned == "", result.probability
 
 
+# Work in Indonesia at pay within the region's norm: issue 15's own example ("a local shop ad in
+# Pontianak at UMR pay, SEGERA, tanpa pengalaman boleh") and ads like it. Their short English words
+# resemble scam ads to the model; a stated local wage and no sign beyond haste keep them LOW.
+LOCAL_PAY = [
+    "Urgently needed: shop assistant in Pontianak, no experience needed, Rp 3,000,000 a month.",
+    "Training location in Jakarta, details after arrival, PT Contoh Didik, salary 5jt.",
+    "Needed fast: waiter for a noodle stall in Medan, no experience ok, pay Rp 2.9 million a month.",
+]
+
+
+@pytest.mark.parametrize("ad", LOCAL_PAY)
+def test_local_work_at_local_pay_is_not_raised_by_resemblance(ad: str) -> None:
+    result = analyse(ad, with_model())
+    assert result.local_pay and result.risk == "low" and result.learned == "", result.probability
+
+
+def test_pay_far_above_the_local_norm_is_no_local_pay() -> None:
+    ad = "Urgently needed: shop assistant in Pontianak, no experience needed, Rp 30,000,000 a month."
+    result = analyse(ad, with_model())
+    assert not result.local_pay and result.risk != "low"
+
+
 def _raised(ad: str) -> Analysis:
     result = analyse(ad, with_model())
     assert result.learned == "floor"
@@ -120,6 +142,9 @@ def test_the_combination_never_lowers_to_low_and_asks_more_of_a_warning() -> Non
     assert combine("low", 0.5, True, thresholds) == ("low", "")
     assert combine("low", 0.75, True, thresholds) == ("medium", "floor")
     assert combine("high", 0.0, True, thresholds) == ("high", "")
+    # Local work at local pay is not kept from LOW by resemblance; the other moves stay.
+    assert combine("low", 0.9, False, thresholds, local_pay=True) == ("low", "")
+    assert combine("medium", 0.9, False, thresholds, local_pay=True) == ("high", "high")
 
 
 def test_the_weights_file_records_the_ads_it_was_trained_on() -> None:

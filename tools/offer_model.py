@@ -85,6 +85,7 @@ class Example:
     codes: list[str]
     risk: str  # the current rules' level
     warning_post: bool
+    local_pay: bool  # the current rules' Analysis.local_pay (also used beside the blind levels)
 
     @property
     def scam(self) -> bool:
@@ -104,7 +105,14 @@ def examples(rules: OfferRules) -> list[Example]:
                 words = rules.read(ad.text[:MAX_CHARS]).words
                 found.append(
                     Example(
-                        writer, part, ad, words, model_codes(analysis), analysis.risk, analysis.warning_post
+                        writer,
+                        part,
+                        ad,
+                        words,
+                        model_codes(analysis),
+                        analysis.risk,
+                        analysis.warning_post,
+                        analysis.local_pay,
                     )
                 )
     return found
@@ -258,11 +266,17 @@ def out_of_fold(found: Sequence[Example], kinds: tuple[str, ...]) -> list[float]
 
 
 def combined(
-    risks: Sequence[str], probability: Sequence[float], warnings: Sequence[bool], thresholds: Thresholds
+    risks: Sequence[str],
+    probability: Sequence[float],
+    warnings: Sequence[bool],
+    thresholds: Thresholds,
+    ads: Sequence[Example],
 ) -> list[str]:
+    """The combination for each ad; whether it is local work at local pay is read by the current
+    rules, beside the blind levels too (the blind runs kept only the level and the warning)."""
     return [
-        combine(risk, p, warning, thresholds)[0]
-        for risk, p, warning in zip(risks, probability, warnings, strict=True)
+        combine(risk, p, warning, thresholds, ad.local_pay)[0]
+        for risk, p, warning, ad in zip(risks, probability, warnings, ads, strict=True)
     ]
 
 
@@ -299,8 +313,8 @@ def cv(thresholds: Thresholds = THRESHOLDS, sweep: bool = False) -> None:
         cells = [
             figures(now, part).row(),
             figures(model_levels(text_p, thresholds), part).row(),
-            figures(combined(now, text_p, warnings, thresholds), part).row(),
-            figures(combined(now, signs_p, warnings, thresholds), part).row(),
+            figures(combined(now, text_p, warnings, thresholds, part), part).row(),
+            figures(combined(now, signs_p, warnings, thresholds, part), part).row(),
         ]
         measured = [i for i in chosen if blind_of[i]]
         if measured:
@@ -309,7 +323,7 @@ def cv(thresholds: Thresholds = THRESHOLDS, sweep: bool = False) -> None:
             blind_warnings = [bool(blind_of[i][1]) for i in measured]  # type: ignore[index]
             blind_p = [probabilities[("text",)][i] for i in measured]
             cells.append(figures(levels, ads).row())
-            cells.append(figures(combined(levels, blind_p, blind_warnings, thresholds), ads).row())
+            cells.append(figures(combined(levels, blind_p, blind_warnings, thresholds, ads), ads).row())
         else:
             cells += ["(not measured)", ""]
         print(f"{writer:<12} {len(part):>4} | " + " | ".join(f"{c:<17}" for c in cells))
@@ -333,7 +347,7 @@ def sweep_thresholds(
     for floor in (0.1, 0.2, 0.3, 0.4, 0.5, 0.6):
         for high in (0.5, 0.6, 0.7, 0.8, 0.9, 1.01):
             for lower in (0.0, 0.02, 0.05, 0.1, 0.2):
-                row = figures(combined(levels, p, warnings, Thresholds(floor, high, lower)), ads).row()
+                row = figures(combined(levels, p, warnings, Thresholds(floor, high, lower), ads), ads).row()
                 print(f"{floor:>6} {high:>6} {lower:>6} | {row}")
 
 
@@ -361,7 +375,11 @@ def nested(
 
     def judged(ids: list[int], thresholds: Thresholds) -> Figures:
         levels = combined(
-            [level[i] for i in ids], [probability[i] for i in ids], [warning[i] for i in ids], thresholds
+            [level[i] for i in ids],
+            [probability[i] for i in ids],
+            [warning[i] for i in ids],
+            thresholds,
+            [found[i] for i in ids],
         )
         return figures(levels, [found[i] for i in ids])
 
@@ -387,7 +405,11 @@ def nested(
         thresholds = Thresholds(floor, best[0], lower)
         print(f"  {part:<10} floor {floor} high {best[0]} lower {lower}: {judged(own, thresholds).row()}")
         pooled += combined(
-            [level[i] for i in own], [probability[i] for i in own], [warning[i] for i in own], thresholds
+            [level[i] for i in own],
+            [probability[i] for i in own],
+            [warning[i] for i in own],
+            thresholds,
+            [found[i] for i in own],
         )
         pooled_ads += [found[i] for i in own]
     print(f"  {'pooled':<10} {figures(pooled, pooled_ads).row()}")

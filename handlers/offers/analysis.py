@@ -242,6 +242,18 @@ class Analysis:
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
 
+    @property
+    def local_pay(self) -> bool:
+        """Work in Indonesia at a stated pay within the region's norm, with at most one weak sign
+        ("segera"): what issue 15 says must not be called too good, nor a trap by resemblance."""
+        return (
+            self.entities.destination == "ID"
+            and not self.abroad
+            and self.pay is not None
+            and not self.pay.high
+            and self.score <= 1
+        )
+
 
 def analyse(text: str, rules: OfferRules, register: Register | None = None) -> Analysis:
     """The judgement, step by step: each step reads what the ad says or raises the signs it shows,
@@ -286,7 +298,9 @@ def model_codes(analysis: Analysis) -> list[str]:
 def second_opinion(analysis: Analysis, words: Sequence[str], model: OfferModel) -> Analysis:
     """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`)."""
     probability = model.probability(words, model_codes(analysis))
-    risk, learned = combine(analysis.risk, probability, analysis.warning_post, model.thresholds)
+    risk, learned = combine(
+        analysis.risk, probability, analysis.warning_post, model.thresholds, analysis.local_pay
+    )
     return replace(analysis, risk=risk, probability=probability, learned=learned)
 
 

@@ -5,10 +5,11 @@ pairs, and the signs the rules raised, trained on the development ads by tools/o
 Twelve rounds of hand-written rules brought every development set to 1.000 recall and no false
 alarm, and every new writer's set back to 0.95-0.975 with two to four scams rated LOW
 (docs/offers.md): the rules see the words they were written for. The model sees every word, and
-weighs what scam ads share that nobody wrote a rule for. It never lowers a level; it only keeps an
-ad from LOW, or raises MEDIUM to HIGH, at thresholds chosen by leave-one-writer-out
-cross-validation (docs/offers.md, "Round 13"). The weights are data (model.json beside this file),
-read once by whoever builds the rules (parse_offer_rules), never a module-level singleton."""
+weighs what scam ads share that nobody wrote a rule for. It keeps an ad from LOW, raises MEDIUM
+to HIGH, and lowers to MEDIUM (never to LOW) a HIGH it finds very unlikely, at thresholds chosen
+by leave-one-writer-out cross-validation (docs/offers.md, "Round 13"). The weights are data
+(model.json beside this file), read once by whoever builds the rules (parse_offer_rules), never a
+module-level singleton."""
 
 from __future__ import annotations
 
@@ -60,17 +61,23 @@ class OfferModel:
         return 1.0 / (1.0 + math.exp(-logit))
 
 
-def combine(risk: str, probability: float, warning_post: bool, thresholds: Thresholds) -> tuple[str, str]:
+def combine(
+    risk: str, probability: float, warning_post: bool, thresholds: Thresholds, local_pay: bool = False
+) -> tuple[str, str]:
     """The rules' level with the model's second opinion, and what it changed: never LOW at or
     above the floor threshold ("floor": MEDIUM, with the steps to verify), MEDIUM to HIGH at or
     above the high one ("high"), HIGH to MEDIUM below the lower one ("lower": never to LOW; in the
     cross-validation no scam fell below it, and two thirds of the false alarms did, docs/offers.md
     "Round 13"). A text the rules read as a warning post quotes a scam's words to warn: only a
     resemblance at the high threshold keeps it from LOW (a scam dressed as a warning, measured
-    blind once), and it is neither raised to HIGH nor lowered."""
+    blind once), and it is neither raised to HIGH nor lowered. Work in Indonesia at a stated pay
+    within the region's norm, with at most one weak sign (`local_pay`), is not kept from LOW: the
+    issue's own example, a shop in Pontianak at UMR pay, "no experience needed", read by the model
+    as resembling scams in English; in the cross-validation no scam the floor kept from LOW was
+    such an ad, and 12 legitimate ones were (docs/offers.md, "Round 13")."""
     if warning_post:
         return ("medium", "floor") if risk == "low" and probability >= thresholds.high else (risk, "")
-    if risk == "low" and probability >= thresholds.floor:
+    if risk == "low" and probability >= thresholds.floor and not local_pay:
         return "medium", "floor"
     if risk == "medium" and probability >= thresholds.high:
         return "high", "high"
