@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from db.agencies import Lookup
 from handlers.offers.denials import Denied
 from handlers.offers.floors import floor_of, raise_to
+from handlers.offers.model import OfferModel, combine
 from handlers.offers.pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
 from handlers.offers.rules import Near, OfferRules, Place
 from handlers.offers.warning_text import read_warning
@@ -233,8 +234,25 @@ class Analysis:
     # LOW, told to check each company there (round 11).
     job_fair: bool = False
     job_cues: int = 0  # distinct words of a job ad ("lowongan", "gaji", "syarat"...)
+    # The learned model's probability that the ad is a scam (None: the rules alone), and what it
+    # changed (round 13): "floor" (the rules said LOW, the model MEDIUM), "high" (MEDIUM to HIGH),
+    # "lower" (HIGH to MEDIUM), or "" (the rules' level stands).
+    probability: float | None = None
+    learned: str = ""
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
+
+    @property
+    def local_pay(self) -> bool:
+        """Work in Indonesia at a stated pay within the region's norm, with at most one weak sign
+        ("segera"): what issue 15 says must not be called too good, nor a trap by resemblance."""
+        return (
+            self.entities.destination == "ID"
+            and not self.abroad
+            and self.pay is not None
+            and not self.pay.high
+            and self.score <= 1
+        )
 
 
 def analyse(text: str, rules: OfferRules, register: Register | None = None) -> Analysis:
@@ -261,7 +279,29 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     ad.void_legal_route_beside_bondage()
     ad.raise_abroad_unverified()
     ad.raise_away_unverified()
-    return ad.result()
+    analysis = ad.result()
+    if rules.model is None:
+        return analysis
+    return second_opinion(analysis, ad.words.words, rules.model)
+
+
+def model_codes(analysis: Analysis) -> list[str]:
+    """What the model reads of the rules' judgement: the codes of the signs shown (danger and legal
+    route) and the rules' level."""
+    return [
+        *(f.code for f in analysis.signs),
+        *(f.code for f in analysis.good_signs),
+        "risk_" + analysis.risk,
+    ]
+
+
+def second_opinion(analysis: Analysis, words: Sequence[str], model: OfferModel) -> Analysis:
+    """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`)."""
+    probability = model.probability(words, model_codes(analysis))
+    risk, learned = combine(
+        analysis.risk, probability, analysis.warning_post, model.thresholds, analysis.local_pay
+    )
+    return replace(analysis, risk=risk, probability=probability, learned=learned)
 
 
 class _Reading:

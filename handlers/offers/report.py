@@ -77,7 +77,14 @@ def _salary_text(t: Texts, salary: Salary) -> str:
 
 
 def summary_key(analysis: Analysis) -> str:
-    """Which summary fits: a LOW answer never says "no danger signs" while it lists one."""
+    """Which summary fits: a LOW answer never says "no danger signs" while it lists one; a level
+    the learned model raised says so, in plain words (round 13)."""
+    if analysis.learned == "floor":
+        return "medium_learned_with_signs" if analysis.signs else "medium_learned"
+    if analysis.learned == "high":
+        return "high_learned"
+    if analysis.learned == "lower":
+        return "medium_lowered"
     if analysis.risk == "low":
         if analysis.warning_post:
             return "warning_post"
@@ -162,6 +169,12 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
         # Round 11: a job fair's announcement, its work abroad only at its stands (LOW).
         "job_fair": analysis.job_fair,
         "floor": analysis.floor or None,
+        # Round 13: the learned model's probability that the ad is a scam, and what it raised
+        # ("floor": LOW to MEDIUM, "high": MEDIUM to HIGH, "lower": HIGH to MEDIUM; None: the
+        # rules' level stands).
+        "model": None
+        if analysis.probability is None
+        else {"probability": round(analysis.probability, 3), "raised": analysis.learned or None},
         "flags": [
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.signs

@@ -15,6 +15,7 @@ from typing import Any
 
 from ground.i18n import Content
 from handlers.offers.floors import RANK, Floor
+from handlers.offers.model import OfferModel, load_model
 from handlers.offers.words import Stemmer, WordReader, Words
 
 
@@ -225,6 +226,8 @@ class OfferRules:
     near_signs: tuple[tuple[str, Near], ...] = field(default_factory=tuple)
     # The lowest level an offer may get, by route and money, whatever its score (round 9).
     floors: tuple[Floor, ...] = ()
+    # The learned second opinion (round 13, handlers/offers/model.py); None: the rules alone.
+    model: OfferModel | None = None
 
 
 # Words after an amount that multiply it: "15jt", "30rb", "$1.5k".
@@ -255,9 +258,14 @@ def _vocabulary(phrases: Iterable[str], slang: Mapping[str, str]) -> tuple[set[s
     return words, {w for w in words if len(w) >= 6}
 
 
-def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None) -> OfferRules:
+def parse_offer_rules(
+    content: Content, stem: Callable[[str], str] | None = None, learned: bool = True
+) -> OfferRules:
     """The rules. `stem` replaces the affix rules (bench/offers.py measures without them and with
-    PySastrawi); by default a Stemmer over the rules' own vocabulary."""
+    PySastrawi); by default a Stemmer over the rules' own vocabulary. With `learned`, the model's
+    weights (handlers/offers/model.json) are read too, once, here; without, the rules alone (as
+    tools/offer_model.py trains and cross-validates)."""
+    model = load_model() if learned else None
     data: Mapping[str, Any] = content.data("offers")
     wage_data: Mapping[str, Any] = content.data("wages")
     try:
@@ -416,6 +424,7 @@ def parse_offer_rules(content: Content, stem: Callable[[str], str] | None = None
             phrases=PhraseIndex(tagged),
             near_signs=tuple((s.code, near) for s in signs.values() for near in s.near),
             floors=floors,
+            model=model,
         )
     except (KeyError, TypeError, ValueError) as exc:
         if isinstance(exc, OfferRulesError):

@@ -1,0 +1,199 @@
+"""The learned second opinion beside the rules (round 13, handlers/offers/model.py): it keeps scam
+ads written in words no rule knows from LOW, leaves clear local ads alone, says plainly when it
+raised a level, and ships the weights that tools/offer_model.py trains. The ads here were written
+for these tests, in wordings the development ads do not use."""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ground.i18n import Content, Texts, default_content_dir
+from handlers.offers.analysis import Analysis, analyse
+from handlers.offers.model import MODEL_FILE, Thresholds, combine, load_model
+from handlers.offers.report import as_json, chat_text
+from handlers.offers.rules import OfferRules, parse_offer_rules
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Scams (a worker moved to live in with an employer, pay kept from her, the fare advanced) that the
+# rules leave LOW: no phrase of theirs is in these words.
+NEW_SCAMS = [
+    "Halo kakak, adik kami lagi buka rekrutan buat bantu-bantu di usaha keluarga. Kerjanya santai, "
+    "tempat tinggal sudah ada, makan tiga kali. Nanti upahnya diserahkan ke orang tua tiap tiga bulan. "
+    "Yang mau ikut langsung japri ya.",
+    "Kerja gampang, cuma jagain konter pulsa punya teman saya. Tinggal bareng keluarganya, gaji nanti "
+    "dikasih pas kamu pulang. Ongkos ke sana saya tanggung dulu.",
+    "We help young people start a new life: housekeeping for a kind family, room and food included, "
+    "your salary is saved for you until the contract is done. Just bring yourself.",
+]
+# Local jobs that name the employer and where to apply, at ordinary pay.
+LOCAL_JOBS = [
+    "Lowongan pelayan warung makan di Kota Kupang. Gaji sesuai UMK, jam kerja 8 pagi sampai 4 sore, "
+    "libur hari Minggu. Lamaran diantar langsung ke Warung Bu Siti, Jl. Timor Raya no 12.",
+    "Dicari kasir untuk Toko Bangunan Sumber Rejeki, Sleman. Pendidikan minimal SMA, jujur dan teliti. "
+    "Gaji UMR Sleman + BPJS. Kirim lamaran ke alamat toko.",
+    "Lowongan admin gudang di PT Sinar Logistik Nusantara, Cikarang. S1 semua jurusan, pengalaman 1 tahun, "
+    "gaji 5,5 juta. Kirim CV lewat email hrd@sinarlogistik.co.id.",
+    "Info kerja: karyawan cafe di Makassar, shift pagi/sore, gaji 2,8 juta + uang makan, libur 4x sebulan. "
+    "Datang langsung bawa lamaran ke Cafe Kopi Senja, Jl. Pettarani.",
+    "Hiring: kitchen helper at Sunrise Bakery, Denpasar. Monday to Saturday, 7am to 3pm. Pay follows the "
+    "Bali provincial minimum wage plus meal allowance. Apply in person at the bakery.",
+    "Friendly bakery in Yogyakarta looking for a cashier. Weekday shifts, paid monthly at the provincial "
+    "minimum wage, meals included. Drop your CV at Roti Lezat, Jl. Kaliurang km 5.",
+]
+
+
+@functools.cache
+def content() -> Content:
+    return Content.load(default_content_dir(), "id")
+
+
+@functools.cache
+def with_model() -> OfferRules:
+    return parse_offer_rules(content())
+
+
+@functools.cache
+def rules_alone() -> OfferRules:
+    return parse_offer_rules(content(), learned=False)
+
+
+def texts(language: str) -> Texts:
+    return content().texts(language)
+
+
+@pytest.mark.parametrize("ad", NEW_SCAMS)
+def test_the_model_keeps_a_scam_in_new_words_from_low(ad: str) -> None:
+    assert analyse(ad, rules_alone()).risk == "low"
+    result = analyse(ad, with_model())
+    assert result.risk == "medium" and result.learned == "floor", result.probability
+    assert result.probability is not None and result.probability >= with_model().model.thresholds.floor  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("ad", LOCAL_JOBS)
+def test_clear_local_ads_stay_low(ad: str) -> None:
+    result = analyse(ad, with_model())
+    assert result.risk == "low" and result.learned == "", result.probability
+
+
+# Work in Indonesia at pay within the region's norm: issue 15's own example ("a local shop ad in
+# Pontianak at UMR pay, SEGERA, tanpa pengalaman boleh") and ads like it. Their short English words
+# resemble scam ads to the model; a stated local wage and no sign beyond haste keep them LOW.
+LOCAL_PAY = [
+    "Urgently needed: shop assistant in Pontianak, no experience needed, Rp 3,000,000 a month.",
+    "Training location in Jakarta, details after arrival, PT Contoh Didik, salary 5jt.",
+    "Needed fast: waiter for a noodle stall in Medan, no experience ok, pay Rp 2.9 million a month.",
+]
+
+
+@pytest.mark.parametrize("ad", LOCAL_PAY)
+def test_local_work_at_local_pay_is_not_raised_by_resemblance(ad: str) -> None:
+    result = analyse(ad, with_model())
+    assert result.local_pay and result.risk == "low" and result.learned == "", result.probability
+
+
+def test_pay_far_above_the_local_norm_is_no_local_pay() -> None:
+    ad = "Urgently needed: shop assistant in Pontianak, no experience needed, Rp 30,000,000 a month."
+    result = analyse(ad, with_model())
+    assert not result.local_pay and result.risk != "low"
+
+
+def _raised(ad: str) -> Analysis:
+    result = analyse(ad, with_model())
+    assert result.learned == "floor"
+    return result
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_answer_says_the_level_comes_from_a_resemblance(language: str) -> None:
+    """Raised with no sign named: the answer says the ad resembles known trafficking ads and where
+    to check, and never that no danger was found as a LOW would."""
+    t = texts(language)
+    bare = _raised(NEW_SCAMS[2])
+    assert not bare.signs
+    answer = chat_text(t, bare)
+    assert t("offers.result.summary.medium_learned") in answer
+    assert t("offers.result.summary.low") not in answer
+    assert "BP3MI" in answer and "Disnaker" in answer
+    # With signs listed, the summary says there are points to ask about, not that none was found.
+    signed = _raised(NEW_SCAMS[1])
+    assert signed.signs
+    answer = chat_text(t, signed)
+    assert t("offers.result.summary.medium_learned_with_signs") in answer
+    assert t("offers.result.summary.medium_learned") not in answer
+    reported = as_json(t, signed)
+    assert reported["risk"] == "medium" and reported["model"]["raised"] == "floor"
+
+
+def test_the_combination_never_lowers_to_low_and_asks_more_of_a_warning() -> None:
+    thresholds = Thresholds(floor=0.3, high=0.7, lower=0.1)
+    assert combine("low", 0.31, False, thresholds) == ("medium", "floor")
+    assert combine("low", 0.29, False, thresholds) == ("low", "")
+    assert combine("medium", 0.7, False, thresholds) == ("high", "high")
+    assert combine("high", 0.05, False, thresholds) == ("medium", "lower")
+    assert combine("medium", 0.0, False, thresholds) == ("medium", "")
+    # A text read as a warning post quotes scam words: only the high threshold keeps it from LOW.
+    assert combine("low", 0.5, True, thresholds) == ("low", "")
+    assert combine("low", 0.75, True, thresholds) == ("medium", "floor")
+    assert combine("high", 0.0, True, thresholds) == ("high", "")
+    # Local work at local pay is not kept from LOW by resemblance; the other moves stay.
+    assert combine("low", 0.9, False, thresholds, local_pay=True) == ("low", "")
+    assert combine("medium", 0.9, False, thresholds, local_pay=True) == ("high", "high")
+
+
+def test_the_weights_file_records_the_ads_it_was_trained_on() -> None:
+    from bench.offers import read_ads
+    from tools.offer_model import WRITERS, data_digest
+
+    model = load_model()
+    assert model.weights and model.kinds == ("text",)
+    ads = [ad for parts in WRITERS.values() for part in parts for ad in read_ads(part)]
+    assert model.trained_on == data_digest(ads), "retrain: python -m tools.offer_model train"
+
+
+def test_the_shipped_weights_are_what_the_training_writes() -> None:
+    from tools.offer_model import as_json as model_json
+    from tools.offer_model import examples, same_model, train
+
+    shipped = MODEL_FILE.read_text(encoding="utf-8")
+    trained = model_json(train(examples(rules_alone())))
+    assert same_model(shipped, trained), "retrain: python -m tools.offer_model train"
+    # ... and the comparison sees a weight changed beyond the rounding.
+    data = json.loads(trained)
+    feature = next(iter(data["weights"]))
+    data["weights"][feature] += 0.01
+    assert not same_model(shipped, json.dumps(data))
+
+
+def test_the_bench_prints_the_model_and_the_speed() -> None:
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "offers.py"),
+            "--split",
+            "dev",
+            "--seconds",
+            "0.3",
+            "--no-baseline",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    assert "learned model: on" in out and "learned model: raised" in out
+    assert "ads analysed per second, one core:" in out and "(learned model on)" in out
+
+
+def test_the_bench_knows_the_next_blind_set_and_refuses_a_missing_folder() -> None:
+    from bench import offers
+
+    assert "heldout12" in offers.SPLITS and offers.MEASURE_ONCE == ("heldout12",)
+    with pytest.raises(SystemExit, match="no folder"):
+        offers.read_ads("no_such_split")
