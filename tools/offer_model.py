@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 WRITERS: dict[str, tuple[str, ...]] = {
     "legacy": ("legacy",),
     "dev+heldout": ("dev", "heldout"),
-    **{f"heldout{n}": (f"heldout{n}",) for n in range(2, 12)},
+    **{f"heldout{n}": (f"heldout{n}",) for n in range(2, 13)},
 }
 # The commit at which each set was measured once, blind (docs/offers.md).
 BLIND_COMMITS = {
@@ -63,6 +63,7 @@ BLIND_COMMITS = {
     "heldout9": "c53f386",
     "heldout10": "39369ac",
     "heldout11": "b3d0163",
+    "heldout12": "859b7d0",
 }
 BLIND_FILE = ADS / "blind_risks.json"
 # Training: L2 strength, gradient steps, features kept only if seen in at least MIN_ADS ads (one
@@ -436,7 +437,10 @@ rows = read_register(register_csv)
 if (folder / "register_extra.csv").exists():
     rows += read_register(folder / "register_extra.csv")
 register = Register.of(rows, date(2026, 11, 1))
-rules = parse_offer_rules(Content.load(default_content_dir(), "id"))
+try:  # the rules alone, also where the learned model had landed (round 13 on)
+    rules = parse_offer_rules(Content.load(default_content_dir(), "id"), learned=False)
+except TypeError:
+    rules = parse_offer_rules(Content.load(default_content_dir(), "id"))
 risks = {}
 for path in sorted(folder.glob("*.txt")):
     text = path.read_text(encoding="utf-8").partition("\\n---\\n")[2]
