@@ -43,6 +43,7 @@ from aiohttp import web
 from pydantic import ValidationError
 
 from bot.channels.base import Channel, ChannelContext, Route, send_replies
+from bot.channels.telegram_inbound import InboundCallbackQuery, InboundMessage, InboundUpdate
 from bot.channels.telegram_polling import UpdatePoller
 from bot.channels.telegram_send import SendText, TelegramSession, keyboard_json
 from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
@@ -78,7 +79,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp")
 
 
-def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
+def incoming_from_message(message: Message | InboundMessage, update_id: int) -> Incoming | None:
     if message.from_user is None:  # channel posts and the like: nobody to talk to
         return None
     text = message.text or ""
@@ -110,7 +111,7 @@ def incoming_from_message(message: Message, update_id: int) -> Incoming | None:
     )
 
 
-def incoming_from_callback(query: CallbackQuery, update_id: int) -> Incoming:
+def incoming_from_callback(query: CallbackQuery | InboundCallbackQuery, update_id: int) -> Incoming:
     chat_id = query.message.chat.id if query.message is not None else query.from_user.id
     return Incoming(
         channel=CHANNEL,
@@ -200,7 +201,7 @@ class TelegramChannel:
         self._background: set[asyncio.Task[None]] = set()
         self._poller = UpdatePoller(self.bot, self._feed_polled, policy, ALLOWED_UPDATES)
 
-    async def _on_message(self, message: Message, update_id: int, via_webhook: bool) -> None:
+    async def _on_message(self, message: Message | InboundMessage, update_id: int, via_webhook: bool) -> None:
         incoming = incoming_from_message(message, update_id)
         if incoming is None:
             return
@@ -218,7 +219,9 @@ class TelegramChannel:
             return
         await send_replies(self, self._engine, incoming.chat_id, replies)
 
-    async def _on_callback(self, query: CallbackQuery, update_id: int, via_webhook: bool) -> None:
+    async def _on_callback(
+        self, query: CallbackQuery | InboundCallbackQuery, update_id: int, via_webhook: bool
+    ) -> None:
         if not via_webhook:  # a webhook answers the query in its HTTP response instead
             try:  # stops the spinner on the pressed button; the answer itself comes as a message
                 await self.bot.answer_callback_query(query.id)
@@ -296,7 +299,7 @@ class TelegramChannel:
         Telegram runs a method given in the response body, which saves a request per button
         press: the callback query is answered there (after our reply was sent).
         """
-        update = Update.model_validate(payload, context={"bot": self.bot})
+        update = InboundUpdate.model_validate(payload)  # what Sigap reads of it (telegram_inbound)
         await self._dispatch(update, via_webhook=True)
         if update.callback_query is not None:
             return {"method": "answerCallbackQuery", "callback_query_id": update.callback_query.id}
@@ -385,7 +388,7 @@ class TelegramChannel:
     async def _feed_polled(self, update: Update) -> None:
         await self._dispatch(update, via_webhook=False)
 
-    async def _dispatch(self, update: Update, via_webhook: bool) -> None:
+    async def _dispatch(self, update: Update | InboundUpdate, via_webhook: bool) -> None:
         """A message or a button press to its handler; other updates (edits, channel posts ...)
         are not asked for (ALLOWED_UPDATES) and are dropped. What aiogram's Dispatcher did with
         a router of these two handlers, without its layers (error, user-context and FSM
