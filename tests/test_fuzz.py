@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from bot.app import build_services
 from bot.channels.telegram import incoming_from_callback, incoming_from_message
+from bot.channels.telegram_inbound import InboundUpdate
 from bot.channels.whatsapp_format import read_webhook, signature_is_valid
 from bot.config import Settings
 from handlers.offers.analysis import RISK_LEVELS, analyse
@@ -137,6 +138,32 @@ def test_telegram_updates_either_refused_or_read(payload: Any) -> None:
         assert incoming is None or incoming.kind in ("text", "command", "photo", "image", "unsupported")
     if update.callback_query is not None:
         assert incoming_from_callback(update.callback_query, update.update_id).kind == "button"
+
+
+@FUZZ
+@given(telegram_like())
+def test_webhook_updates_either_refused_or_read_as_aiogram_reads_them(payload: Any) -> None:
+    """What the webhook's own models accept (bot/channels/telegram_inbound.py) is read without
+    error, and as aiogram's Update reads it when that accepts it too."""
+    try:
+        update = InboundUpdate.model_validate(payload)
+    except ValidationError:
+        return
+    if update.message is not None:
+        incoming = incoming_from_message(update.message, update.update_id)
+        assert incoming is None or incoming.kind in ("text", "command", "photo", "image", "unsupported")
+    if update.callback_query is not None:
+        assert incoming_from_callback(update.callback_query, update.update_id).kind == "button"
+    try:
+        full = Update.model_validate(payload)
+    except ValidationError:
+        return
+    if full.message is not None and update.message is not None:
+        assert incoming_from_message(update.message, 1) == incoming_from_message(full.message, 1)
+    if full.callback_query is not None and update.callback_query is not None:
+        assert incoming_from_callback(update.callback_query, 1) == incoming_from_callback(
+            full.callback_query, 1
+        )
 
 
 @FUZZ

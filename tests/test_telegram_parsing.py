@@ -9,12 +9,13 @@ import pytest
 from aiogram.types import Update
 
 from bot.channels.telegram import incoming_from_callback, incoming_from_message, keyboard
+from bot.channels.telegram_inbound import InboundUpdate
 from ground.messages import Button, Incoming, Reply
 
 CASES = sorted((Path(__file__).parent / "data" / "telegram").glob("*.json"))
 
 
-def convert(update: Update) -> Incoming | None:
+def convert(update: Update | InboundUpdate) -> Incoming | None:
     if update.message is not None:
         return incoming_from_message(update.message, update.update_id)
     if update.callback_query is not None:
@@ -43,6 +44,14 @@ def test_recorded_update(path: Path) -> None:
     if "command" in expect:
         assert incoming.command == expect["command"]
         assert incoming.command_argument == expect["argument"]
+
+
+@pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
+def test_the_webhooks_own_models_read_a_recorded_update_as_aiograms_do(path: Path) -> None:
+    """The webhook validates only what Sigap reads (bot/channels/telegram_inbound.py): the same
+    Incoming as through aiogram's Update, which polling still uses."""
+    update = json.loads(path.read_text())["update"]
+    assert convert(InboundUpdate.model_validate(update)) == convert(Update.model_validate(update))
 
 
 def test_there_are_recorded_cases() -> None:

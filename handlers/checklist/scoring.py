@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -17,6 +17,9 @@ MAX_ID_CHARS = 24
 # A result button carries one character per question ("cr:<version>:<answers>"), and a choice is
 # one digit: WhatsApp lists hold 10 rows anyway.
 MAX_QUESTIONS, MAX_OPTIONS = 40, 10
+# Answer sets whose asked() is kept (ChecklistRules.asked): more than a few hundred people in the
+# middle of the checklist at once start it afresh, which only costs the working out again.
+ASKED_KEPT = 4096
 
 
 class RulesError(ValueError):
@@ -77,6 +80,11 @@ class ChecklistRules:
     rules: tuple[Rule, ...]
     medium_from: int
     high_from: int
+    # asked() by answer set: a turn works it out for the same answers up to five times (the
+    # question answered, the next one, its progress line), a tenth of the checklist's turn.
+    _asked: dict[frozenset[tuple[str, str]], Mapping[str, Asked]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)
@@ -87,9 +95,18 @@ class ChecklistRules:
         shape = ";".join(f"{q.id}:{','.join(q.options)}" for q in self.questions)
         return hashlib.sha256(shape.encode()).hexdigest()[:6]
 
-    def asked(self, answers: Mapping[str, str]) -> dict[str, Asked]:
+    def asked(self, answers: Mapping[str, str]) -> Mapping[str, Asked]:
         """For each question, whether it is asked. A condition on a question that is never asked
-        fails; on one not answered yet it may still hold."""
+        fails; on one not answered yet it may still hold. Shared between callers: read only."""
+        key = frozenset(answers.items())
+        status = self._asked.get(key)
+        if status is None:
+            if len(self._asked) >= ASKED_KEPT:
+                self._asked.clear()
+            status = self._asked[key] = self._work_out_asked(answers)
+        return status
+
+    def _work_out_asked(self, answers: Mapping[str, str]) -> dict[str, Asked]:
         status: dict[str, Asked] = {}
         for question in self.questions:
             if not question.ask_if:
