@@ -152,10 +152,11 @@ _WAITED_ON = frozenset({sqlite3.SQLITE_BUSY, 261})  # 261: SQLITE_BUSY_RECOVERY
 
 @contextmanager
 def statements_in_loop(on: bool = True) -> Iterator[None]:
-    """In this block (this task), statements, COMMIT and ROLLBACK on an in-loop connection (the
-    SQLite chat engine's) run in the event loop's thread; with on=False in the driver's thread
-    again (work of unknown length inside such a block: a handler's export). Elsewhere, and for
-    other engines (PostgreSQL, SQLite's reader), it changes nothing."""
+    """In this block (this task), statements and ROLLBACK on an in-loop connection (the SQLite
+    chat engine's) run in the event loop's thread (COMMIT never: it waits for the disk); with
+    on=False in the driver's thread again (work of unknown length inside such a block: a
+    handler's export). Elsewhere, and for other engines (PostgreSQL, SQLite's reader), it
+    changes nothing."""
     token = _IN_LOOP.set(on)
     try:
         yield
