@@ -19,6 +19,7 @@ from bot.router import Router
 from db import first_contact, media, queries
 from db.flood import FloodLimit
 from db.session import POOL_TIMEOUT_SECONDS
+from db.sqlite_driver import statements_in_loop
 from ground.messages import Incoming, PictureReading, Reply, compact
 from handlers.context import ComputeFirst, ReadFirst, ReadPictureFirst, Services, Turn
 
@@ -148,20 +149,23 @@ class ConversationEngine:
                 raise TemporaryFailure from exc
 
     async def _gated_turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
-        if self._turns is None:
-            return await self._turn(incoming, progress)
-        if self._turns.locked():
-            # Waiting too long is the pool's timeout: a TimeoutError, so the platform re-delivers.
-            # (Only when it must wait: a timeout armed and cancelled for every turn was 1 % of
-            # an update's CPU in bench/updates.py.)
-            async with asyncio.timeout(POOL_TIMEOUT_SECONDS):
-                await self._turns.acquire()
-        else:
-            await self._turns.acquire()  # free: taken at once
-        try:
-            return await self._turn(incoming, progress)
-        finally:
-            self._turns.release()
+        # SQLite: the turn's own short statements (BEGIN, the claim and the user, the state)
+        # run in the loop's thread, no trip to the driver's (db/sqlite_driver.py).
+        with statements_in_loop():
+            if self._turns is None:
+                return await self._turn(incoming, progress)
+            if self._turns.locked():
+                # Waiting too long is the pool's timeout: a TimeoutError, so the platform
+                # re-delivers. (Only when it must wait: a timeout armed and cancelled for every
+                # turn was 1 % of an update's CPU in bench/updates.py.)
+                async with asyncio.timeout(POOL_TIMEOUT_SECONDS):
+                    await self._turns.acquire()
+            else:
+                await self._turns.acquire()  # free: taken at once
+            try:
+                return await self._turn(incoming, progress)
+            finally:
+                self._turns.release()
 
     async def _turn(self, incoming: Incoming, progress: _Progress) -> tuple[list[Reply], int]:
         """One transaction: the replies, and how many messages it queued in the outbox."""
@@ -202,11 +206,10 @@ class ConversationEngine:
             )
         progress.language = user.language
         # Their first message: what the platform would not let us send before goes out now.
-        released = (
-            await first_contact.release(session, incoming.channel, incoming.chat_id, now)
-            if user.held_messages
-            else 0
-        )
+        released = 0
+        if user.held_messages:
+            with statements_in_loop(False):
+                released = await first_contact.release(session, incoming.channel, incoming.chat_id, now)
         flooded = user.flood_refused
         if flooded and user.flood_refusals > 1:
             # Told once; the rest of a flood gets no answer, so it costs no sends. The state
@@ -222,14 +225,17 @@ class ConversationEngine:
             services=self._services,
             computed=progress.computed,
         )
-        if flooded:
-            # The first refused message: said once, with the open question shown again so
-            # the user knows what to answer once they slow down.
-            turn.say(turn.t("errors.flood"))
-            await self._router.reprompt(turn)
-        else:
-            await self._router.route(turn)
-        replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
+        # What a handler asks of the database may be long (a region's cases exported): in the
+        # driver's thread, as before, so the loop goes on meanwhile (sends, the web server).
+        with statements_in_loop(False):
+            if flooded:
+                # The first refused message: said once, with the open question shown again so
+                # the user knows what to answer once they slow down.
+                turn.say(turn.t("errors.flood"))
+                await self._router.reprompt(turn)
+            else:
+                await self._router.route(turn)
+            replies = [await media.attach(session, reply) for reply in compact(turn.replies)]
         # A word written in a group is refused (bot/router.py) and changes nothing of the
         # user's private conversation; a button pressed there still acts.
         if incoming.private or incoming.kind == "button":

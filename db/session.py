@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.pool import PoolResetState
 
 from db.crypto import FieldCipher
-from db.sqlite_driver import one_trip_dbapi
+from db.sqlite_driver import InLoopDBAPI, OneTripDBAPI, one_trip_dbapi
 from ground.private_files import make_private
 
 # Database drivers log every statement WITH its parameters at DEBUG (aiosqlite) or INFO (SQLAlchemy
@@ -22,6 +22,9 @@ QUIET_LOGGERS = ("aiosqlite", "asyncpg", "sqlalchemy.engine", "sqlalchemy.pool")
 # lets no more turns at once than the pool keeps: bot/engine.py) before the update is refused
 # for re-delivery.
 POOL_TIMEOUT_SECONDS = 30
+# How long a SQLite statement waits for the write lock another connection holds (a second process,
+# a CLI command) before it fails with "database is locked".
+SQLITE_BUSY_SECONDS = 30
 
 
 def create_engine(url: str, pool_size: int = 10) -> AsyncEngine:
@@ -57,14 +60,15 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     # One connection: SQLite lets one writer in at a time anyway, and waiting for the pooled
     # connection is an asyncio wait, where waiting on SQLite's lock is its busy handler sleeping
     # in steps of up to 100 ms. hide_parameters: errors must not carry personal data into logs.
-    engine = _one_sqlite_connection(url)
+    # A turn's own statements run in the event loop's thread (db/sqlite_driver.py, bot/engine.py):
+    # the connection's busy timeout is 0 and every wait for the lock is an asyncio sleep.
+    engine = _one_sqlite_connection(url, InLoopDBAPI(SQLITE_BUSY_SECONDS), busy_timeout=0)
 
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
@@ -74,12 +78,16 @@ def _create_sqlite_engine(url: str) -> AsyncEngine:
     return engine
 
 
-def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
+def _one_sqlite_connection(
+    url: str | URL, module: OneTripDBAPI | None = None, busy_timeout: float = SQLITE_BUSY_SECONDS
+) -> AsyncEngine:
     """A pool of one connection (see create_engine), with the driver's own transactions off so
-    that the "begin" listeners say how each transaction begins."""
+    that the "begin" listeners say how each transaction begins. check_same_thread: an in-loop
+    connection (InLoopDBAPI) is used from the loop's thread as well as the driver's, one at a
+    time."""
     engine = create_async_engine(
         url,
-        connect_args={"timeout": 30, "isolation_level": None},
+        connect_args={"timeout": busy_timeout, "isolation_level": None, "check_same_thread": False},
         hide_parameters=True,
         pool_size=1,
         max_overflow=0,
@@ -87,7 +95,7 @@ def _one_sqlite_connection(url: str | URL) -> AsyncEngine:
         # The rollback on return is done by _rollback_if_open below.
         pool_reset_on_return=None,
         # Each statement one trip to aiosqlite's thread, not four (db/sqlite_driver.py).
-        module=one_trip_dbapi(),
+        module=module or one_trip_dbapi(),
     )
 
     @event.listens_for(engine.sync_engine, "reset")
