@@ -241,8 +241,10 @@ async def test_a_round_gives_one_moment_to_each_chat(rig: Rig) -> None:
         await rig.enqueue(f"other{chat}", 100 + chat, "hello")
     assert await sender.drain_once() == 10
     assert asked == [6], "a moment for each chat, none for the messages that wait"
-    assert [m["text"] for m in rig.api.sent(9)] == ["case 0"]
-    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == 5
+    # At most the first to that chat in this round: a send that starts past its moment (a loaded
+    # machine) goes back to the queue, so whether it went now is timing, not the rule tested.
+    assert [m["text"] for m in rig.api.sent(9)] in ([], ["case 0"])
+    assert all(len(rig.api.sent(100 + chat)) <= 1 for chat in range(5))
     while await sender.drain_once():
         pass
     assert [m["text"] for m in rig.api.sent(9)] == [f"case {n}" for n in range(5)]
