@@ -347,10 +347,13 @@ async def test_a_send_that_missed_its_moment_goes_back_to_the_queue(rig: Rig, da
         await rig.enqueue(f"m{chat}", 100 + chat, "hello")
     assert await sender.drain_once() == 5
     rows = await rig.rows()
-    assert len([row for row in rows if row.status == "sent"]) == 1
+    # The first send may itself start past its moment on a loaded machine (then it too goes back):
+    # what matters is that none behind a slow send went late.
+    sent = len([row for row in rows if row.status == "sent"])
     waiting = [row for row in rows if row.status == "pending"]
-    assert len(waiting) == 4 and all(row.attempts == 0 for row in waiting), "given back, not failed"
-    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == 1
+    assert sent <= 1 and len(waiting) == 5 - sent
+    assert all(row.attempts == 0 for row in waiting), "given back, not failed"
+    assert sum(len(rig.api.sent(100 + chat)) for chat in range(5)) == sent
 
 
 async def test_an_adapter_bug_is_retried_later_not_left_until_the_lease(rig: Rig) -> None:
