@@ -13,7 +13,8 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramForbiddenError, TelegramRetryAfter
 from aiohttp import web
 
-from bot.channels.telegram_send import SendText, SentMessage, TelegramSession, keyboard_json
+from bot.channels.telegram import keyboard_json
+from bot.channels.telegram_send import SendText, SentMessage, TelegramSession
 from ground.messages import Button
 
 TOKEN = "123456:test-token"

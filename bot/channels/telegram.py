@@ -45,7 +45,7 @@ from pydantic import ValidationError
 from bot.channels.base import Channel, ChannelContext, Route, send_replies
 from bot.channels.telegram_inbound import InboundCallbackQuery, InboundMessage, InboundUpdate
 from bot.channels.telegram_polling import UpdatePoller
-from bot.channels.telegram_send import SendText, TelegramSession, keyboard_json
+from bot.channels.telegram_send import SendText, TelegramSession
 from bot.delivery import Blocked, NotStarted, Permanent, RetryLater, RetryPolicy, Transient, deliver
 from bot.engine import ConversationEngine, PictureToRead, TemporaryFailure
 from bot.picture_text import PictureRefused
@@ -175,6 +175,13 @@ def _keyboard(rows: tuple[tuple[Button, ...], ...]) -> InlineKeyboardMarkup:
             for row in rows
         ]
     )
+
+
+@functools.lru_cache(maxsize=1024)
+def keyboard_json(rows: tuple[tuple[Button, ...], ...]) -> str:
+    """The keyboard as SendText posts it (bot/channels/telegram_send.py): aiogram's own markup,
+    dumped once per keyboard instead of at every send."""
+    return _keyboard(rows).model_dump_json(exclude_none=True)
 
 
 class TelegramChannel:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any, ClassVar
 
@@ -13,8 +12,6 @@ from aiogram.methods import TelegramMethod
 from aiogram.methods.base import TelegramType
 from aiohttp import ClientError, ClientTimeout
 from pydantic import BaseModel, ConfigDict
-
-from ground.messages import Button
 
 JSON_HEADERS = {"Content-Type": "application/json"}
 
@@ -31,8 +28,8 @@ class SentMessage(BaseModel):
 
 class SendText(TelegramMethod[SentMessage]):
     """sendMessage with a plain text and, if any, an inline keyboard given as its JSON
-    (keyboard_json). Sent by TelegramSession as one JSON body; any other method takes aiogram's
-    way (a form of fields dumped from the method's model, each time)."""
+    (bot.channels.telegram.keyboard_json). Sent by TelegramSession as one JSON body; any other
+    method takes aiogram's way (a form of fields dumped from the method's model, each time)."""
 
     __returning__: ClassVar[type] = SentMessage
     __api_method__: ClassVar[str] = "sendMessage"
@@ -49,14 +46,6 @@ class SendText(TelegramMethod[SentMessage]):
         if self.reply_markup is None:
             return head.encode()
         return f'{head[:-1]}, "reply_markup": {self.reply_markup}}}'.encode()
-
-
-@functools.lru_cache(maxsize=1024)
-def keyboard_json(rows: tuple[tuple[Button, ...], ...]) -> str:
-    """An inline keyboard of callback buttons as the Bot API reads it: the same few keyboards
-    (the menu, answer buttons) go out again and again, and aiogram dumped their models each time."""
-    keyboard = [[{"text": button.label, "callback_data": button.data} for button in row] for row in rows]
-    return json.dumps({"inline_keyboard": keyboard})
 
 
 class TelegramSession(AiohttpSession):
