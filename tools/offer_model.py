@@ -39,7 +39,7 @@ import numpy.typing as npt
 
 from bench.offers import ADS, DEVELOPMENT, Ad, read_ads, sample_register
 from ground.i18n import Content, default_content_dir
-from handlers.offers.analysis import MAX_CHARS, analyse, model_codes
+from handlers.offers.analysis import analyse, model_codes, read_ad
 from handlers.offers.model import MODEL_FILE, OfferModel, Thresholds, combine, features
 from handlers.offers.rules import OfferRules, parse_offer_rules
 
@@ -103,7 +103,7 @@ def examples(rules: OfferRules) -> list[Example]:
         for part in parts:
             for ad in read_ads(part):
                 analysis = analyse(ad.text, rules, register)
-                words = rules.read(ad.text[:MAX_CHARS]).words
+                words = read_ad(ad.text, rules).words
                 found.append(
                     Example(
                         writer,

@@ -285,6 +285,12 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     return second_opinion(analysis, ad.words.words, rules.model)
 
 
+def read_ad(text: str, rules: OfferRules) -> Words:
+    """The words the analysis reads of an ad (its first MAX_CHARS characters): the rules judge
+    them, and the learned model is trained and asked on the same (tools/offer_model.py)."""
+    return rules.read(text[:MAX_CHARS])
+
+
 def model_codes(analysis: Analysis) -> list[str]:
     """What the model reads of the rules' judgement: the codes of the signs shown (danger and legal
     route) and the rules' level."""
@@ -311,7 +317,7 @@ class _Reading:
     def __init__(self, text: str, rules: OfferRules) -> None:
         self.rules = rules
         self.truncated = len(text) > MAX_CHARS
-        self.words: Words = rules.read(text[:MAX_CHARS])
+        self.words: Words = read_ad(text, rules)
         self.found: dict[str, Found] = {}
         self.places: list[tuple[str, int, int]] = []  # (name in content, first word, last word)
         self.channels: list[str] = []
