@@ -103,3 +103,27 @@ async def test_changing_language_changes_the_broadcast_language(bot: BotHarness)
     await bot.press(VILLAGER, "lang:en")
     current = await subscription(bot, VILLAGER)
     assert current is not None and current.language == "en"
+
+
+async def test_an_ad_pasted_where_the_village_is_asked_is_checked(bot: BotHarness) -> None:
+    """Onboarding ends by offering alerts; a villager who came to check an ad says yes and pastes
+    it at the village prompt. It is checked, not refused as a village name too long, and the
+    sign-up is left (nothing subscribed). A long text that is no ad is still refused as a name."""
+    ad = (
+        "Dicari admin CS online penempatan Kamboja gaji 15 juta tanpa pengalaman, tiket ditanggung, "
+        "berangkat minggu depan. Minat hubungi WA 0812-0000-1111"
+    )
+    for user, pasted in ((VILLAGER, ad), (VILLAGER + 1, ad + "\nMess dan makan gratis. " * 150)):
+        await bot.say(user, "/start")
+        await bot.press(user, "lang:en")
+        [offer] = await bot.press(user, "privacy:ok")
+        await bot.press(user, buttons_of(offer)[0])  # yes, send me alerts: "which village?"
+        assert len(pasted) < 200 or 3000 < len(pasted) <= 4096  # or longer than max_text_chars
+        result, advice = await bot.say(user, pasted)
+        assert "HIGH risk" in result["text"] and "Cambodia" in result["text"], result["text"]
+        assert "menu:check" in buttons_of(advice)
+        assert await subscription(bot, user) is None
+    await bot.press(VILLAGER, "menu:main")
+    await bot.press(VILLAGER, "menu:subscribe")
+    [reply] = await bot.say(VILLAGER, "Sungai Kakap " * 400)  # long, and no ad: still no village name
+    assert reply["text"] == EN("errors.village_too_long").format(limit=100)

@@ -7,6 +7,7 @@ from ground.messages import Button
 from handlers.buttons import Choice
 from handlers.context import Dialog, Turn
 from handlers.menu import HOME_DIALOG, show_menu
+from handlers.offers import dialog as offer_text
 from handlers.regions.search import village_choices
 from handlers.regions.villages import find_villages, too_long
 
@@ -58,6 +59,11 @@ async def on_button(turn: Turn) -> None:
 
 async def on_village_typed(turn: Turn) -> None:
     typed = turn.incoming.text if turn.incoming.kind == "text" else ""
+    # Right after onboarding the bot asks for a village, but the villager came to check an ad and
+    # pastes it: check it (that ends the sign-up) rather than call it a village name too long.
+    if offer_text.looks_like_an_ad(typed, turn.services.offers):
+        await offer_text.check(turn, typed.strip())
+        return
     places = await find_villages(turn, typed, limit=5)
     if places is None:
         turn.say(too_long(turn))
@@ -96,4 +102,10 @@ async def reprompt(turn: Turn) -> None:
     await _ask_village(turn)
 
 
-DIALOG = Dialog(name=NAME, steps={"village": on_village_typed}, reprompt=reprompt, button_prefix="sb")
+DIALOG = Dialog(
+    name=NAME,
+    steps={"village": on_village_typed},
+    reprompt=reprompt,
+    button_prefix="sb",
+    accepts_long_text=True,  # a long job ad pasted here is checked; a long village name is refused
+)
