@@ -17,6 +17,7 @@ from pydantic import SecretStr
 
 from bot.app import SigapService
 from bot.config import ConversationSettings, DeliverySettings, Settings, TelegramSettings, WebSettings
+from db import outbox
 from tests.fakes.telegram_api import FakeBotAPI
 from tests.telegram_updates import callback_update, text_update
 
@@ -88,6 +89,19 @@ class BotHarness:
             except ValueError:  # aiohttp's own 413 page, for instance
                 self.last_response = body_text
             return response.status
+
+    async def drain_outbox(self) -> None:
+        """Until nothing is pending. The service's own sender may be the one delivering (a round
+        of the test's drain_once can find the message claimed by it, or give it back when it
+        starts past its moment on a loaded machine), so one round is not enough to assert on."""
+        assert self.service.sender is not None and self.service.core is not None
+        for _ in range(200):
+            await self.service.sender.drain_once()
+            async with self.service.core.sessions() as session:
+                if (await outbox.counts(session)).get("pending", 0) == 0:
+                    return
+            await asyncio.sleep(0.05)
+        raise AssertionError("outbox did not drain")
 
     async def say(self, user_id: int, text: str) -> list[dict[str, Any]]:
         """Send a text as the user; returns the messages the bot sent back to that chat."""

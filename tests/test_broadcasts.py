@@ -22,22 +22,6 @@ async def subscribe(bot: BotHarness, user: int, village: str, language: str = "i
     await bot.type_village(user, village, "sb:v:")
 
 
-async def drain(bot: BotHarness) -> None:
-    """Until nothing is pending (the service's own sender may be the one delivering)."""
-    import asyncio
-
-    from db import outbox
-
-    assert bot.service.sender is not None and bot.service.core is not None
-    for _ in range(200):
-        await bot.service.sender.drain_once()
-        async with bot.service.core.sessions() as session:
-            if (await outbox.counts(session)).get("pending", 0) == 0:
-                return
-        await asyncio.sleep(0.05)
-    raise AssertionError("outbox did not drain")
-
-
 async def test_weekly_broadcast_reaches_each_subscriber_once_in_their_language(bot: BotHarness) -> None:
     core, jobs = bot.service.core, bot.service.jobs
     assert core is not None and jobs is not None
@@ -60,7 +44,7 @@ async def test_weekly_broadcast_reaches_each_subscriber_once_in_their_language(b
     assert await jobs.fire_broadcasts() == 0, "fired twice: nothing more"
     another_process = Jobs(core.sessions, bot.clock, build_services(Settings()))
     assert await another_process.fire_broadcasts() == 0, "a second scheduler: nothing more"
-    await drain(bot)
+    await bot.drain_outbox()
 
     [to_id] = bot.api.sent(IN_REGION_ID)[seen[IN_REGION_ID] :]
     [to_en] = bot.api.sent(IN_REGION_EN)[seen[IN_REGION_EN] :]
@@ -77,10 +61,10 @@ async def test_weekly_broadcast_reaches_each_subscriber_once_in_their_language(b
     bot.api.block(IN_REGION_EN)
     bot.clock.advance(days=7)
     assert await jobs.fire_broadcasts() == 2
-    await drain(bot)
+    await bot.drain_outbox()
     bot.clock.advance(days=7)
     assert await jobs.fire_broadcasts() == 1
-    await drain(bot)
+    await bot.drain_outbox()
     assert len(bot.api.sent(IN_REGION_ID)) == seen[IN_REGION_ID] + 3
 
 
@@ -94,7 +78,7 @@ async def test_paused_cancelled_and_once(bot: BotHarness) -> None:
     await broadcast_admin.set_status(core, 2, "paused")
     bot.clock.advance(days=2)  # Wednesday 2026-11-25 10:00 WIB
     assert await jobs.fire_broadcasts() == 1, "only the active one"
-    await drain(bot)
+    await bot.drain_outbox()
     [received] = bot.api.sent(IN_REGION_ID)[seen:]
     assert received["text"] == "Rapat desa Jumat ini."
     async with core.sessions() as session:
@@ -136,7 +120,7 @@ async def test_coordinator_creates_and_manages_broadcasts_in_chat(bot: BotHarnes
     assert "Siaran #1 dijadwalkan" in replies[0]["text"]
 
     assert await jobs.fire_broadcasts() == 1
-    await drain(bot)
+    await bot.drain_outbox()
     [received] = bot.api.sent(IN_REGION_ID)[seen:]
     assert received["text"] == core.services.content.texts("id")("broadcasts.passport.text")
     replies = await bot.say(coordinator, "/siaran")
@@ -247,7 +231,7 @@ async def test_a_fan_out_cut_short_is_continued_by_the_next_tick_each_subscriber
     async with core.sessions() as session:
         run = (await session.execute(select(BroadcastRun).where(BroadcastRun.id == run_id))).scalar_one()
         assert (run.recipients, run.fanned_out) == (5, True)
-    await drain(bot)
+    await bot.drain_outbox()
     texts = core.services.content
     for user in users:
         language = "en" if user % 2 else "id"

@@ -67,7 +67,7 @@ async def test_blocked_user_is_unsubscribed_by_the_outbox(bot: BotHarness) -> No
     async with bot.service.core.sessions() as session, session.begin():
         await outbox.enqueue(session, "bc:test", "telegram", str(VILLAGER), Reply("pesan"), bot.clock())
     bot.api.block(VILLAGER)
-    await bot.service.sender.drain_once()
+    await bot.drain_outbox()
     current = await subscription(bot, VILLAGER)
     assert current is not None and current.active is False
 
