@@ -191,9 +191,10 @@ def test_the_bench_prints_the_model_and_the_speed() -> None:
     assert "ads analysed per second, one core:" in out and "(learned model on)" in out
 
 
-def test_the_measured_heldout12_is_development_data_and_a_missing_folder_is_refused() -> None:
+def test_the_measured_heldout13_is_development_data_and_a_missing_folder_is_refused() -> None:
     from bench import offers
 
-    assert "heldout12" in offers.DEVELOPMENT and "heldout13" in offers.SPLITS
+    assert "heldout13" in offers.DEVELOPMENT and "heldout13" in offers.SPLITS
+    assert not offers.MEASURE_ONCE
     with pytest.raises(SystemExit, match="no folder"):
         offers.read_ads("no_such_split")
