@@ -199,7 +199,8 @@ def quality(ads: list[Ad], rules: OfferRules, register: Register) -> list[str]:
         "learned model: "
         + (
             f"raised {raised['floor']} LOW to MEDIUM, {raised['high']} MEDIUM to HIGH;"
-            f" lowered {raised['lower']} HIGH to MEDIUM"
+            f" lowered {raised['lower']} HIGH to MEDIUM; read {raised['warning']} HIGH or MEDIUM"
+            " as warning posts (MEDIUM)"
             if rules.model is not None
             else "off (--rules-only)"
         ),

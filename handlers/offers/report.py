@@ -85,6 +85,8 @@ def summary_key(analysis: Analysis) -> str:
         return "high_learned"
     if analysis.learned == "lower":
         return "medium_lowered"
+    if analysis.learned == "warning":
+        return "medium_warning"
     if analysis.risk == "low":
         if analysis.warning_post:
             return "warning_post"
@@ -171,10 +173,15 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
         "floor": analysis.floor or None,
         # Round 13: the learned model's probability that the ad is a scam, and what it raised
         # ("floor": LOW to MEDIUM, "high": MEDIUM to HIGH, "lower": HIGH to MEDIUM; None: the
-        # rules' level stands).
+        # rules' level stands); round 14: "warning" (a HIGH or MEDIUM read as a warning post by
+        # the warning detector: MEDIUM), and the detector's probability where it was asked.
         "model": None
         if analysis.probability is None
-        else {"probability": round(analysis.probability, 3), "raised": analysis.learned or None},
+        else {
+            "probability": round(analysis.probability, 3),
+            "raised": analysis.learned or None,
+            "warning_like": None if analysis.warning_like is None else round(analysis.warning_like, 3),
+        },
         "flags": [
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.signs
