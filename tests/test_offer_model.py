@@ -179,6 +179,7 @@ def test_the_answer_to_a_warning_post_says_so_and_that_what_it_describes_is_dang
     assert result.signs
     answer = chat_text(t, result)
     assert t("offers.result.summary.medium_warning") in answer
+    assert t("offers.result.signs_warned") in answer and t("offers.result.signs") not in answer
     for other in ("low", "low_with_signs", "warning_post", "medium_lowered", "medium_learned"):
         assert t(f"offers.result.summary.{other}") not in answer
     assert "BP3MI" in answer and "Disnaker" in answer

@@ -110,7 +110,9 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
         lines.append(t("offers.result.truncated", chars=f"{MAX_CHARS:,}".replace(",", ".")))
     signs = [found for found in analysis.signs if found.code not in analysis.folded]
     if signs:
-        lines += ["", t("offers.result.signs")]
+        # A text read as a warning post describes the signs rather than showing them (round 14).
+        heading = "offers.result.signs_warned" if analysis.learned == "warning" else "offers.result.signs"
+        lines += ["", t(heading)]
         for found in signs[:CHAT_SIGNS]:
             lines += _with_its_words(t, found, analysis)
         if len(signs) > CHAT_SIGNS:
