@@ -76,7 +76,7 @@ TARGETS = {"recall": 0.97, "false_alarms": 0.03, "ads_per_second": 2000}
 ROUND1 = "c397720"
 # Every set measured once is burnt and joins the development data (round 6: heldout3, heldout4;
 # round 7: heldout5; round 8: heldout6; round 9: heldout7; round 10: heldout8; round 11: heldout9;
-# round 12: heldout10; round 13: heldout11; after round 13: heldout12).
+# round 12: heldout10; round 13: heldout11; after round 13: heldout12; round 14: heldout13).
 DEVELOPMENT = (
     "legacy",
     "dev",
@@ -92,6 +92,7 @@ DEVELOPMENT = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 )
 SPLITS = (
     "development",
@@ -112,8 +113,6 @@ SPLITS = (
     "heldout13",
 )
 # Measured once, so never printed fold by fold.
-# heldout13 was measured once after round 13 (docs/offers.md) and is burnt; it joins DEVELOPMENT
-# with the next retraining of the model (which ships as measured on it until then).
 MEASURE_ONCE: tuple[str, ...] = ()
 
 
@@ -200,7 +199,8 @@ def quality(ads: list[Ad], rules: OfferRules, register: Register) -> list[str]:
         "learned model: "
         + (
             f"raised {raised['floor']} LOW to MEDIUM, {raised['high']} MEDIUM to HIGH;"
-            f" lowered {raised['lower']} HIGH to MEDIUM"
+            f" lowered {raised['lower']} HIGH to MEDIUM; read {raised['warning']} HIGH or MEDIUM"
+            " as warning posts (MEDIUM)"
             if rules.model is not None
             else "off (--rules-only)"
         ),

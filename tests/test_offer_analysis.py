@@ -311,6 +311,28 @@ def test_a_government_programme_or_registration_at_disnaker_makes_work_abroad_lo
 @pytest.mark.parametrize(
     "ad",
     [
+        # Round 14: the programme by its short name ("EPS", not "EPS-TOPIK"), as people write it.
+        "Ujian EPS untuk kerja di Korea dibuka bulan depan. Siapkan diri dari sekarang dengan belajar "
+        "bahasa Korea, dan ikuti pengumuman jadwalnya.",
+        "Korea work through EPS: the language test opens next month. Study Korean now and follow the "
+        "official schedule.",
+    ],
+)
+def test_the_eps_programme_by_its_short_name_is_the_legal_route(ad: str) -> None:
+    result = check(ad)
+    assert result.risk == "low" and "government_programme" in {s.code for s in result.good_signs}
+
+
+def test_the_eps_programme_by_its_short_name_sold_for_a_fee_is_a_fake() -> None:
+    result = check(
+        "Program EPS Korea jalur cepat, biaya 25 juta transfer ke rekening saya. WA 0812 3434 5656"
+    )
+    assert result.risk == "high" and "fake_programme" in codes(result)
+
+
+@pytest.mark.parametrize(
+    "ad",
+    [
         "Program G to G Korea jalur khusus tanpa antre, biaya administrasi Rp 25 juta.",
         "Special quota G TO G Korea, processing contribution IDR 27,500,000 to the coordinator.",
         "IM Japan dijamin lolos, biaya pendaftaran 15jt.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
@@ -21,7 +21,7 @@ from handlers.offers.floors import floor_of, raise_to
 from handlers.offers.model import OfferModel, combine
 from handlers.offers.pay import PayCheck, Salary, asks_experience, pay_check, read_amounts
 from handlers.offers.rules import Near, OfferRules, Place
-from handlers.offers.warning_text import read_warning
+from handlers.offers.warning_text import calls_to_apply, read_warning
 from handlers.offers.words import Words
 
 RISK_LEVELS = ("low", "medium", "high")
@@ -236,9 +236,13 @@ class Analysis:
     job_cues: int = 0  # distinct words of a job ad ("lowongan", "gaji", "syarat"...)
     # The learned model's probability that the ad is a scam (None: the rules alone), and what it
     # changed (round 13): "floor" (the rules said LOW, the model MEDIUM), "high" (MEDIUM to HIGH),
-    # "lower" (HIGH to MEDIUM), or "" (the rules' level stands).
+    # "lower" (HIGH to MEDIUM), "warning" (a HIGH or MEDIUM the warning detector reads as a
+    # warning post: MEDIUM, round 14), or "" (the rules' level stands).
     probability: float | None = None
     learned: str = ""
+    # The warning detector's probability that the text is a warning post rather than a scam
+    # (round 14); None where it was not asked (the rules alone, a LOW, a warning post).
+    warning_like: float | None = None
     words: int = 0  # how many words were read
     truncated: bool = False  # only the first MAX_CHARS characters were read
 
@@ -282,13 +286,19 @@ def analyse(text: str, rules: OfferRules, register: Register | None = None) -> A
     analysis = ad.result()
     if rules.model is None:
         return analysis
-    return second_opinion(analysis, ad.words.words, rules.model)
+    return second_opinion(analysis, ad.words.words, rules.model, ad.calls_to_apply)
 
 
 def read_ad(text: str, rules: OfferRules) -> Words:
     """The words the analysis reads of an ad (its first MAX_CHARS characters): the rules judge
     them, and the learned model is trained and asked on the same (tools/offer_model.py)."""
     return rules.read(text[:MAX_CHARS])
+
+
+def gives_a_way_to_apply(text: str, rules: OfferRules) -> bool:
+    """Whether the text gives a way to apply of its own, as `analyse` reads it for the warning
+    detector (round 14); for tools/offer_model.py, which judges the blind levels with it."""
+    return _Reading(text, rules).calls_to_apply()
 
 
 def model_codes(analysis: Analysis) -> list[str]:
@@ -301,13 +311,27 @@ def model_codes(analysis: Analysis) -> list[str]:
     ]
 
 
-def second_opinion(analysis: Analysis, words: Sequence[str], model: OfferModel) -> Analysis:
-    """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`)."""
+def second_opinion(
+    analysis: Analysis, words: Sequence[str], model: OfferModel, calls: Callable[[], bool] = lambda: False
+) -> Analysis:
+    """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`);
+    `calls`: whether the text gives a way to apply of its own, read only for a text the warning
+    detector reads as a warning (round 14)."""
     probability = model.probability(words, model_codes(analysis))
-    risk, learned = combine(
-        analysis.risk, probability, analysis.warning_post, model.thresholds, analysis.local_pay
+    # The warning detector is asked only where it can change the level (round 14).
+    warning_like = (
+        model.warning_probability(words) if analysis.risk != "low" and not analysis.warning_post else None
     )
-    return replace(analysis, risk=risk, probability=probability, learned=learned)
+    risk, learned = combine(
+        analysis.risk,
+        probability,
+        analysis.warning_post,
+        model.thresholds,
+        analysis.local_pay,
+        warning_like or 0.0,
+        warning_like is not None and warning_like >= model.thresholds.warning and calls(),
+    )
+    return replace(analysis, risk=risk, probability=probability, learned=learned, warning_like=warning_like)
 
 
 class _Reading:
@@ -770,6 +794,17 @@ class _Reading:
             if inducements:
                 evidences = dict.fromkeys(self.found[c].evidence for c in inducements)
                 self.raise_sign(combination.code, " · ".join(e for e in evidences if e))
+
+    def calls_to_apply(self) -> bool:
+        """Whether the text gives a way to apply of its own (warning_text.calls_to_apply)."""
+        text = self.words.text
+        return calls_to_apply(
+            self.words,
+            self.concepts,
+            _contact_positions(text, self.phones, self.links, self.handles),
+            self.denied.warned_segment,
+            self.rules.negations,
+        )
 
     def result(self) -> Analysis:
         found, rules = self.found, self.rules

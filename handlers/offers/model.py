@@ -7,7 +7,10 @@ alarm, and every new writer's set back to 0.95-0.975 with two to four scams rate
 (docs/offers.md): the rules see the words they were written for. The model sees every word, and
 weighs what scam ads share that nobody wrote a rule for. It keeps an ad from LOW, raises MEDIUM
 to HIGH, and lowers to MEDIUM (never to LOW) a HIGH it finds very unlikely, at thresholds chosen
-by leave-one-writer-out cross-validation (docs/offers.md, "Round 13"). The weights are data
+by leave-one-writer-out cross-validation (docs/offers.md, "Round 13"). Since round 14 a second
+regression over the same features, the warning detector, reads whether a text the rules rate HIGH
+or MEDIUM is a post that warns of scams rather than a scam: with no way to apply of its own, it is
+MEDIUM (docs/offers.md, "Round 14"). The weights are data
 (model.json beside this file), read once by whoever builds the rules (parse_offer_rules), never a
 module-level singleton."""
 
@@ -16,7 +19,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
@@ -34,6 +37,9 @@ class Thresholds:
     floor: float
     high: float
     lower: float = 0.0
+    # Round 14: a text the warning detector finds at least this likely to be a warning post, read
+    # as HIGH or MEDIUM by the rules, is MEDIUM (never LOW, never raised); above 1: never.
+    warning: float = 1.01
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,11 @@ class OfferModel:
     # The SHA-256 of the training ads (their names, labels and texts), as tools/offer_model.py
     # computed it: the test compares it with the ads in the repository.
     trained_on: str = ""
+    # Round 14: the warning detector, a second logistic regression over the same text features,
+    # trained on the warning posts (family scam_warning) against the scam ads: how much a text
+    # reads like a post that warns of scams rather than like a scam. Empty: no detector.
+    warning_weights: Mapping[str, float] = field(default_factory=dict)
+    warning_bias: float = 0.0
 
     def probability(self, words: Sequence[str], codes: Iterable[str] = ()) -> float:
         """How likely the model finds the ad to be a scam, from its read words and (if the model
@@ -60,9 +71,28 @@ class OfferModel:
         logit = max(-30.0, min(30.0, logit))
         return 1.0 / (1.0 + math.exp(-logit))
 
+    def warning_probability(self, words: Sequence[str]) -> float:
+        """How likely the warning detector finds the text to be a warning post rather than a scam,
+        from its read words only (0 without a detector). Asked only of a HIGH or MEDIUM."""
+        if not self.warning_weights:
+            return 0.0
+        present = features(words)
+        if not present:
+            return 0.0
+        weights = self.warning_weights
+        total = sum(weights.get(feature, 0.0) for feature in present)
+        logit = max(-30.0, min(30.0, self.warning_bias + total / math.sqrt(len(present))))
+        return 1.0 / (1.0 + math.exp(-logit))
+
 
 def combine(
-    risk: str, probability: float, warning_post: bool, thresholds: Thresholds, local_pay: bool = False
+    risk: str,
+    probability: float,
+    warning_post: bool,
+    thresholds: Thresholds,
+    local_pay: bool = False,
+    warning_like: float = 0.0,
+    calls_to_apply: bool = False,
 ) -> tuple[str, str]:
     """The rules' level with the model's second opinion, and what it changed: never LOW at or
     above the floor threshold ("floor": MEDIUM, with the steps to verify), MEDIUM to HIGH at or
@@ -74,9 +104,17 @@ def combine(
     within the region's norm, with at most one weak sign (`local_pay`), is not kept from LOW: the
     issue's own example, a shop in Pontianak at UMR pay, "no experience needed", read by the model
     as resembling scams in English; in the cross-validation no scam the floor kept from LOW was
-    such an ad, and 12 legitimate ones were (docs/offers.md, "Round 13")."""
+    such an ad, and 12 legitimate ones were (docs/offers.md, "Round 13").
+
+    A HIGH or MEDIUM that the warning detector finds at least `thresholds.warning` likely to be a
+    warning post (`warning_like`), and that gives no way to apply of its own (`calls_to_apply`:
+    warning_text.calls_to_apply), is MEDIUM ("warning"): neither HIGH nor raised to it, since a
+    warning quotes the scam's words, and never LOW, since a scam can be dressed as a warning (round
+    14; in the cross-validation no scam rated HIGH or MEDIUM by the blind rules was so lowered)."""
     if warning_post:
         return ("medium", "floor") if risk == "low" and probability >= thresholds.high else (risk, "")
+    if risk != "low" and warning_like >= thresholds.warning and not calls_to_apply:
+        return "medium", "warning"
     if risk == "low" and probability >= thresholds.floor and not local_pay:
         return "medium", "floor"
     if risk == "medium" and probability >= thresholds.high:
@@ -106,4 +144,6 @@ def load_model(path: Path = MODEL_FILE) -> OfferModel:
         thresholds=Thresholds(**{k: float(v) for k, v in data["thresholds"].items()}),
         kinds=tuple(data["kinds"]),
         trained_on=str(data.get("trained_on", "")),
+        warning_weights={str(k): float(v) for k, v in data.get("warning", {}).get("weights", {}).items()},
+        warning_bias=float(data.get("warning", {}).get("bias", 0.0)),
     )

@@ -85,6 +85,8 @@ def summary_key(analysis: Analysis) -> str:
         return "high_learned"
     if analysis.learned == "lower":
         return "medium_lowered"
+    if analysis.learned == "warning":
+        return "medium_warning"
     if analysis.risk == "low":
         if analysis.warning_post:
             return "warning_post"
@@ -108,7 +110,9 @@ def chat_text(t: Texts, analysis: Analysis) -> str:
         lines.append(t("offers.result.truncated", chars=f"{MAX_CHARS:,}".replace(",", ".")))
     signs = [found for found in analysis.signs if found.code not in analysis.folded]
     if signs:
-        lines += ["", t("offers.result.signs")]
+        # A text read as a warning post describes the signs rather than showing them (round 14).
+        heading = "offers.result.signs_warned" if analysis.learned == "warning" else "offers.result.signs"
+        lines += ["", t(heading)]
         for found in signs[:CHAT_SIGNS]:
             lines += _with_its_words(t, found, analysis)
         if len(signs) > CHAT_SIGNS:
@@ -171,10 +175,15 @@ def as_json(t: Texts, analysis: Analysis) -> dict[str, Any]:
         "floor": analysis.floor or None,
         # Round 13: the learned model's probability that the ad is a scam, and what it raised
         # ("floor": LOW to MEDIUM, "high": MEDIUM to HIGH, "lower": HIGH to MEDIUM; None: the
-        # rules' level stands).
+        # rules' level stands); round 14: "warning" (a HIGH or MEDIUM read as a warning post by
+        # the warning detector: MEDIUM), and the detector's probability where it was asked.
         "model": None
         if analysis.probability is None
-        else {"probability": round(analysis.probability, 3), "raised": analysis.learned or None},
+        else {
+            "probability": round(analysis.probability, 3),
+            "raised": analysis.learned or None,
+            "warning_like": None if analysis.warning_like is None else round(analysis.warning_like, 3),
+        },
         "flags": [
             {"code": f.code, "explanation": explanation(t, f, analysis), "evidence": f.evidence}
             for f in analysis.signs

@@ -102,6 +102,21 @@ def read_warning(
     return WarningReading(cues, in_quotes, advice, own_call, score)
 
 
+def calls_to_apply(
+    words: Words,
+    concepts: Mapping[str, list[tuple[int, int]]],
+    contacts: Iterable[int],
+    warned_segment: Callable[[int], bool],
+    negations: frozenset[str],
+) -> bool:
+    """Does a text give a way to apply of its own (a contact that is not the scam's nor an office's
+    line, or a directive to reply: "DM", "minat", "kirim CV"), outside quotes and outside its
+    warning sentences? Asked of any text (round 14): a text the warning detector reads as a warning
+    is lowered only without one, since a warning addresses the reader about others' offers and a
+    scam dressed as a warning still tells the reader where to apply."""
+    return _own_call(words, concepts, contacts, _quoted_words(words), warned_segment, negations, True)
+
+
 MOBILE = re.compile(r"(?:\+?62[\s\-.]?|0)8[1-9]")
 
 
