@@ -58,7 +58,9 @@ BUSINESS = re.compile(
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
-COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
+# Every alternative starts with a plain letter, so that the search skips to the four letters they
+# start with (a class such as [Pp] first would have it try every position).
+COMPANY_HINT = re.compile(r"PT|CV|P\.T|Perusahaan|perusahaan|Company|company")
 BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
@@ -92,7 +94,7 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
-AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
+AGE_RANGE = re.compile(r"(\d\d)\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
 # The people an age is of, written right before it ("cewek 16+", "girls 14-17", "remaja 15-17
 # thn"): an age given after who is sought is an age as surely as after "usia" (round 10: a range
 # after "girls" was not read, and a child sought was LOW).
@@ -106,14 +108,14 @@ AGE_BEFORE = re.compile(
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
 # starts with the digits, so that the search skips quickly to them.
-AGE_PLUS = re.compile(r"(\d{2})\s*\+")
+AGE_PLUS = re.compile(r"(\d\d)\s*\+")
 AGE_PLUS_BEFORE = re.compile(rf"(?<![a-z])(?:usia|umur|age[d]?|{PEOPLE})\s*:?\s*$")
 # A single young age after the people it is of, with a year word or the "-an" of "about"
 # ("cewek 16 thn", "ABG 15an"); or after an age word, a teen age written out ("aged fifteen",
 # "umur enam belas"); "belasan tahun" is "in the teens" (round 10). The number comes first so
 # that the search skips to it; what stands before is checked after.
 YOUNG_AGE = re.compile(
-    r"(?<![\d.,])(?P<age>1[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
+    r"(?P<age>1(?<![\d.,]1)[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
 )
 TEEN_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -159,7 +161,10 @@ CHILD_AGE = re.compile(r"\b1[0-7]\b|(?:bawah|belum|under)\s*18")
 # only under 18 counts here (an adult age says nothing), so "10 juta ke atas" is not one.
 AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
 # A run that may hold a phone number: the full pattern is tried only there.
-PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# Written `[+(]?\d...` at first: it starts with one class here, so that the search skips to the
+# characters that may start one ("+", "(" or a digit); the lookbehinds ask a digit after "+(".
+PHONE_CANDIDATE = re.compile(r"[+(\d](?:(?<=[+(])\d|(?<=\d))[\d\s\-.()]{6,}\d")
+NOT_DIGIT = re.compile(r"\D")
 # Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
 LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
 # Words before "avoid" that make it a purpose ("to avoid delays", "untuk menghindari antrean"), not
@@ -303,7 +308,8 @@ def model_codes(analysis: Analysis) -> list[str]:
 
 def second_opinion(analysis: Analysis, words: Sequence[str], model: OfferModel) -> Analysis:
     """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`)."""
-    probability = model.probability(words, model_codes(analysis))
+    # The codes only for a model trained with them (the shipped one reads the words alone).
+    probability = model.probability(words, model_codes(analysis) if "signs" in model.kinds else ())
     risk, learned = combine(
         analysis.risk, probability, analysis.warning_post, model.thresholds, analysis.local_pay
     )
@@ -687,11 +693,12 @@ class _Reading:
 
     def raise_combinations(self) -> None:
         found = self.found
+        codes = found.keys()  # a view: it sees the combinations raised earlier in the loop
         for combination in self.rules.combinations:
             if (
-                all(c in found for c in combination.all)
-                and (not combination.any or any(c in found for c in combination.any))
-                and not any(c in found for c in combination.none)
+                codes >= combination.all_set
+                and (not combination.any or not codes.isdisjoint(combination.any_set))
+                and codes.isdisjoint(combination.none_set)
             ):
                 parts = [c for c in (*combination.all, *combination.any) if c in found]
                 evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
@@ -1045,14 +1052,14 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
     for match in matches:
         raw = match.group("intl") or match.group("link")
         if raw:
-            digits = re.sub(r"\D", "", raw)
+            digits = NOT_DIGIT.sub("", raw)
             country = next(
                 (rules.phone_prefixes[digits[:n]] for n in (3, 2, 1) if digits[:n] in rules.phone_prefixes),
                 "",
             )
             number = f"+{digits}"
         else:
-            digits = re.sub(r"\D", "", match.group("local"))
+            digits = NOT_DIGIT.sub("", match.group("local"))
             country, number = "ID", digits
         if 8 <= len(digits) <= 15:
             phones.setdefault(number, Phone(number, country))
@@ -1062,7 +1069,7 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 def _companies(text: str) -> tuple[str, ...]:
     """Companies the ad names: "PT/CV Name", "Perusahaan: Name", "Name Co., Ltd / Sdn Bhd"."""
     found: list[str] = []
-    for match in COMPANY.finditer(text) if COMPANY_HINT.search(text) else ():
+    for match in _hinted(COMPANY, COMPANY_HINT, text):
         if match.group("prefixed"):
             legal_form = "PT" if text[match.start() : match.start() + 2].upper() == "PT" else "CV"
             found.append(f"{legal_form} {match.group('prefixed')}")
@@ -1082,6 +1089,19 @@ def _companies(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _hinted(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), for a pattern whose every match starts where `hint` matches: the
+    pattern is tried only there (its \\b and alternatives made the search try every position)."""
+    position = 0
+    while (start := hint.search(text, position)) is not None:
+        match = pattern.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
 def _contact_positions(
     text: str, phones: tuple[Phone, ...], links: tuple[str, ...], handles: tuple[str, ...]
 ) -> Iterator[int]:
@@ -1090,7 +1110,7 @@ def _contact_positions(
     if phones:
         for run in PHONE_CANDIDATE.finditer(text):
             for match in PHONE.finditer(text, run.start(), run.end()):
-                if 8 <= len(re.sub(r"\D", "", match.group())) <= 15:
+                if 8 <= len(NOT_DIGIT.sub("", match.group())) <= 15:
                     yield match.start()
     if links:
         yield from (m.start() for m in LINK.finditer(text))

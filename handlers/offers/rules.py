@@ -145,6 +145,15 @@ class Combination:
     all: tuple[str, ...]
     any: tuple[str, ...]
     none: tuple[str, ...] = ()
+    # The same as sets, to test them against the signs found in C (every ad tries every combination).
+    all_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    any_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    none_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_set", frozenset(self.all))
+        object.__setattr__(self, "any_set", frozenset(self.any))
+        object.__setattr__(self, "none_set", frozenset(self.none))
 
 
 @dataclass(frozen=True)
