@@ -445,9 +445,12 @@ class _Reading:
 
     def raise_near_signs(self) -> None:
         """Signs made of concepts standing near each other in one sentence ("paspor ... dipegang")."""
-        present = self.concepts.keys()
+        # A set, not the keys' view: a set compared with a set is the quick case (the concepts
+        # found do not change here).
+        present = set(self.concepts)
+        found = self.found
         for code, near in self.rules.near_signs:
-            if code not in self.found and near.needs <= present:
+            if near.needs <= present and code not in found:
                 span = _near(near, self.concepts, self.words, self.denied, self.rules.signs[code].weight >= 0)
                 if span is not None:
                     self.raise_sign(code, self.words.quote(*span))

@@ -68,9 +68,10 @@ class PhraseIndex:
         found: list[tuple[Tag, int, int]] = []
         add = found.append
         last = len(words) - 1
-        # Most words start no phrase: they are skipped in one pass in C.
-        for i in compress(range(len(words)), map(by_first.__contains__, words)):
-            singles, by_second, wild = by_first[words[i]]
+        # Most words start no phrase: they are skipped in one pass in C (each word looked up once).
+        starting = list(map(by_first.get, words))
+        for i in compress(range(len(words)), starting):
+            singles, by_second, wild = starting[i]  # type: ignore[misc]  # not None: compress kept it
             if i < last:
                 for phrase, tag in by_second.get(words[i + 1], ()):
                     end = _match_at(phrase, 2, words, i + 2)
