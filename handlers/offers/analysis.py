@@ -159,7 +159,8 @@ MOBILE_PREFIXES = ("08", "+628")
 CHILD_AGE = re.compile(r"\b1[0-7]\b|(?:bawah|belum|under)\s*18")
 # A lowest age told as "14 ke atas", "15 tahun keatas", "16 and above" with no age word before it:
 # only under 18 counts here (an adult age says nothing), so "10 juta ke atas" is not one.
-AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
+# (The lookbehind after the "1", so that the search skips to the ones.)
+AGE_UP = re.compile(r"(1(?<![\d.,]1)[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
 # A run that may hold a phone number: the full pattern is tried only there.
 # Written `[+(]?\d...` at first: it starts with one class here, so that the search skips to the
 # characters that may start one ("+", "(" or a digit); the lookbehinds ask a digit after "+(".
@@ -381,6 +382,7 @@ class _Reading:
         self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
         # Abroad only because the text says "overseas" / "luar negeri", no country named (round 12).
         self.abroad_by_word = False
+        self._asks_experience: bool | None = None
 
     def _drop_advice_against_offices(self) -> None:
         """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
@@ -607,8 +609,14 @@ class _Reading:
         only judged for work anyone could do, which is what the bait offers."""
         return "no_experience" not in self.found and (
             any(not self.denied.any(first, False) for first, _ in self.concepts.get("skilled_job", ()))
-            or asks_experience(self.words.lowered)
+            or self.asks_experience()
         )
+
+    def asks_experience(self) -> bool:
+        """Does the ad ask for years of experience? (Asked up to three times: read once.)"""
+        if self._asks_experience is None:
+            self._asks_experience = asks_experience(self.words.lowered)
+        return self._asks_experience
 
     def judge_pay(self) -> None:
         salary = self.salary
