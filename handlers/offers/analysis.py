@@ -10,9 +10,8 @@ abroad is LOW only with positive evidence of the legal route."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
@@ -314,7 +313,17 @@ def second_opinion(analysis: Analysis, words: Sequence[str], model: OfferModel) 
     risk, learned = combine(
         analysis.risk, probability, analysis.warning_post, model.thresholds, analysis.local_pay
     )
-    return replace(analysis, risk=risk, probability=probability, learned=learned)
+    return _with(analysis, risk=risk, probability=probability, learned=learned)
+
+
+def _with(analysis: Analysis, **changes: object) -> Analysis:
+    """dataclasses.replace(analysis, **changes) for the frozen Analysis (all of whose fields are
+    set by __init__, and no __post_init__): its fields copied as they are, without running the
+    frozen __init__ again, which sets each of some thirty fields through object.__setattr__ and
+    cost as much as the learned model's look-ups (docs/offers.md, "Speed")."""
+    copied = object.__new__(Analysis)
+    copied.__dict__.update(analysis.__dict__, **changes)
+    return copied
 
 
 class _Reading:
@@ -1028,13 +1037,14 @@ def _destination(
 ) -> tuple[str, str]:
     """The main destination (the foreign country named most) and the Indonesian province named
     most; and the signs places raise: scam areas, the Middle East."""
-    counts: Counter[str] = Counter()
-    provinces: Counter[str] = Counter()
+    # Plain dictionaries (a Counter costs more to make than this whole step for most ads).
+    counts: dict[str, int] = {}
+    provinces: dict[str, int] = {}
     for name, quoted in places:
         place = rules.places[name]
-        counts[place.country] += 1
+        counts[place.country] = counts.get(place.country, 0) + 1
         if place.province:
-            provinces[place.province] += 1
+            provinces[place.province] = provinces.get(place.province, 0) + 1
         if place.hub:
             raise_sign("scam_hub", quoted)
         if place.middle_east:
@@ -1042,10 +1052,11 @@ def _destination(
     for phone in phones:
         if phone.country in rules.hub_countries:
             raise_sign("scam_hub_phone", phone.number)
-    province = provinces.most_common(1)[0][0] if provinces else ""
-    abroad = [country for country, _ in counts.most_common() if country != "ID"]
+    # max() gives the first of those named most, as Counter.most_common orders a tie.
+    province = max(provinces, key=provinces.__getitem__) if provinces else ""
+    abroad = {country: count for country, count in counts.items() if country != "ID"}
     if abroad:
-        return abroad[0], province
+        return max(abroad, key=abroad.__getitem__), province
     return ("ID" if counts else ""), province
 
 
