@@ -46,63 +46,68 @@ class OfferModel:
     # The SHA-256 of the training ads (their names, labels and texts), as tools/offer_model.py
     # computed it: the test compares it with the ads in the repository.
     trained_on: str = ""
-    # The weights by what they weigh (filled from `weights` on creation): a word's, a pair's (by
-    # the two words), a sign code's. An ad's features are looked up with its own word strings,
-    # whose hashes Python has already computed, instead of a "w:"/"b:" string built and hashed per
-    # feature per ad: the model cost a quarter of the analysis's time that way (docs/offers.md).
-    _by_word: dict[str, float] = field(init=False, repr=False, compare=False)
-    _by_pair: dict[tuple[str, str], float] = field(init=False, repr=False, compare=False)
-    _by_code: dict[str, float] = field(init=False, repr=False, compare=False)
+    # The weights as tables to look an ad's features up in (made from `weights` on creation).
+    _tables: WeightTables = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        by_word: dict[str, float] = {}
-        by_pair: dict[tuple[str, str], float] = {}
-        by_code: dict[str, float] = {}
-        for feature, weight in self.weights.items():
-            kind, name = feature[:2], feature[2:]
-            if kind == "w:":
-                by_word[name] = weight
-            elif kind == "b:":
-                # A pair "a b" at each of its spaces: a read word holds none, but a caller's
-                # words might, and the pair ("a b", "c") is the feature "b:a b c" too.
-                for at, character in enumerate(name):
-                    if character == " ":
-                        by_pair[name[:at], name[at + 1 :]] = weight
-            elif kind == "s:":
-                by_code[name] = weight
-        object.__setattr__(self, "_by_word", by_word)
-        object.__setattr__(self, "_by_pair", by_pair)
-        object.__setattr__(self, "_by_code", by_code)
+        object.__setattr__(self, "_tables", WeightTables(self.weights))
 
     def probability(self, words: Sequence[str], codes: Iterable[str] = ()) -> float:
         """How likely the model finds the ad to be a scam, from its read words and (if the model
         was trained with them) the codes of the signs the rules raised."""
-        codes = codes if "signs" in self.kinds else ()
-        tokens = _tokens(words)
-        distinct = set(tokens)
-        if " " in "".join(distinct):
-            # Two pairs of words holding spaces may make one feature ("a b" + "c", "a" + "b c"):
-            # counted as `features` counts them.
-            present = features(words, codes)
-            count = len(present)
-            weights = self.weights
-            total = sum(weights.get(feature, 0.0) for feature in present)
-        else:
-            # The same features as `features` gives, counted and weighed without building them:
-            # each distinct word, each distinct pair of words in a row, each distinct code.
-            pairs = set(pairwise(tokens))
-            distinct_codes = set(codes)
-            count = len(distinct) + len(pairs) + len(distinct_codes)
-            total = sum(map(self._by_word.get, distinct, repeat(0.0)))
-            total += sum(map(self._by_pair.get, pairs, repeat(0.0)))
-            if distinct_codes:
-                total += sum(map(self._by_code.get, distinct_codes, repeat(0.0)))
+        total, count = self._tables.weigh(words, codes if "signs" in self.kinds else ())
         if not count:
             return 1.0 / (1.0 + math.exp(-self.bias))
         logit = self.bias + total / math.sqrt(count)
         # Bounded, so that a junk paste of thousands of known words cannot overflow exp().
         logit = max(-30.0, min(30.0, logit))
         return 1.0 / (1.0 + math.exp(-logit))
+
+
+class WeightTables:
+    """Weights of features ("w:word", "b:word word", "s:code") by what they weigh: a word's, a
+    pair's (by its two words), a code's. An ad's features are looked up with its own word strings,
+    whose hashes Python has already computed, instead of a "w:"/"b:" string built and hashed per
+    feature per ad (the model cost about a seventh of the analysis's time so: docs/offers.md,
+    "Speed")."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.weights = weights
+        self.by_word: dict[str, float] = {}
+        self.by_pair: dict[tuple[str, str], float] = {}
+        self.by_code: dict[str, float] = {}
+        for feature, weight in weights.items():
+            kind, name = feature[:2], feature[2:]
+            if kind == "w:":
+                self.by_word[name] = weight
+            elif kind == "b:":
+                # A pair "a b" at each of its spaces: a read word holds none, but a caller's
+                # words might, and the pair ("a b", "c") is the feature "b:a b c" too.
+                for at, character in enumerate(name):
+                    if character == " ":
+                        self.by_pair[name[:at], name[at + 1 :]] = weight
+            elif kind == "s:":
+                self.by_code[name] = weight
+
+    def weigh(self, words: Sequence[str], codes: Iterable[str] = ()) -> tuple[float, int]:
+        """The sum of the weights of `features(words, codes)`, and how many features there are."""
+        tokens = _tokens(words)
+        distinct = set(tokens)
+        if " " in "".join(distinct):
+            # Two pairs of words holding spaces may make one feature ("a b" + "c", "a" + "b c"):
+            # counted as `features` counts them.
+            present = features(words, codes)
+            weights = self.weights
+            return sum(weights.get(feature, 0.0) for feature in present), len(present)
+        # The same features as `features` gives, counted and weighed without building them: each
+        # distinct word, each distinct pair of words in a row, each distinct code.
+        pairs = set(pairwise(tokens))
+        distinct_codes = set(codes)
+        total = sum(map(self.by_word.get, distinct, repeat(0.0)))
+        total += sum(map(self.by_pair.get, pairs, repeat(0.0)))
+        if distinct_codes:
+            total += sum(map(self.by_code.get, distinct_codes, repeat(0.0)))
+        return total, len(distinct) + len(pairs) + len(distinct_codes)
 
 
 def combine(
