@@ -5,8 +5,10 @@ for these tests, in wordings the development ads do not use."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from ground.i18n import Content, Texts, default_content_dir
-from handlers.offers.analysis import Analysis, analyse, gives_a_way_to_apply
-from handlers.offers.model import MODEL_FILE, Thresholds, combine, load_model
+from handlers.offers.analysis import Analysis, _with, analyse, gives_a_way_to_apply
+from handlers.offers.model import MODEL_FILE, OfferModel, Thresholds, combine, features, load_model
 from handlers.offers.report import as_json, chat_text
 from handlers.offers.rules import OfferRules, parse_offer_rules
 
@@ -281,3 +283,49 @@ def test_the_measured_heldout13_is_development_data_and_a_missing_folder_is_refu
     assert not offers.MEASURE_ONCE
     with pytest.raises(SystemExit, match="no folder"):
         offers.read_ads("no_such_split")
+
+
+def _by_features(model: OfferModel, words: list[str], codes: list[str]) -> float:
+    """The probability as model.py defines it: the weights of `features` over the square root of
+    their count (what OfferModel.probability computes from its tables, without building them)."""
+    present = features(words, codes if "signs" in model.kinds else ())
+    if not present:
+        return 1.0 / (1.0 + math.exp(-model.bias))
+    logit = model.bias + sum(model.weights.get(f, 0.0) for f in present) / math.sqrt(len(present))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+def test_the_probability_weighs_exactly_the_features() -> None:
+    shipped = with_model().model
+    assert shipped is not None
+    for ad in [*NEW_SCAMS, *LOCAL_JOBS]:
+        words = with_model().read(ad).words
+        assert abs(shipped.probability(words) - _by_features(shipped, words, [])) < 1e-12
+        # The warning detector (round 14) looks its weights up in tables of its own, the same way.
+        detector = OfferModel(shipped.warning_weights, shipped.warning_bias, shipped.thresholds, ("text",))
+        assert abs(shipped.warning_probability(words) - _by_features(detector, words, [])) < 1e-12
+    # Words holding a space make one pair feature of two pairs ("a b" + "c" and "a" + "b c"), and
+    # repeated words, numbers, junk and sign codes count once each.
+    model = OfferModel(
+        {"w:a b": 1.0, "b:a b c": 2.0, "b:x y": 0.5, "w:#": 0.25, "s:fees": -1.5, "b:# x": 0.75},
+        0.1,
+        Thresholds(0.3, 0.7),
+        ("text", "signs"),
+    )
+    cases = [
+        (["a b", "c", "x", "a", "b c"], ["fees"]),
+        (["x", "y", "x", "y", "12", "x", "q" * 40], ["fees", "fees", "other"]),
+        ([], []),
+        ([], ["fees"]),
+    ]
+    for words, codes in cases:
+        assert abs(model.probability(words, codes) - _by_features(model, words, codes)) < 1e-12
+
+
+def test_the_second_opinion_copies_the_analysis_as_replace_would() -> None:
+    analysis = analyse(LOCAL_JOBS[0], rules_alone())
+    assert not hasattr(Analysis, "__post_init__") and all(f.init for f in dataclasses.fields(Analysis))
+    changes = {"risk": "medium", "probability": 0.5, "learned": "floor"}
+    copied = _with(analysis, **changes)
+    assert copied == dataclasses.replace(analysis, **changes)  # type: ignore[arg-type]
+    assert analysis.risk == "low" and analysis.probability is None  # the original untouched

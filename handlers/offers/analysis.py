@@ -10,9 +10,8 @@ abroad is LOW only with positive evidence of the legal route."""
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from db.agencies import Lookup
@@ -58,7 +57,9 @@ BUSINESS = re.compile(
 )
 # The literal words those patterns start with, without the \b before them: a pattern of bare
 # alternatives is scanned quickly, so the full pattern is tried only on an ad that has one.
-COMPANY_HINT = re.compile(r"PT|CV|P\.T|[Pp]erusahaan|[Cc]ompany")
+# Every alternative starts with a plain letter, so that the search skips to the four letters they
+# start with (a class such as [Pp] first would have it try every position).
+COMPANY_HINT = re.compile(r"PT|CV|P\.T|Perusahaan|perusahaan|Company|company")
 BUSINESS_HINT = re.compile(
     r"Toko|Minimarket|Rumah Makan|RM|Warung|Hotel|Klinik|Apotek|Bengkel|Koperasi|Yayasan|RS|"
     r"Puskesmas|Restoran|Resto|Salon|Laundry|Konveksi|UD|PD|Bank|Rumah Sakit|Sekolah|SM[AK]|Universitas|"
@@ -92,7 +93,7 @@ ADULT = re.compile(
 )
 # An age range: two numbers ("18-35", "17 s/d 25"), with an age word before or a year word after.
 # The pattern starts with a digit so that the search skips quickly to the numbers.
-AGE_RANGE = re.compile(r"(\d{2})\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
+AGE_RANGE = re.compile(r"(\d\d)\s*(?:-|–|s/?d|sampai|hingga|to|and|dan)\s*(\d{2})(?!\d)")
 # The people an age is of, written right before it ("cewek 16+", "girls 14-17", "remaja 15-17
 # thn"): an age given after who is sought is an age as surely as after "usia" (round 10: a range
 # after "girls" was not read, and a child sought was LOW).
@@ -106,14 +107,14 @@ AGE_BEFORE = re.compile(
 AGE_AFTER = re.compile(r"\s*(?:tahun|thn|th|years?|yo|y\.o)\b")
 # A lowest age written "N+" after the people it is of ("Men 17+ welcome", "cewek 16+"): the pattern
 # starts with the digits, so that the search skips quickly to them.
-AGE_PLUS = re.compile(r"(\d{2})\s*\+")
+AGE_PLUS = re.compile(r"(\d\d)\s*\+")
 AGE_PLUS_BEFORE = re.compile(rf"(?<![a-z])(?:usia|umur|age[d]?|{PEOPLE})\s*:?\s*$")
 # A single young age after the people it is of, with a year word or the "-an" of "about"
 # ("cewek 16 thn", "ABG 15an"); or after an age word, a teen age written out ("aged fifteen",
 # "umur enam belas"); "belasan tahun" is "in the teens" (round 10). The number comes first so
 # that the search skips to it; what stands before is checked after.
 YOUNG_AGE = re.compile(
-    r"(?<![\d.,])(?P<age>1[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
+    r"(?P<age>1(?<![\d.,]1)[0-7])(?P<unit>\s*-?\s*an\b|\s*(?:tahun|thn|th|years?|yo|y\.o)\b)?(?![\d.,])"
 )
 TEEN_WORDS = {
     "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
@@ -157,9 +158,13 @@ MOBILE_PREFIXES = ("08", "+628")
 CHILD_AGE = re.compile(r"\b1[0-7]\b|(?:bawah|belum|under)\s*18")
 # A lowest age told as "14 ke atas", "15 tahun keatas", "16 and above" with no age word before it:
 # only under 18 counts here (an adult age says nothing), so "10 juta ke atas" is not one.
-AGE_UP = re.compile(r"(?<![\d.,])(1[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
+# (The lookbehind after the "1", so that the search skips to the ones.)
+AGE_UP = re.compile(r"(1(?<![\d.,]1)[0-7])\s*(?:tahun|thn|th|years?)?\s*(?:ke\s*atas|and above|or older)")
 # A run that may hold a phone number: the full pattern is tried only there.
-PHONE_CANDIDATE = re.compile(r"[+(]?\d[\d\s\-.()]{6,}\d")
+# Written `[+(]?\d...` at first: it starts with one class here, so that the search skips to the
+# characters that may start one ("+", "(" or a digit); the lookbehinds ask a digit after "+(".
+PHONE_CANDIDATE = re.compile(r"[+(\d](?:(?<=[+(])\d|(?<=\d))[\d\s\-.()]{6,}\d")
+NOT_DIGIT = re.compile(r"\D")
 # Words of a journey abroad: with them, "Johor, Batam" is a route, not an address.
 LEAVING_WORDS = ("travel", "visa", "passport", "border", "immigration", "smuggled")
 # Words before "avoid" that make it a purpose ("to avoid delays", "untuk menghindari antrean"), not
@@ -317,7 +322,8 @@ def second_opinion(
     """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`);
     `calls`: whether the text gives a way to apply of its own, read only for a text the warning
     detector reads as a warning (round 14)."""
-    probability = model.probability(words, model_codes(analysis))
+    # The codes only for a model trained with them (the shipped one reads the words alone).
+    probability = model.probability(words, model_codes(analysis) if "signs" in model.kinds else ())
     # The warning detector is asked only where it can change the level (round 14).
     warning_like = (
         model.warning_probability(words) if analysis.risk != "low" and not analysis.warning_post else None
@@ -331,7 +337,17 @@ def second_opinion(
         warning_like or 0.0,
         warning_like is not None and warning_like >= model.thresholds.warning and calls(),
     )
-    return replace(analysis, risk=risk, probability=probability, learned=learned, warning_like=warning_like)
+    return _with(analysis, risk=risk, probability=probability, learned=learned, warning_like=warning_like)
+
+
+def _with(analysis: Analysis, **changes: object) -> Analysis:
+    """dataclasses.replace(analysis, **changes) for the frozen Analysis (all of whose fields are
+    set by __init__, and no __post_init__): its fields copied as they are, without running the
+    frozen __init__ again, which sets each of some thirty fields through object.__setattr__ and
+    cost as much as the learned model's look-ups (docs/offers.md, "Speed")."""
+    copied = object.__new__(Analysis)
+    copied.__dict__.update(analysis.__dict__, **changes)
+    return copied
 
 
 class _Reading:
@@ -364,7 +380,7 @@ class _Reading:
         self.denied = Denied(self.words, rules, self.concepts, self.sign_matches)
         text = self.words.text
         self.phones = _phones(text, rules)
-        self.links = _links(text)
+        self.links = _links(text, self.words.lowered)
         self.handles = (
             tuple(dict.fromkeys("@" + m.group("name") for m in HANDLE.finditer(text))) if "@" in text else ()
         )
@@ -399,6 +415,7 @@ class _Reading:
         self.fair_only = False  # a job fair's announcement, abroad only at its stands (round 11)
         # Abroad only because the text says "overseas" / "luar negeri", no country named (round 12).
         self.abroad_by_word = False
+        self._asks_experience: bool | None = None
 
     def _drop_advice_against_offices(self) -> None:
         """ "Avoid contacting the embassy", "hindari menghubungi KBRI": a word that warns, whose
@@ -463,9 +480,12 @@ class _Reading:
 
     def raise_near_signs(self) -> None:
         """Signs made of concepts standing near each other in one sentence ("paspor ... dipegang")."""
-        present = self.concepts.keys()
+        # A set, not the keys' view: a set compared with a set is the quick case (the concepts
+        # found do not change here).
+        present = set(self.concepts)
+        found = self.found
         for code, near in self.rules.near_signs:
-            if code not in self.found and near.needs <= present:
+            if near.needs <= present and code not in found:
                 span = _near(near, self.concepts, self.words, self.denied, self.rules.signs[code].weight >= 0)
                 if span is not None:
                     self.raise_sign(code, self.words.quote(*span))
@@ -622,8 +642,14 @@ class _Reading:
         only judged for work anyone could do, which is what the bait offers."""
         return "no_experience" not in self.found and (
             any(not self.denied.any(first, False) for first, _ in self.concepts.get("skilled_job", ()))
-            or asks_experience(self.words.lowered)
+            or self.asks_experience()
         )
+
+    def asks_experience(self) -> bool:
+        """Does the ad ask for years of experience? (Asked up to three times: read once.)"""
+        if self._asks_experience is None:
+            self._asks_experience = asks_experience(self.words.lowered)
+        return self._asks_experience
 
     def judge_pay(self) -> None:
         salary = self.salary
@@ -711,11 +737,12 @@ class _Reading:
 
     def raise_combinations(self) -> None:
         found = self.found
+        codes = found.keys()  # a view: it sees the combinations raised earlier in the loop
         for combination in self.rules.combinations:
             if (
-                all(c in found for c in combination.all)
-                and (not combination.any or any(c in found for c in combination.any))
-                and not any(c in found for c in combination.none)
+                codes >= combination.all_set
+                and (not combination.any or not codes.isdisjoint(combination.any_set))
+                and codes.isdisjoint(combination.none_set)
             ):
                 parts = [c for c in (*combination.all, *combination.any) if c in found]
                 evidences = dict.fromkeys(found[c].evidence for c in parts if found[c].evidence)
@@ -1045,13 +1072,14 @@ def _destination(
 ) -> tuple[str, str]:
     """The main destination (the foreign country named most) and the Indonesian province named
     most; and the signs places raise: scam areas, the Middle East."""
-    counts: Counter[str] = Counter()
-    provinces: Counter[str] = Counter()
+    # Plain dictionaries (a Counter costs more to make than this whole step for most ads).
+    counts: dict[str, int] = {}
+    provinces: dict[str, int] = {}
     for name, quoted in places:
         place = rules.places[name]
-        counts[place.country] += 1
+        counts[place.country] = counts.get(place.country, 0) + 1
         if place.province:
-            provinces[place.province] += 1
+            provinces[place.province] = provinces.get(place.province, 0) + 1
         if place.hub:
             raise_sign("scam_hub", quoted)
         if place.middle_east:
@@ -1059,10 +1087,11 @@ def _destination(
     for phone in phones:
         if phone.country in rules.hub_countries:
             raise_sign("scam_hub_phone", phone.number)
-    province = provinces.most_common(1)[0][0] if provinces else ""
-    abroad = [country for country, _ in counts.most_common() if country != "ID"]
+    # max() gives the first of those named most, as Counter.most_common orders a tie.
+    province = max(provinces, key=provinces.__getitem__) if provinces else ""
+    abroad = {country: count for country, count in counts.items() if country != "ID"}
     if abroad:
-        return abroad[0], province
+        return max(abroad, key=abroad.__getitem__), province
     return ("ID" if counts else ""), province
 
 
@@ -1080,14 +1109,14 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
     for match in matches:
         raw = match.group("intl") or match.group("link")
         if raw:
-            digits = re.sub(r"\D", "", raw)
+            digits = NOT_DIGIT.sub("", raw)
             country = next(
                 (rules.phone_prefixes[digits[:n]] for n in (3, 2, 1) if digits[:n] in rules.phone_prefixes),
                 "",
             )
             number = f"+{digits}"
         else:
-            digits = re.sub(r"\D", "", match.group("local"))
+            digits = NOT_DIGIT.sub("", match.group("local"))
             country, number = "ID", digits
         if 8 <= len(digits) <= 15:
             phones.setdefault(number, Phone(number, country))
@@ -1097,7 +1126,7 @@ def _phones(text: str, rules: OfferRules) -> tuple[Phone, ...]:
 def _companies(text: str) -> tuple[str, ...]:
     """Companies the ad names: "PT/CV Name", "Perusahaan: Name", "Name Co., Ltd / Sdn Bhd"."""
     found: list[str] = []
-    for match in COMPANY.finditer(text) if COMPANY_HINT.search(text) else ():
+    for match in _hinted(COMPANY, COMPANY_HINT, text):
         if match.group("prefixed"):
             legal_form = "PT" if text[match.start() : match.start() + 2].upper() == "PT" else "CV"
             found.append(f"{legal_form} {match.group('prefixed')}")
@@ -1117,6 +1146,19 @@ def _companies(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+def _hinted(pattern: re.Pattern[str], hint: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """pattern.finditer(text), for a pattern whose every match starts where `hint` matches: the
+    pattern is tried only there (its \\b and alternatives made the search try every position)."""
+    position = 0
+    while (start := hint.search(text, position)) is not None:
+        match = pattern.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
 def _contact_positions(
     text: str, phones: tuple[Phone, ...], links: tuple[str, ...], handles: tuple[str, ...]
 ) -> Iterator[int]:
@@ -1125,7 +1167,7 @@ def _contact_positions(
     if phones:
         for run in PHONE_CANDIDATE.finditer(text):
             for match in PHONE.finditer(text, run.start(), run.end()):
-                if 8 <= len(re.sub(r"\D", "", match.group())) <= 15:
+                if 8 <= len(NOT_DIGIT.sub("", match.group())) <= 15:
                     yield match.start()
     if links:
         yield from (m.start() for m in LINK.finditer(text))
@@ -1136,8 +1178,8 @@ def _contact_positions(
 LINK_HINTS = ("http", "www.", ".me/", ".ly/", "s.id/", ".ee/", ".gle/", ".com/")
 
 
-def _links(text: str) -> tuple[str, ...]:
-    lowered = text.lower()
+def _links(text: str, lowered: str) -> tuple[str, ...]:
+    """The links in the text; `lowered`: the text lower-cased (Words.lowered, already made)."""
     if not any(hint in lowered for hint in LINK_HINTS):
         return ()
     return tuple(dict.fromkeys(m.group().rstrip(".,;:!?") for m in LINK.finditer(text)))

@@ -250,7 +250,7 @@ class Denied:
 
 NEGATION_REACH = 5
 HEADING_END = re.compile(r":[ \t*_]*\r?\n")
-QUESTION_MARK = re.compile(r"\?+")
+QUESTION_MARK = re.compile(r"\?\?*")  # "\?+", written so that the search skips to a "?"
 
 
 def _ends_with_colon(gap: str) -> bool:

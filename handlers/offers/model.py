@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
+from itertools import pairwise, repeat
 from pathlib import Path
 
 MODEL_FILE = Path(__file__).resolve().parent / "model.json"
@@ -57,16 +57,21 @@ class OfferModel:
     # reads like a post that warns of scams rather than like a scam. Empty: no detector.
     warning_weights: Mapping[str, float] = field(default_factory=dict)
     warning_bias: float = 0.0
+    # The weights as tables to look an ad's features up in (made from the weights on creation).
+    _tables: WeightTables = field(init=False, repr=False, compare=False)
+    _warning_tables: WeightTables = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_tables", WeightTables(self.weights))
+        object.__setattr__(self, "_warning_tables", WeightTables(self.warning_weights))
 
     def probability(self, words: Sequence[str], codes: Iterable[str] = ()) -> float:
         """How likely the model finds the ad to be a scam, from its read words and (if the model
         was trained with them) the codes of the signs the rules raised."""
-        present = features(words, codes if "signs" in self.kinds else ())
-        if not present:
+        total, count = self._tables.weigh(words, codes if "signs" in self.kinds else ())
+        if not count:
             return 1.0 / (1.0 + math.exp(-self.bias))
-        weights = self.weights
-        total = sum(weights.get(feature, 0.0) for feature in present)
-        logit = self.bias + total / math.sqrt(len(present))
+        logit = self.bias + total / math.sqrt(count)
         # Bounded, so that a junk paste of thousands of known words cannot overflow exp().
         logit = max(-30.0, min(30.0, logit))
         return 1.0 / (1.0 + math.exp(-logit))
@@ -76,13 +81,57 @@ class OfferModel:
         from its read words only (0 without a detector). Asked only of a HIGH or MEDIUM."""
         if not self.warning_weights:
             return 0.0
-        present = features(words)
-        if not present:
+        total, count = self._warning_tables.weigh(words)
+        if not count:
             return 0.0
-        weights = self.warning_weights
-        total = sum(weights.get(feature, 0.0) for feature in present)
-        logit = max(-30.0, min(30.0, self.warning_bias + total / math.sqrt(len(present))))
+        logit = max(-30.0, min(30.0, self.warning_bias + total / math.sqrt(count)))
         return 1.0 / (1.0 + math.exp(-logit))
+
+
+class WeightTables:
+    """Weights of features ("w:word", "b:word word", "s:code") by what they weigh: a word's, a
+    pair's (by its two words), a code's. An ad's features are looked up with its own word strings,
+    whose hashes Python has already computed, instead of a "w:"/"b:" string built and hashed per
+    feature per ad (the model cost about a seventh of the analysis's time so: docs/offers.md,
+    "Speed")."""
+
+    def __init__(self, weights: Mapping[str, float]) -> None:
+        self.weights = weights
+        self.by_word: dict[str, float] = {}
+        self.by_pair: dict[tuple[str, str], float] = {}
+        self.by_code: dict[str, float] = {}
+        for feature, weight in weights.items():
+            kind, name = feature[:2], feature[2:]
+            if kind == "w:":
+                self.by_word[name] = weight
+            elif kind == "b:":
+                # A pair "a b" at each of its spaces: a read word holds none, but a caller's
+                # words might, and the pair ("a b", "c") is the feature "b:a b c" too.
+                for at, character in enumerate(name):
+                    if character == " ":
+                        self.by_pair[name[:at], name[at + 1 :]] = weight
+            elif kind == "s:":
+                self.by_code[name] = weight
+
+    def weigh(self, words: Sequence[str], codes: Iterable[str] = ()) -> tuple[float, int]:
+        """The sum of the weights of `features(words, codes)`, and how many features there are."""
+        tokens = _tokens(words)
+        distinct = set(tokens)
+        if " " in "".join(distinct):
+            # Two pairs of words holding spaces may make one feature ("a b" + "c", "a" + "b c"):
+            # counted as `features` counts them.
+            present = features(words, codes)
+            weights = self.weights
+            return sum(weights.get(feature, 0.0) for feature in present), len(present)
+        # The same features as `features` gives, counted and weighed without building them: each
+        # distinct word, each distinct pair of words in a row, each distinct code.
+        pairs = set(pairwise(tokens))
+        distinct_codes = set(codes)
+        total = sum(map(self.by_word.get, distinct, repeat(0.0)))
+        total += sum(map(self.by_pair.get, pairs, repeat(0.0)))
+        if distinct_codes:
+            total += sum(map(self.by_code.get, distinct_codes, repeat(0.0)))
+        return total, len(distinct) + len(pairs) + len(distinct_codes)
 
 
 def combine(
@@ -128,11 +177,16 @@ def features(words: Sequence[str], codes: Iterable[str] = ()) -> set[str]:
     """The features of an ad: each distinct word ("w:paspor"), each pair of words in a row
     ("b:paspor tahan"), numbers as one word ("#"), and the rules' sign codes ("s:fees"). Presence
     only: an ad that says "gratis" five times is not five times a scam."""
-    tokens = ["#" if word[:1].isdigit() else word for word in words if len(word) <= MAX_WORD]
+    tokens = _tokens(words)
     present = {"w:" + token for token in tokens}
     present.update(f"b:{a} {b}" for a, b in pairwise(tokens))
     present.update("s:" + code for code in codes)
     return present
+
+
+def _tokens(words: Sequence[str]) -> list[str]:
+    """The words the model reads: numbers as one word ("#"), junk longer than MAX_WORD left out."""
+    return ["#" if word[:1].isdigit() else word for word in words if len(word) <= MAX_WORD]
 
 
 def load_model(path: Path = MODEL_FILE) -> OfferModel:

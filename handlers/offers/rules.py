@@ -68,9 +68,10 @@ class PhraseIndex:
         found: list[tuple[Tag, int, int]] = []
         add = found.append
         last = len(words) - 1
-        # Most words start no phrase: they are skipped in one pass in C.
-        for i in compress(range(len(words)), map(by_first.__contains__, words)):
-            singles, by_second, wild = by_first[words[i]]
+        # Most words start no phrase: they are skipped in one pass in C (each word looked up once).
+        starting = list(map(by_first.get, words))
+        for i in compress(range(len(words)), starting):
+            singles, by_second, wild = starting[i]  # type: ignore[misc]  # not None: compress kept it
             if i < last:
                 for phrase, tag in by_second.get(words[i + 1], ()):
                     end = _match_at(phrase, 2, words, i + 2)
@@ -145,6 +146,15 @@ class Combination:
     all: tuple[str, ...]
     any: tuple[str, ...]
     none: tuple[str, ...] = ()
+    # The same as sets, to test them against the signs found in C (every ad tries every combination).
+    all_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    any_set: frozenset[str] = field(init=False, repr=False, compare=False)
+    none_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_set", frozenset(self.all))
+        object.__setattr__(self, "any_set", frozenset(self.any))
+        object.__setattr__(self, "none_set", frozenset(self.none))
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,8 @@ from handlers.offers.words import Words
 QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]{2,600})[\"”»“]")
 # ... or single quotation marks ('Dubai hotel jobs, visit visa first'), opened and closed outside a
 # word, so that an apostrophe ("don't") neither opens nor closes one (round 12).
-SINGLE_QUOTED = re.compile(r"(?<![\w'])['‘]([^'‘’\n]{2,300})['’](?![\w])")
+# (The lookbehind after the opening mark, so that the search skips to the marks.)
+SINGLE_QUOTED = re.compile(r"['‘](?<![\w']['‘])([^'‘’\n]{2,300})['’](?![\w])")
 # A text that quotes danger words is telling of an offer, not making it: a quotation of at least
 # QUOTE_WORDS words.
 QUOTE_WORDS = 4
