@@ -9,9 +9,9 @@ two such dumps.
 The ads are read from this tree's tests/data/job_ads/ (the same for both dumps), each split with
 its own register as bench/offers.py reads it, plus a few texts the corpus lacks (empty, very long,
 letters that lower-casing lengthens, styled Unicode). Probabilities (the model's and the warning
-detector's) are compared to 1e-12: the
-model sums its weights over a set, whose order (and so the last bits of the sum) changes from one
-process to the next with Python's string hashing; everything else must be equal."""
+detector's) are compared to 1e-12: each sums weights over a set, whose order (and so the last bits
+of the sum) changes from one process to the next with Python's string hashing; everything else
+must be equal."""
 
 from __future__ import annotations
 
