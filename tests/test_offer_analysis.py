@@ -408,6 +408,16 @@ def test_fancy_unicode_letters_are_read() -> None:
     assert check("𝐕𝐈𝐒𝐀 𝐓𝐔𝐑𝐈𝐒 𝐒𝐀𝐉𝐀, kerja di Malaysia").risk == "high"
 
 
+def test_letters_that_lower_casing_lengthens_are_read_with_the_numbers_beside_them() -> None:
+    # "İ" lower-cases to two characters, which sends the reading down its slower path: it must
+    # still read numbers and words whole (it once took only the pattern's group, and crashed).
+    result = check("Kerja di İSTANBUL, gaji 2000 USD/bulan. Paspor ditahan agen, umur 16 boleh.")
+    assert result.risk == "high" and {"documents_held", "minors"} <= codes(result)
+    salary = result.entities.salary
+    assert salary is not None and (salary.amount, salary.currency) == (2000, "USD")
+    assert result.entities.destination == "TR"
+
+
 def test_denied_signs_do_not_count() -> None:
     assert "fees" not in codes(check("Tidak ada biaya proses dan tidak ada potongan gaji."))
     assert "fees" not in codes(check("No processing fee. No deposit."))

@@ -293,23 +293,22 @@ class WordReader:
             cache.clear()
         # One pass of the regular expression, one dictionary look-up a word: where each word
         # stands is worked out later, and only if a sign is found that needs quoting.
-        lowered = plain.lower()
-        if len(lowered) == len(plain):
-            # One pass of the pattern gives the words and where they stand (nearly every ad
-            # quotes its words or numbers its sentences).
-            matches = list(WORD.finditer(lowered))
-            raws = list(map(re.Match.group, matches))
-            looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
-            if None in looked_up:
-                words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
-            else:
-                words = cast(list[str], looked_up)
-            if "pm" in raws:
-                _keep_clock_pm(words, raws, matches, lowered)
-            return Words(plain, words, lowered, list(map(re.Match.span, matches)))
-        # Lower-casing lengthened a letter ("İ"): lower each word as written, so words match spans.
-        words = [cache.get(raw.lower()) or self._learn(raw.lower()) for raw in WORD.findall(plain)]
-        return Words(plain, words)
+        # "İ" (Turkish capital dotted I, as in İstanbul) is the one character that lower-cases to
+        # two ("i" and a combining dot): read as "I", so that the lowered text keeps the ad's
+        # positions (its words are quoted by them) and "istanbul" is the place the rules know.
+        lowered = plain.replace("\u0130", "I").lower()
+        # One pass of the pattern gives the words and where they stand (nearly every ad quotes
+        # its words or numbers its sentences).
+        matches = list(WORD.finditer(lowered))
+        raws = list(map(re.Match.group, matches))
+        looked_up = list(map(cache.get, raws))  # one look-up a word, in C; new words after
+        if None in looked_up:
+            words = [word or self._learn(raw) for word, raw in zip(looked_up, raws, strict=True)]
+        else:
+            words = cast(list[str], looked_up)
+        if "pm" in raws:
+            _keep_clock_pm(words, raws, matches, lowered)
+        return Words(plain, words, lowered, list(map(re.Match.span, matches)))
 
     def _learn(self, raw: str) -> str:
         word = self._cache[raw] = self._normalise(raw)
