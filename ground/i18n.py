@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import KeysView, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -44,8 +44,11 @@ class Texts:
             raise KeyError(f"no word list {key!r} in language {self.language!r}")
         return value
 
-    def keys(self) -> set[str]:
-        return set(self._entries)
+    def keys(self) -> KeysView[str]:
+        """The keys in the order the files give them (set operations work on it too): whoever
+        builds something in this order (the offer rules' signs) builds it the same in every
+        process, where a set's order changes with Python's string hashing."""
+        return self._entries.keys()
 
     def placeholders(self, key: str) -> set[str]:
         value = self._entries.get(key)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pytest
 
 from ground.i18n import Content, ContentError, default_content_dir
@@ -16,7 +18,7 @@ def test_default_language_is_indonesian_and_english_exists() -> None:
     assert "en" in CONTENT.languages
 
 
-def translated(keys: set[str]) -> set[str]:
+def translated(keys: Iterable[str]) -> set[str]:
     """Keys every language must have. The words an ad is searched for (offers.slang.*,
     offers.flags.*.phrases) and the words people type for an answer (answers.*, *.words.*) are each
     language's own: all of them are understood whatever the language."""
@@ -118,3 +120,17 @@ def test_broadcast_library_is_in_every_language_and_fits_a_button() -> None:
             assert len(texts(f"broadcasts.{key}.title")) <= 24, (language, key)
             assert 100 <= len(texts(f"broadcasts.{key}.text")) <= 900, (language, key)
             assert texts(f"broadcasts.{key}.source"), (language, key)
+
+
+def test_text_keys_come_in_the_order_the_files_give_them() -> None:
+    """The offer rules build their signs in this order, and list signs of equal weight so: a set's
+    order (Python's string hashing) once made the same ad list its signs differently after a
+    restart."""
+    from ground.i18n import Texts
+
+    written = [f"offers.flags.sign{n:02}.phrases" for n in range(40, 0, -1)]
+    texts = Texts("id", {key: ("kata",) for key in written})
+    assert list(texts.keys()) == written
+    assert texts.keys() - {written[0]} == set(written[1:]), "still usable as a set"
+    loaded = list(CONTENT.texts("id").keys())
+    assert loaded.index("offers.flags.documents_held.phrases") < loaded.index("offers.flags.fees.phrases")

@@ -2783,3 +2783,4 @@ def test_round12_a_shop_that_sells_to_teens_seeks_no_child() -> None:
         "Dicari pramuniaga untuk Toko Contoh Ceria, spesialis pakaian ABG, gaji UMK. Lamaran ke toko."
     )
     assert result.risk == "low", codes(result)
+
