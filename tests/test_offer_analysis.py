@@ -404,6 +404,12 @@ def test_the_ticket_sign_quotes_the_ticket_not_the_meals() -> None:
     assert evidence(result, "ticket_paid").lower().startswith("tiket pesawat")
 
 
+def test_money_is_quoted_as_the_ad_wrote_it() -> None:
+    # Amounts are read in the lower-cased text; the evidence shown is the ad's own words.
+    result = check("Kerja restoran di Istanbul, Gaji 2000 USD/Bulan. Biaya Administrasi di muka.")
+    assert evidence(result, "high_pay") == "2000 USD/Bulan"
+
+
 def test_fancy_unicode_letters_are_read() -> None:
     assert check("𝐕𝐈𝐒𝐀 𝐓𝐔𝐑𝐈𝐒 𝐒𝐀𝐉𝐀, kerja di Malaysia").risk == "high"
 
@@ -2783,4 +2789,3 @@ def test_round12_a_shop_that_sells_to_teens_seeks_no_child() -> None:
         "Dicari pramuniaga untuk Toko Contoh Ceria, spesialis pakaian ABG, gaji UMK. Lamaran ke toko."
     )
     assert result.risk == "low", codes(result)
-
