@@ -724,11 +724,9 @@ class _Reading:
         # A profession the state licenses, or site work on a roster, is flown to its post as its
         # terms (as in raise_away_unverified): a pharmacist asked for an STRA and SIPA and flown
         # from Jayapura to Wamena is no worker moved by a recruiter (round 15).
-        if self.flown_as_terms():
-            return
         places = self.rules.places
         provinces = {places[n].province for n, _ in self.quoted_places if places[n].province}
-        if len(provinces) >= 2 and self.live("travel"):
+        if len(provinces) >= 2 and self.live("travel") and not self.flown_as_terms():
             self.raise_sign(
                 "far_from_home",
                 " · ".join(dict.fromkeys(q for n, q in self.quoted_places if places[n].province)),
@@ -807,13 +805,13 @@ class _Reading:
         jobs = self.concepts.get("ticket_job", ())
         # A shuttle both ways or every morning ("mobil antar-jemput dari Abepura", "pick-up from
         # Tebas market every morning") takes the worker to work from home: no journey away (round 15).
-        segments = self.words.segments
-        commutes = {segments[first] for first, _ in self.concepts.get("commute", ())}
         journey = [
-            span
-            for span in self.live("journey")
-            if not any(first <= span[0] <= last for first, last in jobs) and segments[span[0]] not in commutes
+            span for span in self.live("journey") if not any(first <= span[0] <= last for first, last in jobs)
         ]
+        if journey and "commute" in self.concepts:
+            segments = self.words.segments
+            commutes = {segments[first] for first, _ in self.concepts["commute"]}
+            journey = [span for span in journey if segments[span[0]] not in commutes]
         # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
         # nobody away from home.
         daily = "daily_return" in self.concepts
