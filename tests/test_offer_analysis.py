@@ -2874,3 +2874,25 @@ def test_round15_an_organisations_warning_of_deportations_reads_as_a_warning() -
         "company and a work visa. Visit our office for free advice."
     )
     assert result.warning_post and result.risk == "low", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karaoke keluarga di Medan butuh kasir dan waiter, gaji 3,2jt. Pengunjung di bawah 18 tahun wajib "
+        "didampingi orang tua. Lamar di kasir.",
+        "Family karaoke in Jambi hiring cashiers and room staff, IDR 3.4 million. No alcohol; guests under "
+        "18 only with their parents. Apply at the front desk.",
+    ],
+)
+def test_round15_children_let_in_as_guests_with_their_parents_are_not_hired(text: str) -> None:
+    result = check(text)
+    assert "minors" not in codes(result) and result.risk != "high", codes(result)
+
+
+def test_round15_a_child_hired_with_a_parent_along_is_still_a_child_hired() -> None:
+    result = check(
+        "Karaoke di Batam cari pemandu lagu umur 16, bersama orang tua juga boleh. Gaji 8jt. "
+        "WA 0812 0000 2222"
+    )
+    assert "minors" in codes(result) and result.risk == "high", codes(result)

@@ -672,7 +672,10 @@ class _Reading:
             return  # "children are recruited too" in a warning is not an ad hiring them
         lowered = self.words.lowered
         ages = _age_ranges(lowered)
-        young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
+        young = next(
+            (quoted for age, quoted in ages if 10 <= age < 18 and not self.accompanied(lowered.find(quoted))),
+            None,
+        )
         if young is not None:
             self.raise_sign("minors", young)
             if not self.serves_children(lowered.find(young)):
@@ -687,6 +690,16 @@ class _Reading:
             or any(name == "minors" and self.denied.any(first, False) for name, first, _ in self.sign_matches)
         ):
             self.raise_sign("minors", self.found["school_leavers"].evidence)
+
+    def accompanied(self, position: int) -> bool:
+        """Are the children at `position` let in with their parents ("pengunjung di bawah 18 tahun
+        wajib didampingi orang tua", "under-18s only with parents"), an `accompanied` word within 8
+        words after in its clause? Guests of the venue, not children hired (round 15)."""
+        spans = self.concepts.get("accompanied")
+        if not spans or position < 0:
+            return False
+        at, clauses = self.words.word_at(position), self.words.clauses
+        return any(at <= first <= at + 8 and clauses[first] == clauses[at] for first, _ in spans)
 
     def serves_children(self, position: int) -> bool:
         """Are the children at `position` the ones the worker serves ("antar jemput anak usia
