@@ -2789,3 +2789,116 @@ def test_round12_a_shop_that_sells_to_teens_seeks_no_child() -> None:
         "Dicari pramuniaga untuk Toko Contoh Ceria, spesialis pakaian ABG, gaji UMK. Lamaran ke toko."
     )
     assert result.risk == "low", codes(result)
+
+
+# --- Round 15: the false-alarm classes heldout14 showed, in other words than its ads -----------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Bapak ibu, hati-hati. Kemarin ada akun yang DM anak saya: "kerja jadi host live di Batam, '
+        'umur 16 boleh, ga usah izin ortu". Kalau anak menerima pesan seperti itu, laporkan ke sekolah.',
+        "Please be careful. A stranger DM'd my niece on Instagram: \"host job in Batam, 16 is ok, no need "
+        'to tell your parents". If your child gets such a message, report it to the police.',
+    ],
+)
+def test_round15_a_dm_told_as_someone_elses_act_is_no_call_to_apply(text: str) -> None:
+    from handlers.offers.analysis import gives_a_way_to_apply
+
+    assert not gives_a_way_to_apply(text, rules())
+    assert check(text).warning_post, codes(check(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerja admin di Kamboja gaji 15jt, visa turis. Serius aja yg japri.",
+        "Kerja admin di Kamboja gaji 15jt, visa turis. Hati-hati penipuan, kami resmi. Yang minat DM saya.",
+    ],
+)
+def test_round15_a_reply_without_an_object_or_to_the_writer_still_invites(text: str) -> None:
+    from handlers.offers.analysis import gives_a_way_to_apply
+
+    assert gives_a_way_to_apply(text, rules())
+    assert check(text).risk == "high", codes(check(text))
+
+
+def test_round15_documents_the_writer_keeps_are_not_held() -> None:
+    kept = check(
+        "kak, aku udah daftar AKAD lewat disnaker ke kebun di Kalbar, kontrak di kantor disnaker. "
+        "paspor sm KTP tetep aku pegang, aman."
+    )
+    assert "documents_held" not in codes(kept), codes(kept)
+    held = check(
+        "Kerja kebun sawit di Kalimantan, paspor dan KTP saya pegang selama kontrak. WA 0812 0000 1111"
+    )
+    assert "documents_held" in codes(held) and held.risk == "high"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dibutuhkan apoteker untuk apotek di Merauke. Gaji 15 jt + mess, tiket pesawat dari Makassar "
+        "ditanggung. Syarat: STRA dan SIPA aktif. Lamaran ke email apotek.",
+        "Pilots wanted for a mission airline in Wamena, Papua. ATPL or CPL required, IDR 22 million, "
+        "flight from Jakarta paid.",
+    ],
+)
+def test_round15_a_licensed_profession_flown_to_its_post_is_not_recruited_far_from_home(text: str) -> None:
+    result = check(text)
+    assert not codes(result) & {"recruited_far_from_home", "away_unverified", "far_from_home"}, codes(result)
+    assert result.risk != "high"
+
+
+def test_round15_a_licence_does_not_excuse_pay_cut_for_the_fare() -> None:
+    result = check(
+        "Driver truk sawit di Kalimantan, wajib SIM B2 umum, pengalaman 2 tahun, tiket kapal dari Kupang "
+        "ditanggung, gaji dipotong 1jt/bulan untuk ongkos. WA 0812-0000-1234"
+    )
+    assert "recruited_far_from_home" in codes(result) and result.risk == "high", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gudang beras di Merauke butuh kuli angkut, upah harian 130rb. Ada mobil antar-jemput dari "
+        "Kurik. Hubungi Pak Yosef di gudang.",
+        "Packers wanted at a fish market in Bitung, IDR 3 million a month. Pick-up from Girian every "
+        "morning. Ask for Mrs. Ani at the market.",
+    ],
+)
+def test_round15_a_daily_shuttle_to_work_is_no_journey_away_from_home(text: str) -> None:
+    result = check(text)
+    assert "away_unverified" not in codes(result) and result.risk == "low", codes(result)
+
+
+def test_round15_an_organisations_warning_of_deportations_reads_as_a_warning() -> None:
+    result = check(
+        "From our legal aid post in Tanjung Pinang: every month we meet migrants deported from Johor who "
+        "went by boat without a passport. Some were detained for weeks. The legal route is a registered "
+        "company and a work visa. Visit our office for free advice."
+    )
+    assert result.warning_post and result.risk == "low", codes(result)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Karaoke keluarga di Medan butuh kasir dan waiter, gaji 3,2jt. Pengunjung di bawah 18 tahun wajib "
+        "didampingi orang tua. Lamar di kasir.",
+        "Family karaoke in Jambi hiring cashiers and room staff, IDR 3.4 million. No alcohol; guests under "
+        "18 only with their parents. Apply at the front desk.",
+    ],
+)
+def test_round15_children_let_in_as_guests_with_their_parents_are_not_hired(text: str) -> None:
+    result = check(text)
+    assert "minors" not in codes(result) and result.risk != "high", codes(result)
+
+
+def test_round15_a_child_hired_with_a_parent_along_is_still_a_child_hired() -> None:
+    result = check(
+        "Karaoke di Batam cari pemandu lagu umur 16, bersama orang tua juga boleh. Gaji 8jt. "
+        "WA 0812 0000 2222"
+    )
+    assert "minors" in codes(result) and result.risk == "high", codes(result)

@@ -640,8 +640,15 @@ class _Reading:
     def skilled(self) -> bool:
         """Skilled work (a trade, a degree, years of experience asked) may pay anything: pay is
         only judged for work anyone could do, which is what the bait offers."""
+        # A licence the state issues for a profession (a pharmacist's STRA, a pilot's ATPL) asked is
+        # skilled work as a job title is (round 15).
+        concepts = self.concepts
         return "no_experience" not in self.found and (
-            any(not self.denied.any(first, False) for first, _ in self.concepts.get("skilled_job", ()))
+            any(
+                not self.denied.any(first, False)
+                for name in ("skilled_job", "professional_licence")
+                for first, _ in concepts.get(name, ())
+            )
             or self.asks_experience()
         )
 
@@ -665,7 +672,10 @@ class _Reading:
             return  # "children are recruited too" in a warning is not an ad hiring them
         lowered = self.words.lowered
         ages = _age_ranges(lowered)
-        young = next((quoted for age, quoted in ages if 10 <= age < 18), None)
+        young = next(
+            (quoted for age, quoted in ages if 10 <= age < 18 and not self.accompanied(lowered.find(quoted))),
+            None,
+        )
         if young is not None:
             self.raise_sign("minors", young)
             if not self.serves_children(lowered.find(young)):
@@ -680,6 +690,16 @@ class _Reading:
             or any(name == "minors" and self.denied.any(first, False) for name, first, _ in self.sign_matches)
         ):
             self.raise_sign("minors", self.found["school_leavers"].evidence)
+
+    def accompanied(self, position: int) -> bool:
+        """Are the children at `position` let in with their parents ("pengunjung di bawah 18 tahun
+        wajib didampingi orang tua", "under-18s only with parents"), an `accompanied` word within 8
+        words after in its clause? Guests of the venue, not children hired (round 15)."""
+        spans = self.concepts.get("accompanied")
+        if not spans or position < 0:
+            return False
+        at, clauses = self.words.word_at(position), self.words.clauses
+        return any(at <= first <= at + 8 and clauses[first] == clauses[at] for first, _ in spans)
 
     def serves_children(self, position: int) -> bool:
         """Are the children at `position` the ones the worker serves ("antar jemput anak usia
@@ -714,9 +734,12 @@ class _Reading:
 
     def raise_far_from_home(self) -> None:
         """Two Indonesian provinces named, with travel arranged."""
+        # A profession the state licenses, or site work on a roster, is flown to its post as its
+        # terms (as in raise_away_unverified): a pharmacist asked for an STRA and SIPA and flown
+        # from Jayapura to Wamena is no worker moved by a recruiter (round 15).
         places = self.rules.places
         provinces = {places[n].province for n, _ in self.quoted_places if places[n].province}
-        if len(provinces) >= 2 and self.live("travel"):
+        if len(provinces) >= 2 and self.live("travel") and not self.flown_as_terms():
             self.raise_sign(
                 "far_from_home",
                 " · ".join(dict.fromkeys(q for n, q in self.quoted_places if places[n].province)),
@@ -793,9 +816,15 @@ class _Reading:
         is at least MEDIUM (domestic trafficking told plainly has few other words)."""
         # A ticket that is the job ("petugas tiket", "ticketing staff") is no journey (round 7).
         jobs = self.concepts.get("ticket_job", ())
+        # A shuttle both ways or every morning ("mobil antar-jemput dari Abepura", "pick-up from
+        # Tebas market every morning") takes the worker to work from home: no journey away (round 15).
         journey = [
             span for span in self.live("journey") if not any(first <= span[0] <= last for first, last in jobs)
         ]
+        if journey and "commute" in self.concepts:
+            segments = self.words.segments
+            commutes = {segments[first] for first, _ in self.concepts["commute"]}
+            journey = [span for span in journey if segments[span[0]] not in commutes]
         # A day's work with the way home every evening ("berangkat bareng, pulang tiap sore") moves
         # nobody away from home.
         daily = "daily_return" in self.concepts
@@ -808,7 +837,7 @@ class _Reading:
         # Nor does a profession the state licenses (a doctor's STR, a site engineer's SKA): the
         # post's flights and housing are its terms; nobody is trafficked into needing a licence
         # (round 10: doctors for remote regencies were MEDIUM).
-        if (self.live("rotation") or self.live("professional_licence")) and self.skilled():
+        if self.flown_as_terms():
             return
         self.raise_sign("away_unverified", self.words.quote(*journey[0]))
         # Skilled work (a specialist, a licensed trade) is paid well and flown in as its terms:
@@ -821,6 +850,21 @@ class _Reading:
             if inducements:
                 evidences = dict.fromkeys(self.found[c].evidence for c in inducements)
                 self.raise_sign(combination.code, " · ".join(e for e in evidences if e))
+
+    def flown_as_terms(self) -> bool:
+        """Skilled work on a rotation roster or in a profession the state licenses, whose fare and
+        pay are its terms, with no sign of debt, fee, young age or confinement beside them (the
+        inducements of the far-from-home combinations other than the fare and the pay): a licence
+        asked does not excuse pay cut for the fare (round 15, when SIM B joined the licences)."""
+        if not ((self.live("rotation") or self.live("professional_licence")) and self.skilled()):
+            return False
+        found = self.found
+        return not any(
+            code in found and code not in SKILLED_TERMS
+            for combination in self.rules.combinations
+            if combination.code == "recruited_far_from_home"
+            for code in combination.any
+        )
 
     def calls_to_apply(self) -> bool:
         """Whether the text gives a way to apply of its own (warning_text.calls_to_apply)."""

@@ -188,6 +188,24 @@ def _advice(
     return False
 
 
+def _told(words: Words, concepts: Mapping[str, list[tuple[int, int]]]) -> set[int]:
+    """The replies told as someone else's act, with its object in their clause ("akun IG yang DM
+    siswi", "someone DM'd my daughter"): a story of the scam's approach, not the text's own
+    invitation (round 15). Without an object ("serius aja yg japri") or with the writer as the
+    object ("yang DM saya") the reply still invites."""
+    told = concepts.get("reply_told")
+    if not told:
+        return set()
+    text, clauses = words.words, words.clauses
+    writer = {first for first, _ in concepts.get("writer", ())}
+    found: set[int] = set()
+    for first, last in told:
+        after = last + 1
+        if after < len(text) and clauses[after] == clauses[last] and after not in writer:
+            found.update(range(first, last + 1))
+    return found
+
+
 def _own_call(
     words: Words,
     concepts: Mapping[str, list[tuple[int, int]]],
@@ -208,7 +226,7 @@ def _own_call(
         for first, last in concepts.get("contact_noun", ())
         if first == last and text[spans[first][0] : spans[first][1]].lower().endswith("nya")
     )
-    replies = {first for first, _ in concepts.get("reply", ())}
+    replies = {first for first, _ in concepts.get("reply", ())} - _told(words, concepts)
     # A channel named ("WA", "chat", "hubungi kami") invites only with a contact right after it:
     # "simpan bukti chat" in a guide is no way to answer.
     channels = replies | {first for first, _ in concepts.get("reply_channel", ())}
