@@ -2834,6 +2834,15 @@ def test_round15_documents_the_writer_keeps_are_not_held() -> None:
         "Kerja kebun sawit di Kalimantan, paspor dan KTP saya pegang selama kontrak. WA 0812 0000 1111"
     )
     assert "documents_held" in codes(held) and held.risk == "high"
+    # The same first person, with a term of debt or of the contract: the recruiter keeps them.
+    for recruiter in (
+        "Kerja sawit di Kalimantan, gaji 4jt. KTP tetap saya pegang sampai utang lunas. WA 0812 0000 1111",
+        "Lowongan pabrik Malaysia. Paspor masih saya pegang selama kontrak 2 tahun, aman. WA 0812 0000 1111",
+        "Factory job in Malaysia. Your passport: I still keep it until the debt is paid. WhatsApp +60 12 345",
+    ):
+        assert "documents_held" in codes(check(recruiter)) and check(recruiter).risk == "high", recruiter
+    own = check("Kerja di Taiwan lewat P3MI resmi. Paspor dipegang sendiri selama kontrak.")
+    assert "documents_held" not in codes(own), "the worker's own, said outright, even for the contract"
 
 
 @pytest.mark.parametrize(

@@ -468,15 +468,16 @@ def _sign(code: str, spec: Mapping[str, Any], concepts: Mapping[str, list[str]])
 def _near_group(
     group: list[str] | Mapping[str, Any], window: int, unless: tuple[str, ...], reach: int, negatable: bool
 ) -> Near:
-    """A group of concepts, or a table of them with a window of its own ({concepts = [...], window
-    = 10}): a phrase that says the thing outright ("menjadi pinjaman", "at the end of the term")
-    may stand further from what it is said of than a bare word may (round 11)."""
+    """A group of concepts, or a table of them with a window (and exceptions) of its own ({concepts
+    = [...], window = 10, unless = [...]}): a phrase that says the thing outright ("menjadi
+    pinjaman", "at the end of the term") may stand further from what it is said of than a bare word
+    may (round 11)."""
     if isinstance(group, Mapping):
         concepts = tuple(group["concepts"])
         return Near(
             concepts,
             int(group.get("window", window)),
-            unless,
+            tuple(group.get("unless", unless)),  # its own exceptions, or the sign's (round 15)
             reach,
             negatable,
             frozenset(concepts),
