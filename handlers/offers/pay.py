@@ -112,18 +112,17 @@ def pay_check(
 
 
 def read_amounts(
-    lowered: str, rules: OfferRules, written: str | None = None
+    lowered: str, written: str, rules: OfferRules
 ) -> tuple[Salary | None, list[tuple[int, str, float]]]:
     """The highest pay the ad names, as monthly rupiah; and the money it asks the worker to pay
     (where it stands, the words, "biaya verifikasi Rp 3.750.000", and its worth in rupiah). Read
-    in `lowered`; the words are quoted from `written`, the ad as written with the same positions
-    (its own words are the evidence a user is shown), when given.
+    in `lowered`; the words are quoted from `written`, the ad as written, whose positions are the
+    same (Words.text and Words.lowered): its own words are the evidence a user is shown.
     Amounts are found as runs of digits, then read with what stands right before (Rp, $, RM ...)
     and after (jt, rb, k, dollar, /hari ...): far quicker than one pattern tried at every
     position."""
     best: Salary | None = None
     fees: list[tuple[int, str, float]] = []
-    quoted = lowered if written is None or len(written) != len(lowered) else written
     for number in NUMBER.finditer(lowered):
         start, end = number.span()
         if start and (lowered[start - 1].isdigit() or lowered[start - 1] in ".,"):
@@ -142,7 +141,7 @@ def read_amounts(
         if purpose is not None:
             worth = amount * rules.rates[currency]
             if worth >= 50_000 and not PERIOD.match(lowered, finish):
-                fees.append((start, quoted[start:purpose], worth))
+                fees.append((start, written[start:purpose], worth))
             continue
         if rules.not_pay_before.search(lowered, window, start):
             fee_words = list(rules.fee_words.finditer(lowered, window, start))
@@ -155,14 +154,14 @@ def read_amounts(
             recurring = PERIOD.match(lowered, finish) or WORK_UNIT.match(lowered, finish)
             if fee_words and worth >= 50_000 and not covered and not recurring:
                 at = fee_words[-1].start()
-                fees.append((at, quoted[at:finish], worth))
+                fees.append((at, written[at:finish], worth))
             continue
         # No cost word before it, but where it is to be sent after it (round 10).
         payee = _paid_to(lowered, window, start, finish, rules)
         if payee is not None:
             worth = amount * rules.rates[currency]
             if worth >= 50_000:
-                fees.append((start, quoted[head.start("before") if head else start : payee], worth))
+                fees.append((start, written[head.start("before") if head else start : payee], worth))
             continue
         period_match = PERIOD.match(lowered, finish)
         period = "month"
@@ -171,7 +170,7 @@ def read_amounts(
         monthly = amount * rules.rates[currency] * PER_MONTH[period]
         if monthly < 300_000:  # a fee, a typo, a bonus: not a salary
             continue
-        text = quoted[
+        text = written[
             head.start("before") if head else start : period_match.end() if period_match else finish
         ]
         candidate = Salary(amount, currency, period, monthly, text.strip())

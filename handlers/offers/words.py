@@ -48,25 +48,15 @@ class Words:
     sign needs them, where each came from (to quote the ad's own words) and which sentence or
     bulleted line, and which clause, each is in."""
 
-    def __init__(
-        self,
-        text: str,
-        words: list[str],
-        lowered: str | None = None,
-        spans: list[tuple[int, int]] | None = None,
-    ) -> None:
+    def __init__(self, text: str, words: list[str], lowered: str, spans: list[tuple[int, int]]) -> None:
         self.text = text  # the ad after Unicode NFKC ("𝐋𝐎𝐊𝐄𝐑" -> "LOKER"), for quoting
         self.words = words
-        self._lowered = lowered  # the text lower-cased, when that kept every character in place
-        self._spans = spans
+        # The text lower-cased, every character in its place (WordReader reads "İ" as "I"), so
+        # that a position in it is the same position in `text`.
+        self.lowered = lowered
+        self.spans = spans  # where each word stands, in both
         self._segments: list[int] | None = None
         self._clauses: list[int] | None = None
-
-    @property
-    def spans(self) -> list[tuple[int, int]]:
-        if self._spans is None:
-            self._spans = list(map(re.Match.span, WORD.finditer(self._lowered or self.text)))
-        return self._spans
 
     @property
     def segments(self) -> list[int]:
@@ -87,7 +77,7 @@ class Words:
     def _number_words(self) -> None:
         """Each word's sentence and clause: how many breaks of each kind stand before it (breaks
         are never inside a word)."""
-        text = self._lowered or self.text
+        text = self.lowered
         sentence_breaks, clause_breaks = [], []
         for match in BREAK_CHARACTERS.finditer(text):
             at = match.start()
@@ -108,12 +98,6 @@ class Words:
         self._clauses = (
             list(map(partial(after, clause_breaks), starts)) if clause_breaks else [0] * len(starts)
         )
-
-    @property
-    def lowered(self) -> str:
-        """The text lower-cased (its character positions may differ from `text` for a few letters,
-        "İ": then it is not kept for the spans)."""
-        return self._lowered if self._lowered is not None else self.text.lower()
 
     def word_at(self, position: int) -> int:
         """The word that starts at or after character `position` (the last word if none does)."""
