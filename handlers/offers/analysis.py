@@ -317,7 +317,7 @@ def model_codes(analysis: Analysis) -> list[str]:
 
 
 def second_opinion(
-    analysis: Analysis, words: Sequence[str], model: OfferModel, calls: Callable[[], bool] = lambda: False
+    analysis: Analysis, words: Sequence[str], model: OfferModel, calls: Callable[[], bool]
 ) -> Analysis:
     """The rules' level with the model's second opinion (handlers/offers/model.py, `combine`);
     `calls`: whether the text gives a way to apply of its own, read only for a text the warning
@@ -609,7 +609,7 @@ class _Reading:
         """Amounts asked of the worker (read with the pay): a fee, and a large one. A down payment
         abbreviated ("DP") is money only with a number beside it ("DP 10jt", "50% DP"): "DP
         certificates" on an offshore crew is a qualification (round 10)."""
-        self.salary, fees = read_amounts(self.words.lowered, self.rules, self.words.text)
+        self.salary, fees = read_amounts(self.words.lowered, self.words.text, self.rules)
         for start, quoted, worth in fees:
             if not self.denied.any(self.words.word_at(start), True):
                 self.raise_sign("fees", quoted)

@@ -69,12 +69,7 @@ class OfferModel:
         """How likely the model finds the ad to be a scam, from its read words and (if the model
         was trained with them) the codes of the signs the rules raised."""
         total, count = self._tables.weigh(words, codes if "signs" in self.kinds else ())
-        if not count:
-            return 1.0 / (1.0 + math.exp(-self.bias))
-        logit = self.bias + total / math.sqrt(count)
-        # Bounded, so that a junk paste of thousands of known words cannot overflow exp().
-        logit = max(-30.0, min(30.0, logit))
-        return 1.0 / (1.0 + math.exp(-logit))
+        return _logistic(self.bias + (total / math.sqrt(count) if count else 0.0))
 
     def warning_probability(self, words: Sequence[str]) -> float:
         """How likely the warning detector finds the text to be a warning post rather than a scam,
@@ -82,10 +77,13 @@ class OfferModel:
         if not self.warning_weights:
             return 0.0
         total, count = self._warning_tables.weigh(words)
-        if not count:
-            return 0.0
-        logit = max(-30.0, min(30.0, self.warning_bias + total / math.sqrt(count)))
-        return 1.0 / (1.0 + math.exp(-logit))
+        return _logistic(self.warning_bias + total / math.sqrt(count)) if count else 0.0
+
+
+def _logistic(logit: float) -> float:
+    """Bounded, so that a junk paste of thousands of known words cannot overflow exp()."""
+    logit = max(-30.0, min(30.0, logit))
+    return 1.0 / (1.0 + math.exp(-logit))
 
 
 class WeightTables:
