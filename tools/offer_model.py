@@ -462,8 +462,8 @@ def nested(
     level = {i: str(blind_of[i][0]) for i in chosen}  # type: ignore[index]
     warning = {i: bool(blind_of[i][1]) for i in chosen}  # type: ignore[index]
 
-    def judged(ids: list[int], thresholds: Thresholds) -> Figures:
-        levels = combined(
+    def levels_of(ids: list[int], thresholds: Thresholds) -> list[str]:
+        return combined(
             [level[i] for i in ids],
             [probability[i] for i in ids],
             [warning[i] for i in ids],
@@ -471,7 +471,9 @@ def nested(
             [found[i] for i in ids],
             [warning_like[i] for i in ids],
         )
-        return figures(levels, [found[i] for i in ids])
+
+    def judged(ids: list[int], thresholds: Thresholds) -> Figures:
+        return figures(levels_of(ids, thresholds), [found[i] for i in ids])
 
     pooled: list[str] = []
     pooled_ads: list[Example] = []
@@ -503,14 +505,7 @@ def nested(
             f"  {part:<10} floor {floor} high {best[0]} lower {lower} warning {warning_at}: "
             f"{judged(own, thresholds).row()}"
         )
-        pooled += combined(
-            [level[i] for i in own],
-            [probability[i] for i in own],
-            [warning[i] for i in own],
-            thresholds,
-            [found[i] for i in own],
-            [warning_like[i] for i in own],
-        )
+        pooled += levels_of(own, thresholds)
         pooled_ads += [found[i] for i in own]
     print(f"  {'pooled':<10} {figures(pooled, pooled_ads).row()}")
 
