@@ -192,21 +192,21 @@ def is_warning_post(example: Example) -> bool:
 def train(found: Sequence[Example], kinds: tuple[str, ...] = KINDS) -> OfferModel:
     rows = rows_of(found, kinds)
     weights, bias = fit(rows, [e.scam for e in found])
-    warning_weights, warning_bias = train_warning(found, rows)
+    # The detector reads the words alone (OfferModel.warning_probability), whatever the model reads.
+    text_rows = rows if "signs" not in kinds else rows_of(found, ("text",))
+    warning_weights, warning_bias = train_warning(found, text_rows)
     return OfferModel(
         weights, bias, THRESHOLDS, kinds, data_digest(e.ad for e in found), warning_weights, warning_bias
     )
 
 
-def train_warning(
-    found: Sequence[Example], rows: Sequence[set[str]] | None = None
-) -> tuple[dict[str, float], float]:
+def train_warning(found: Sequence[Example], rows: Sequence[set[str]]) -> tuple[dict[str, float], float]:
     """The warning detector (round 14): the warning posts against the scam ads, text features only.
     Trained against the scams rather than against every other ad, since its one use is to tell a
     warning from a scam among the ads the rules rate HIGH or MEDIUM: in the cross-validation 37
     of the 44 warning posts rated so by the blind rules lay above every scam so rated, against 26
-    for a detector trained against every other ad (docs/offers.md, "Round 14")."""
-    rows = rows_of(found, ("text",)) if rows is None else rows
+    for a detector trained against every other ad (docs/offers.md, "Round 14"). `rows`: each ad's
+    text features (`rows_of(found, ("text",))`)."""
     chosen = [i for i, e in enumerate(found) if e.scam or is_warning_post(e)]
     return fit([rows[i] for i in chosen], [is_warning_post(found[i]) for i in chosen])
 
